@@ -1,0 +1,52 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .selectors import requires_two_factor
+
+
+class IdleTimeoutMiddleware:
+    """Sign a person out after a period without requests (shared computers on wards)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen", now)
+            if now - last_seen > settings.CODESIGN_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                return redirect(f"{reverse('account_login')}?next={request.path}")
+            request.session["last_seen"] = now
+        return self.get_response(request)
+
+
+class RequireTwoFactorMiddleware:
+    """Lead facilitators, managers, organisation admins and superusers to set up two-factor
+    authentication before they reach any page but those that set it up."""
+
+    allowed_prefixes = ("/accounts/", "/static/", "/healthz", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.CODESIGN_REQUIRE_MFA
+            and request.user.is_authenticated
+            and not request.path.startswith(self.allowed_prefixes)
+            and requires_two_factor(request.user)
+        ):
+            messages.warning(
+                request,
+                _("Your role needs two-factor authentication. Set it up to continue."),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

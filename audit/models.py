@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One sensitive action, recorded once and never changed."""
+
+    class Action(models.TextChoices):
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_RESENT = "invitation.resent", _("Invitation resent")
+        INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+        INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+        MEMBER_ADDED = "member.added", _("Participant added by facilitator")
+        MEMBER_CHANGED = "member.changed", _("Role or constituency changed")
+        MEMBER_WITHDRAWN = "member.withdrawn", _("Participant withdrawn")
+        CONSENT_GIVEN = "consent.given", _("Consent given")
+        CONSENT_WITHDRAWN = "consent.withdrawn", _("Consent withdrawn")
+        ORG_ROLE_GRANTED = "org_role.granted", _("Organisation role granted")
+        ORG_ROLE_REVOKED = "org_role.revoked", _("Organisation role revoked")
+        SIGN_IN = "auth.sign_in", _("Signed in")
+        PERMISSION_DENIED = "permission.denied", _("Permission denied")
+        PROJECT_STATUS = "project.status", _("Project status changed")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=60, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only.")

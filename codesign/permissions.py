@@ -1,0 +1,75 @@
+"""Who a person is in a project or organisation. Every rules predicate starts here.
+
+The answers are memoised on the user object for the length of one request, so a page that
+asks many permission questions about one project costs two queries, not two per question.
+"""
+
+from django.apps import apps
+
+SUPERUSER = "superuser"
+ORG_ADMIN = "org_admin"
+ORG_MANAGER = "manager"
+ORG_FACILITATOR = "org_facilitator"
+FACILITATOR = "facilitator"
+PARTICIPANT = "participant"
+OBSERVER = "observer"
+INVITED = "invited"
+
+
+def _cache(user, name):
+    return user.__dict__.setdefault(f"_codesign_{name}", {})
+
+
+def organisation_roles(user, organisation_id) -> frozenset[str]:
+    """Return the roles a person holds in an organisation (plus 'superuser')."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache = _cache(user, "org_roles")
+    if organisation_id not in cache:
+        OrganisationRole = apps.get_model("projects", "OrganisationRole")
+        names = {
+            "admin": ORG_ADMIN,
+            "manager": ORG_MANAGER,
+            "facilitator": ORG_FACILITATOR,
+        }
+        roles = {
+            names[role]
+            for role in OrganisationRole.objects.filter(
+                user=user, organisation_id=organisation_id
+            ).values_list("role", flat=True)
+        }
+        if user.is_superuser:
+            roles.add(SUPERUSER)
+        cache[organisation_id] = frozenset(roles)
+    return cache[organisation_id]
+
+
+def project_membership(user, project):
+    """Return the person's membership of the project (any status), or None."""
+    if not getattr(user, "is_authenticated", False) or project is None:
+        return None
+    cache = _cache(user, "memberships")
+    if project.pk not in cache:
+        Membership = apps.get_model("participants", "Membership")
+        cache[project.pk] = Membership.objects.filter(user=user, project=project).first()
+    return cache[project.pk]
+
+
+def project_roles(user, project) -> frozenset[str]:
+    """Return every role a person holds for a project: the one function predicates build on."""
+    if project is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    roles = set(organisation_roles(user, project.organisation_id)) - {ORG_FACILITATOR}
+    membership = project_membership(user, project)
+    if membership is not None:
+        if membership.status == "active":
+            roles.add(membership.role)
+        elif membership.status == "invited":
+            roles.add(INVITED)
+    return frozenset(roles)
+
+
+def forget_roles(user) -> None:
+    """Drop the memoised answers after a change of role within the same request."""
+    for name in ("org_roles", "memberships"):
+        user.__dict__.pop(f"_codesign_{name}", None)

@@ -1,0 +1,49 @@
+"""Production: every secret from the environment, HTTPS only, a shared cache, PostgreSQL."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL, env
+
+CODESIGN_ENVIRONMENT = "production"
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site answers to.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# allauth's rate limits must hold across several web processes: a shared cache, never locmem.
+if "CACHE_URL" not in os.environ:
+    CACHES = {
+        "default": (
+            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+            if REDIS_URL
+            else {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "codesign_cache",
+            }
+        )
+    }
+elif CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    raise ImproperlyConfigured("CACHE_URL must name a cache shared by all processes.")
+
+CODESIGN_REQUIRE_MFA = env.bool("CODESIGN_REQUIRE_MFA", default=True)
+CODESIGN_IDLE_TIMEOUT = env.int("CODESIGN_IDLE_TIMEOUT", default=30 * 60)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("audit/", include("audit.urls")),
+    path("", include("projects.urls")),
+    path("", include("participants.urls")),
+    path("", include("outbox.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "codesign.views.permission_denied"
+handler404 = "codesign.views.page_not_found"

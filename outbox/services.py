@@ -1,0 +1,214 @@
+"""The one path for email and background jobs that follow a user's action."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    status: str
+    retry_in: float | None = None
+
+
+def _publish_after_commit(message_id: int) -> None:
+    def publish():
+        from .tasks import outbox_deliver_task
+
+        try:
+            outbox_deliver_task.delay(message_id)
+        except Exception:  # the broker is down: the beat sweep delivers it later
+            logger.warning("Outbox message %s not queued; the sweep will deliver it", message_id)
+
+    transaction.on_commit(publish)
+
+
+def _create(*, dedupe_key: str | None, **fields) -> OutboxMessage:
+    if dedupe_key:
+        existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    message = OutboxMessage(dedupe_key=dedupe_key, **fields)
+    message.full_clean()
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        if dedupe_key:
+            return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+        raise
+    _publish_after_commit(message.pk)
+    return message
+
+
+@transaction.atomic
+def outbox_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    project=None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Render an email and write it to the outbox; the worker sends it after commit.
+
+    ``template`` names ``emails/<template>_subject.txt``, ``.txt`` and ``.html``.
+    """
+    context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        body_text = render_to_string(f"emails/{template}.txt", context)
+        body_html = render_to_string(f"emails/{template}.html", context)
+    return outbox_email_rendered(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        project=project,
+        dedupe_key=dedupe_key,
+    )
+
+
+@transaction.atomic
+def outbox_email_rendered(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    project=None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
+    """Write an already rendered email to the outbox."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
+    return _create(
+        kind=OutboxMessage.Kind.EMAIL,
+        to=to,
+        subject=" ".join(subject.split())[:250],
+        body_text=body_text,
+        body_html=body_html,
+        headers={"Message-ID": make_msgid(domain=domain)},
+        project=project,
+        dedupe_key=dedupe_key,
+    )
+
+
+@transaction.atomic
+def outbox_job(
+    *, job: str, payload: dict[str, Any], project=None, dedupe_key: str | None = None
+) -> OutboxMessage:
+    """Write a background job to the outbox; the worker runs it after the transaction commits."""
+    if job not in settings.OUTBOX_JOBS:
+        raise ValueError(f"{job} is not a registered outbox job")
+    return _create(
+        kind=OutboxMessage.Kind.JOB,
+        job=job,
+        payload=payload,
+        project=project,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _send_email(message: OutboxMessage) -> None:
+    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to],
+        headers=message.headers,
+        connection=connection,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    email.send()
+
+
+def _run_job(message: OutboxMessage) -> None:
+    handler: Callable[..., Any] = import_string(message.job)
+    handler(**message.payload)
+
+
+def _backoff(attempts: int) -> float:
+    return settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
+
+
+def outbox_deliver(*, message_id: int) -> DeliveryResult:
+    """Claim one due message, send or run it, and record the outcome."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        return DeliveryResult(status="skipped")
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        if message.kind == OutboxMessage.Kind.EMAIL:
+            _send_email(message)
+        else:
+            _run_job(message)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            OutboxMessage.objects.filter(pk=message_id).update(
+                status=OutboxMessage.Status.FAILED, last_error=error
+            )
+            logger.error("Outbox message %s failed for good: %s", message_id, type(exc).__name__)
+            return DeliveryResult(status=OutboxMessage.Status.FAILED)
+        delay = _backoff(message.attempts)
+        OutboxMessage.objects.filter(pk=message_id).update(
+            status=OutboxMessage.Status.PENDING,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+            last_error=error,
+        )
+        logger.warning("Outbox message %s will be retried in %ss", message_id, delay)
+        return DeliveryResult(status=OutboxMessage.Status.PENDING, retry_in=delay)
+    OutboxMessage.objects.filter(pk=message_id).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return DeliveryResult(status=OutboxMessage.Status.SENT)
+
+
+def outbox_sweep(*, batch_size: int = 200) -> dict[str, int]:
+    """Deliver due messages that were never picked up, and flag claims that never reported back."""
+    stale_before = timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+    unconfirmed = OutboxMessage.objects.filter(
+        status=OutboxMessage.Status.SENDING, claimed_at__lt=stale_before
+    ).update(status=OutboxMessage.Status.UNCONFIRMED)
+    due_ids = list(
+        OutboxMessage.objects.due()
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    sent = sum(
+        1 for pk in due_ids if outbox_deliver(message_id=pk).status == OutboxMessage.Status.SENT
+    )
+    return {"due": len(due_ids), "sent": sent, "unconfirmed": unconfirmed}
+
+
+@transaction.atomic
+def outbox_retry(*, message: OutboxMessage) -> OutboxMessage:
+    """Put a failed message back in the queue at a person's request."""
+    if message.status != OutboxMessage.Status.FAILED:
+        return message
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.FAILED).update(
+        status=OutboxMessage.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    _publish_after_commit(message.pk)
+    message.refresh_from_db()
+    return message

@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "project", "role", "constituency", "status"]
+    list_select_related = ["project"]
+    list_filter = ["role", "constituency", "status"]
+    raw_id_fields = ["user", "project"]

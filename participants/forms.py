@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessNeeds, Consent, Constituency, Membership
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    constituency = forms.ChoiceField(
+        label=_("Constituency"),
+        choices=Constituency.choices,
+        help_text=_("Used for participation figures. Other participants do not see it."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.PARTICIPANT
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "Optional. The person can change it. Leave empty to use their email's first part."
+        ),
+    )
+
+
+class InviteManyForm(forms.Form):
+    lines = forms.CharField(
+        label=_("One person per line"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Write: email, constituency, role (role is optional). Constituency is one of "
+            "service_user, carer, staff, other. Role is one of participant, observer, facilitator. "
+            "Example: sam@example.org, service_user"
+        ),
+    )
+
+
+class ManagedParticipantForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=80, help_text=_("How other participants see them.")
+    )
+    constituency = forms.ChoiceField(label=_("Constituency"), choices=Constituency.choices)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    postal_address = forms.CharField(
+        label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How did they give consent?"),
+        choices=[c for c in Consent.Method.choices if c[0] != Consent.Method.ONLINE],
+    )
+    consent_confirmed = forms.BooleanField(
+        label=_("They have agreed to the project's consent statement"),
+        help_text=_("Read the statement to them, or give it to them in their preferred format."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("phone") and not cleaned.get("postal_address"):
+            raise forms.ValidationError(_("Give a phone number or a postal address to reach them."))
+        return cleaned
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["display_name", "role", "constituency", "job_title"]
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("I agree to the statement above"),
+        error_messages={
+            "required": _("Tick the box to agree, or leave this page to decide later.")
+        },
+    )
+
+
+class ConsentStatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Consent statement"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Saving a change publishes a new version. People who join later agree to it."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("You do not have to give a reason."),
+    )
+
+
+class AccessNeedsForm(forms.ModelForm):
+    class Meta:
+        model = AccessNeeds
+        fields = [
+            "bsl_interpreter",
+            "other_interpreter",
+            "easy_read",
+            "large_print",
+            "hearing_loop",
+            "step_free_access",
+            "carer_attending",
+            "dietary",
+            "other",
+            "preferred_contact",
+        ]
+        widgets = {"other": forms.Textarea(attrs={"rows": 3})}

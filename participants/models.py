@@ -1,0 +1,234 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Constituency(models.TextChoices):
+    SERVICE_USER = "service_user", _("Service user")
+    CARER = "carer", _("Carer")
+    STAFF = "staff", _("Staff")
+    OTHER = "other", _("Other")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def current(self):
+        """Members who have not withdrawn: invited or active."""
+        return self.exclude(status=Membership.Status.WITHDRAWN)
+
+
+class Membership(models.Model):
+    """A person's place in one project: role, constituency and how they appear to others."""
+
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("Facilitator")
+        PARTICIPANT = "participant", _("Participant")
+        OBSERVER = "observer", _("Observer")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACTIVE = "active", _("Active")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    constituency = models.CharField(_("constituency"), max_length=20, choices=Constituency.choices)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        help_text=_("How other participants see you. A first name is enough."),
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    managed_by_facilitator = models.BooleanField(
+        _("managed by a facilitator"),
+        default=False,
+        help_text=_("For people contacted by phone or post: a facilitator acts on their behalf."),
+    )
+    joined_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.display_name} ({self.project})"
+
+    def get_absolute_url(self):
+        return reverse("participants:membership-detail", args=[self.project_id, self.pk])
+
+    @property
+    def is_service_user_side(self):
+        return self.constituency in (Constituency.SERVICE_USER, Constituency.CARER)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An emailed, single-use, expiring link that lets one person join a project."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    @property
+    def project(self):
+        return self.membership.project
+
+    @property
+    def is_expired(self):
+        return timezone.now() >= self.expires_at
+
+    @property
+    def is_usable(self):
+        return not (self.accepted_at or self.revoked_at or self.is_expired)
+
+
+class ConsentStatement(models.Model):
+    """A versioned statement of what a project does with people's data and contributions."""
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="consent_statements"
+    )
+    version = models.PositiveIntegerField()
+    text = models.TextField(_("consent statement"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="unique_consent_version")
+        ]
+
+    def __str__(self):
+        return f"{self.project} consent v{self.version}"
+
+
+class Consent(models.Model):
+    """A person's agreement to one version of a project's consent statement."""
+
+    class Method(models.TextChoices):
+        ONLINE = "online", _("Online, by the person")
+        PAPER = "paper", _("Paper form")
+        VERBAL = "verbal", _("Verbally, recorded by a facilitator")
+        ADVOCATE = "advocate", _("Through an advocate or carer")
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="consents")
+    statement = models.ForeignKey(ConsentStatement, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("how consent was given"), max_length=20, choices=Method.choices)
+    given_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_current_consent",
+            )
+        ]
+
+    def __str__(self):
+        return f"Consent of {self.membership} to v{self.statement.version}"
+
+
+class AccessNeeds(models.Model):
+    """What a person needs in order to take part. Seen by them and their facilitators only."""
+
+    class Contact(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        TEXT = "text", _("Text message")
+        POST = "post", _("Post")
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="access_needs"
+    )
+    bsl_interpreter = models.BooleanField(_("British Sign Language interpreter"), default=False)
+    other_interpreter = models.CharField(
+        _("interpreter for another language"),
+        max_length=80,
+        blank=True,
+        help_text=_("Name the language, if you need one."),
+    )
+    easy_read = models.BooleanField(_("easy read documents"), default=False)
+    large_print = models.BooleanField(_("large print"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    step_free_access = models.BooleanField(_("step-free access"), default=False)
+    carer_attending = models.BooleanField(_("a carer will come with me"), default=False)
+    dietary = models.CharField(_("dietary needs"), max_length=200, blank=True)
+    other = models.TextField(_("anything else we should know"), blank=True)
+    preferred_contact = models.CharField(
+        _("preferred way to contact you"),
+        max_length=10,
+        choices=Contact.choices,
+        default=Contact.EMAIL,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("access needs")
+
+    def __str__(self):
+        return f"Access needs of {self.membership}"
+
+    def summary(self) -> list[str]:
+        """Return the needs that are set, in plain words."""
+        items = []
+        for name in (
+            "bsl_interpreter",
+            "easy_read",
+            "large_print",
+            "hearing_loop",
+            "step_free_access",
+            "carer_attending",
+        ):
+            if getattr(self, name):
+                items.append(str(self._meta.get_field(name).verbose_name))
+        if self.other_interpreter:
+            items.append(f"{_('Interpreter')}: {self.other_interpreter}")
+        if self.dietary:
+            items.append(f"{_('Dietary')}: {self.dietary}")
+        if self.other:
+            items.append(str(_("Other needs noted")))
+        return items

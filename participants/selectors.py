@@ -1,0 +1,49 @@
+"""Reads about a project's people that depend on who is looking."""
+
+from django.db.models import Prefetch, Q
+
+from .models import Consent, Invitation, Membership
+
+
+def members_for_facilitator(project, *, constituency: str = "", status: str = "", query: str = ""):
+    """Every membership of a project with what a facilitator needs to act on it."""
+    memberships = (
+        project.memberships.select_related("user", "access_needs")
+        .prefetch_related(
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(
+                    accepted_at__isnull=True, revoked_at__isnull=True
+                ).order_by("-created_at"),
+                to_attr="open_invitations",
+            ),
+            Prefetch(
+                "consents",
+                queryset=Consent.objects.filter(withdrawn_at__isnull=True).select_related(
+                    "statement"
+                ),
+                to_attr="current_consents",
+            ),
+        )
+        .order_by("status", "display_name", "pk")
+    )
+    if constituency:
+        memberships = memberships.filter(constituency=constituency)
+    if status:
+        memberships = memberships.filter(status=status)
+    if query:
+        memberships = memberships.filter(
+            Q(display_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(user__full_name__icontains=query)
+        )
+    return memberships
+
+
+def fellow_members(project):
+    """Active members as other participants see them: display name (and job title if shown)."""
+    return (
+        project.memberships.filter(status=Membership.Status.ACTIVE)
+        .only("display_name", "job_title", "role", "project_id")
+        .order_by("role", "display_name", "pk")
+    )

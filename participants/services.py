@@ -1,0 +1,417 @@
+"""Enrolling people in projects: invitations, consent, access needs, withdrawal."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from codesign.permissions import forget_roles
+from outbox.services import outbox_email
+
+from .models import (
+    AccessNeeds,
+    Consent,
+    ConsentStatement,
+    Invitation,
+    Membership,
+    hash_token,
+)
+
+User = get_user_model()
+
+
+def _default_display_name(email: str) -> str:
+    return email.split("@")[0][:80]
+
+
+def _send_invitation(*, invitation: Invitation, token: str) -> None:
+    outbox_email(
+        to=invitation.email,
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "membership": invitation.membership,
+            "accept_url": settings.CODESIGN_SITE_URL
+            + reverse("participants:invitation-accept", args=[token]),
+            "expires_at": invitation.expires_at,
+        },
+        project=invitation.membership.project,
+    )
+
+
+def _new_invitation(*, membership: Membership, email: str, invited_by) -> Invitation:
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        membership=membership,
+        email=email,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    _send_invitation(invitation=invitation, token=token)
+    return invitation
+
+
+@transaction.atomic
+def participant_invite(
+    *,
+    project,
+    email: str,
+    constituency: str,
+    role: str = Membership.Role.PARTICIPANT,
+    display_name: str = "",
+    invited_by,
+) -> Invitation:
+    """Invite a person to a project by email."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        # The account exists from now on but cannot be used until the invitation is accepted.
+        user = User.objects.create_user(email=email, is_active=False)
+    membership = Membership.objects.filter(project=project, user=user).first()
+    if membership is not None and membership.status != Membership.Status.WITHDRAWN:
+        raise ValidationError(
+            {"email": _("%(email)s is already in this project.") % {"email": email}}
+        )
+    if membership is None:
+        membership = Membership(project=project, user=user)
+    membership.role = role
+    membership.constituency = constituency
+    membership.display_name = (
+        display_name or membership.display_name or _default_display_name(email)
+    )
+    membership.status = Membership.Status.INVITED
+    membership.withdrawn_at = None
+    membership.full_clean()
+    membership.save()
+    invitation = _new_invitation(membership=membership, email=email, invited_by=invited_by)
+    audit_record(
+        action=AuditEntry.Action.INVITATION_SENT,
+        actor=invited_by,
+        project=project,
+        target=membership,
+        details={"role": role, "constituency": constituency},
+    )
+    forget_roles(user)
+    return invitation
+
+
+@dataclass
+class BulkInviteResult:
+    invited: list[Invitation]
+    errors: list[tuple[int, str, str]]  # line number, the line, what is wrong
+
+
+def parse_invite_line(line: str) -> tuple[str, str, str]:
+    """Split 'email, constituency[, role]' and check each part; raise ValidationError if wrong."""
+    from django.core.validators import validate_email
+
+    from .models import Constituency
+
+    parts = [part.strip() for part in line.split(",")]
+    if len(parts) not in (2, 3):
+        raise ValidationError(_("Write: email, constituency, and optionally a role."))
+    email, constituency = parts[0], parts[1].lower().replace(" ", "_")
+    role = parts[2].lower() if len(parts) == 3 and parts[2] else Membership.Role.PARTICIPANT
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(
+            _("“%(email)s” is not an email address.") % {"email": email}
+        ) from None
+    if constituency not in Constituency.values:
+        raise ValidationError(
+            _("“%(value)s” is not a constituency. Use one of: %(choices)s.")
+            % {"value": parts[1], "choices": ", ".join(Constituency.values)}
+        )
+    if role not in Membership.Role.values:
+        raise ValidationError(
+            _("“%(value)s” is not a role. Use one of: %(choices)s.")
+            % {"value": parts[2], "choices": ", ".join(Membership.Role.values)}
+        )
+    return email, constituency, role
+
+
+def participants_invite_many(*, project, lines: str, invited_by) -> BulkInviteResult:
+    """Invite one person per line; a bad line gets its own error and the rest go through."""
+    result = BulkInviteResult(invited=[], errors=[])
+    seen: set[str] = set()
+    for number, raw in enumerate(lines.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            email, constituency, role = parse_invite_line(line)
+            if email.lower() in seen:
+                raise ValidationError(_("This email appears more than once."))
+            seen.add(email.lower())
+            with transaction.atomic():
+                result.invited.append(
+                    participant_invite(
+                        project=project,
+                        email=email,
+                        constituency=constituency,
+                        role=role,
+                        invited_by=invited_by,
+                    )
+                )
+        except ValidationError as error:
+            result.errors.append((number, line, " ".join(error.messages)))
+    return result
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, resent_by) -> Invitation:
+    """Replace an invitation with a fresh link (the old one stops working) and send it again."""
+    if invitation.accepted_at or invitation.membership.status != Membership.Status.INVITED:
+        raise ValidationError(_("This invitation has already been accepted."))
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    fresh = _new_invitation(
+        membership=invitation.membership, email=invitation.email, invited_by=resent_by
+    )
+    audit_record(
+        action=AuditEntry.Action.INVITATION_RESENT,
+        actor=resent_by,
+        project=invitation.membership.project,
+        target=invitation.membership,
+    )
+    return fresh
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, revoked_by) -> None:
+    """Cancel an invitation that has not been accepted; the person is no longer invited."""
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation has already been accepted."))
+    now = timezone.now()
+    membership = invitation.membership
+    membership.invitations.filter(revoked_at__isnull=True, accepted_at__isnull=True).update(
+        revoked_at=now
+    )
+    if membership.status == Membership.Status.INVITED:
+        membership.status = Membership.Status.WITHDRAWN
+        membership.withdrawn_at = now
+        membership.save(update_fields=["status", "withdrawn_at"])
+    audit_record(
+        action=AuditEntry.Action.INVITATION_REVOKED,
+        actor=revoked_by,
+        project=membership.project,
+        target=membership,
+    )
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """Find the invitation a link's token belongs to."""
+    return (
+        Invitation.objects.select_related("membership__project__organisation", "membership__user")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    """Accept an invitation as the invited person; consent comes next."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    membership = invitation.membership
+    if membership.user_id != user.pk:
+        raise ValidationError(_("This invitation is for someone else."))
+    if not invitation.is_usable:
+        raise ValidationError(_("This invitation can no longer be used."))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user,
+        email__iexact=invitation.email,
+        defaults={"email": invitation.email, "verified": True, "primary": True},
+    )
+    audit_record(
+        action=AuditEntry.Action.INVITATION_ACCEPTED,
+        actor=user,
+        project=membership.project,
+        target=membership,
+    )
+    forget_roles(user)
+    return membership
+
+
+def invitation_signs_in_directly(invitation: Invitation) -> bool:
+    """A person who has never used their account is signed in by accepting the emailed link.
+
+    Anyone who already has a working account signs in the normal way first, so the link
+    never bypasses their password, sign-in code or two-factor authentication.
+    """
+    user = invitation.membership.user
+    return user.last_login is None and not user.has_usable_password()
+
+
+@transaction.atomic
+def consent_statement_publish(*, project, text: str) -> ConsentStatement:
+    """Publish a new version of a project's consent statement."""
+    latest = project.consent_statements.order_by("-version").first()
+    if latest is not None and latest.text == text:
+        return latest
+    statement = ConsentStatement(
+        project=project, version=(latest.version + 1) if latest else 1, text=text
+    )
+    statement.full_clean()
+    statement.save()
+    return statement
+
+
+def current_consent(membership: Membership) -> Consent | None:
+    return membership.consents.filter(withdrawn_at__isnull=True).select_related("statement").first()
+
+
+@transaction.atomic
+def consent_give(
+    *, membership: Membership, method: str = Consent.Method.ONLINE, recorded_by
+) -> Consent:
+    """Record consent to the project's current statement; the membership becomes active."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    statement = membership.project.consent_statements.order_by("-version").first()
+    existing = current_consent(membership)
+    if existing is not None and existing.statement_id == statement.pk:
+        return existing
+    if existing is not None:
+        existing.withdrawn_at = timezone.now()
+        existing.save(update_fields=["withdrawn_at"])
+    consent = Consent(
+        membership=membership, statement=statement, method=method, recorded_by=recorded_by
+    )
+    consent.full_clean()
+    consent.save()
+    if membership.status != Membership.Status.ACTIVE:
+        membership.status = Membership.Status.ACTIVE
+        membership.joined_at = membership.joined_at or timezone.now()
+        membership.withdrawn_at = None
+        membership.save(update_fields=["status", "joined_at", "withdrawn_at"])
+    audit_record(
+        action=AuditEntry.Action.CONSENT_GIVEN,
+        actor=recorded_by,
+        project=membership.project,
+        target=membership,
+        details={"version": statement.version, "method": method},
+    )
+    forget_roles(membership.user)
+    return consent
+
+
+@transaction.atomic
+def membership_withdraw(*, membership: Membership, withdrawn_by, reason: str = "") -> Membership:
+    """Withdraw a person from a project; their consent is withdrawn with it."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status == Membership.Status.WITHDRAWN:
+        return membership
+    now = timezone.now()
+    consent = current_consent(membership)
+    if consent is not None:
+        consent.withdrawn_at = now
+        consent.save(update_fields=["withdrawn_at"])
+        audit_record(
+            action=AuditEntry.Action.CONSENT_WITHDRAWN,
+            actor=withdrawn_by,
+            project=membership.project,
+            target=membership,
+        )
+    membership.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    membership.status = Membership.Status.WITHDRAWN
+    membership.withdrawn_at = now
+    membership.save(update_fields=["status", "withdrawn_at"])
+    audit_record(
+        action=AuditEntry.Action.MEMBER_WITHDRAWN,
+        actor=withdrawn_by,
+        project=membership.project,
+        target=membership,
+        details={"by_self": withdrawn_by == membership.user, "reason": reason[:200]},
+    )
+    forget_roles(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, changed_by, **fields) -> Membership:
+    """Change a member's role, constituency, display name or job title."""
+    before = {"role": membership.role, "constituency": membership.constituency}
+    for name, value in fields.items():
+        setattr(membership, name, value)
+    membership.full_clean()
+    membership.save()
+    after = {"role": membership.role, "constituency": membership.constituency}
+    if before != after:
+        audit_record(
+            action=AuditEntry.Action.MEMBER_CHANGED,
+            actor=changed_by,
+            project=membership.project,
+            target=membership,
+            details={"from": before, "to": after},
+        )
+    forget_roles(membership.user)
+    return membership
+
+
+@transaction.atomic
+def participant_add_managed(
+    *,
+    project,
+    full_name: str,
+    display_name: str,
+    constituency: str,
+    phone: str = "",
+    postal_address: str = "",
+    consent_method: str,
+    added_by,
+) -> Membership:
+    """Add a person without email, managed by facilitators, with consent they gave offline."""
+    user = User.objects.create_user(
+        email=None, full_name=full_name, phone=phone, postal_address=postal_address, is_active=False
+    )
+    membership = Membership(
+        project=project,
+        user=user,
+        role=Membership.Role.PARTICIPANT,
+        constituency=constituency,
+        display_name=display_name,
+        managed_by_facilitator=True,
+        status=Membership.Status.INVITED,
+    )
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        action=AuditEntry.Action.MEMBER_ADDED,
+        actor=added_by,
+        project=project,
+        target=membership,
+        details={"constituency": constituency},
+    )
+    consent_give(membership=membership, method=consent_method, recorded_by=added_by)
+    membership.refresh_from_db()
+    return membership
+
+
+@transaction.atomic
+def access_needs_save(*, membership: Membership, form) -> AccessNeeds:
+    """Save a person's access needs."""
+    needs = form.save(commit=False)
+    needs.membership = membership
+    needs.full_clean()
+    needs.save()
+    return needs

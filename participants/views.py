@@ -1,0 +1,418 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from codesign.mixins import ProjectMixin
+from codesign.permissions import project_membership
+
+from . import selectors, services
+from .forms import (
+    AccessNeedsForm,
+    ConsentForm,
+    ConsentStatementForm,
+    InviteForm,
+    InviteManyForm,
+    ManagedParticipantForm,
+    MembershipForm,
+    WithdrawForm,
+)
+from .models import AccessNeeds, Constituency, Invitation, Membership
+
+
+class MembershipListView(ProjectMixin, TemplateView):
+    permission_required = "participants.view_members"
+    template_name = "participants/membership_list.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.has_perm("participants.view_member_details", self.project):
+            filters = {
+                "constituency": self.request.GET.get("constituency", ""),
+                "status": self.request.GET.get("status", ""),
+                "query": self.request.GET.get("q", "").strip()[:100],
+            }
+            if filters["constituency"] not in Constituency.values:
+                filters["constituency"] = ""
+            if filters["status"] not in Membership.Status.values:
+                filters["status"] = ""
+            memberships = selectors.members_for_facilitator(self.project, **filters)
+            context.update(
+                full_view=True,
+                filters=filters,
+                constituencies=Constituency.choices,
+                statuses=Membership.Status.choices,
+                filter_query=urlencode(
+                    {
+                        k: v
+                        for k, v in {
+                            "constituency": filters["constituency"],
+                            "status": filters["status"],
+                            "q": filters["query"],
+                        }.items()
+                        if v
+                    }
+                ),
+            )
+        else:
+            memberships = selectors.fellow_members(self.project)
+            context["full_view"] = False
+        page = Paginator(memberships, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, memberships=page.object_list)
+        return context
+
+
+class InviteView(ProjectMixin, FormView):
+    permission_required = "participants.manage_members"
+    template_name = "participants/invite_form.html"
+    page_title = gettext_lazy("Invite someone")
+    form_class = InviteForm
+
+    def form_valid(self, form):
+        try:
+            invitation = services.participant_invite(
+                project=self.project, invited_by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("participants:membership-list", project_pk=self.project.pk)
+
+
+class InviteManyView(ProjectMixin, FormView):
+    permission_required = "participants.manage_members"
+    template_name = "participants/invite_many_form.html"
+    page_title = gettext_lazy("Invite many people")
+    form_class = InviteManyForm
+
+    def form_valid(self, form):
+        result = services.participants_invite_many(
+            project=self.project, lines=form.cleaned_data["lines"], invited_by=self.request.user
+        )
+        if result.invited:
+            messages.success(
+                self.request,
+                _("%(count)d invitations sent.") % {"count": len(result.invited)},
+            )
+        if not result.errors:
+            return redirect("participants:membership-list", project_pk=self.project.pk)
+        # Keep only the lines that failed, so the facilitator can correct and resend them.
+        form = self.form_class(initial={"lines": "\n".join(line for _, line, _ in result.errors)})
+        return self.render_to_response(
+            self.get_context_data(form=form, line_errors=result.errors, invited=result.invited)
+        )
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class AddManagedView(ProjectMixin, FormView):
+    permission_required = "participants.manage_members"
+    template_name = "participants/managed_form.html"
+    page_title = gettext_lazy("Add someone without email")
+    form_class = ManagedParticipantForm
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_confirmed"}
+        membership = services.participant_add_managed(
+            project=self.project, added_by=self.request.user, **data
+        )
+        messages.success(
+            self.request,
+            _("%(name)s added. Record their access needs next.")
+            % {"name": membership.display_name},
+        )
+        return redirect(
+            "participants:member-access-needs",
+            project_pk=self.project.pk,
+            membership_pk=membership.pk,
+        )
+
+
+class MembershipMixin(ProjectMixin):
+    """A view about one membership of the project in the URL."""
+
+    @cached_property
+    def membership(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user"),
+            pk=self.kwargs["membership_pk"],
+            project=self.project,
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("membership", self.membership)
+        return super().get_context_data(**kwargs)
+
+
+class MembershipDetailView(MembershipMixin, TemplateView):
+    permission_required = "participants.view_member_details"
+    template_name = "participants/membership_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            access_needs=AccessNeeds.objects.filter(membership=self.membership).first(),
+            consents=self.membership.consents.select_related("statement", "recorded_by"),
+            invitations=self.membership.invitations.all(),
+        )
+        return context
+
+
+class MembershipUpdateView(MembershipMixin, FormView):
+    permission_required = "participants.manage_members"
+    template_name = "participants/membership_form.html"
+    page_title = gettext_lazy("Edit participant")
+    form_class = MembershipForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.membership}
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.membership_update(
+            membership=self.membership, changed_by=self.request.user, **fields
+        )
+        messages.success(self.request, _("Saved."))
+        return redirect(self.membership)
+
+
+class MembershipWithdrawView(MembershipMixin, FormView):
+    permission_required = "participants.manage_members"
+    template_name = "participants/membership_confirm_withdraw.html"
+    page_title = gettext_lazy("Withdraw participant")
+    form_class = WithdrawForm
+
+    def form_valid(self, form):
+        services.membership_withdraw(
+            membership=self.membership,
+            withdrawn_by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            self.request,
+            _("%(name)s has been withdrawn from the project.")
+            % {"name": self.membership.display_name},
+        )
+        return redirect("participants:membership-list", project_pk=self.project.pk)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class AccessNeedsFormMixin(FormView):
+    form_class = AccessNeedsForm
+    template_name = "participants/access_needs_form.html"
+    page_title = gettext_lazy("Access needs")
+
+    def get_target_membership(self):
+        raise Http404
+
+    def get_form_kwargs(self):
+        instance = AccessNeeds.objects.filter(membership=self.get_target_membership()).first()
+        return {**super().get_form_kwargs(), "instance": instance}
+
+    def form_valid(self, form):
+        services.access_needs_save(membership=self.get_target_membership(), form=form)
+        messages.success(self.request, _("Access needs saved."))
+        return redirect(self.get_success_url())
+
+
+class AccessNeedsView(ProjectMixin, AccessNeedsFormMixin):
+    """A person's own access needs for a project."""
+
+    permission_required = "participants.edit_own_access_needs"
+
+    def get_target_membership(self):
+        return project_membership(self.request.user, self.project)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(own=True, **kwargs)
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
+
+
+class MemberAccessNeedsView(MembershipMixin, AccessNeedsFormMixin):
+    """A facilitator records access needs for someone they manage."""
+
+    permission_required = "participants.act_for_member"
+
+    def get_permission_object(self):
+        return self.membership
+
+    def get_target_membership(self):
+        return self.membership
+
+    def get_success_url(self):
+        return self.membership.get_absolute_url()
+
+
+class InvitationMixin(ProjectMixin):
+    permission_required = "participants.manage_members"
+
+    @cached_property
+    def invitation(self):
+        return get_object_or_404(
+            Invitation.objects.select_related("membership"),
+            pk=self.kwargs["invitation_pk"],
+            membership__project=self.project,
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invitation=self.invitation, **kwargs)
+
+
+class InvitationResendView(InvitationMixin, TemplateView):
+    template_name = "participants/invitation_confirm_resend.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.invitation_resend(invitation=self.invitation, resent_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("A new link was sent to %(email)s.") % {"email": self.invitation.email}
+            )
+        return redirect("participants:membership-list", project_pk=self.project.pk)
+
+
+class InvitationRevokeView(InvitationMixin, TemplateView):
+    template_name = "participants/invitation_confirm_revoke.html"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.invitation_revoke(invitation=self.invitation, revoked_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Invitation cancelled. The link no longer works."))
+        return redirect("participants:membership-list", project_pk=self.project.pk)
+
+
+class ConsentStatementView(ProjectMixin, FormView):
+    permission_required = "projects.change_project"
+    template_name = "participants/consent_statement_form.html"
+    page_title = gettext_lazy("Consent statement")
+    form_class = ConsentStatementForm
+
+    def get_initial(self):
+        latest = self.project.consent_statements.order_by("-version").first()
+        return {"text": latest.text if latest else ""}
+
+    def form_valid(self, form):
+        statement = services.consent_statement_publish(
+            project=self.project, text=form.cleaned_data["text"]
+        )
+        messages.success(
+            self.request,
+            _("Consent statement saved as version %(version)d.") % {"version": statement.version},
+        )
+        return redirect(self.project)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ConsentView(ProjectMixin, FormView):
+    """The invited person reads the consent statement and agrees to it."""
+
+    visibility_permission = "participants.give_consent"
+    template_name = "participants/consent_form.html"
+    page_title = gettext_lazy("Taking part")
+    form_class = ConsentForm
+
+    def get_context_data(self, **kwargs):
+        membership = project_membership(self.request.user, self.project)
+        return super().get_context_data(
+            statement=self.project.consent_statements.order_by("-version").first(),
+            current=services.current_consent(membership),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        membership = project_membership(self.request.user, self.project)
+        services.consent_give(membership=membership, recorded_by=self.request.user)
+        messages.success(
+            self.request,
+            _("Thank you. You are now taking part. Tell us anything that would help you join in."),
+        )
+        return redirect("participants:access-needs", project_pk=self.project.pk)
+
+
+class ConsentWithdrawView(ProjectMixin, FormView):
+    permission_required = "participants.withdraw_consent"
+    template_name = "participants/consent_confirm_withdraw.html"
+    page_title = gettext_lazy("Stop taking part")
+    form_class = WithdrawForm
+
+    def form_valid(self, form):
+        membership = project_membership(self.request.user, self.project)
+        services.membership_withdraw(
+            membership=membership,
+            withdrawn_by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            self.request,
+            _("You have withdrawn your consent and left “%(title)s”.")
+            % {"title": self.project.title},
+        )
+        return redirect("home")
+
+
+class InvitationAcceptView(TemplateView):
+    """Opening the emailed link (GET) only shows the invitation; accepting is a POST.
+
+    Mail scanners open links, so nothing changes on GET.
+    """
+
+    template_name = "participants/invitation_accept.html"
+
+    @cached_property
+    def invitation(self):
+        invitation = services.invitation_for_token(self.kwargs["token"])
+        if invitation is None:
+            raise Http404
+        return invitation
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invitation = self.invitation
+        user = self.request.user
+        context.update(
+            invitation=invitation,
+            project=invitation.membership.project,
+            usable=invitation.is_usable
+            and invitation.membership.status == Membership.Status.INVITED,
+            wrong_person=user.is_authenticated and user.pk != invitation.membership.user_id,
+            signs_in_directly=services.invitation_signs_in_directly(invitation),
+            login_url=reverse("account_login") + "?" + urlencode({"next": self.request.path}),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        invitation = self.invitation
+        context = self.get_context_data()
+        if not context["usable"] or context["wrong_person"]:
+            return self.render_to_response(context, status=409 if context["wrong_person"] else 410)
+        user = invitation.membership.user
+        if not request.user.is_authenticated:
+            if not services.invitation_signs_in_directly(invitation):
+                return redirect(context["login_url"])
+            services.invitation_accept(invitation=invitation, user=user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        else:
+            services.invitation_accept(invitation=invitation, user=user)
+        messages.success(request, _("Welcome. Please read and agree to how the project works."))
+        return redirect("participants:consent", project_pk=invitation.membership.project_id)

@@ -1,0 +1,102 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Constituency
+
+from .models import Organisation, OrganisationRole, Project, Stage, time_zone_choices
+
+
+class ProjectCreateForm(forms.ModelForm):
+    facilitator_constituency = forms.ChoiceField(
+        label=_("You take part as"),
+        choices=Constituency.choices,
+        initial=Constituency.STAFF,
+        help_text=_("Counted in participation figures like everyone else's."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "challenge",
+            "service_area",
+            "scope",
+            "method",
+            "hide_job_titles",
+            "allow_anonymous",
+        ]
+        widgets = {
+            "challenge": forms.Textarea(attrs={"rows": 4}),
+            "method": forms.RadioSelect,
+        }
+        help_texts = {
+            "method": _("The method sets the project's first stages. You can change them later."),
+        }
+
+
+class ProjectUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "challenge",
+            "service_area",
+            "scope",
+            "hide_job_titles",
+            "allow_anonymous",
+        ]
+        widgets = {"challenge": forms.Textarea(attrs={"rows": 4})}
+
+
+class ProjectStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Project.Status.choices)
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name", "description", "order", "starts_on", "ends_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "order": forms.NumberInput(attrs={"min": 1, "class": "stage-order"}),
+        }
+
+
+StageFormSet = forms.inlineformset_factory(
+    Project, Stage, form=StageForm, extra=1, can_delete=True, min_num=1, validate_min=True
+)
+
+
+class CurrentStageForm(forms.Form):
+    current_stage = forms.ModelChoiceField(
+        label=_("Current stage"), queryset=Stage.objects.none(), required=False
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current_stage"].queryset = project.stages.all()
+
+
+class OrganisationForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "time_zone", "parity_threshold", "safeguarding_text", "payment_policy"]
+        widgets = {
+            "safeguarding_text": forms.Textarea(attrs={"rows": 4}),
+            "payment_policy": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class OrganisationRoleForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        help_text=_("Only needed if the person has no Codesign account yet."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=OrganisationRole.Role.choices)

@@ -1,0 +1,210 @@
+"""Create the demo organisations, projects and people that `make run` shows."""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from participants.models import AccessNeeds, Constituency, Membership
+from participants.services import consent_give
+from projects.models import Organisation, OrganisationRole, Project
+from projects.services import project_create
+
+User = get_user_model()
+
+DEFAULT_PASSWORD = "codesign-demo"  # noqa: S105 (demo only; the command refuses production)
+
+PEOPLE = [
+    ("facilitator@demo.test", "Priya Shah"),
+    ("serviceuser@demo.test", "Alex Morgan"),
+    ("carer@demo.test", "Jo Williams"),
+    ("staff@demo.test", "Sam Okafor"),
+    ("outsider@demo.test", "Chris Byrne"),
+    ("manager@demo.test", "Helen Carter"),
+    ("orgadmin@demo.test", "Omar Haddad"),
+    ("othermanager@demo.test", "Ruth Ellis"),
+    ("admin@demo.test", "Site Administrator"),
+    ("council.facilitator@demo.test", "Mark Lewis"),
+]
+
+# Further people who take part without signing in during the demo.
+EXTRA_MEMBERS = [
+    ("dev.patel@demo.test", "Dev", Constituency.SERVICE_USER, ""),
+    ("maria.lopez@demo.test", "Maria", Constituency.SERVICE_USER, ""),
+    ("tom.reid@demo.test", "Tom", Constituency.CARER, ""),
+    ("nurse.kate@demo.test", "Kate", Constituency.STAFF, "Ward sister"),
+    ("pharm.li@demo.test", "Li", Constituency.STAFF, "Pharmacist"),
+    ("ot.fiona@demo.test", "Fiona", Constituency.STAFF, "Occupational therapist"),
+]
+
+DISCHARGE = {
+    "title": "Going home from Ward 7",
+    "challenge": (
+        "Patients and carers tell us that leaving Ward 7 is confusing and rushed: medicines "
+        "are late, nobody explains what happens next, and carers find out at the last minute. "
+        "Staff say discharge planning starts too late and information is spread across teams.\n"
+        "Together we want to make going home calm, clear and safe."
+    ),
+    "service_area": "Discharge from Ward 7 (older people's medicine)",
+    "scope": Project.Scope.SERVICE,
+    "method": Project.Method.EBCD,
+}
+OUTPATIENTS = {
+    "title": "Getting to outpatient appointments",
+    "challenge": (
+        "One in eight outpatient appointments is missed. Letters arrive late, the hospital is "
+        "hard to reach by bus, and rebooking means long phone queues. We want to understand "
+        "why people miss appointments and design a better way together."
+    ),
+    "service_area": "Outpatients",
+    "scope": Project.Scope.ORGANISATION,
+    "method": Project.Method.DOUBLE_DIAMOND,
+}
+REPAIRS = {
+    "title": "Housing repairs you can trust",
+    "challenge": (
+        "Tenants wait weeks for repairs and are not told when someone will come. Repair teams "
+        "are sent without the right parts. Tenants and repair staff will redesign how repairs "
+        "are reported, booked and followed up."
+    ),
+    "service_area": "Council housing repairs",
+    "scope": Project.Scope.SERVICE,
+    "method": Project.Method.DOUBLE_DIAMOND,
+}
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations, projects and people. Running it again changes nothing."
+
+    def handle(self, *args, **options):
+        if getattr(settings, "CODESIGN_ENVIRONMENT", "") == "production":
+            raise CommandError("seed_demo refuses to run with production settings.")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        if Organisation.objects.filter(name="Riverside NHS Foundation Trust").exists():
+            self.stdout.write("Demo data already present; nothing changed.")
+        else:
+            with transaction.atomic():
+                self._seed(password)
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.stdout.write(f"Demo sign-ins (password: {password}):")
+        for email, name in PEOPLE:
+            self.stdout.write(f"  {email:32} {name}")
+
+    def _person(self, email, name, password, **extra):
+        user = User.objects.create_user(email=email, password=password, full_name=name, **extra)
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    def _member(self, project, user, constituency, display_name, job_title="", recorded_by=None):
+        membership = Membership.objects.create(
+            project=project,
+            user=user,
+            role=Membership.Role.PARTICIPANT,
+            constituency=constituency,
+            display_name=display_name,
+            job_title=job_title,
+        )
+        consent_give(membership=membership, recorded_by=recorded_by or user)
+        return membership
+
+    def _seed(self, password):
+        people = {
+            email: self._person(
+                email,
+                name,
+                password,
+                is_superuser=(email == "admin@demo.test"),
+                is_staff=(email == "admin@demo.test"),
+            )
+            for email, name in PEOPLE
+        }
+        trust = Organisation.objects.create(
+            name="Riverside NHS Foundation Trust",
+            safeguarding_text=(
+                "If you are worried about someone's safety, call the Trust safeguarding team on "
+                "0100 000 0000 (9am to 5pm). In an emergency, call 999."
+            ),
+            payment_policy=(
+                "Service users and carers are paid £20 an hour for workshops, with travel and "
+                "carer cover refunded. Anyone can decline payment; we offer benefits advice."
+            ),
+        )
+        council = Organisation.objects.create(name="Northfield Council")
+        for org, email, role in [
+            (trust, "orgadmin@demo.test", OrganisationRole.Role.ADMIN),
+            (trust, "manager@demo.test", OrganisationRole.Role.MANAGER),
+            (trust, "facilitator@demo.test", OrganisationRole.Role.FACILITATOR),
+            (council, "othermanager@demo.test", OrganisationRole.Role.MANAGER),
+            (council, "council.facilitator@demo.test", OrganisationRole.Role.FACILITATOR),
+        ]:
+            OrganisationRole.objects.create(organisation=org, user=people[email], role=role)
+
+        facilitator = people["facilitator@demo.test"]
+        discharge = project_create(organisation=trust, created_by=facilitator, **DISCHARGE)
+        outpatients = project_create(organisation=trust, created_by=facilitator, **OUTPATIENTS)
+        repairs = project_create(
+            organisation=council, created_by=people["council.facilitator@demo.test"], **REPAIRS
+        )
+        for project in (discharge, outpatients, repairs):
+            project.status = Project.Status.ACTIVE
+            project.save(update_fields=["status"])
+        # Ward 7 is past its first two EBCD stages.
+        discharge.current_stage = discharge.stages.order_by("order")[2]
+        discharge.save(update_fields=["current_stage"])
+
+        alex = self._member(
+            discharge, people["serviceuser@demo.test"], Constituency.SERVICE_USER, "Alex"
+        )
+        AccessNeeds.objects.create(membership=alex, step_free_access=True, large_print=True)
+        jo = self._member(discharge, people["carer@demo.test"], Constituency.CARER, "Jo")
+        AccessNeeds.objects.create(
+            membership=jo,
+            carer_attending=False,
+            dietary="Vegetarian",
+            preferred_contact=AccessNeeds.Contact.PHONE,
+        )
+        self._member(discharge, people["staff@demo.test"], Constituency.STAFF, "Sam", "Staff nurse")
+        for email, name, constituency, job in EXTRA_MEMBERS:
+            user = User.objects.create_user(email=email, full_name=name)
+            self._member(discharge, user, constituency, name, job, recorded_by=facilitator)
+        # Someone without email, contacted by post and consented on paper.
+        offline = User.objects.create_user(
+            email=None,
+            full_name="Edna Brooks",
+            postal_address="12 Mill Lane\nRiverside RV1 2AB",
+            is_active=False,
+        )
+        edna = Membership.objects.create(
+            project=discharge,
+            user=offline,
+            constituency=Constituency.SERVICE_USER,
+            display_name="Edna",
+            managed_by_facilitator=True,
+        )
+        consent_give(membership=edna, method="paper", recorded_by=facilitator)
+        AccessNeeds.objects.create(
+            membership=edna,
+            hearing_loop=True,
+            large_print=True,
+            preferred_contact=AccessNeeds.Contact.POST,
+        )
+        # An invitation still waiting for an answer.
+        pending = User.objects.create_user(email="waiting@demo.test", is_active=False)
+        Membership.objects.create(
+            project=discharge,
+            user=pending,
+            constituency=Constituency.STAFF,
+            display_name="waiting",
+        )
+
+        self._member(
+            outpatients, people["serviceuser@demo.test"], Constituency.SERVICE_USER, "Alex"
+        )
+        self._member(
+            outpatients, people["staff@demo.test"], Constituency.STAFF, "Sam", "Staff nurse"
+        )
+        self._member(repairs, people["outsider@demo.test"], Constituency.SERVICE_USER, "Chris")

@@ -1,0 +1,98 @@
+"""Shared fixtures: one organisation with a project and a person in every role."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from participants.models import Constituency, Membership
+from projects.models import OrganisationRole
+
+from .factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    OrganisationRoleFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+ROLES = [
+    "anonymous",
+    "outsider",
+    "service_user",
+    "carer",
+    "staff",
+    "observer",
+    "facilitator",
+    "org_admin",
+    "manager",
+    "other_manager",
+    "superuser",
+]
+
+
+@dataclass
+class World:
+    organisation: object
+    other_organisation: object
+    project: object
+    other_project: object
+    users: dict
+
+
+@pytest.fixture
+def world(db):
+    """A project with one person per role, and a second organisation with its own project."""
+    organisation = OrganisationFactory(name="Riverside Trust")
+    other_organisation = OrganisationFactory(name="Northfield Council")
+    project = ProjectFactory(organisation=organisation, title="Going home from Ward 7")
+    other_project = ProjectFactory(organisation=other_organisation, title="Repairs")
+    users = {"anonymous": None}
+    for name, constituency, role in [
+        ("service_user", Constituency.SERVICE_USER, Membership.Role.PARTICIPANT),
+        ("carer", Constituency.CARER, Membership.Role.PARTICIPANT),
+        ("staff", Constituency.STAFF, Membership.Role.PARTICIPANT),
+        ("observer", Constituency.OTHER, Membership.Role.OBSERVER),
+        ("facilitator", Constituency.STAFF, Membership.Role.FACILITATOR),
+    ]:
+        user = UserFactory(email=f"{name}@example.org")
+        MembershipFactory(
+            project=project,
+            user=user,
+            constituency=constituency,
+            role=role,
+            display_name=name.replace("_", " ").title(),
+        )
+        users[name] = user
+    users["outsider"] = UserFactory(email="outsider@example.org")
+    MembershipFactory(project=other_project, user=users["outsider"], display_name="Outsider")
+    for name, org, role in [
+        ("org_admin", organisation, OrganisationRole.Role.ADMIN),
+        ("manager", organisation, OrganisationRole.Role.MANAGER),
+        ("other_manager", other_organisation, OrganisationRole.Role.MANAGER),
+    ]:
+        users[name] = UserFactory(email=f"{name}@example.org")
+        OrganisationRoleFactory(organisation=org, user=users[name], role=role)
+    users["superuser"] = UserFactory(
+        email="superuser@example.org", is_superuser=True, is_staff=True
+    )
+    return World(organisation, other_organisation, project, other_project, users)
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a test client signed in as the given user (or anonymous for None)."""
+
+    def make(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("Runs on PostgreSQL only (set DATABASE_URL); CI runs it.")

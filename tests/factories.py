@@ -1,0 +1,83 @@
+"""Factories for the background of a test. Behaviour under test goes through services."""
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from participants.models import AccessNeeds, ConsentStatement, Constituency, Membership
+from projects.models import Organisation, OrganisationRole, Project, Stage
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        obj.save()
+        if create and obj.email:
+            EmailAddress.objects.get_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Trust {n}")
+
+
+class OrganisationRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationRole
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = OrganisationRole.Role.MANAGER
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Project {n}")
+    challenge = "Make going home from the ward calm and clear."
+    service_area = "Ward 7"
+    status = Project.Status.ACTIVE
+
+    @factory.post_generation
+    def with_stages(obj, create, extracted, **kwargs):
+        if create:
+            stages = [Stage.objects.create(project=obj, name=f"Stage {i}", order=i) for i in (1, 2)]
+            obj.current_stage = stages[0]
+            obj.save(update_fields=["current_stage"])
+            ConsentStatement.objects.create(project=obj, version=1, text="I agree to take part.")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.PARTICIPANT
+    constituency = Constituency.SERVICE_USER
+    display_name = factory.Sequence(lambda n: f"Member {n}")
+    status = Membership.Status.ACTIVE
+
+
+class AccessNeedsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessNeeds
+
+    membership = factory.SubFactory(MembershipFactory)
+    step_free_access = True
