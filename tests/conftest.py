@@ -93,6 +93,21 @@ def client_for(client):
 
 
 @pytest.fixture
+def count_queries():
+    """Return the number of queries a call makes (the call must answer 200)."""
+    from django.db import connection as default_connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(call):
+        with CaptureQueriesContext(default_connection) as context:
+            response = call()
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    return count
+
+
+@pytest.fixture
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("Runs on PostgreSQL only (set DATABASE_URL); CI runs it.")

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('allow_anonymous', models.BooleanField(default=False, help_text='Let people contribute without their name being shown to anyone.', verbose_name='allow anonymous contributions')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.organisation')),
             ],
             options={

@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_audit_log_is_append_only(world):
+    entry = audit_record(action="consent.given", actor=world.users["carer"], project=world.project)
+    entry.details = {"changed": True}
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.update(action="x")
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get().details == {}
+
+
+def test_only_superusers_read_the_audit_log_and_nobody_edits_it_in_the_admin(world, client):
+    audit_record(action="consent.given", actor=world.users["carer"], project=world.project)
+    client.force_login(world.users["org_admin"])
+    assert client.get(reverse("audit:entry-list")).status_code == 403
+    client.force_login(world.users["superuser"])
+    page = client.get(reverse("audit:entry-list"))
+    assert "Consent given" in page.content.decode()
+    entry = AuditEntry.objects.get(action="consent.given")
+    change = reverse("admin:audit_auditentry_change", args=[entry.pk])
+    client.post(change, {"action": "tampered"})
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.action == "consent.given"
+    client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_permission_denials_on_object_urls_are_audited(world, client):
+    client.force_login(world.users["outsider"])
+    assert client.get(world.project.get_absolute_url()).status_code == 404
+    client.force_login(world.users["staff"])
+    assert client.get(reverse("projects:project-edit", args=[world.project.pk])).status_code == 403
+    denials = AuditEntry.objects.filter(action="permission.denied").order_by("id")
+    assert [(e.actor.email, e.details["outcome"]) for e in denials] == [
+        ("outsider@example.org", "hidden"),
+        ("staff@example.org", "forbidden"),
+    ]
