@@ -148,3 +148,31 @@ def test_seed_demo_refuses_production(db, settings):
     with pytest.raises(CommandError):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_allauth_rate_limits_refuse_repeated_failed_sign_ins(world, client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+    pages = [
+        client.post(
+            reverse("account_login"), {"login": "carer@example.org", "password": "wrong"}
+        ).content.decode()
+        for _ in range(4)
+    ]
+    assert all("Too many failed" not in page for page in pages[:3])
+    assert "Too many failed login attempts" in pages[3]
+    # Even the right password is refused while the limit holds.
+    page = client.post(reverse("account_login"), {"login": "carer@example.org", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session, page
+
+
+@pytest.mark.parametrize("module", ["codesign.settings.dev", "codesign.settings.production"])
+def test_rate_limits_are_not_switched_off_outside_tests(module, monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("ALLOWED_HOSTS", "codesign.example.org")
+    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    settings_module = importlib.import_module(module)
+    assert getattr(settings_module, "ACCOUNT_RATE_LIMITS", None) is not False
+    assert settings_module.ACCOUNT_PREVENT_ENUMERATION is True
+    assert settings_module.ACCOUNT_LOGIN_BY_CODE_ENABLED is True
+    assert settings_module.ACCOUNT_EMAIL_VERIFICATION == "mandatory"
