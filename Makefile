@@ -46,15 +46,18 @@ worker: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/djlint templates projects participants outbox audit --check --quiet
+	$(BIN)/djlint $(TEMPLATE_DIRS) --lint
 
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+TEMPLATE_DIRS := templates projects/templates participants/templates outbox/templates audit/templates
+
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint $(TEMPLATE_DIRS) --lint --quiet
 	DJANGO_SETTINGS_MODULE=codesign.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=codesign.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
