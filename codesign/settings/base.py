@@ -185,6 +185,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # needs no services.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_DATA_DIR = Path(env("CELERY_DATA_DIR", default=str(VAR_DIR / "celery")))
+# Beat keeps its schedule file here with either broker.
+CELERY_DATA_DIR.mkdir(parents=True, exist_ok=True)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}

@@ -10,6 +10,8 @@ from .base import CACHES, REDIS_URL, env
 CODESIGN_ENVIRONMENT = "production"
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY.strip() or SECRET_KEY.startswith("dev-only-"):
+    raise ImproperlyConfigured("Set SECRET_KEY to a long random string.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site answers to.")

@@ -1,0 +1,170 @@
+"""Helpers for smoke tests: real processes (gunicorn, celery), a real SMTP server on loopback."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+
+# Variables a smoke test sets itself; whatever the outer environment says is dropped.
+_OWN_VARIABLES = {
+    "ALLOWED_HOSTS",
+    "CACHE_URL",
+    "CELERY_DATA_DIR",
+    "CELERY_QUEUE",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DEBUG",
+    "DJANGO_SETTINGS_MODULE",
+    "EMAIL_URL",
+    "OUTBOX_SWEEP_SECONDS",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "SECURE_SSL_REDIRECT",
+    "STATIC_ROOT",
+}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in _OWN_VARIABLES}
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(values)
+    return env
+
+
+def wait_until(predicate, *, timeout: float, message, interval: float = 0.2):
+    """Poll ``predicate`` until it returns something truthy, or fail after ``timeout`` seconds.
+
+    ``message`` may be a callable, so that logs are read only when the wait fails.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(message() if callable(message) else message)
+        time.sleep(interval)
+
+
+def http_get(port: int, path: str, headers: dict | None = None):
+    """GET without following redirects; None while nothing listens yet."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    except (ConnectionError, OSError):
+        return None
+    finally:
+        connection.close()
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self._messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        with self._lock:
+            return [m for m in self._messages if address in m.rcpt_tos]
+
+
+class Processes:
+    """Subprocesses started by one test, each logging to its own file; all stopped at the end."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.running: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+        try:
+            process = subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        finally:
+            log.close()
+        self.running[name] = process
+        return process
+
+    def log(self, name: str) -> str:
+        path = self.log_dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"----- {name} (exit code {process.poll()}) -----\n{self.log(name)[-6000:]}"
+            for name, process in self.running.items()
+        )
+
+    def assert_alive(self) -> None:
+        for name, process in self.running.items():
+            if process.poll() is not None:
+                raise AssertionError(f"{name} exited with {process.returncode}\n{self.logs()}")
+
+    def stop_all(self) -> None:
+        for process in self.running.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.running.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                # Each process leads its own session: this ends it and its children only.
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 300) -> str:
+    """Run manage.py with ``env``; fail the test with its output if it fails."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{output}"
+    return result.stdout
+
+
+WRITE_ONE_EMAIL = (
+    "from outbox.services import outbox_email_rendered; "
+    "outbox_email_rendered(to='smoke@example.org', subject='Smoke', body_text='hello')"
+)
+OUTBOX_STATUSES = (
+    "from outbox.models import OutboxMessage; "
+    "print(sorted(OutboxMessage.objects.values_list('status', flat=True)))"
+)
+SWEEP_SENT = "Sending due task outbox-sweep"

@@ -1,0 +1,181 @@
+"""The docker-compose shape without Docker: production settings on a fresh PostgreSQL database,
+gunicorn, one Celery worker and one beat on Redis, and an outbox email delivered once to a real
+SMTP server."""
+
+import os
+import re
+import secrets
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from .support import (
+    BIN,
+    OUTBOX_STATUSES,
+    SWEEP_SENT,
+    WRITE_ONE_EMAIL,
+    clean_env,
+    free_port,
+    http_get,
+    manage,
+    wait_until,
+)
+
+pytestmark = pytest.mark.smoke
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+SMOKE_REDIS_DB = "9"
+
+
+@pytest.fixture
+def smoke_database():
+    """A new PostgreSQL database on DATABASE_URL's server, dropped at the end."""
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")) or not REDIS_URL:
+        pytest.skip(
+            "Production-shape smoke test needs PostgreSQL and Redis: set "
+            "DATABASE_URL=postgres://... and REDIS_URL=redis://... (CI sets both)."
+        )
+    import psycopg
+    from psycopg import sql
+
+    name = f"codesign_smoke_{secrets.token_hex(6)}"
+    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(DATABASE_URL)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture
+def smoke_redis(smoke_database):
+    """A Redis database and a queue of their own, so nothing else sees these tasks; the queue's
+    keys are removed at the end."""
+    import redis
+
+    url = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{SMOKE_REDIS_DB}"))
+    queue = f"smoke-{secrets.token_hex(4)}"
+    try:
+        yield url, queue
+    finally:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match=f"*{queue}*"):
+            client.delete(key)
+        client.close()
+
+
+def test_production_shape_serves_pages_and_delivers_email_once(
+    tmp_path, smoke_database, smoke_redis, smtp_server, processes
+):
+    mailbox, smtp_port = smtp_server
+    redis_url, queue = smoke_redis
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="codesign.settings.production",
+        DATABASE_URL=smoke_database,
+        REDIS_URL=redis_url,
+        CELERY_QUEUE=queue,
+        CELERY_DATA_DIR=str(tmp_path / "celery"),
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        CSRF_TRUSTED_ORIGINS="https://127.0.0.1,https://localhost",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        OUTBOX_SWEEP_SECONDS="1",
+        STATIC_ROOT=str(tmp_path / "staticfiles"),
+    )
+
+    # What the web container runs before gunicorn (never seed_demo: it refuses production).
+    manage("migrate", "--noinput", env=env)
+    manage("createcachetable", env=env)
+    manage("collectstatic", "--noinput", env=env)
+
+    port = free_port()
+    processes.start(
+        "gunicorn",
+        [
+            str(BIN / "gunicorn"),
+            "codesign.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "-",
+        ],
+        env,
+    )
+    processes.start(
+        "worker",
+        [
+            str(BIN / "celery"),
+            "-A",
+            "codesign",
+            "worker",
+            "-P",
+            "solo",
+            "--loglevel=INFO",
+            "-n",
+            f"{queue}@%h",
+        ],
+        env,
+    )
+    processes.start("beat", [str(BIN / "celery"), "-A", "codesign", "beat", "--loglevel=INFO"], env)
+
+    # The container health check: plain HTTP to /healthz answers even with the HTTPS redirect.
+    def healthy():
+        processes.assert_alive()
+        response = http_get(port, "/healthz")
+        return response if response and response[0] == 200 else None
+
+    status, _, body = wait_until(
+        healthy, timeout=30, message=lambda: f"/healthz never answered 200\n{processes.logs()}"
+    )
+    assert body == "ok"
+
+    # Production redirects plain HTTP, and serves the page behind a TLS-terminating proxy.
+    status, headers, _ = http_get(port, "/", {"Host": "localhost"})
+    assert status == 301
+    assert headers["Location"] == "https://localhost/"
+
+    status, headers, page = http_get(port, "/", {"Host": "localhost", "X-Forwarded-Proto": "https"})
+    assert status == 200, page
+    assert "Codesign" in page
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "max-age=" in headers["Strict-Transport-Security"]
+
+    # Static files come from collectstatic's manifest, served by WhiteNoise.
+    stylesheet = re.search(r'href="(/static/css/codesign\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "the page does not link the hashed stylesheet"
+    status, headers, _ = http_get(
+        port, stylesheet.group(1), {"Host": "localhost", "X-Forwarded-Proto": "https"}
+    )
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/css")
+
+    manage("shell", "-c", WRITE_ONE_EMAIL, env=env)
+
+    def delivered():
+        processes.assert_alive()
+        return mailbox.to("smoke@example.org")
+
+    received = wait_until(
+        delivered,
+        timeout=30,
+        message=lambda: f"no email reached the SMTP server\n{processes.logs()}",
+    )
+    assert len(received) == 1
+    assert b"Subject: Smoke" in received[0].original_content
+    assert b"hello" in received[0].original_content
+
+    # Let beat sweep a few more times: the message must not be sent again.
+    sweeps_at_delivery = processes.log("beat").count(SWEEP_SENT)
+    wait_until(
+        lambda: processes.log("beat").count(SWEEP_SENT) >= sweeps_at_delivery + 3,
+        timeout=15,
+        message=lambda: f"beat stopped sweeping\n{processes.logs()}",
+    )
+    assert len(mailbox.to("smoke@example.org")) == 1
+    assert manage("shell", "-c", OUTBOX_STATUSES, env=env).splitlines()[-1] == "['sent']"
