@@ -161,7 +161,9 @@ def test_allauth_rate_limits_refuse_repeated_failed_sign_ins(world, client, sett
     assert all("Too many failed" not in page for page in pages[:3])
     assert "Too many failed login attempts" in pages[3]
     # Even the right password is refused while the limit holds.
-    page = client.post(reverse("account_login"), {"login": "carer@example.org", "password": PASSWORD})
+    page = client.post(
+        reverse("account_login"), {"login": "carer@example.org", "password": PASSWORD}
+    )
     assert "_auth_user_id" not in client.session, page
 
 
