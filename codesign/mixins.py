@@ -70,11 +70,10 @@ class ProjectMixin(PermissionMixin):
     def get_permission_object(self):
         return self.project
 
-    page_title = ""
-
     def get_context_data(self, **kwargs):
         kwargs.setdefault("project", self.project)
-        kwargs.setdefault("page_title", self.page_title)
+        # Views (or the form mixins they combine with) name their page with ``page_title``.
+        kwargs.setdefault("page_title", getattr(self, "page_title", ""))
         return super().get_context_data(**kwargs)
 
 

@@ -56,11 +56,6 @@ PAGES = [
         "/projects/{project}/access-needs/",
         "Access needs",
         id="access-needs",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="Bug: AccessNeedsView takes ProjectMixin.page_title ('') before "
-            "AccessNeedsFormMixin.page_title, so its h1 and breadcrumb are empty",
-        ),
     ),
     pytest.param("facilitator", "/projects/{project}/messages/", "Emails sent", id="outbox"),
     pytest.param("superuser", "/audit/", "Audit log", id="audit-log"),
