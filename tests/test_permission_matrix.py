@@ -1,0 +1,434 @@
+"""Every URL the project defines, against every role, with GET and with POST.
+
+The URL list comes from the resolver, so a new page in one of our apps fails here until it has
+a row in EXPECTED. An object a person may not know exists is a 404, one they can see but not
+act on is a 403, and signed-out visitors are sent to sign in. A refused POST changes nothing.
+"""
+
+import re
+from functools import cached_property
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory, override_settings
+from django.urls import URLResolver, get_resolver, reverse
+
+from audit.models import AuditEntry
+from outbox.models import OutboxMessage
+from participants import services as participant_services
+from participants.models import Consent, Constituency, Membership
+from projects.models import OrganisationRole
+
+from .conftest import ROLES
+
+LOGIN = "302 to sign in"
+DONE = "302, done"
+LOGIN_URL = "/accounts/login/"
+ADMIN_LOGIN_URL = "/admin/login/"
+
+# Rows in these apps must not change when a POST is refused. The audit log is left out because
+# refusals are themselves audited.
+SNAPSHOT_APPS = {"accounts", "account", "mfa", "projects", "participants", "outbox", "workshops"}
+
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+MEMBERS = frozenset({"service_user", "carer", "staff", "observer", "facilitator"})
+PROJECT_MANAGERS = frozenset({"facilitator", "org_admin", "superuser"})
+SEES_PROJECT = MEMBERS | {"org_admin", "manager", "superuser"}
+SEES_ORGANISATION = frozenset({"org_admin", "manager", "superuser"})
+MANAGES_ORGANISATION = frozenset({"org_admin", "superuser"})
+
+
+def access(*, sees, may, post, get=200):
+    """Statuses (GET, POST) per role for a page behind PermissionMixin."""
+    table = {}
+    for role in ROLES:
+        if role == "anonymous":
+            table[role] = (LOGIN, LOGIN)
+        elif role not in sees:
+            table[role] = (404, 404)
+        elif role not in may:
+            table[role] = (403, 403)
+        else:
+            table[role] = (get, post)
+    return table
+
+
+def everyone(get, post):
+    """The same statuses for every role, signed in or not."""
+    return {role: (get, post) for role in ROLES}
+
+
+# POST sends only the CSRF token: a form page answers 200 with its errors, a confirmation page
+# does the action (DONE), a read-only page answers 405.
+EXPECTED = {
+    "home": everyone(200, 405),
+    "healthz": everyone(200, 200),
+    "audit:entry-list": access(sees=SIGNED_IN, may={"superuser"}, post=405),
+    "projects:organisation-detail": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
+    "projects:organisation-edit": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
+    ),
+    "projects:organisation-role-add": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
+    ),
+    "projects:organisation-role-remove": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE
+    ),
+    "projects:project-create": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200),
+    "projects:project-detail": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
+    "projects:project-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "projects:project-status": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "projects:stage-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    # Managers of the organisation see the project and its figures, not who takes part.
+    "participants:membership-list": access(
+        sees=SEES_PROJECT, may=MEMBERS | PROJECT_MANAGERS, post=405
+    ),
+    "participants:invite": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:invite-many": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:add-managed": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:membership-detail": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "participants:membership-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:membership-withdraw": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "participants:member-access-needs": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:invitation-resend": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "participants:invitation-revoke": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "participants:consent-statement": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:consent": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
+    "participants:consent-withdraw": access(sees=SEES_PROJECT, may=MEMBERS, post=DONE),
+    "participants:access-needs": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
+    # The emailed link is public. Only the invited person can accept it; anyone else is told so.
+    "participants:invitation-accept": {
+        role: (200, DONE if role == "anonymous" else 409) for role in ROLES
+    },
+    "outbox:message-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "outbox:message-retry": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+}
+
+# Which object a URL keyword names, when it is not the default for that keyword.
+KWARG_OBJECTS = {
+    ("participants:member-access-needs", "membership_pk"): "managed_membership",
+}
+DEFAULT_KWARG_OBJECTS = {
+    "organisation_pk": "organisation",
+    "project_pk": "project",
+    "membership_pk": "membership",
+    "invitation_pk": "invitation",
+    "role_pk": "manager_role",
+    "message_pk": "failed_message",
+    "token": "token",
+}
+CONTAINERS = {"organisation_pk", "project_pk"}
+
+
+def _walk(resolver, namespaces=(), origins=()):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            urlconf = getattr(entry.urlconf_name, "__name__", entry.urlconf_name)
+            yield from _walk(
+                entry,
+                namespaces + ((entry.namespace,) if entry.namespace else ()),
+                origins + ((urlconf,) if isinstance(urlconf, str) else ()),
+            )
+        else:
+            name = ":".join(namespaces + (entry.name,)) if entry.name else None
+            yield {
+                "name": name,
+                "route": str(entry.pattern),
+                "kwargs": list(entry.pattern.regex.groupindex),
+                "group": _group(namespaces, origins),
+            }
+
+
+def _group(namespaces, origins):
+    if "admin" in namespaces:
+        return "admin"
+    if any(origin.startswith("allauth") for origin in origins):
+        return "allauth"
+    return "ours"
+
+
+URLS = list(_walk(get_resolver()))
+OUR_URLS = {
+    url["name"] or f"<unnamed {url['route']}>": url for url in URLS if url["group"] == "ours"
+}
+
+
+class Scene:
+    """The objects one side's URLs point at: "a" is the world's project, "b" the other one."""
+
+    def __init__(self, world, side):
+        self.world = world
+        self.side = side
+        if side == "a":
+            self.organisation, self.project = world.organisation, world.project
+            self.acting = world.users["facilitator"]
+        else:
+            self.organisation, self.project = world.other_organisation, world.other_project
+            self.acting = world.users["superuser"]
+
+    @cached_property
+    def membership(self):
+        person = "service_user" if self.side == "a" else "outsider"
+        return Membership.objects.get(project=self.project, user=self.world.users[person])
+
+    @cached_property
+    def managed_membership(self):
+        return participant_services.participant_add_managed(
+            project=self.project,
+            full_name=f"Pat Managed {self.side}",
+            display_name="Pat",
+            constituency=Constituency.SERVICE_USER,
+            phone="01632 960000",
+            consent_method=Consent.Method.PAPER,
+            added_by=self.acting,
+        )
+
+    @cached_property
+    def invitation(self):
+        return participant_services.participant_invite(
+            project=self.project,
+            email=f"invitee-{self.side}@example.org",
+            constituency=Constituency.CARER,
+            invited_by=self.acting,
+        )
+
+    @cached_property
+    def token(self):
+        message = OutboxMessage.objects.get(to=self.invitation.email)
+        return re.search(r"/invitations/([^/\s]+)/", message.body_text).group(1)
+
+    @cached_property
+    def manager_role(self):
+        person = "manager" if self.side == "a" else "other_manager"
+        return OrganisationRole.objects.get(
+            organisation=self.organisation, user=self.world.users[person]
+        )
+
+    @cached_property
+    def failed_message(self):
+        return OutboxMessage.objects.create(
+            project=self.project,
+            to="someone@example.org",
+            subject="Workshop on Tuesday",
+            status=OutboxMessage.Status.FAILED,
+            last_error="Connection refused",
+        )
+
+
+def build_url(name, scenes, **attributes):
+    """Reverse a URL, taking each keyword's object from scenes[keyword] (or scenes[None]).
+
+    Which of the scene's objects a keyword names can be chosen: membership_pk="membership".
+    """
+    kwargs = {}
+    for kwarg in OUR_URLS[name]["kwargs"]:
+        attribute = attributes.get(kwarg) or KWARG_OBJECTS.get(
+            (name, kwarg), DEFAULT_KWARG_OBJECTS.get(kwarg)
+        )
+        if attribute is None:
+            pytest.fail(f"teach {__name__} how to build '{kwarg}' for {name}")
+        value = getattr(scenes.get(kwarg, scenes[None]), attribute)
+        kwargs[kwarg] = value if isinstance(value, str) else value.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def snapshot():
+    """Every row of our models, except the audit log."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model._meta.app_label in SNAPSHOT_APPS and model is not AuditEntry
+    }
+
+
+def client_for(user):
+    """A client that checks CSRF and holds a CSRF cookie, signed in as the user (or not).
+
+    A crash comes back as a 500 in the list of wrong answers, not as an exception that hides
+    the other roles' answers; its traceback is in the captured log.
+    """
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    request = RequestFactory().get("/")
+    client.csrf_token = get_token(request)
+    client.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def wrong_answer(response, expected):
+    """Describe the response if it is not what was expected."""
+    got = response.status_code
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        ok = got == 302 and location.startswith(LOGIN_URL)
+    elif expected == DONE:
+        ok = got == 302 and not location.startswith(LOGIN_URL)
+    else:
+        ok = got == expected
+    return None if ok else f"expected {expected}, got {got} {location}".rstrip()
+
+
+def try_as(user, url, expected_get, expected_post):
+    """GET then POST the URL; return what went wrong. Only a POST that is DONE changes data."""
+    client = client_for(user)
+    problems = []
+    before = snapshot()
+    if wrong := wrong_answer(client.get(url), expected_get):
+        problems.append(f"GET {wrong}")
+    if snapshot() != before:
+        problems.append("GET changed data")
+    if wrong := wrong_answer(
+        client.post(url, {"csrfmiddlewaretoken": client.csrf_token}), expected_post
+    ):
+        problems.append(f"POST {wrong}")
+    changed = snapshot() != before
+    if expected_post == DONE and not changed:
+        problems.append("POST answered 302 but changed nothing")
+    if expected_post != DONE and changed:
+        problems.append("POST was refused but changed data")
+    return problems
+
+
+def try_each(world, url, expectations):
+    """Try the URL as each role in turn, rolling the database back after each one."""
+    problems = []
+    for role, (expected_get, expected_post) in expectations.items():
+        with transaction.atomic():
+            problems += [
+                f"{role}: {problem}"
+                for problem in try_as(world.users[role], url, expected_get, expected_post)
+            ]
+            transaction.set_rollback(True)
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def _no_two_factor_gate():
+    # The two-factor gate redirects before any permission is asked; it has its own tests.
+    with override_settings(CODESIGN_REQUIRE_MFA=False):
+        yield
+
+
+def test_every_url_is_in_the_matrix():
+    unnamed = sorted(name for name in OUR_URLS if name.startswith("<unnamed"))
+    assert not unnamed, "name these URLs and add them to EXPECTED: " + ", ".join(unnamed)
+    missing = sorted(set(OUR_URLS) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(OUR_URLS))
+    assert not missing, "add " + ", ".join(missing) + " to EXPECTED in " + __name__
+    assert not stale, "remove " + ", ".join(stale) + " from EXPECTED: no such URL"
+    for name, table in EXPECTED.items():
+        assert set(table) == set(ROLES), f"EXPECTED[{name!r}] must give every role"
+
+
+def test_third_party_urls_are_walked():
+    groups = {url["group"] for url in URLS}
+    assert {"admin", "allauth", "ours"} <= groups
+    assert "account_login" in {url["name"] for url in URLS if url["group"] == "allauth"}
+
+
+@pytest.mark.parametrize("name", sorted(OUR_URLS))
+def test_permission_matrix(world, name):
+    if name not in EXPECTED:
+        pytest.fail(f"add {name} to EXPECTED in {__name__}")
+    url = build_url(name, {None: Scene(world, "a")})
+    problems = try_each(world, url, EXPECTED[name])
+    assert not problems, f"{name} {url}\n" + "\n".join(problems)
+
+
+CROSS_ROLES = ("facilitator", "org_admin", "manager")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, url in OUR_URLS.items() if CONTAINERS & set(url["kwargs"]))
+)
+def test_other_organisations_objects_are_not_found(world, name):
+    """Project A's people get 404 for project B's objects, also when the ids are mixed."""
+    if name not in EXPECTED:
+        pytest.fail(f"add {name} to EXPECTED in {__name__}")
+    own, other = Scene(world, "a"), Scene(world, "b")
+    problems = []
+    urls = {"other": build_url(name, {None: other})}
+    if set(OUR_URLS[name]["kwargs"]) - CONTAINERS:
+        urls["mixed"] = build_url(name, {None: other, **dict.fromkeys(CONTAINERS, own)})
+    for mode, url in urls.items():
+        expectations = {}
+        for role in CROSS_ROLES:
+            if mode == "other":
+                expectations[role] = (404, 404)
+            elif EXPECTED[name][role][0] == 200:
+                # Their own project or organisation, somebody else's object in it. (Where they
+                # are refused on their own, the matrix has already checked the refusal.)
+                expectations[role] = tuple(
+                    404 if status in (200, DONE) else status for status in EXPECTED[name][role]
+                )
+        problems += [f"{mode} {url} {problem}" for problem in try_each(world, url, expectations)]
+    assert not problems, name + "\n" + "\n".join(problems)
+
+
+def test_posts_carry_a_valid_csrf_token(world):
+    """The matrix's POSTs get past CSRF because of their token, not because it is off."""
+    client = client_for(world.users["facilitator"])
+    url = reverse("projects:project-edit", args=[world.project.pk])
+    assert client.post(url).status_code == 403
+    assert client.post(url, {"csrfmiddlewaretoken": "x" * 32}).status_code == 403
+    assert client.post(url, {"csrfmiddlewaretoken": client.csrf_token}).status_code == 200
+
+
+def test_admin_is_for_staff_only(world):
+    problems = []
+    for role in ROLES:
+        client = client_for(world.users[role])
+        for url in URLS:
+            if url["group"] != "admin" or url["kwargs"] or url["name"] is None:
+                continue
+            path = reverse(url["name"])
+            response = client.get(path)
+            location = response.headers.get("Location", "")
+            if url["name"] in ("admin:login", "admin:logout"):
+                ok = response.status_code < 500
+            elif role != "superuser":
+                ok = response.status_code == 302 and location.startswith(ADMIN_LOGIN_URL)
+            elif url["name"] == "admin:index":
+                ok = response.status_code == 200
+            else:
+                ok = response.status_code < 500 and not location.startswith(ADMIN_LOGIN_URL)
+            if not ok:
+                problems.append(f"{role}: GET {path} got {response.status_code} {location}")
+    assert not problems, "\n".join(problems)
+
+
+def test_account_pages_answer_every_role(world):
+    problems = []
+    for role in ROLES:
+        client = client_for(world.users[role])
+        for url in URLS:
+            if url["group"] == "allauth" and not url["kwargs"]:
+                path = reverse(url["name"])
+                if (status := client.get(path).status_code) >= 500:
+                    problems.append(f"{role}: GET {path} got {status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_nobody_acts_for_a_member_who_speaks_for_themselves(world):
+    """Only people managed by facilitators have their access needs recorded by someone else."""
+    scenes = {None: Scene(world, "a")}
+    url = build_url("participants:member-access-needs", scenes, membership_pk="membership")
+    problems = try_each(world, url, {role: (403, 403) for role in PROJECT_MANAGERS})
+    assert not problems, f"{url}\n" + "\n".join(problems)
+
+
+def test_an_invited_person_reaches_consent_and_their_access_needs(world):
+    """Between accepting the emailed link and agreeing, the rules let them do both."""
+    scene = Scene(world, "a")
+    client = client_for(None)
+    accept = reverse("participants:invitation-accept", args=[scene.token])
+    consent = reverse("participants:consent", args=[world.project.pk])
+    response = client.post(accept, {"csrfmiddlewaretoken": client.csrf_token})
+    assert (response.status_code, response.headers.get("Location")) == (302, consent)
+    for name in ("participants:consent", "participants:access-needs"):
+        response = client.get(reverse(name, args=[world.project.pk]))
+        assert response.status_code == 200, f"GET {name} as the invited person"
