@@ -33,10 +33,11 @@ def home_for(user) -> dict:
 
 
 def constituency_counts(project) -> list[dict]:
-    """Count current participants (not facilitators) by constituency, in a fixed order."""
+    """Count active participants (not facilitators or observers) by constituency, in order."""
     rows = dict(
-        project.memberships.filter(status=Membership.Status.ACTIVE)
-        .exclude(role=Membership.Role.FACILITATOR)
+        project.memberships.filter(
+            status=Membership.Status.ACTIVE, role=Membership.Role.PARTICIPANT
+        )
         .values_list("constituency")
         .annotate(n=Count("pk"))
         .values_list("constituency", "n")
@@ -55,8 +56,10 @@ def organisation_projects(organisation, user) -> list[Project]:
     projects = organisation.projects.select_related("current_stage").annotate(
         participant_count=Count(
             "memberships",
-            filter=Q(memberships__status=Membership.Status.ACTIVE)
-            & ~Q(memberships__role=Membership.Role.FACILITATOR),
+            filter=Q(
+                memberships__status=Membership.Status.ACTIVE,
+                memberships__role=Membership.Role.PARTICIPANT,
+            ),
         )
     )
     if roles & {ORG_ADMIN, SUPERUSER}:

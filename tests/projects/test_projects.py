@@ -284,3 +284,17 @@ def test_home_and_project_page_queries_do_not_grow(world, client, count_queries)
         Stage.objects.create(project=world.project, name="More", order=9)
     assert count_queries(lambda: client.get("/")) == home_small
     assert count_queries(lambda: client.get(world.project.get_absolute_url())) == page_small
+
+
+def test_project_page_counts_active_participants_by_constituency(world, client):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(project=world.project, constituency="carer", status="invited")
+    MembershipFactory(project=world.project, constituency="carer", status="withdrawn")
+    client.force_login(world.users["manager"])
+    counts = {
+        row["constituency"]: row["count"]
+        for row in client.get(world.project.get_absolute_url()).context["constituency_counts"]
+    }
+    # Facilitators and observers are not counted; invited and withdrawn people are not either.
+    assert counts == {"service_user": 1, "carer": 1, "staff": 1, "other": 0}
