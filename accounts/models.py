@@ -1,3 +1,4 @@
+import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.email or f"#{self.pk}"
+
+    def has_perm(self, perm, obj=None):
+        """Codesign's own permissions are decided by `rules` alone, superusers included.
+
+        Django would answer yes to every permission for a superuser; our rules already say
+        where a superuser may act, and say no where only the person themselves may (their own
+        consent or access needs).
+        """
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self):
         return self.full_name

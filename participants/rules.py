@@ -2,7 +2,6 @@ import rules
 
 from projects.predicates import (
     can_manage_project,
-    can_view_project,
     is_project_invitee,
     is_project_member,
     project_is_open,
@@ -10,21 +9,15 @@ from projects.predicates import (
 
 
 @rules.predicate
-def is_own_membership(user, membership):
-    """The membership is the person's own."""
-    return membership is not None and membership.user_id == user.pk
-
-
-@rules.predicate
 def is_managed_membership(user, membership):
     """A facilitator acts for this person (no email, or contacted by phone or post)."""
-    return membership.managed_by_facilitator
+    return membership is not None and membership.managed_by_facilitator
 
 
 @rules.predicate
 def is_current_membership(user, membership):
     """The membership has not been withdrawn."""
-    return membership.status != "withdrawn"
+    return membership is not None and membership.status != "withdrawn"
 
 
 # On a project: see the list of members (facilitators see everything, members see names).
@@ -40,4 +33,3 @@ rules.add_perm(
     "participants.act_for_member",
     can_manage_project & is_managed_membership & is_current_membership,
 )
-rules.add_perm("participants.view_membership", can_view_project)

@@ -327,7 +327,7 @@ class ConsentStatementView(ProjectMixin, FormView):
 class ConsentView(ProjectMixin, FormView):
     """The invited person reads the consent statement and agrees to it."""
 
-    visibility_permission = "participants.give_consent"
+    permission_required = "participants.give_consent"
     template_name = "participants/consent_form.html"
     page_title = gettext_lazy("Taking part")
     form_class = ConsentForm

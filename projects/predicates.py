@@ -6,7 +6,8 @@ from codesign import permissions as p
 
 
 def _project(obj):
-    """Accept a project or anything that belongs to one."""
+    """Accept a project or anything that belongs to one (None when asked without an object,
+    as the Django admin does)."""
     if obj is None:
         return None
     return obj if obj._meta.label == "projects.Project" else obj.project
@@ -34,7 +35,11 @@ def is_project_org_admin(user, obj):
 def is_project_manager(user, obj):
     """Manage the organisation of a project that is no longer a draft."""
     project = _project(obj)
-    return p.ORG_MANAGER in p.project_roles(user, project) and project.status != "draft"
+    return (
+        project is not None
+        and p.ORG_MANAGER in p.project_roles(user, project)
+        and project.status != "draft"
+    )
 
 
 @rules.predicate
@@ -58,26 +63,31 @@ def is_contributor(user, obj):
 @rules.predicate
 def project_is_open(user, obj):
     """The project is not closed."""
-    return _project(obj).status != "closed"
+    project = _project(obj)
+    return project is not None and project.status != "closed"
 
 
 @rules.predicate
 def is_org_admin(user, organisation):
     """Administer this organisation."""
-    return p.ORG_ADMIN in p.organisation_roles(user, organisation.pk)
+    return organisation is not None and p.ORG_ADMIN in p.organisation_roles(user, organisation.pk)
 
 
 @rules.predicate
 def has_org_role(user, organisation):
     """Hold any role in this organisation."""
-    return bool(p.organisation_roles(user, organisation.pk) - {p.SUPERUSER})
+    return organisation is not None and bool(
+        p.organisation_roles(user, organisation.pk) - {p.SUPERUSER}
+    )
 
 
 @rules.predicate
 def is_org_facilitator(user, organisation):
     """May start projects in this organisation."""
-    return p.ORG_FACILITATOR in p.organisation_roles(user, organisation.pk)
+    return organisation is not None and (
+        p.ORG_FACILITATOR in p.organisation_roles(user, organisation.pk)
+    )
 
 
 can_manage_project = is_project_facilitator | is_project_org_admin | is_superuser
-can_view_project = can_manage_project | is_project_member | is_project_manager
+can_view_project = can_manage_project | is_project_member | is_project_invitee | is_project_manager
