@@ -15,6 +15,8 @@ BIN = Path(sys.executable).parent
 
 # Variables a smoke test sets itself; whatever the outer environment says is dropped.
 _OWN_VARIABLES = {
+    # Set for the in-process browser tests; a real server must keep Django's async safety.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "ALLOWED_HOSTS",
     "CACHE_URL",
     "CELERY_DATA_DIR",
