@@ -170,3 +170,31 @@ OUTBOX_STATUSES = (
     "print(sorted(OutboxMessage.objects.values_list('status', flat=True)))"
 )
 SWEEP_SENT = "Sending due task outbox-sweep"
+
+
+def assert_one_email_delivered_once(*, mailbox, processes, env, beat_process: str) -> None:
+    """Write one email to the outbox and check the worker delivers it, and only once."""
+    manage("shell", "-c", WRITE_ONE_EMAIL, env=env)
+
+    def delivered():
+        processes.assert_alive()
+        return mailbox.to("smoke@example.org")
+
+    received = wait_until(
+        delivered,
+        timeout=30,
+        message=lambda: f"no email reached the SMTP server\n{processes.logs()}",
+    )
+    assert len(received) == 1
+    assert b"Subject: Smoke" in received[0].original_content
+    assert b"hello" in received[0].original_content
+
+    # Let beat sweep a few more times: the message must not be sent again.
+    sweeps_at_delivery = processes.log(beat_process).count(SWEEP_SENT)
+    wait_until(
+        lambda: processes.log(beat_process).count(SWEEP_SENT) >= sweeps_at_delivery + 3,
+        timeout=15,
+        message=lambda: f"beat stopped sweeping\n{processes.logs()}",
+    )
+    assert len(mailbox.to("smoke@example.org")) == 1
+    assert manage("shell", "-c", OUTBOX_STATUSES, env=env).splitlines()[-1] == "['sent']"

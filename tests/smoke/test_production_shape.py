@@ -11,9 +11,7 @@ import pytest
 
 from .support import (
     BIN,
-    OUTBOX_STATUSES,
-    SWEEP_SENT,
-    WRITE_ONE_EMAIL,
+    assert_one_email_delivered_once,
     clean_env,
     free_port,
     http_get,
@@ -155,27 +153,6 @@ def test_production_shape_serves_pages_and_delivers_email_once(
     assert status == 200
     assert headers["Content-Type"].startswith("text/css")
 
-    manage("shell", "-c", WRITE_ONE_EMAIL, env=env)
-
-    def delivered():
-        processes.assert_alive()
-        return mailbox.to("smoke@example.org")
-
-    received = wait_until(
-        delivered,
-        timeout=30,
-        message=lambda: f"no email reached the SMTP server\n{processes.logs()}",
+    assert_one_email_delivered_once(
+        mailbox=mailbox, processes=processes, env=env, beat_process="beat"
     )
-    assert len(received) == 1
-    assert b"Subject: Smoke" in received[0].original_content
-    assert b"hello" in received[0].original_content
-
-    # Let beat sweep a few more times: the message must not be sent again.
-    sweeps_at_delivery = processes.log("beat").count(SWEEP_SENT)
-    wait_until(
-        lambda: processes.log("beat").count(SWEEP_SENT) >= sweeps_at_delivery + 3,
-        timeout=15,
-        message=lambda: f"beat stopped sweeping\n{processes.logs()}",
-    )
-    assert len(mailbox.to("smoke@example.org")) == 1
-    assert manage("shell", "-c", OUTBOX_STATUSES, env=env).splitlines()[-1] == "['sent']"
