@@ -3,8 +3,7 @@ from django.dispatch import receiver
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-
-from .selectors import holds_privileged_role
+from codesign.permissions import holds_privileged_role
 
 
 @receiver(user_logged_in)

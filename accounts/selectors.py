@@ -1,13 +1,6 @@
 from allauth.mfa.models import Authenticator
 
-
-def holds_privileged_role(user) -> bool:
-    """Facilitators, managers, organisation admins and superusers hold privileged roles."""
-    if user.is_superuser:
-        return True
-    if user.organisation_roles.exists():
-        return True
-    return user.memberships.filter(role="facilitator", status="active").exists()
+from codesign.permissions import holds_privileged_role
 
 
 def requires_two_factor(user) -> bool:

@@ -73,3 +73,19 @@ def forget_roles(user) -> None:
     """Drop the memoised answers after a change of role within the same request."""
     for name in ("org_roles", "memberships"):
         user.__dict__.pop(f"_codesign_{name}", None)
+
+
+def holds_privileged_role(user) -> bool:
+    """Facilitate a project, hold any organisation role, or be a superuser.
+
+    These people see personal data across many people, so they must use two-factor
+    authentication where the settings require it, and their sign-ins are audited.
+    """
+    if user.is_superuser:
+        return True
+    OrganisationRole = apps.get_model("projects", "OrganisationRole")
+    Membership = apps.get_model("participants", "Membership")
+    return (
+        OrganisationRole.objects.filter(user=user).exists()
+        or Membership.objects.filter(user=user, role=FACILITATOR, status="active").exists()
+    )

@@ -55,12 +55,6 @@ def is_project_invitee(user, obj):
 
 
 @rules.predicate
-def is_contributor(user, obj):
-    """Take part as an active facilitator or participant (not an observer)."""
-    return bool(p.project_roles(user, _project(obj)) & {p.FACILITATOR, p.PARTICIPANT})
-
-
-@rules.predicate
 def project_is_open(user, obj):
     """The project is not closed."""
     project = _project(obj)

@@ -70,19 +70,22 @@ def test_access_needs_are_seen_by_the_person_and_facilitators_only(world, client
     assert own.context["form"].initial["bsl_interpreter"] is True
 
 
-def test_managed_participant_is_added_with_offline_consent(world, client):
+def add_managed(world, client, **overrides):
     client.force_login(world.users["facilitator"])
-    response = client.post(
-        reverse("participants:add-managed", args=[world.project.pk]),
-        {
-            "full_name": "Edna Brooks",
-            "display_name": "Edna",
-            "constituency": "service_user",
-            "postal_address": "12 Mill Lane",
-            "consent_method": "paper",
-            "consent_confirmed": "on",
-        },
-    )
+    data = {
+        "full_name": "Edna Brooks",
+        "display_name": "Edna",
+        "constituency": "service_user",
+        "postal_address": "12 Mill Lane",
+        "consent_method": "paper",
+        "consent_confirmed": "on",
+        **overrides,
+    }
+    return client.post(reverse("participants:add-managed", args=[world.project.pk]), data)
+
+
+def test_managed_participant_is_added_with_offline_consent(world, client):
+    response = add_managed(world, client)
     assert response.status_code == 302
     membership = Membership.objects.get(display_name="Edna")
     assert membership.managed_by_facilitator
@@ -97,20 +100,12 @@ def test_managed_participant_is_added_with_offline_consent(world, client):
     assert AccessNeeds.objects.get(membership=membership).hearing_loop
 
 
-def test_managed_participant_needs_a_way_to_reach_them(world, client):
-    client.force_login(world.users["facilitator"])
-    response = client.post(
-        reverse("participants:add-managed", args=[world.project.pk]),
-        {
-            "full_name": "X",
-            "display_name": "X",
-            "constituency": "carer",
-            "consent_method": "verbal",
-            "consent_confirmed": "on",
-        },
-    )
+def test_managed_participant_needs_a_way_to_reach_them_and_their_consent(world, client):
+    response = add_managed(world, client, postal_address="")
     assert "Give a phone number or a postal address" in response.content.decode()
-    assert not Membership.objects.filter(display_name="X").exists()
+    response = add_managed(world, client, consent_confirmed="")
+    assert response.status_code == 200 and "consent_confirmed" in response.context["form"].errors
+    assert not Membership.objects.filter(display_name="Edna").exists()
 
 
 def test_facilitators_cannot_edit_access_needs_of_people_who_manage_their_own(world, client):
