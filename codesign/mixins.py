@@ -1,9 +1,12 @@
 """View mixins that put every object URL behind the one permission module."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from audit.models import AuditEntry
@@ -25,15 +28,20 @@ class PermissionMixin(LoginRequiredMixin):
     def get_permission_object(self):
         return None
 
+    def get_visibility_object(self):
+        """The object whose existence is at stake; usually the one acted on."""
+        return self.get_permission_object()
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        obj = self.get_permission_object()
+        seen = self.get_visibility_object()
         if self.visibility_permission and not request.user.has_perm(
-            self.visibility_permission, obj
+            self.visibility_permission, seen
         ):
-            self._audit_denial(obj, "hidden")
+            self._audit_denial(seen, "hidden")
             raise Http404
+        obj = self.get_permission_object()
         if self.permission_required and not request.user.has_perm(self.permission_required, obj):
             self._audit_denial(obj, "forbidden")
             raise PermissionDenied
@@ -69,6 +77,16 @@ class ProjectMixin(PermissionMixin):
 
     def get_permission_object(self):
         return self.project
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()  # before any lookup: ids reveal nothing
+        # Times on a project's pages are shown, and typed, in its organisation's time zone.
+        with timezone.override(ZoneInfo(self.project.organisation.time_zone)):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("project", self.project)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("participants.urls")),
     path("", include("outbox.urls")),
+    path("", include("sessions.urls")),
     path("admin/", admin.site.urls),
 ]
 

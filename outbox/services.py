@@ -64,6 +64,7 @@ def outbox_email(
     context: dict[str, Any],
     project=None,
     dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Render an email and write it to the outbox; the worker sends it after commit.
 
@@ -81,6 +82,7 @@ def outbox_email(
         body_html=body_html,
         project=project,
         dedupe_key=dedupe_key,
+        attachments=attachments,
     )
 
 
@@ -93,6 +95,7 @@ def outbox_email_rendered(
     body_html: str = "",
     project=None,
     dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Write an already rendered email to the outbox."""
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
@@ -103,6 +106,7 @@ def outbox_email_rendered(
         body_text=body_text,
         body_html=body_html,
         headers={"Message-ID": make_msgid(domain=domain)},
+        attachments=attachments or [],
         project=project,
         dedupe_key=dedupe_key,
     )
@@ -136,6 +140,8 @@ def _send_email(message: OutboxMessage) -> None:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     email.send()
 
 

@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgendaItem, Reply, WorkshopSession
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReminderOffsetsField(forms.CharField):
+    """Hours before the session, written as '48, 2'."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value.strip():
+            return []
+        try:
+            offsets = sorted(
+                {int(part) for part in value.replace(";", ",").split(",")}, reverse=True
+            )
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write whole hours separated by commas, like 48, 2.")
+            ) from None
+        if any(o < 1 or o > 336 for o in offsets):
+            raise forms.ValidationError(_("Each reminder must be between 1 and 336 hours before."))
+        return offsets
+
+
+class SessionForm(forms.ModelForm):
+    reminder_offsets = ReminderOffsetsField(
+        label=_("Reminders (hours before)"),
+        required=False,
+        initial="48, 2",
+        help_text=_("People who said going or maybe get an email this many hours before."),
+    )
+
+    class Meta:
+        model = WorkshopSession
+        fields = [
+            "title",
+            "kind",
+            "stage",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_link",
+            "capacity",
+            "audience",
+            "notes_before",
+            "reminder_offsets",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "notes_before": forms.Textarea(attrs={"rows": 4}),
+            "place": forms.TextInput(),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["stage"].queryset = project.stages.all()
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "starts_at", "title"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "order": forms.NumberInput(attrs={"min": 1}),
+        }
+
+
+AgendaFormSet = forms.inlineformset_factory(
+    WorkshopSession, AgendaItem, form=AgendaItemForm, extra=3, can_delete=True
+)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=300,
+        help_text=_("Sent to everyone who was coming."),
+    )
+
+
+class ReplyForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Are you coming?"),
+        choices=[
+            (Reply.Answer.GOING, _("Going")),
+            (Reply.Answer.MAYBE, _("Maybe")),
+            (Reply.Answer.NOT_GOING, _("Not going")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Anything you want to tell the facilitator"),
+        max_length=300,
+        required=False,
+        help_text=_("For example why you cannot come. Only facilitators see this."),
+    )
+    session_needs = forms.CharField(
+        label=_("Anything extra you need for this session"),
+        max_length=300,
+        required=False,
+        help_text=_("Your usual access needs are already known; add anything special here."),
+    )

@@ -1,0 +1,70 @@
+import rules
+
+from codesign import permissions as p
+from projects.predicates import (
+    can_manage_project,
+    is_project_manager,
+    is_project_member,
+    project_is_open,
+)
+
+
+@rules.predicate
+def is_in_audience(user, session):
+    """The person is an active member whom the session is for (facilitators: every session)."""
+    if session is None:
+        return False
+    membership = p.project_membership(user, session.project)
+    if membership is None or membership.status != "active":
+        return False
+    if membership.role == "facilitator":
+        return True
+    return membership.role == "participant" and session.is_for(membership.constituency)
+
+
+@rules.predicate
+def is_observer_of(user, session):
+    """An observer of the session's project sees sessions for everyone."""
+    if session is None:
+        return False
+    return p.OBSERVER in p.project_roles(user, session.project) and session.audience == "everyone"
+
+
+@rules.predicate
+def session_is_open(user, session):
+    """The session is scheduled (not started, held or cancelled)."""
+    return session is not None and session.status == "scheduled"
+
+
+@rules.predicate
+def session_is_running_or_held(user, session):
+    return session is not None and session.status in ("in_progress", "held")
+
+
+@rules.predicate
+def is_own_recognition(user, recognition):
+    return recognition is not None and recognition.attendance.membership.user_id == user.pk
+
+
+# On a project.
+rules.add_perm("workshops.add_session", can_manage_project & project_is_open)
+rules.add_perm("workshops.view_project_recognition", can_manage_project)
+rules.add_perm("workshops.manage_payment_policy", can_manage_project)
+rules.add_perm("workshops.view_own_calendar", is_project_member)
+
+# On a session.
+rules.add_perm(
+    "workshops.view_session",
+    can_manage_project | is_in_audience | is_observer_of | is_project_manager,
+)
+rules.add_perm("workshops.change_session", can_manage_project & project_is_open)
+rules.add_perm("workshops.reply", is_in_audience & session_is_open & project_is_open)
+rules.add_perm("workshops.view_replies", can_manage_project)
+rules.add_perm("workshops.run_session", can_manage_project)
+rules.add_perm(
+    "workshops.view_photos", (can_manage_project | is_project_member) & session_is_running_or_held
+)
+
+# On a recognition record.
+rules.add_perm("workshops.view_recognition", can_manage_project | is_own_recognition)
+rules.add_perm("workshops.change_recognition", can_manage_project)

@@ -1,0 +1,187 @@
+"""Planning workshop sessions and replying to them."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outbox.services import outbox_email
+from participants.models import Membership
+
+from .calendar import ics_attachment, session_invitation_ics
+from .models import Reply, WorkshopSession
+from .selectors import session_audience
+
+# Needs that take arranging; added close to a session, they alert the facilitators.
+NEEDS_TAKING_ARRANGING = ("bsl_interpreter", "other_interpreter", "hearing_loop")
+ARRANGING_WINDOW = timedelta(days=7)
+
+
+def _tell(*, session, memberships, template: str, cancel: bool = False, context=None) -> int:
+    """Email each member (who has an address) about the session, with their own .ics."""
+    sent = 0
+    for membership in memberships:
+        email = membership.user.email
+        if not email:
+            continue
+        outbox_email(
+            to=email,
+            template=template,
+            context={"session": session, "membership": membership, **(context or {})},
+            project=session.project,
+            attachments=[
+                ics_attachment(
+                    session_invitation_ics(session, email=email, cancel=cancel),
+                    method="CANCEL" if cancel else "REQUEST",
+                )
+            ],
+        )
+        sent += 1
+    return sent
+
+
+def _save_agenda(session, agenda_formset) -> None:
+    if agenda_formset is None:
+        return
+    agenda_formset.instance = session
+    agenda_formset.save()
+    for index, item in enumerate(session.agenda.order_by("order", "pk"), start=1):
+        if item.order != index:
+            type(item).objects.filter(pk=item.pk).update(order=index)
+
+
+@transaction.atomic
+def session_schedule(*, project, created_by, agenda_formset=None, **fields) -> WorkshopSession:
+    """Schedule a session and invite its audience, each with a calendar invitation."""
+    session = WorkshopSession(project=project, created_by=created_by, **fields)
+    session.full_clean()
+    session.save()
+    _save_agenda(session, agenda_formset)
+    _tell(session=session, memberships=session_audience(session), template="session_scheduled")
+    return session
+
+
+RESCHEDULING_FIELDS = ("starts_at", "ends_at", "place", "online_link")
+
+
+@transaction.atomic
+def session_update(*, session: WorkshopSession, agenda_formset=None, **fields) -> WorkshopSession:
+    """Change a session; a new time or place raises SEQUENCE and tells those affected."""
+    session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    if session.status in (WorkshopSession.Status.HELD, WorkshopSession.Status.CANCELLED):
+        raise ValidationError(_("A session that was held or cancelled cannot be changed."))
+    before = {name: getattr(session, name) for name in RESCHEDULING_FIELDS}
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    rescheduled = any(getattr(session, name) != before[name] for name in RESCHEDULING_FIELDS)
+    if rescheduled:
+        session.sequence += 1
+    session.save()
+    _save_agenda(session, agenda_formset)
+    if rescheduled:
+        _tell(
+            session=session,
+            memberships=session_audience(session, exclude_not_going=True),
+            template="session_changed",
+            context={"before": before},
+        )
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, session: WorkshopSession, reason: str) -> WorkshopSession:
+    """Cancel a session and send everyone affected a calendar cancellation."""
+    session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != WorkshopSession.Status.SCHEDULED:
+        raise ValidationError(_("Only a scheduled session can be cancelled."))
+    session.status = WorkshopSession.Status.CANCELLED
+    session.cancel_reason = reason
+    session.sequence += 1
+    session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+    _tell(
+        session=session,
+        memberships=session_audience(session, exclude_not_going=True),
+        template="session_cancelled",
+        cancel=True,
+    )
+    return session
+
+
+@transaction.atomic
+def session_start(*, session: WorkshopSession) -> WorkshopSession:
+    """Mark a scheduled session as in progress."""
+    updated = WorkshopSession.objects.filter(
+        pk=session.pk, status=WorkshopSession.Status.SCHEDULED
+    ).update(status=WorkshopSession.Status.IN_PROGRESS, updated_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("Only a scheduled session can be started."))
+    session.refresh_from_db()
+    return session
+
+
+def _going_count(session) -> int:
+    return session.replies.filter(answer=Reply.Answer.GOING).count()
+
+
+def _promote_from_waitlist(session) -> Reply | None:
+    if session.capacity is not None and _going_count(session) >= session.capacity:
+        return None
+    first = (
+        session.replies.filter(answer=Reply.Answer.WAITLIST)
+        .select_related("membership__user")
+        .order_by("waitlisted_at", "pk")
+        .first()
+    )
+    if first is None:
+        return None
+    first.answer = Reply.Answer.GOING
+    first.waitlisted_at = None
+    first.save(update_fields=["answer", "waitlisted_at", "updated_at"])
+    _tell(session=session, memberships=[first.membership], template="waitlist_promoted")
+    return first
+
+
+@transaction.atomic
+def session_reply(
+    *,
+    session: WorkshopSession,
+    membership: Membership,
+    answer: str,
+    replied_by,
+    reason: str = "",
+    session_needs: str = "",
+) -> Reply:
+    """Record a reply; past capacity, 'going' joins the waiting list, and a place freed by
+    someone dropping out goes to the first person waiting, who is told."""
+    # Lock the session row: two people replying at once for the last place queue here.
+    session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != WorkshopSession.Status.SCHEDULED or session.ends_at < timezone.now():
+        raise ValidationError(_("Replies are closed for this session."))
+    if not session.is_for(membership.constituency):
+        raise ValidationError(_("This session is for a different group of participants."))
+    if answer not in (Reply.Answer.GOING, Reply.Answer.MAYBE, Reply.Answer.NOT_GOING):
+        raise ValidationError(_("Choose going, maybe or not going."))
+    reply = Reply.objects.filter(session=session, membership=membership).first()
+    was_going = reply is not None and reply.answer == Reply.Answer.GOING
+    if reply is None:
+        reply = Reply(session=session, membership=membership)
+    if answer == Reply.Answer.GOING and not was_going:
+        if reply.answer == Reply.Answer.WAITLIST:
+            answer = Reply.Answer.WAITLIST  # keeps its place in the queue
+        elif session.capacity is not None and _going_count(session) >= session.capacity:
+            answer = Reply.Answer.WAITLIST
+            reply.waitlisted_at = timezone.now()
+    if answer != Reply.Answer.WAITLIST:
+        reply.waitlisted_at = None
+    reply.answer = answer
+    reply.reason = reason
+    reply.session_needs = session_needs
+    reply.replied_by = replied_by
+    reply.full_clean()
+    reply.save()
+    if was_going and answer != Reply.Answer.GOING:
+        _promote_from_waitlist(session)
+    return reply

@@ -1,0 +1,287 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from codesign.mixins import ProjectMixin
+from codesign.permissions import project_membership
+from participants.models import Membership
+
+from . import selectors, services
+from .calendar import session_download_ics
+from .forms import AgendaFormSet, CancelForm, ReplyForm, SessionForm
+from .models import Reply, WorkshopSession
+
+
+class SessionMixin(ProjectMixin):
+    """A view about one session of the project in the URL.
+
+    A session the person is not in the audience for is a 404, like any object they may not
+    know exists.
+    """
+
+    visibility_permission = "workshops.view_session"
+
+    @cached_property
+    def session(self):
+        return get_object_or_404(
+            WorkshopSession.objects.select_related("stage", "project__organisation"),
+            pk=self.kwargs["session_pk"],
+            project=self.project,
+        )
+
+    def get_permission_object(self):
+        return self.session
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("session", self.session)
+        return super().get_context_data(**kwargs)
+
+
+class SessionListView(ProjectMixin, TemplateView):
+    template_name = "workshops/session_list.html"
+    page_title = gettext_lazy("Sessions")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        sessions = selectors.sessions_for_project(
+            self.project,
+            project_membership(user, self.project),
+            manage=user.has_perm("workshops.view_replies", self.project),
+        )
+        now = timezone.now()
+        context.update(
+            upcoming=[s for s in sessions if s.ends_at >= now and s.status != "cancelled"],
+            past=[s for s in sessions if s.ends_at < now or s.status == "cancelled"][::-1],
+        )
+        return context
+
+
+class SessionFormMixin:
+    """A session form with its agenda items."""
+
+    template_name = "workshops/session_form.html"
+
+    def get_forms(self, instance=None):
+        data = self.request.POST if self.request.method == "POST" else None
+        form = SessionForm(data, instance=instance, project=self.project)
+        agenda = AgendaFormSet(data, instance=instance or WorkshopSession(), prefix="agenda")
+        return form, agenda
+
+    def get(self, request, *args, **kwargs):
+        form, agenda = self.get_forms(self.get_instance())
+        return self.render_to_response(self.get_context_data(form=form, agenda=agenda))
+
+    def post(self, request, *args, **kwargs):
+        form, agenda = self.get_forms(self.get_instance())
+        if form.is_valid() and agenda.is_valid():
+            fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            try:
+                session = self.save(fields, agenda)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(session)
+        return self.render_to_response(self.get_context_data(form=form, agenda=agenda))
+
+
+class SessionCreateView(SessionFormMixin, ProjectMixin, TemplateView):
+    permission_required = "workshops.add_session"
+    page_title = gettext_lazy("Schedule a session")
+
+    def get_instance(self):
+        return None
+
+    def save(self, fields, agenda):
+        session = services.session_schedule(
+            project=self.project, created_by=self.request.user, agenda_formset=agenda, **fields
+        )
+        messages.success(
+            self.request, _("Session scheduled. Everyone it is for has been sent an invitation.")
+        )
+        return session
+
+
+class SessionUpdateView(SessionFormMixin, SessionMixin, TemplateView):
+    permission_required = "workshops.change_session"
+    page_title = gettext_lazy("Edit session")
+
+    def get_instance(self):
+        return self.session
+
+    def save(self, fields, agenda):
+        before = self.session.sequence
+        session = services.session_update(session=self.session, agenda_formset=agenda, **fields)
+        if session.sequence != before:
+            messages.success(self.request, _("Session changed. Everyone affected has been told."))
+        else:
+            messages.success(self.request, _("Session saved."))
+        return session
+
+
+class SessionDetailView(SessionMixin, TemplateView):
+    template_name = "workshops/session_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        session = self.session
+        membership = project_membership(user, self.project)
+        reply = (
+            Reply.objects.filter(session=session, membership=membership).first()
+            if membership
+            else None
+        )
+        context.update(
+            agenda=list(session.agenda.all()),
+            reply=reply,
+            reply_form=ReplyForm(
+                initial={
+                    "answer": reply.answer,
+                    "reason": reply.reason,
+                    "session_needs": reply.session_needs,
+                }
+                if reply and reply.answer != Reply.Answer.WAITLIST
+                else None
+            ),
+            going_count=session.replies.filter(answer=Reply.Answer.GOING).count(),
+        )
+        if user.has_perm("workshops.view_replies", session):
+            replies = list(selectors.replies_for_facilitator(session))
+            context.update(
+                replies=replies,
+                access_needs=selectors.combined_access_needs(session),
+                managed_without_reply=Membership.objects.filter(
+                    pk__in=selectors.session_audience(session).values("pk"),
+                    managed_by_facilitator=True,
+                ).exclude(session_replies__session=session),
+            )
+        return context
+
+
+class SessionCancelView(SessionMixin, FormView):
+    permission_required = "workshops.change_session"
+    template_name = "workshops/session_cancel.html"
+    form_class = CancelForm
+    page_title = gettext_lazy("Cancel session")
+
+    def form_valid(self, form):
+        try:
+            services.session_cancel(session=self.session, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, _("Session cancelled. Everyone affected has been told."))
+        return redirect(self.session)
+
+
+class SessionStartView(SessionMixin, TemplateView):
+    permission_required = "workshops.run_session"
+    template_name = "workshops/session_start.html"
+    page_title = gettext_lazy("Start session")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.session_start(session=self.session)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The session has started."))
+        return redirect(self.session)
+
+
+@method_decorator(sensitive_post_parameters("session_needs"), name="dispatch")
+class ReplyView(SessionMixin, FormView):
+    """A participant answers going, maybe or not going."""
+
+    permission_required = "workshops.reply"
+    template_name = "workshops/reply_form.html"
+    form_class = ReplyForm
+    page_title = gettext_lazy("Reply")
+
+    def get_membership(self):
+        return project_membership(self.request.user, self.project)
+
+    def form_valid(self, form):
+        try:
+            reply = services.session_reply(
+                session=self.session,
+                membership=self.get_membership(),
+                replied_by=self.request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if reply.answer == Reply.Answer.WAITLIST:
+            messages.info(
+                self.request,
+                _(
+                    "The session is full, so you are on the waiting list. "
+                    "We will tell you if a place comes free."
+                ),
+            )
+        else:
+            messages.success(self.request, _("Thank you, your reply is saved."))
+        return redirect(self.session)
+
+
+class ReplyForView(ReplyView):
+    """A facilitator replies for someone they manage."""
+
+    permission_required = "participants.act_for_member"
+
+    @cached_property
+    def member(self):
+        return get_object_or_404(
+            Membership.objects.select_related("user"),
+            pk=self.kwargs["membership_pk"],
+            project=self.project,
+        )
+
+    def get_visibility_object(self):
+        return self.session
+
+    def get_permission_object(self):
+        return self.member
+
+    def get_membership(self):
+        return self.member
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+
+class SessionIcsView(SessionMixin, TemplateView):
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            session_download_ics(self.session), content_type="text/calendar; charset=utf-8"
+        )
+        filename = slugify(self.session.title) or "session"
+        response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
+        return response
+
+
+class SessionPrintView(SessionMixin, TemplateView):
+    """A4 agenda and sign-in register for the room, optionally in large print."""
+
+    permission_required = "workshops.view_replies"
+    template_name = "workshops/session_print.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            agenda=list(self.session.agenda.all()),
+            large=self.request.GET.get("large") == "1",
+            register=selectors.session_register(self.session),
+        )
+        return context
