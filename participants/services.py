@@ -409,9 +409,15 @@ def participant_add_managed(
 
 @transaction.atomic
 def access_needs_save(*, membership: Membership, form) -> AccessNeeds:
-    """Save a person's access needs."""
+    """Save a person's access needs; a new need that takes arranging close to a session the
+    person is coming to alerts the facilitators."""
+    from sessions.services import access_needs_alert, arranging_needs
+
+    before = set(arranging_needs(AccessNeeds.objects.filter(membership=membership).first()))
     needs = form.save(commit=False)
     needs.membership = membership
     needs.full_clean()
     needs.save()
+    added = [need for need in arranging_needs(needs) if need not in before]
+    access_needs_alert(membership=membership, needs=added)
     return needs

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
@@ -9,6 +10,7 @@ from codesign.mixins import OrganisationMixin, ProjectMixin
 from codesign.permissions import project_membership
 from participants.models import Membership
 from participants.services import current_consent
+from sessions.selectors import sessions_for_project
 
 from . import selectors, services
 from .forms import (
@@ -113,7 +115,19 @@ class ProjectDetailView(ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         membership = project_membership(self.request.user, self.project)
+        sessions = list(
+            sessions_for_project(
+                self.project,
+                membership,
+                manage=self.request.user.has_perm("workshops.view_replies", self.project),
+            )
+        )
+        now = timezone.now()
         context.update(
+            upcoming_sessions=[
+                s for s in sessions if s.ends_at >= now and s.status != "cancelled"
+            ][:5],
+            past_sessions=[s for s in sessions if s.ends_at < now][::-1][:3],
             stages=list(self.project.stages.all()),
             constituency_counts=selectors.constituency_counts(self.project),
             membership=membership,

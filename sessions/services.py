@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from outbox.services import outbox_email
-from participants.models import Membership
+from participants.models import AccessNeeds, Membership
 
 from .calendar import ics_attachment, session_invitation_ics
 from .models import Reply, WorkshopSession
@@ -184,4 +184,55 @@ def session_reply(
     reply.save()
     if was_going and answer != Reply.Answer.GOING:
         _promote_from_waitlist(session)
+    if answer in (Reply.Answer.GOING, Reply.Answer.MAYBE) and not was_going:
+        needs = AccessNeeds.objects.filter(membership=membership).first()
+        access_needs_alert(membership=membership, needs=arranging_needs(needs), sessions=[session])
     return reply
+
+
+def arranging_needs(needs) -> list[str]:
+    """The needs among these access needs that take arranging, in plain words."""
+    if needs is None:
+        return []
+    return [
+        str(needs._meta.get_field(name).verbose_name)
+        + (f": {needs.other_interpreter}" if name == "other_interpreter" else "")
+        for name in NEEDS_TAKING_ARRANGING
+        if getattr(needs, name)
+    ]
+
+
+def access_needs_alert(*, membership: Membership, needs: list[str], sessions=None) -> int:
+    """Tell the facilitators at once when a need that takes arranging comes up close to a
+    session the person is coming to."""
+    if not needs:
+        return 0
+    now = timezone.now()
+    if sessions is None:
+        sessions = WorkshopSession.objects.filter(
+            replies__membership=membership,
+            replies__answer__in=[Reply.Answer.GOING, Reply.Answer.MAYBE],
+        )
+    sessions = [
+        s
+        for s in sessions
+        if s.status == WorkshopSession.Status.SCHEDULED
+        and now <= s.starts_at <= now + ARRANGING_WINDOW
+    ]
+    facilitators = Membership.objects.filter(
+        project_id=membership.project_id,
+        role=Membership.Role.FACILITATOR,
+        status=Membership.Status.ACTIVE,
+        user__email__isnull=False,
+    ).select_related("user")
+    sent = 0
+    for session in sessions:
+        for facilitator in facilitators:
+            outbox_email(
+                to=facilitator.user.email,
+                template="access_need_alert",
+                context={"session": session, "membership": membership, "needs": needs},
+                project=session.project,
+            )
+            sent += 1
+    return sent

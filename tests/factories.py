@@ -1,8 +1,11 @@
 """Factories for the background of a test. Behaviour under test goes through services."""
 
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from participants.models import AccessNeeds, ConsentStatement, Constituency, Membership
 from projects.models import Organisation, OrganisationRole, Project, Stage
@@ -82,3 +85,27 @@ class AccessNeedsFactory(factory.django.DjangoModelFactory):
 
     membership = factory.SubFactory(MembershipFactory)
     step_free_access = True
+
+
+class WorkshopSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.WorkshopSession"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    kind = "joint_event"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    place = "Seminar room 2, Riverside Hospital"
+    audience = "everyone"
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.Reply"
+
+    session = factory.SubFactory(WorkshopSessionFactory)
+    membership = factory.SubFactory(
+        MembershipFactory, project=factory.SelfAttribute("..session.project")
+    )
+    answer = "going"

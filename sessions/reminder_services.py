@@ -1,0 +1,230 @@
+"""Reminders before a session, sent by the beat task: each one claimed once, then mailed.
+
+A reminder is one (session, person, offset). Its ``Reminder`` row is the claim: the unique
+constraint lets only one run create it, and the row is committed in the same transaction as the
+outbox email it links to. Sending is the outbox's job: it retries a failed send, and a send that
+never reported back is shown as "not confirmed" rather than sent again.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from outbox.models import OutboxMessage
+from participants.models import Membership
+
+from .calendar import ics_attachment, session_invitation_ics
+from .models import Reminder, Reply, WorkshopSession
+
+logger = logging.getLogger(__name__)
+
+# The model accepts offsets of up to two weeks.
+LONGEST_OFFSET = timedelta(hours=24 * 14)
+REMINDED_ANSWERS = (Reply.Answer.GOING, Reply.Answer.MAYBE)
+TEMPLATE = "session_reminder"
+
+
+def current_offset(session: WorkshopSession, now: datetime) -> int | None:
+    """The offset whose reminder is due now: the smallest one whose moment has passed.
+
+    A reminder is sent late rather than not at all (beat was down, the session was scheduled
+    or the reply given after the moment), up to the session's start. A larger offset whose
+    moment has passed is superseded by a smaller one that has also passed, so nobody gets a
+    "two days before" reminder an hour before the session, next to the "two hours before" one.
+    """
+    if session.status != WorkshopSession.Status.SCHEDULED or session.starts_at <= now:
+        return None
+    passed = [
+        hours
+        for hours in set(session.reminder_offsets or [])
+        if session.starts_at - timedelta(hours=hours) <= now
+    ]
+    return min(passed) if passed else None
+
+
+def _due_sessions(now: datetime) -> dict[int, int]:
+    """{session id: offset due} for scheduled sessions that have a reminder due."""
+    sessions = WorkshopSession.objects.filter(
+        status=WorkshopSession.Status.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + LONGEST_OFFSET,
+    ).only("pk", "status", "starts_at", "reminder_offsets")
+    due = {}
+    for session in sessions:
+        offset = current_offset(session, now)
+        if offset is not None:
+            due[session.pk] = offset
+    return due
+
+
+def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
+    """Replies of people to remind for whom the due offset has no claim yet."""
+    offset_due = Case(
+        *(When(session_id=pk, then=Value(offset)) for pk, offset in due.items()),
+        output_field=IntegerField(),
+    )
+    claimed = Reminder.objects.filter(
+        session_id=OuterRef("session_id"),
+        membership_id=OuterRef("membership_id"),
+        offset_hours=OuterRef("offset_due"),
+    )
+    replies = (
+        Reply.objects.filter(session_id__in=due, answer__in=REMINDED_ANSWERS)
+        .exclude(membership__status=Membership.Status.WITHDRAWN)
+        .exclude(membership__user__email="")
+        .filter(membership__user__is_active=True)
+        .annotate(offset_due=offset_due)
+        .exclude(Exists(claimed))
+        .select_related("session__project__organisation", "session__stage", "membership__user")
+        .prefetch_related("session__agenda")
+        .order_by("session_id", "membership_id")
+    )
+    # The audience can change after a reply; remind only those the session is still for.
+    return [
+        reply
+        for reply in replies[:batch_size]
+        if reply.membership.role == Membership.Role.FACILITATOR
+        or reply.session.is_for(reply.membership.constituency)
+    ]
+
+
+def _render(reply: Reply, offset: int) -> dict:
+    """Subject, bodies and .ics of one reminder, in the organisation's time zone."""
+    session, membership = reply.session, reply.membership
+    email = membership.user.email
+    context = {
+        "site_url": settings.CODESIGN_SITE_URL,
+        "project": session.project,
+        "session": session,
+        "membership": membership,
+        "answer": reply.answer,
+        "offset_hours": offset,
+        "agenda": list(session.agenda.all()),
+        "session_url": settings.CODESIGN_SITE_URL + session.get_absolute_url(),
+    }
+    zone = ZoneInfo(session.project.organisation.time_zone)
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(zone):
+        subject = render_to_string(f"emails/{TEMPLATE}_subject.txt", context)
+        body_text = render_to_string(f"emails/{TEMPLATE}.txt", context)
+        body_html = render_to_string(f"emails/{TEMPLATE}.html", context)
+    return {
+        "to": email,
+        "subject": " ".join(subject.split())[:250],
+        "body_text": body_text,
+        "body_html": body_html,
+        "attachments": [ics_attachment(session_invitation_ics(session, email=email))],
+    }
+
+
+def dedupe_key(*, session_id: int, membership_id: int, offset: int) -> str:
+    return f"reminder:{session_id}:{membership_id}:{offset}"
+
+
+def _publish_after_commit(message_ids: list[int]) -> None:
+    """Queue each new message for delivery once the claims are committed.
+
+    If the broker is down, stop at the first failure (each attempt waits for a timeout): the
+    outbox sweep delivers what was not queued.
+    """
+
+    def publish():
+        from outbox.tasks import outbox_deliver_task
+
+        for position, message_id in enumerate(message_ids):
+            try:
+                outbox_deliver_task.delay(message_id)
+            except Exception:
+                logger.warning(
+                    "%s reminder emails not queued; the outbox sweep will deliver them",
+                    len(message_ids) - position,
+                )
+                return
+
+    transaction.on_commit(publish)
+
+
+@transaction.atomic
+def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
+    """Claim a batch of reminders and write their emails, in one transaction."""
+    claimed_at = timezone.now()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                session_id=reply.session_id,
+                membership_id=reply.membership_id,
+                offset_hours=due[reply.session_id],
+                claimed_at=claimed_at,
+            )
+            for reply in replies
+        ],
+        ignore_conflicts=True,
+    )
+    # A conflicting row was claimed by another run, which committed it with its message; the
+    # rows without a message, stamped with this run's time, are this run's.
+    ours = {
+        (claim.session_id, claim.membership_id): claim
+        for claim in Reminder.objects.filter(
+            session_id__in={reply.session_id for reply in replies},
+            membership_id__in={reply.membership_id for reply in replies},
+            claimed_at=claimed_at,
+            message__isnull=True,
+        )
+    }
+    replies = [reply for reply in replies if (reply.session_id, reply.membership_id) in ours]
+    if not replies:
+        return 0
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
+    keys = {}
+    messages = []
+    for reply in replies:
+        offset = due[reply.session_id]
+        key = dedupe_key(session_id=reply.session_id, membership_id=reply.membership_id, offset=offset)
+        keys[key] = ours[(reply.session_id, reply.membership_id)]
+        messages.append(
+            OutboxMessage(
+                kind=OutboxMessage.Kind.EMAIL,
+                project_id=reply.session.project_id,
+                dedupe_key=key,
+                headers={"Message-ID": make_msgid(domain=domain)},
+                **_render(reply, offset),
+            )
+        )
+    # A message with the same key can only exist if its claim was deleted: keep that one.
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    written = OutboxMessage.objects.filter(dedupe_key__in=keys).only("pk", "dedupe_key", "status")
+    for message in written:
+        keys[message.dedupe_key].message_id = message.pk
+    Reminder.objects.bulk_update(keys.values(), ["message"])
+    _publish_after_commit(
+        [message.pk for message in written if message.status == OutboxMessage.Status.PENDING]
+    )
+    return len(keys)
+
+
+def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200) -> int:
+    """Claim and write the reminders that are due; return how many were written.
+
+    Those who replied going or maybe are reminded, if they have not withdrawn and have an
+    email address; never for a cancelled, started or past session. Each batch costs the same
+    few queries however many people it reminds (on SQLite a large insert is split in chunks).
+    """
+    now = now or timezone.now()
+    due = _due_sessions(now)
+    written = 0
+    while due:
+        replies = _unclaimed_replies(due, batch_size)
+        if not replies:
+            break
+        claimed = _claim_and_write(replies, due)
+        written += claimed
+        if not claimed:
+            # Another run claimed this whole batch; it carries on from here.
+            break
+    return written
