@@ -32,6 +32,12 @@ class ReminderOffsetsField(forms.CharField):
 
 
 class SessionForm(forms.ModelForm):
+    online_link = forms.URLField(
+        label=_("Online meeting link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example a Teams or Zoom link."),
+    )
     reminder_offsets = ReminderOffsetsField(
         label=_("Reminders (hours before)"),
         required=False,

@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.outbox_sweep_task",
         "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=30.0),
     },
+    "session-reminders": {
+        "task": "sessions.tasks.session_reminders_send_task",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+    },
 }
 
 # Services the outbox may run as background jobs (dotted paths taking keyword arguments).
@@ -227,6 +231,10 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=6
 
 # Invitations
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# Uploads (bytes): photos of a session's room outputs, and receipts for expense claims.
+SESSION_PHOTO_MAX_BYTES = env.int("SESSION_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
