@@ -1,16 +1,19 @@
 """Create the demo organisations, projects and people that `make run` shows."""
 
 import os
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from participants.models import AccessNeeds, Constituency, Membership
 from participants.services import consent_give
 from projects.models import Organisation, OrganisationRole, Project
 from projects.services import project_create
+from sessions.models import AgendaItem, Reply, WorkshopSession
 
 User = get_user_model()
 
@@ -208,3 +211,91 @@ class Command(BaseCommand):
             outpatients, people["staff@demo.test"], Constituency.STAFF, "Sam", "Staff nurse"
         )
         self._member(repairs, people["outsider@demo.test"], Constituency.SERVICE_USER, "Chris")
+        self._sessions(discharge, facilitator)
+
+    def _sessions(self, project, facilitator):
+        """Upcoming sessions with agendas and replies, one full with a waiting list, one
+        cancelled."""
+        now = timezone.localtime(timezone.now()).replace(minute=0, second=0, microsecond=0)
+        stages = {stage.name: stage for stage in project.stages.all()}
+        members = {m.display_name: m for m in project.memberships.select_related("user")}
+        joint = WorkshopSession.objects.create(
+            project=project,
+            title="Joint co-design event: going home from Ward 7",
+            kind=WorkshopSession.Kind.JOINT_EVENT,
+            stage=stages.get("Joint co-design event"),
+            starts_at=(now + timedelta(days=12)).replace(hour=10),
+            ends_at=(now + timedelta(days=12)).replace(hour=13),
+            place="Seminar room 2, Riverside Hospital education centre (step-free entrance)",
+            online_link="https://meet.example.org/ward7-joint",
+            capacity=20,
+            created_by=facilitator,
+            notes_before="We will watch the 20-minute film of patients' and staff stories, "
+            "then choose together which moments of going home to improve first.",
+        )
+        for order, (time, title) in enumerate(
+            [
+                ("10:00", "Welcome, tea and ground rules"),
+                ("10:20", "Trigger film and discussion"),
+                ("11:15", "Break"),
+                ("11:30", "Choosing our priorities together"),
+                ("12:40", "Next steps and thanks"),
+            ],
+            start=1,
+        ):
+            AgendaItem.objects.create(
+                session=joint,
+                order=order,
+                title=title,
+                starts_at=datetime.strptime(time, "%H:%M").time(),
+            )
+        for name, answer in [
+            ("Alex", "going"),
+            ("Jo", "maybe"),
+            ("Sam", "going"),
+            ("Dev", "going"),
+            ("Kate", "going"),
+            ("Li", "not_going"),
+        ]:
+            Reply.objects.create(
+                session=joint,
+                membership=members[name],
+                answer=answer,
+                reason="On a late shift" if answer == "not_going" else "",
+            )
+        group = WorkshopSession.objects.create(
+            project=project,
+            title="Small co-design group: medicines to take home",
+            kind=WorkshopSession.Kind.CODESIGN_GROUP,
+            stage=stages.get("Small co-design groups"),
+            starts_at=(now + timedelta(days=26)).replace(hour=14),
+            ends_at=(now + timedelta(days=26)).replace(hour=16),
+            place="Pharmacy meeting room, level 2",
+            capacity=3,
+            created_by=facilitator,
+        )
+        for name, answer in [
+            ("Alex", "going"),
+            ("Li", "going"),
+            ("Maria", "going"),
+            ("Tom", "waitlist"),
+        ]:
+            Reply.objects.create(
+                session=group,
+                membership=members[name],
+                answer=answer,
+                waitlisted_at=now if answer == "waitlist" else None,
+            )
+        WorkshopSession.objects.create(
+            project=project,
+            title="Service user event (first date)",
+            kind=WorkshopSession.Kind.SERVICE_USER_EVENT,
+            audience=WorkshopSession.Audience.SERVICE_USERS,
+            starts_at=(now + timedelta(days=5)).replace(hour=11),
+            ends_at=(now + timedelta(days=5)).replace(hour=13),
+            place="Riverside community centre",
+            status=WorkshopSession.Status.CANCELLED,
+            cancel_reason="Moved to a room with a hearing loop.",
+            sequence=1,
+            created_by=facilitator,
+        )
