@@ -15,7 +15,7 @@ from outbox.services import outbox_email
 from participants.models import Constituency, Membership
 from participants.services import participant_invite
 
-from .closing_selectors import attendance_choices
+from .closing_selectors import attendance_choices, payment_policy_defaults
 from .models import (
     Attendance,
     ExpenseClaim,
@@ -41,11 +41,6 @@ def _lock_recordable(session: WorkshopSession) -> WorkshopSession:
             _("Attendance is recorded once a session has started, and corrected after it is held.")
         )
     return session
-
-
-def payment_policy_defaults(project) -> dict:
-    """The fields of a new policy: the model's defaults, with the organisation's wording."""
-    return {"notes": project.organisation.payment_policy}
 
 
 def _policy_for(project) -> PaymentPolicy:
@@ -197,7 +192,9 @@ def walk_in_invite(*, walk_in: WalkIn, invited_by) -> WalkIn:
     if walk_in.invited_membership_id:
         raise ValidationError(_("%(name)s has already been invited.") % {"name": walk_in.name})
     if not walk_in.email:
-        raise ValidationError(_("Add an email address to invite %(name)s.") % {"name": walk_in.name})
+        raise ValidationError(
+            _("Add an email address to invite %(name)s.") % {"name": walk_in.name}
+        )
     session = walk_in.session
     invitation = participant_invite(
         project=session.project,
@@ -279,9 +276,7 @@ def session_photo_delete(*, photo: SessionPhoto) -> None:
 @transaction.atomic
 def payment_policy_save(*, project, **fields) -> PaymentPolicy:
     """Create or change a project's payment policy."""
-    policy = PaymentPolicy.objects.filter(project=project).first() or PaymentPolicy(
-        project=project
-    )
+    policy = PaymentPolicy.objects.filter(project=project).first() or PaymentPolicy(project=project)
     for name, value in fields.items():
         setattr(policy, name, value)
     policy.full_clean()
@@ -372,9 +367,7 @@ def expense_claim_add(
     policy = _policy_for(recognition.attendance.session.project)
     if kind not in covered_expense_kinds(policy):
         raise ValidationError({"kind": _("This project's policy does not cover that expense.")})
-    claim = ExpenseClaim(
-        recognition=recognition, kind=kind, amount=amount, description=description
-    )
+    claim = ExpenseClaim(recognition=recognition, kind=kind, amount=amount, description=description)
     if receipt is not None:
         extension, content = receipt
         claim.receipt.save(f"receipt.{extension}", ContentFile(content), save=False)

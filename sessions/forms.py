@@ -100,7 +100,7 @@ class CancelForm(forms.Form):
 
 class ReplyForm(forms.Form):
     answer = forms.ChoiceField(
-        label=_("Are you coming?"),
+        label=_("Your answer"),
         choices=[
             (Reply.Answer.GOING, _("Going")),
             (Reply.Answer.MAYBE, _("Maybe")),

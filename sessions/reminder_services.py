@@ -9,16 +9,15 @@ never reported back is shown as "not confirmed" rather than sent again.
 import logging
 from datetime import datetime, timedelta
 from email.utils import make_msgid
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from outbox.models import OutboxMessage
-from participants.models import Membership
+from participants.models import Constituency, Membership
 
 from .calendar import ics_attachment, session_invitation_ics
 from .models import Reminder, Reply, WorkshopSession
@@ -64,6 +63,22 @@ def _due_sessions(now: datetime) -> dict[int, int]:
     return due
 
 
+def _in_audience() -> Q:
+    """The member is still someone the session is for (its audience can change after a reply)."""
+    return (
+        Q(membership__role=Membership.Role.FACILITATOR)
+        | Q(session__audience=WorkshopSession.Audience.EVERYONE)
+        | Q(
+            session__audience=WorkshopSession.Audience.SERVICE_USERS,
+            membership__constituency__in=[Constituency.SERVICE_USER, Constituency.CARER],
+        )
+        | Q(
+            session__audience=WorkshopSession.Audience.STAFF,
+            membership__constituency=Constituency.STAFF,
+        )
+    )
+
+
 def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
     """Replies of people to remind for whom the due offset has no claim yet."""
     offset_due = Case(
@@ -76,27 +91,27 @@ def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
         offset_hours=OuterRef("offset_due"),
     )
     replies = (
-        Reply.objects.filter(session_id__in=due, answer__in=REMINDED_ANSWERS)
+        Reply.objects.filter(
+            _in_audience(),
+            session_id__in=due,
+            answer__in=REMINDED_ANSWERS,
+            membership__user__is_active=True,
+            membership__user__email__isnull=False,
+        )
         .exclude(membership__status=Membership.Status.WITHDRAWN)
+        .exclude(membership__role=Membership.Role.OBSERVER)
         .exclude(membership__user__email="")
-        .filter(membership__user__is_active=True)
         .annotate(offset_due=offset_due)
         .exclude(Exists(claimed))
         .select_related("session__project__organisation", "session__stage", "membership__user")
         .prefetch_related("session__agenda")
         .order_by("session_id", "membership_id")
     )
-    # The audience can change after a reply; remind only those the session is still for.
-    return [
-        reply
-        for reply in replies[:batch_size]
-        if reply.membership.role == Membership.Role.FACILITATOR
-        or reply.session.is_for(reply.membership.constituency)
-    ]
+    return list(replies[:batch_size])
 
 
 def _render(reply: Reply, offset: int) -> dict:
-    """Subject, bodies and .ics of one reminder, in the organisation's time zone."""
+    """Subject, bodies and .ics of one reminder."""
     session, membership = reply.session, reply.membership
     email = membership.user.email
     context = {
@@ -106,11 +121,8 @@ def _render(reply: Reply, offset: int) -> dict:
         "membership": membership,
         "answer": reply.answer,
         "offset_hours": offset,
-        "agenda": list(session.agenda.all()),
-        "session_url": settings.CODESIGN_SITE_URL + session.get_absolute_url(),
     }
-    zone = ZoneInfo(session.project.organisation.time_zone)
-    with translation.override(settings.LANGUAGE_CODE), timezone.override(zone):
+    with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{TEMPLATE}_subject.txt", context)
         body_text = render_to_string(f"emails/{TEMPLATE}.txt", context)
         body_html = render_to_string(f"emails/{TEMPLATE}.html", context)
@@ -185,7 +197,9 @@ def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
     messages = []
     for reply in replies:
         offset = due[reply.session_id]
-        key = dedupe_key(session_id=reply.session_id, membership_id=reply.membership_id, offset=offset)
+        key = dedupe_key(
+            session_id=reply.session_id, membership_id=reply.membership_id, offset=offset
+        )
         keys[key] = ours[(reply.session_id, reply.membership_id)]
         messages.append(
             OutboxMessage(
@@ -211,8 +225,9 @@ def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
 def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200) -> int:
     """Claim and write the reminders that are due; return how many were written.
 
-    Those who replied going or maybe are reminded, if they have not withdrawn and have an
-    email address; never for a cancelled, started or past session. Each batch costs the same
+    Those who replied going or maybe are reminded if they are still in the session's audience,
+    have not withdrawn, and have an active account with an email address; never for a
+    cancelled, started or past session. Each batch costs the same
     few queries however many people it reminds (on SQLite a large insert is split in chunks).
     """
     now = now or timezone.now()
@@ -224,7 +239,7 @@ def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200
             break
         claimed = _claim_and_write(replies, due)
         written += claimed
-        if not claimed:
-            # Another run claimed this whole batch; it carries on from here.
+        if len(replies) < batch_size or not claimed:
+            # The last batch, or another run claimed this whole batch and carries on from here.
             break
     return written
