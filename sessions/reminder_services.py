@@ -103,7 +103,7 @@ def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
         .exclude(membership__user__email="")
         .annotate(offset_due=offset_due)
         .exclude(Exists(claimed))
-        .select_related("session__project__organisation", "session__stage", "membership__user")
+        .select_related("session__project__organisation", "membership__user")
         .prefetch_related("session__agenda")
         .order_by("session_id", "membership_id")
     )
