@@ -26,24 +26,36 @@ class DeliveryResult:
     retry_in: float | None = None
 
 
-def _publish_after_commit(message_id: int) -> None:
+def _publish_after_commit(*message_ids: int) -> None:
+    """Ask the worker to deliver these messages once the transaction commits.
+
+    If the broker is down, stop at the first failure (each attempt waits for a timeout): the
+    beat sweep delivers what was not queued.
+    """
+
     def publish():
         from .tasks import outbox_deliver_task
 
-        try:
-            outbox_deliver_task.delay(message_id)
-        except Exception:  # the broker is down: the beat sweep delivers it later
-            logger.warning("Outbox message %s not queued; the sweep will deliver it", message_id)
+        for position, message_id in enumerate(message_ids):
+            try:
+                outbox_deliver_task.delay(message_id)
+            except Exception:
+                logger.warning(
+                    "%s outbox messages not queued; the sweep will deliver them",
+                    len(message_ids) - position,
+                )
+                return
 
     transaction.on_commit(publish)
 
 
-def _create(*, dedupe_key: str | None, **fields) -> OutboxMessage:
+def _save(message: OutboxMessage) -> OutboxMessage:
+    """Save a new message once per dedupe key, and have it delivered after commit."""
+    dedupe_key = message.dedupe_key
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
             return existing
-    message = OutboxMessage(dedupe_key=dedupe_key, **fields)
     message.full_clean()
     try:
         with transaction.atomic():
@@ -56,6 +68,42 @@ def _create(*, dedupe_key: str | None, **fields) -> OutboxMessage:
     return message
 
 
+def email_render(*, template: str, context: dict[str, Any], project=None) -> dict[str, str]:
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in the site's language."""
+    context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "subject": render_to_string(f"emails/{template}_subject.txt", context),
+            "body_text": render_to_string(f"emails/{template}.txt", context),
+            "body_html": render_to_string(f"emails/{template}.html", context),
+        }
+
+
+def outbox_email_build(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    project=None,
+    dedupe_key: str | None = None,
+    attachments: list[dict] | None = None,
+) -> OutboxMessage:
+    """An unsaved outbox email, with its own Message-ID."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
+    return OutboxMessage(
+        kind=OutboxMessage.Kind.EMAIL,
+        to=to,
+        subject=" ".join(subject.split())[:250],
+        body_text=body_text,
+        body_html=body_html,
+        headers={"Message-ID": make_msgid(domain=domain)},
+        attachments=attachments or [],
+        project=project,
+        dedupe_key=dedupe_key,
+    )
+
+
 @transaction.atomic
 def outbox_email(
     *,
@@ -66,23 +114,13 @@ def outbox_email(
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
 ) -> OutboxMessage:
-    """Render an email and write it to the outbox; the worker sends it after commit.
-
-    ``template`` names ``emails/<template>_subject.txt``, ``.txt`` and ``.html``.
-    """
-    context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        body_text = render_to_string(f"emails/{template}.txt", context)
-        body_html = render_to_string(f"emails/{template}.html", context)
+    """Render an email and write it to the outbox; the worker sends it after commit."""
     return outbox_email_rendered(
         to=to,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
         project=project,
         dedupe_key=dedupe_key,
         attachments=attachments,
+        **email_render(template=template, context=context, project=project),
     )
 
 
@@ -98,18 +136,39 @@ def outbox_email_rendered(
     attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Write an already rendered email to the outbox."""
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
-    return _create(
-        kind=OutboxMessage.Kind.EMAIL,
-        to=to,
-        subject=" ".join(subject.split())[:250],
-        body_text=body_text,
-        body_html=body_html,
-        headers={"Message-ID": make_msgid(domain=domain)},
-        attachments=attachments or [],
-        project=project,
-        dedupe_key=dedupe_key,
+    return _save(
+        outbox_email_build(
+            to=to,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            project=project,
+            dedupe_key=dedupe_key,
+            attachments=attachments,
+        )
     )
+
+
+@transaction.atomic
+def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write many built emails in a few queries; a dedupe key already used keeps its message.
+
+    Returns the rows now holding those keys (or all written rows, for messages without keys).
+    """
+    for message in messages:
+        # Field checks only: the foreign key, uniqueness and constraints are the database's job
+        # here, so validation costs no query per message.
+        message.full_clean(
+            exclude=["project", "dedupe_key"], validate_unique=False, validate_constraints=False
+        )
+    keyed = [m.dedupe_key for m in messages if m.dedupe_key]
+    if len(keyed) != len(messages):
+        written = OutboxMessage.objects.bulk_create(messages)
+    else:
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        written = list(OutboxMessage.objects.filter(dedupe_key__in=keyed))
+    _publish_after_commit(*(m.pk for m in written if m.status == OutboxMessage.Status.PENDING))
+    return written
 
 
 @transaction.atomic
@@ -119,12 +178,14 @@ def outbox_job(
     """Write a background job to the outbox; the worker runs it after the transaction commits."""
     if job not in settings.OUTBOX_JOBS:
         raise ValueError(f"{job} is not a registered outbox job")
-    return _create(
-        kind=OutboxMessage.Kind.JOB,
-        job=job,
-        payload=payload,
-        project=project,
-        dedupe_key=dedupe_key,
+    return _save(
+        OutboxMessage(
+            kind=OutboxMessage.Kind.JOB,
+            job=job,
+            payload=payload,
+            project=project,
+            dedupe_key=dedupe_key,
+        )
     )
 
 

@@ -8,15 +8,13 @@ never reported back is shown as "not confirmed" rather than sent again.
 
 import logging
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from outbox.models import OutboxMessage
+from outbox.services import email_render, outbox_email_build, outbox_email_many
 from participants.models import Constituency, Membership
 
 from .calendar import ics_attachment, session_invitation_ics
@@ -110,56 +108,30 @@ def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
     return list(replies[:batch_size])
 
 
-def _render(reply: Reply, offset: int) -> dict:
-    """Subject, bodies and .ics of one reminder."""
+def _build(reply: Reply, offset: int) -> OutboxMessage:
+    """The reminder email of one reply, with its .ics, ready to write."""
     session, membership = reply.session, reply.membership
     email = membership.user.email
-    context = {
-        "site_url": settings.CODESIGN_SITE_URL,
-        "project": session.project,
-        "session": session,
-        "membership": membership,
-        "answer": reply.answer,
-        "offset_hours": offset,
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"emails/{TEMPLATE}_subject.txt", context)
-        body_text = render_to_string(f"emails/{TEMPLATE}.txt", context)
-        body_html = render_to_string(f"emails/{TEMPLATE}.html", context)
-    return {
-        "to": email,
-        "subject": " ".join(subject.split())[:250],
-        "body_text": body_text,
-        "body_html": body_html,
-        "attachments": [ics_attachment(session_invitation_ics(session, email=email))],
-    }
+    return outbox_email_build(
+        to=email,
+        project=session.project,
+        dedupe_key=dedupe_key(session_id=session.pk, membership_id=membership.pk, offset=offset),
+        attachments=[ics_attachment(session_invitation_ics(session, email=email))],
+        **email_render(
+            template=TEMPLATE,
+            project=session.project,
+            context={
+                "session": session,
+                "membership": membership,
+                "answer": reply.answer,
+                "offset_hours": offset,
+            },
+        ),
+    )
 
 
 def dedupe_key(*, session_id: int, membership_id: int, offset: int) -> str:
     return f"reminder:{session_id}:{membership_id}:{offset}"
-
-
-def _publish_after_commit(message_ids: list[int]) -> None:
-    """Queue each new message for delivery once the claims are committed.
-
-    If the broker is down, stop at the first failure (each attempt waits for a timeout): the
-    outbox sweep delivers what was not queued.
-    """
-
-    def publish():
-        from outbox.tasks import outbox_deliver_task
-
-        for position, message_id in enumerate(message_ids):
-            try:
-                outbox_deliver_task.delay(message_id)
-            except Exception:
-                logger.warning(
-                    "%s reminder emails not queued; the outbox sweep will deliver them",
-                    len(message_ids) - position,
-                )
-                return
-
-    transaction.on_commit(publish)
 
 
 @transaction.atomic
@@ -192,34 +164,21 @@ def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
     replies = [reply for reply in replies if (reply.session_id, reply.membership_id) in ours]
     if not replies:
         return 0
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
-    keys = {}
-    messages = []
-    for reply in replies:
-        offset = due[reply.session_id]
-        key = dedupe_key(
-            session_id=reply.session_id, membership_id=reply.membership_id, offset=offset
-        )
-        keys[key] = ours[(reply.session_id, reply.membership_id)]
-        messages.append(
-            OutboxMessage(
-                kind=OutboxMessage.Kind.EMAIL,
-                project_id=reply.session.project_id,
-                dedupe_key=key,
-                headers={"Message-ID": make_msgid(domain=domain)},
-                **_render(reply, offset),
-            )
-        )
+    messages = [_build(reply, due[reply.session_id]) for reply in replies]
     # A message with the same key can only exist if its claim was deleted: keep that one.
-    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
-    written = OutboxMessage.objects.filter(dedupe_key__in=keys).only("pk", "dedupe_key", "status")
+    written = outbox_email_many(messages)
+    claims = {
+        dedupe_key(
+            session_id=reply.session_id,
+            membership_id=reply.membership_id,
+            offset=due[reply.session_id],
+        ): ours[(reply.session_id, reply.membership_id)]
+        for reply in replies
+    }
     for message in written:
-        keys[message.dedupe_key].message_id = message.pk
-    Reminder.objects.bulk_update(keys.values(), ["message"])
-    _publish_after_commit(
-        [message.pk for message in written if message.status == OutboxMessage.Status.PENDING]
-    )
-    return len(keys)
+        claims[message.dedupe_key].message_id = message.pk
+    Reminder.objects.bulk_update(claims.values(), ["message"])
+    return len(claims)
 
 
 def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200) -> int:
