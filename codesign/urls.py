@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("outbox.urls")),
     path("", include("sessions.urls")),
+    path("", include("sessions.closing_urls")),
     path("", include("sessions.calendar_urls")),
     path("admin/", admin.site.urls),
 ]

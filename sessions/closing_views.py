@@ -1,6 +1,7 @@
 """Closing a session (attendance, walk-ins, photos) and involvement payments."""
 
 import csv
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -309,6 +310,11 @@ def csv_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def money(value) -> Decimal:
+    # Sums come back from SQLite with many places; finance wants pounds and pence.
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 class PaymentsCsvView(PaymentFiltersMixin, ProjectMixin, TemplateView):
     """The project's payments for finance, as CSV."""
 
@@ -353,8 +359,8 @@ class PaymentsCsvView(PaymentFiltersMixin, ProjectMixin, TemplateView):
                             r.get_payment_status_display(),
                             r.paid_on.isoformat() if r.paid_on else "",
                             r.payment_reference,
-                            r.expenses_claimed,
-                            r.expenses_approved,
+                            money(r.expenses_claimed),
+                            money(r.expenses_approved),
                             yes if r.benefits_advice_offered else no,
                         )
                     ]
