@@ -19,6 +19,7 @@ from . import selectors, services
 from .calendar import session_download_ics
 from .forms import AgendaFormSet, CancelForm, ReplyForm, SessionForm
 from .models import Reply, WorkshopSession
+from .reminder_selectors import reminders_for_session
 
 
 class SessionMixin(ProjectMixin):
@@ -159,6 +160,7 @@ class SessionDetailView(SessionMixin, TemplateView):
             replies = list(selectors.replies_for_facilitator(session))
             context.update(
                 replies=replies,
+                reminders=reminders_for_session(session),
                 access_needs=selectors.combined_access_needs(session),
                 managed_without_reply=Membership.objects.filter(
                     pk__in=selectors.session_audience(session).values("pk"),

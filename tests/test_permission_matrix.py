@@ -27,6 +27,7 @@ from .factories import WorkshopSessionFactory
 
 LOGIN = "302 to sign in"
 DONE = "302, done"
+REDIRECT = "302, nothing to do"
 LOGIN_URL = "/accounts/login/"
 ADMIN_LOGIN_URL = "/admin/login/"
 
@@ -120,6 +121,19 @@ EXPECTED = {
     "workshops:session-reply-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "workshops:session-ics": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
     "workshops:session-print": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # A person's own calendar address: no object, only their own feed.
+    "calendar:feed-settings": {
+        role: (LOGIN, LOGIN) if role == "anonymous" else (200, 405) for role in ROLES
+    },
+    "calendar:feed-create": {
+        role: (LOGIN, LOGIN) if role == "anonymous" else (405, DONE) for role in ROLES
+    },
+    # Nobody in the world has a feed, so revoking answers with a redirect and changes nothing.
+    "calendar:feed-revoke": {
+        role: (LOGIN, LOGIN) if role == "anonymous" else (200, REDIRECT) for role in ROLES
+    },
+    # The feed's token is a secret; any other token (here an invitation's) is not found.
+    "calendar:feed": everyone(404, 405),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
@@ -286,7 +300,7 @@ def wrong_answer(response, expected):
     location = response.headers.get("Location", "")
     if expected == LOGIN:
         ok = got == 302 and location.startswith(LOGIN_URL)
-    elif expected == DONE:
+    elif expected in (DONE, REDIRECT):
         ok = got == 302 and not location.startswith(LOGIN_URL)
     elif isinstance(expected, frozenset):
         ok = got in expected
