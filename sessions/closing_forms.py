@@ -182,14 +182,8 @@ class RecognitionForm(forms.Form):
     def expense_statuses(self) -> dict[int, str]:
         return {e.pk: self.cleaned_data[f"expense_{e.pk}"] for e in self.expenses}
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("payment_status") == Recognition.PaymentStatus.PAID:
-            if not cleaned.get("paid_on"):
-                self.add_error("paid_on", _("Give the date it was paid."))
-            if not cleaned.get("payment_reference"):
-                self.add_error("payment_reference", _("Give the payment reference."))
-        return cleaned
+    # A paid payment needs its date and reference: Recognition.clean says so, next to the
+    # fields, when the service saves it.
 
 
 class ExpenseClaimForm(forms.Form):

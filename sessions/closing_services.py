@@ -44,12 +44,9 @@ def _lock_recordable(session: WorkshopSession) -> WorkshopSession:
 
 
 def _policy_for(project) -> PaymentPolicy:
-    policy, created = PaymentPolicy.objects.get_or_create(
+    policy, _created = PaymentPolicy.objects.get_or_create(
         project=project, defaults=payment_policy_defaults(project)
     )
-    if created:
-        # Reload so money fields are Decimals with their two places, not the Python defaults.
-        policy.refresh_from_db()
     return policy
 
 
@@ -60,7 +57,7 @@ def _is_paid(membership: Membership, policy: PaymentPolicy) -> bool:
 
 
 def _session_hours(session: WorkshopSession) -> Decimal:
-    return Decimal(str(session.duration_hours)).quantize(Decimal("0.01"))
+    return session.duration_hours
 
 
 def _tell_recognition_offered(recognition: Recognition) -> None:
@@ -284,22 +281,6 @@ def payment_policy_save(*, project, **fields) -> PaymentPolicy:
     return policy
 
 
-def _check_paid(recognition: Recognition) -> None:
-    try:
-        recognition.full_clean()
-    except ValidationError as error:
-        # Put the model's rule next to the fields a person must fill in.
-        if recognition.payment_status == Recognition.PaymentStatus.PAID:
-            missing = {}
-            if not recognition.paid_on:
-                missing["paid_on"] = _("Give the date it was paid.")
-            if not recognition.payment_reference:
-                missing["payment_reference"] = _("Give the payment reference.")
-            if missing:
-                raise ValidationError(missing) from error
-        raise
-
-
 @transaction.atomic
 def recognition_update(
     *,
@@ -312,7 +293,7 @@ def recognition_update(
     recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
     for name, value in fields.items():
         setattr(recognition, name, value)
-    _check_paid(recognition)
+    recognition.full_clean()
     recognition.save()
     for expense in recognition.expenses.all():
         status = (expense_statuses or {}).get(expense.pk)

@@ -469,19 +469,9 @@ class MyPaymentsView(ProjectMixin, TemplateView):
         )
 
 
-class OwnRecognitionMixin(RecognitionMixin):
-    """Only the person the record is about: anyone else's record is not found."""
-
-    @cached_property
-    def recognition(self):
-        recognition = super().recognition
-        if recognition.attendance.membership.user_id != self.request.user.pk:
-            raise Http404
-        return recognition
-
-
 @method_decorator(sensitive_post_parameters(), name="dispatch")
-class RecognitionDeclineView(OwnRecognitionMixin, TemplateView):
+class RecognitionDeclineView(RecognitionMixin, TemplateView):
+    permission_required = "workshops.decline_recognition"
     template_name = "closing/recognition_confirm_decline.html"
     page_title = gettext_lazy("Decline payment")
 
@@ -532,10 +522,10 @@ class ExpenseClaimAddView(RecognitionMixin, FormView):
         return redirect(self.get_success_url())
 
 
-class OwnExpenseClaimAddView(OwnRecognitionMixin, ExpenseClaimAddView):
+class OwnExpenseClaimAddView(ExpenseClaimAddView):
     """A person claims an expense for a session they came to."""
 
-    permission_required = ""
+    permission_required = "workshops.claim_own_expense"
 
     def recognition_url(self):
         return reverse("closing:my-payments", args=[self.project.pk])

@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Constituency
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
+PENNY = Decimal("0.01")
 
 
 def default_reminder_offsets():
@@ -141,8 +142,9 @@ class WorkshopSession(models.Model):
             raise ValidationError(errors)
 
     @property
-    def duration_hours(self):
-        return round((self.ends_at - self.starts_at) / timedelta(hours=1), 2)
+    def duration_hours(self) -> Decimal:
+        seconds = Decimal((self.ends_at - self.starts_at).total_seconds())
+        return (seconds / 3600).quantize(PENNY)
 
     def is_for(self, constituency: str) -> bool:
         """Is a person of this constituency in the session's audience."""
@@ -369,10 +371,10 @@ class PaymentPolicy(models.Model):
     def __str__(self):
         return f"Payment policy of {self.project}"
 
-    def amount_for(self, hours) -> "models.Decimal":
+    def amount_for(self, hours: Decimal) -> Decimal:
         if self.basis == self.Basis.HOURLY:
-            return (self.hourly_rate * hours).quantize(self.hourly_rate)
-        return self.fixed_amount
+            return (Decimal(self.hourly_rate) * hours).quantize(PENNY)
+        return Decimal(self.fixed_amount).quantize(PENNY)
 
 
 class Recognition(models.Model):
@@ -408,10 +410,14 @@ class Recognition(models.Model):
         return self.attendance.session.project
 
     def clean(self):
-        if self.payment_status == self.PaymentStatus.PAID and not (
-            self.paid_on and self.payment_reference
-        ):
-            raise ValidationError(_("A paid payment needs the date paid and a payment reference."))
+        if self.payment_status == self.PaymentStatus.PAID:
+            missing = {}
+            if not self.paid_on:
+                missing["paid_on"] = _("Give the date it was paid.")
+            if not self.payment_reference:
+                missing["payment_reference"] = _("Give the payment reference.")
+            if missing:
+                raise ValidationError(missing)
 
 
 def receipt_path(instance, filename):

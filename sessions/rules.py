@@ -46,6 +46,11 @@ def is_own_recognition(user, recognition):
     return recognition is not None and recognition.attendance.membership.user_id == user.pk
 
 
+@rules.predicate
+def recognition_not_paid(user, recognition):
+    return recognition is not None and recognition.payment_status != "paid"
+
+
 # On a project.
 rules.add_perm("workshops.add_session", can_manage_project & project_is_open)
 rules.add_perm("workshops.view_project_recognition", can_manage_project)
@@ -68,3 +73,6 @@ rules.add_perm(
 # On a recognition record.
 rules.add_perm("workshops.view_recognition", can_manage_project | is_own_recognition)
 rules.add_perm("workshops.change_recognition", can_manage_project)
+# The person themself declines a payment (until it is paid) or claims an expense.
+rules.add_perm("workshops.decline_recognition", is_own_recognition & recognition_not_paid)
+rules.add_perm("workshops.claim_own_expense", is_own_recognition)
