@@ -5,22 +5,28 @@ a row in EXPECTED. An object a person may not know exists is a 404, one they can
 act on is a 403, and signed-out visitors are sent to sign in. A refused POST changes nothing.
 """
 
+import io
 import re
+from datetime import timedelta
 from functools import cached_property
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
 
 from audit.models import AuditEntry
 from outbox.models import OutboxMessage
 from participants import services as participant_services
 from participants.models import Consent, Constituency, Membership
 from projects.models import OrganisationRole
+from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
 
 from .conftest import ROLES
 from .factories import WorkshopSessionFactory
@@ -41,6 +47,7 @@ PROJECT_MANAGERS = frozenset({"facilitator", "org_admin", "superuser"})
 SEES_PROJECT = MEMBERS | {"org_admin", "manager", "superuser"}
 SEES_ORGANISATION = frozenset({"org_admin", "manager", "superuser"})
 MANAGES_ORGANISATION = frozenset({"org_admin", "superuser"})
+PAYEE_AND_MANAGERS = PROJECT_MANAGERS | {"service_user"}
 
 
 def access(*, sees, may, post, get=200):
@@ -56,6 +63,11 @@ def access(*, sees, may, post, get=200):
         else:
             table[role] = (get, post)
     return table
+
+
+def both(*, get, post):
+    """GET answered by one table, POST by another."""
+    return {role: (get[role][0], post[role][1]) for role in ROLES}
 
 
 def everyone(get, post):
@@ -134,12 +146,47 @@ EXPECTED = {
     },
     # The feed's token is a secret; any other token (here an invitation's) is not found.
     "calendar:feed": everyone(404, 405),
+    # Closing: a held session, with the service user's attendance, payment and expense.
+    # Ticking nobody is a valid record of a session nobody came to.
+    "closing:session-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "closing:walk-in-add": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "closing:walk-in-invite": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # Members see the photos of room outputs; facilitators also add them.
+    "closing:session-photos": both(
+        get=access(sees=SEES_PROJECT, may=MEMBERS | PROJECT_MANAGERS, post=None),
+        post=access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    ),
+    "closing:photo-file": access(sees=SEES_PROJECT, may=MEMBERS | PROJECT_MANAGERS, post=405),
+    "closing:photo-delete": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "closing:payment-policy": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "closing:payment-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "closing:payment-csv": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "closing:my-payments": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
+    # A payment record is known to its person and the facilitators only.
+    "closing:recognition-edit": access(sees=PAYEE_AND_MANAGERS, may=PROJECT_MANAGERS, post=200),
+    "closing:expense-claim-add": access(sees=PAYEE_AND_MANAGERS, may=PROJECT_MANAGERS, post=200),
+    "closing:expense-receipt": access(sees=PAYEE_AND_MANAGERS, may=PAYEE_AND_MANAGERS, post=405),
+    "closing:recognition-decline": access(sees=PAYEE_AND_MANAGERS, may={"service_user"}, post=DONE),
+    "closing:own-expense-claim-add": access(
+        sees=PAYEE_AND_MANAGERS, may={"service_user"}, post=200
+    ),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
 KWARG_OBJECTS = {
     ("participants:member-access-needs", "membership_pk"): "managed_membership",
     ("workshops:session-reply-for", "membership_pk"): "managed_membership",
+    **{
+        (name, "session_pk"): "held_session"
+        for name in (
+            "closing:session-close",
+            "closing:walk-in-add",
+            "closing:walk-in-invite",
+            "closing:session-photos",
+            "closing:photo-file",
+            "closing:photo-delete",
+        )
+    },
 }
 DEFAULT_KWARG_OBJECTS = {
     "organisation_pk": "organisation",
@@ -150,6 +197,10 @@ DEFAULT_KWARG_OBJECTS = {
     "message_pk": "failed_message",
     "token": "token",
     "session_pk": "session",
+    "walk_in_pk": "walk_in",
+    "photo_pk": "photo",
+    "recognition_pk": "recognition",
+    "expense_pk": "expense",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -241,6 +292,48 @@ class Scene:
     @cached_property
     def session(self):
         return WorkshopSessionFactory(project=self.project, audience="everyone")
+
+    @cached_property
+    def held_session(self):
+        start = timezone.now() - timedelta(days=2)
+        return WorkshopSessionFactory(
+            project=self.project, status="held", starts_at=start, ends_at=start + timedelta(hours=2)
+        )
+
+    @cached_property
+    def recognition(self):
+        attendance = Attendance.objects.create(
+            session=self.held_session, membership=self.membership
+        )
+        return Recognition.objects.create(attendance=attendance, hours=2, amount=40)
+
+    @cached_property
+    def expense(self):
+        return ExpenseClaim.objects.create(
+            recognition=self.recognition,
+            kind=ExpenseClaim.Kind.TRAVEL,
+            amount=6,
+            receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
+        )
+
+    @cached_property
+    def walk_in(self):
+        return WalkIn.objects.create(
+            session=self.held_session,
+            name="Robin",
+            constituency=Constituency.CARER,
+            email=f"walk-in-{self.side}@example.org",
+        )
+
+    @cached_property
+    def photo(self):
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+        return SessionPhoto.objects.create(
+            session=self.held_session,
+            caption="Flipchart",
+            image=ContentFile(buffer.getvalue(), name="flipchart.jpg"),
+        )
 
     @cached_property
     def failed_message(self):
@@ -341,6 +434,11 @@ def try_each(world, url, expectations):
             ]
             transaction.set_rollback(True)
     return problems
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
