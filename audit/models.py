@@ -29,6 +29,8 @@ class AuditEntry(models.Model):
         SIGN_IN = "auth.sign_in", _("Signed in")
         PERMISSION_DENIED = "permission.denied", _("Permission denied")
         PROJECT_STATUS = "project.status", _("Project status changed")
+        SESSION_CLOSED = "session.closed", _("Session attendance recorded")
+        PAYMENT_CHANGED = "payment.changed", _("Payment or expense status changed")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from outbox.services import outbox_email
 from participants.models import Constituency, Membership
 from participants.services import participant_invite
@@ -130,7 +132,9 @@ def session_close(
         )
     existing = {
         a.membership_id: a
-        for a in session.attendances.select_related("membership").prefetch_related("recognition")
+        for a in session.attendances.select_related("membership").prefetch_related(
+            "recognition__expenses"
+        )
     }
     leaving = [a for pk, a in existing.items() if pk not in wanted]
     settled = [
@@ -140,7 +144,7 @@ def session_close(
         and (
             a.recognition.payment_status
             in (Recognition.PaymentStatus.APPROVED, Recognition.PaymentStatus.PAID)
-            or a.recognition.expenses.exists()
+            or a.recognition.expenses.all()
         )
     ]
     if settled:
@@ -166,6 +170,13 @@ def session_close(
         session=session,
         attendances=session.attendances.select_related("membership__user", "membership__project"),
         policy=_policy_for(session.project),
+    )
+    audit_record(
+        action=AuditEntry.Action.SESSION_CLOSED,
+        actor=closed_by,
+        project=session.project,
+        target=session,
+        details={"attended": len(wanted), "removed": len(leaving)},
     )
     return session
 
@@ -291,17 +302,34 @@ def recognition_update(
 ) -> Recognition:
     """Change a payment's status, date, reference or benefits advice, and expense statuses."""
     recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
+    before = recognition.payment_status
     for name, value in fields.items():
         setattr(recognition, name, value)
     recognition.full_clean()
     recognition.save()
+    changes = {}
+    if recognition.payment_status != before:
+        changes["payment"] = [before, recognition.payment_status]
     for expense in recognition.expenses.all():
         status = (expense_statuses or {}).get(expense.pk)
         if status and status != expense.status:
+            changes[f"expense {expense.pk}"] = [expense.status, status]
             expense.status = status
             expense.full_clean()
             expense.save(update_fields=["status"])
+    if changes:
+        _audit_payment(recognition, changed_by, changes)
     return recognition
+
+
+def _audit_payment(recognition: Recognition, actor, changes: dict) -> None:
+    audit_record(
+        action=AuditEntry.Action.PAYMENT_CHANGED,
+        actor=actor,
+        project=recognition.project,
+        target=recognition,
+        details=changes,
+    )
 
 
 @transaction.atomic
@@ -310,9 +338,11 @@ def recognition_decline(*, recognition: Recognition, declined_by) -> Recognition
     recognition = Recognition.objects.select_for_update().get(pk=recognition.pk)
     if recognition.payment_status == Recognition.PaymentStatus.PAID:
         raise ValidationError(_("This payment has already been made."))
+    before = recognition.payment_status
     recognition.payment_status = Recognition.PaymentStatus.DECLINED
     recognition.full_clean()
     recognition.save(update_fields=["payment_status", "updated_at"])
+    _audit_payment(recognition, declined_by, {"payment": [before, recognition.payment_status]})
     return recognition
 
 

@@ -473,3 +473,24 @@ def test_facilitator_claims_for_someone_they_manage(world, client):
         ).status_code
         == 403
     )
+
+
+def test_closing_and_payment_changes_are_audited(world):
+    from audit.models import AuditEntry
+    from sessions.closing_services import recognition_decline, recognition_update
+
+    held_session(world)
+    closed = AuditEntry.objects.get(action="session.closed")
+    assert closed.details == {"attended": 2, "removed": 0}
+    recognition = recognition_of(world, "service_user")
+    recognition_update(
+        recognition=recognition, changed_by=world.users["facilitator"], payment_status="approved"
+    )
+    recognition_decline(
+        recognition=recognition_of(world, "carer"), declined_by=world.users["carer"]
+    )
+    changes = AuditEntry.objects.filter(action="payment.changed").order_by("id")
+    assert [(e.actor.email, e.details) for e in changes] == [
+        ("facilitator@example.org", {"payment": ["offered", "approved"]}),
+        ("carer@example.org", {"payment": ["offered", "declined"]}),
+    ]
