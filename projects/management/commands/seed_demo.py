@@ -2,6 +2,7 @@
 
 import os
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +14,7 @@ from participants.models import AccessNeeds, Constituency, Membership
 from participants.services import consent_give
 from projects.models import Organisation, OrganisationRole, Project
 from projects.services import project_create
-from sessions.models import AgendaItem, Reply, WorkshopSession
+from sessions.models import AgendaItem, Recognition, Reply, WorkshopSession
 
 User = get_user_model()
 
@@ -212,6 +213,81 @@ class Command(BaseCommand):
         )
         self._member(repairs, people["outsider@demo.test"], Constituency.SERVICE_USER, "Chris")
         self._sessions(discharge, facilitator)
+        self._held_session(discharge, facilitator)
+
+    def _held_session(self, project, facilitator):
+        """A service user event held last month: attendance, a walk-in, payments and expenses."""
+        from sessions.closing_services import (
+            expense_claim_add,
+            payment_policy_save,
+            recognition_update,
+            session_close,
+            walk_in_add,
+        )
+
+        payment_policy_save(
+            project=project,
+            basis="hourly",
+            hourly_rate=Decimal("20.00"),
+            fixed_amount=Decimal("0.00"),
+            covers_travel=True,
+            covers_carer_cover=True,
+            covers_other=False,
+            pay_staff=False,
+            notes=project.organisation.payment_policy,
+        )
+        start = timezone.localtime(timezone.now() - timedelta(days=30)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        )
+        session = WorkshopSession.objects.create(
+            project=project,
+            title="Service user and carer event",
+            kind=WorkshopSession.Kind.SERVICE_USER_EVENT,
+            audience=WorkshopSession.Audience.SERVICE_USERS,
+            stage=project.stages.filter(name="Service user event").first(),
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            place="Riverside community centre, hall with hearing loop",
+            status=WorkshopSession.Status.IN_PROGRESS,
+            created_by=facilitator,
+        )
+        members = {m.display_name: m for m in project.memberships.all()}
+        came = [members[name] for name in ("Alex", "Jo", "Dev", "Maria", "Edna")]
+        for membership in came:
+            Reply.objects.create(session=session, membership=membership, answer="going")
+        walk_in_add(
+            session=session,
+            name="Pat (Edna's neighbour)",
+            constituency="carer",
+            added_by=facilitator,
+        )
+        session_close(
+            session=session,
+            attended_membership_ids=[m.pk for m in came],
+            record_notes="Twelve touchpoints from the film; strongest feelings about waiting "
+            "for medicines and not knowing who to phone after getting home.",
+            outputs="Priorities chosen: 1. medicines ready the day before; 2. one phone number "
+            "for the first week at home; 3. carers told the discharge date early.",
+            closed_by=facilitator,
+        )
+        paid = Recognition.objects.get(attendance__session=session, attendance__membership=came[0])
+        recognition_update(
+            recognition=paid,
+            changed_by=facilitator,
+            payment_status="paid",
+            paid_on=(start + timedelta(days=7)).date(),
+            payment_reference="RIV-2211",
+            benefits_advice_offered=True,
+        )
+        expense_claim_add(
+            recognition=Recognition.objects.get(
+                attendance__session=session, attendance__membership=came[1]
+            ),
+            kind="travel",
+            amount=Decimal("7.40"),
+            description="Return bus fare",
+            claimed_by=came[1].user,
+        )
 
     def _sessions(self, project, facilitator):
         """Upcoming sessions with agendas and replies, one full with a waiting list, one
