@@ -331,3 +331,15 @@ def test_two_people_replying_at_once_cannot_both_take_the_last_place(on_postgres
         thread.join(timeout=20)
     assert sorted(answers) == ["going", "waitlist"]
     assert Reply.objects.filter(session=session, answer="going").count() == 1
+
+
+def test_a_session_past_midnight_shows_its_end_date(world, client):
+    session = WorkshopSessionFactory(
+        project=world.project,
+        starts_at=datetime(2027, 1, 12, 22, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 13, 1, 0, tzinfo=UTC),
+    )
+    client.force_login(world.users["carer"])
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert "Tuesday 12 January 2027, 22:00</time>–<time" in html
+    assert "Wednesday 13 January 2027, 01:00" in html
