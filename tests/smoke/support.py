@@ -2,13 +2,16 @@
 
 import http.client
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
@@ -198,3 +201,38 @@ def assert_one_email_delivered_once(*, mailbox, processes, env, beat_process: st
     )
     assert len(mailbox.to("smoke@example.org")) == 1
     assert manage("shell", "-c", OUTBOX_STATUSES, env=env).splitlines()[-1] == "['sent']"
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str, prefix: str):
+    """A new PostgreSQL database on the server of ``server_url``; yields its URL, drops it after."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as connection:
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@contextmanager
+def private_redis_queue(server_url: str, *, db: str, prefix: str):
+    """A Redis database number and a queue nothing else uses; yields (url, queue) and removes
+    the queue's keys after."""
+    import redis
+
+    url = urlunsplit(urlsplit(server_url)._replace(path=f"/{db}"))
+    queue = f"{prefix}-{secrets.token_hex(4)}"
+    try:
+        yield url, queue
+    finally:
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter(match=f"*{queue}*"):
+            client.delete(key)
+        client.close()

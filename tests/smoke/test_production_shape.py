@@ -5,7 +5,6 @@ SMTP server."""
 import os
 import re
 import secrets
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -14,8 +13,10 @@ from .support import (
     assert_one_email_delivered_once,
     clean_env,
     free_port,
+    fresh_postgres_database,
     http_get,
     manage,
+    private_redis_queue,
     wait_until,
 )
 
@@ -34,36 +35,15 @@ def smoke_database():
             "Production-shape smoke test needs PostgreSQL and Redis: set "
             "DATABASE_URL=postgres://... and REDIS_URL=redis://... (CI sets both)."
         )
-    import psycopg
-    from psycopg import sql
-
-    name = f"codesign_smoke_{secrets.token_hex(6)}"
-    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlunsplit(urlsplit(DATABASE_URL)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_postgres_database(DATABASE_URL, "codesign_smoke") as url:
+        yield url
 
 
 @pytest.fixture
 def smoke_redis(smoke_database):
-    """A Redis database and a queue of their own, so nothing else sees these tasks; the queue's
-    keys are removed at the end."""
-    import redis
-
-    url = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{SMOKE_REDIS_DB}"))
-    queue = f"smoke-{secrets.token_hex(4)}"
-    try:
-        yield url, queue
-    finally:
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(match=f"*{queue}*"):
-            client.delete(key)
-        client.close()
+    """A Redis database and a queue of their own, so nothing else sees these tasks."""
+    with private_redis_queue(REDIS_URL, db=SMOKE_REDIS_DB, prefix="smoke") as url_and_queue:
+        yield url_and_queue
 
 
 def test_production_shape_serves_pages_and_delivers_email_once(

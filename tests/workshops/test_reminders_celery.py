@@ -8,13 +8,18 @@ number and queue, and sends to an SMTP server on loopback.
 import email
 import os
 import re
-import secrets
 from email import policy
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.smoke.support import BIN, clean_env, manage, wait_until
+from tests.smoke.support import (
+    BIN,
+    clean_env,
+    fresh_postgres_database,
+    manage,
+    private_redis_queue,
+    wait_until,
+)
 
 pytestmark = pytest.mark.smoke
 
@@ -62,37 +67,17 @@ def worker_database(tmp_path):
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         yield f"sqlite:///{tmp_path / 'reminders.sqlite3'}"
         return
-    import psycopg
-    from psycopg import sql
-
-    name = f"codesign_reminders_{secrets.token_hex(6)}"
-    with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlunsplit(urlsplit(DATABASE_URL)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with fresh_postgres_database(DATABASE_URL, "codesign_reminders") as url:
+        yield url
 
 
 @pytest.fixture
 def worker_redis():
-    """A Redis database number and a queue of their own; the queue's keys go at the end."""
+    """A Redis database number and a queue of their own."""
     if not REDIS_URL:
         pytest.skip("Needs Redis: set REDIS_URL=redis://... to run a real Celery worker.")
-    import redis
-
-    url = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{REMINDERS_REDIS_DB}"))
-    queue = f"reminders-{secrets.token_hex(4)}"
-    try:
-        yield url, queue
-    finally:
-        client = redis.Redis.from_url(url)
-        for key in client.scan_iter(match=f"*{queue}*"):
-            client.delete(key)
-        client.close()
+    with private_redis_queue(REDIS_URL, db=REMINDERS_REDIS_DB, prefix="reminders") as pair:
+        yield pair
 
 
 def test_a_reminder_sent_by_a_real_worker_arrives_once(
