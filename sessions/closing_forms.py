@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from .closing_services import covered_expense_kinds, image_without_metadata
-from .models import ExpenseClaim, PaymentPolicy, Recognition, WalkIn
+from .models import ExpenseClaim, OrganisationPaymentTerms, PaymentPolicy, Recognition, WalkIn
 
 # Formats Pillow names, for photos and photographed receipts.
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -136,6 +136,13 @@ class PaymentPolicyForm(forms.ModelForm):
                 "covered. Participants see this with their payments."
             )
         }
+
+
+class OrganisationPaymentTermsForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationPaymentTerms
+        fields = list(OrganisationPaymentTerms.TERMS)
+        widgets = {"basis": forms.RadioSelect}
 
 
 class RecognitionForm(forms.Form):

@@ -10,6 +10,7 @@ from participants.models import Constituency, Membership
 from .models import (
     Attendance,
     ExpenseClaim,
+    OrganisationPaymentTerms,
     PaymentPolicy,
     Recognition,
     Reply,
@@ -79,8 +80,16 @@ def attendance_by_constituency(session: WorkshopSession) -> list[ConstituencyCou
 
 
 def payment_policy_defaults(project) -> dict:
-    """The fields of a new policy: the model's defaults, with the organisation's wording."""
-    return {"notes": project.organisation.payment_policy}
+    """The fields of a new policy: the organisation's terms (if it has set them) and wording."""
+    terms = OrganisationPaymentTerms.objects.filter(organisation_id=project.organisation_id).first()
+    return {**(terms.terms() if terms else {}), "notes": project.organisation.payment_policy}
+
+
+def organisation_payment_terms(organisation) -> OrganisationPaymentTerms:
+    """The organisation's terms, or (unsaved) the defaults it would start with."""
+    return OrganisationPaymentTerms.objects.filter(
+        organisation=organisation
+    ).first() or OrganisationPaymentTerms(organisation=organisation)
 
 
 def payment_policy_of(project) -> PaymentPolicy:

@@ -21,6 +21,7 @@ from .closing_selectors import attendance_choices, payment_policy_defaults
 from .models import (
     Attendance,
     ExpenseClaim,
+    OrganisationPaymentTerms,
     PaymentPolicy,
     Recognition,
     SessionPhoto,
@@ -290,6 +291,19 @@ def payment_policy_save(*, project, **fields) -> PaymentPolicy:
     policy.full_clean()
     policy.save()
     return policy
+
+
+@transaction.atomic
+def organisation_payment_terms_save(*, organisation, **fields) -> OrganisationPaymentTerms:
+    """Set the terms new projects of an organisation start their payment policy from."""
+    terms = OrganisationPaymentTerms.objects.filter(
+        organisation=organisation
+    ).first() or OrganisationPaymentTerms(organisation=organisation)
+    for name, value in fields.items():
+        setattr(terms, name, value)
+    terms.full_clean()
+    terms.save()
+    return terms
 
 
 @transaction.atomic

@@ -10,6 +10,11 @@ payment = project + "payments/<int:recognition_pk>/"
 own_payment = project + "my-payments/<int:recognition_pk>/"
 
 urlpatterns = [
+    path(
+        "organisations/<int:organisation_pk>/payment-terms/",
+        views.OrganisationPaymentTermsView.as_view(),
+        name="organisation-payment-terms",
+    ),
     path(session + "close/", views.SessionCloseView.as_view(), name="session-close"),
     path(session + "walk-ins/add/", views.WalkInAddView.as_view(), name="walk-in-add"),
     path(

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import OrganisationMixin, ProjectMixin
 
 from . import closing_selectors as selectors
 from . import closing_services as services
 from .closing_forms import (
     ExpenseClaimForm,
+    OrganisationPaymentTermsForm,
     PaymentPolicyForm,
     RecognitionForm,
     SessionCloseForm,
@@ -255,6 +256,27 @@ class PaymentPolicyView(ProjectMixin, FormView):
         services.payment_policy_save(project=self.project, **fields)
         messages.success(self.request, _("Payment policy saved."))
         return redirect("closing:payment-list", self.project.pk)
+
+
+class OrganisationPaymentTermsView(OrganisationMixin, FormView):
+    """An organisation admin sets the terms each new project's payment policy starts from."""
+
+    permission_required = "projects.manage_organisation"
+    template_name = "closing/organisation_payment_terms_form.html"
+    form_class = OrganisationPaymentTermsForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": selectors.organisation_payment_terms(self.organisation),
+        }
+
+    def form_valid(self, form):
+        services.organisation_payment_terms_save(
+            organisation=self.organisation, **form.cleaned_data
+        )
+        messages.success(self.request, _("Payment terms saved. New projects start from them."))
+        return redirect(self.organisation)
 
 
 class PaymentFiltersMixin:

@@ -330,16 +330,13 @@ class SessionPhoto(models.Model):
         return self.caption or f"Photo {self.pk}"
 
 
-class PaymentPolicy(models.Model):
-    """How a project pays service users and carers for their time and covers expenses."""
+class PaymentTerms(models.Model):
+    """How service users and carers are paid for their time, and which expenses are covered."""
 
     class Basis(models.TextChoices):
         HOURLY = "hourly", _("An hourly rate")
         PER_SESSION = "per_session", _("A fixed amount per session")
 
-    project = models.OneToOneField(
-        "projects.Project", on_delete=models.CASCADE, related_name="payment_policy"
-    )
     basis = models.CharField(_("pay"), max_length=20, choices=Basis.choices, default=Basis.HOURLY)
     hourly_rate = models.DecimalField(
         _("hourly rate (£)"),
@@ -362,6 +359,44 @@ class PaymentPolicy(models.Model):
         _("pay staff too"),
         default=False,
         help_text=_("Staff usually attend in work time and are not paid."),
+    )
+
+    TERMS = (
+        "basis",
+        "hourly_rate",
+        "fixed_amount",
+        "covers_travel",
+        "covers_carer_cover",
+        "covers_other",
+        "pay_staff",
+    )
+
+    class Meta:
+        abstract = True
+
+    def terms(self) -> dict:
+        return {name: getattr(self, name) for name in self.TERMS}
+
+
+class OrganisationPaymentTerms(PaymentTerms):
+    """The organisation's default terms; each new project's policy starts from them."""
+
+    organisation = models.OneToOneField(
+        "projects.Organisation", on_delete=models.CASCADE, related_name="payment_terms"
+    )
+
+    class Meta:
+        verbose_name_plural = _("organisation payment terms")
+
+    def __str__(self):
+        return f"Payment terms of {self.organisation}"
+
+
+class PaymentPolicy(PaymentTerms):
+    """One project's policy for paying service users and carers and covering expenses."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, related_name="payment_policy"
     )
     notes = models.TextField(_("policy"), blank=True)
 

@@ -146,6 +146,9 @@ EXPECTED = {
     },
     # The feed's token is a secret; any other token (here an invitation's) is not found.
     "calendar:feed": everyone(404, 405),
+    "closing:organisation-payment-terms": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
+    ),
     # Closing: a held session, with the service user's attendance, payment and expense.
     # Ticking nobody is a valid record of a session nobody came to.
     "closing:session-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),

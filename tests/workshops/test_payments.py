@@ -494,3 +494,32 @@ def test_closing_and_payment_changes_are_audited(world):
         ("facilitator@example.org", {"payment": ["offered", "approved"]}),
         ("carer@example.org", {"payment": ["offered", "declined"]}),
     ]
+
+
+def test_a_new_projects_policy_starts_from_the_organisations_terms(world, client):
+    client.force_login(world.users["org_admin"])
+    terms_url = reverse("closing:organisation-payment-terms", args=[world.organisation.pk])
+    response = client.post(terms_url, {"basis": "per_session", "hourly_rate": "0"})
+    assert "fixed_amount" in response.context["form"].errors  # required, shown by the field
+    response = client.post(
+        terms_url,
+        {
+            "basis": "per_session",
+            "hourly_rate": "0",
+            "fixed_amount": "35.00",
+            "covers_travel": "on",
+            "covers_other": "on",
+        },
+    )
+    assert response.status_code == 302
+    client.force_login(world.users["facilitator"])
+    page = client.get(url("payment-policy", world))
+    policy = page.context["form"].instance
+    assert (policy.basis, policy.fixed_amount, policy.covers_carer_cover, policy.covers_other) == (
+        "per_session",
+        Decimal("35.00"),
+        False,
+        True,
+    )
+    client.force_login(world.users["facilitator"])
+    assert client.get(terms_url).status_code == 404  # not an organisation role

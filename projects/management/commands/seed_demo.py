@@ -219,12 +219,20 @@ class Command(BaseCommand):
         """A service user event held last month: attendance, a walk-in, payments and expenses."""
         from sessions.closing_services import (
             expense_claim_add,
+            organisation_payment_terms_save,
             payment_policy_save,
             recognition_update,
             session_close,
             walk_in_add,
         )
 
+        organisation_payment_terms_save(
+            organisation=project.organisation,
+            basis="hourly",
+            hourly_rate=Decimal("20.00"),
+            covers_travel=True,
+            covers_carer_cover=True,
+        )
         payment_policy_save(
             project=project,
             basis="hourly",
