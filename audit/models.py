@@ -31,6 +31,9 @@ class AuditEntry(models.Model):
         PROJECT_STATUS = "project.status", _("Project status changed")
         SESSION_CLOSED = "session.closed", _("Session attendance recorded")
         PAYMENT_CHANGED = "payment.changed", _("Payment or expense status changed")
+        IDEA_STATUS = "idea.status", _("Idea status changed")
+        MODERATION = "moderation", _("Contribution or comment moderated")
+        REPORT = "report", _("Contribution or comment reported")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

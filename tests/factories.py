@@ -109,3 +109,15 @@ class ReplyFactory(factory.django.DjangoModelFactory):
         MembershipFactory, project=factory.SelfAttribute("..session.project")
     )
     answer = "going"
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contributions.Contribution"
+
+    project = factory.SubFactory(ProjectFactory)
+    author = factory.SubFactory(MembershipFactory, project=factory.SelfAttribute("..project"))
+    constituency = factory.SelfAttribute("author.constituency")
+    kind = "idea"
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    body = "Give people their medicines the day before they go home."

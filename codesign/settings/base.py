@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "projects",
     "participants",
     "sessions.apps.WorkshopsConfig",
+    "contributions",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,335 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Constituency
+
+SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
+
+
+class Tag(models.Model):
+    """A label from the project's own list, applied by facilitators."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("tag"), max_length=50)
+
+    class Meta:
+        ordering = ["project", "name"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="unique_tag")]
+
+    def __str__(self):
+        return self.name
+
+
+class ContributionQuerySet(models.QuerySet):
+    def visible(self):
+        """Not withdrawn (hidden ones stay, shown as hidden)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def ideas(self):
+        return self.filter(kind=Contribution.Kind.IDEA)
+
+
+class Contribution(models.Model):
+    """An experience, a touchpoint or an idea that someone put into a project."""
+
+    class Kind(models.TextChoices):
+        EXPERIENCE = "experience", _("Experience")
+        TOUCHPOINT = "touchpoint", _("Touchpoint")
+        IDEA = "idea", _("Idea")
+
+    class Emotion(models.TextChoices):
+        HAPPY = "happy", _("Happy")
+        CONTENT = "content", _("Content")
+        NEUTRAL = "neutral", _("Neutral")
+        WORRIED = "worried", _("Worried")
+        FRUSTRATED = "frustrated", _("Frustrated")
+        UPSET = "upset", _("Upset")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        UNDER_CONSIDERATION = "under_consideration", _("Under consideration")
+        TAKEN_FORWARD = "taken_forward", _("Taken forward")
+        NOT_TAKEN_FORWARD = "not_taken_forward", _("Not taken forward")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="contributions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("in your own words"), blank=True)
+    stage = models.ForeignKey(
+        "projects.Stage",
+        verbose_name=_("stage of the journey"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    session = models.ForeignKey(
+        "workshops.WorkshopSession",
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
+    emotion = models.CharField(_("how it felt"), max_length=20, choices=Emotion.choices, blank=True)
+    # The author. Never shown for an anonymous contribution, to anyone.
+    author = models.ForeignKey(
+        "participants.Membership", on_delete=models.PROTECT, related_name="contributions"
+    )
+    # Kept from the author at the time, so statistics count it even when anonymous.
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    is_anonymous = models.BooleanField(_("post anonymously"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Set when a facilitator added it on the author's behalf."),
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.NEW
+    )
+    status_note = models.CharField(_("note to the author and everyone"), max_length=500, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contributions")
+    sources = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="led_to",
+        verbose_name=_("the experiences and touchpoints behind it"),
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["project", "kind", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="touchpoint") | ~models.Q(emotion=""),
+                name="touchpoint_has_emotion",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("contributions:contribution-detail", args=[self.project_id, self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.TOUCHPOINT and not self.emotion:
+            errors["emotion"] = _("Choose how it felt at this point.")
+        if self.kind != self.Kind.TOUCHPOINT and self.emotion:
+            self.emotion = ""
+        if self.kind != self.Kind.IDEA and self.status != self.Status.NEW:
+            errors["status"] = _("Only ideas have a status.")
+        if self.status == self.Status.NOT_TAKEN_FORWARD and not self.status_note.strip():
+            errors["status_note"] = _("Say why it is not taken forward.")
+        if self.stage_id and self.stage.project_id != self.project_id:
+            errors["stage"] = _("Choose one of this project's stages.")
+        if self.session_id and self.session.project_id != self.project_id:
+            errors["session"] = _("Choose one of this project's sessions.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_service_user_side(self):
+        return self.constituency in SERVICE_USER_SIDE
+
+
+class Support(models.Model):
+    """One person's support for one idea."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="supports"
+    )
+    membership = models.ForeignKey(
+        "participants.Membership", on_delete=models.CASCADE, related_name="supports"
+    )
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "membership"], name="one_support")
+        ]
+
+    def __str__(self):
+        return f"{self.membership} supports {self.contribution}"
+
+
+class Comment(models.Model):
+    """A comment on a contribution, or a reply to one (one level only)."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        "participants.Membership", on_delete=models.PROTECT, related_name="comments"
+    )
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    is_anonymous = models.BooleanField(_("comment anonymously"), default=False)
+    body = models.TextField(_("comment"))
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Comment {self.pk} on {self.contribution}"
+
+    @property
+    def project(self):
+        return self.contribution.project
+
+    def clean(self):
+        if self.parent_id:
+            if self.parent.parent_id:
+                raise ValidationError(_("Replies go one level deep: reply to the comment above."))
+            if self.parent.contribution_id != self.contribution_id:
+                raise ValidationError(_("Reply to a comment on the same contribution."))
+
+
+class Report(models.Model):
+    """Someone's concern about a contribution or comment."""
+
+    class Reason(models.TextChoices):
+        SAFEGUARDING = "safeguarding", _("Safeguarding concern: someone may be at risk")
+        PERSONAL = "personal", _("It names someone or shares private details")
+        OFFENSIVE = "offensive", _("It is offensive or hurtful")
+        OTHER = "other", _("Something else")
+
+    contribution = models.ForeignKey(
+        Contribution, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("what is wrong"), max_length=20, choices=Reason.choices)
+    details = models.TextField(_("anything else we should know"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contribution__isnull=False, comment__isnull=True)
+                | models.Q(contribution__isnull=True, comment__isnull=False),
+                name="report_has_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"Report {self.pk}: {self.get_reason_display()}"
+
+    @property
+    def target(self):
+        return self.contribution or self.comment
+
+
+class PrioritisationRound(models.Model):
+    """A dot-vote over chosen ideas; results stay hidden until the facilitator closes it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="prioritisation_rounds"
+    )
+    session = models.ForeignKey(
+        "workshops.WorkshopSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prioritisation_rounds",
+    )
+    title = models.CharField(_("title"), max_length=150)
+    dots_per_person = models.PositiveSmallIntegerField(
+        _("dots per person"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    ideas = models.ManyToManyField(Contribution, related_name="rounds")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("rounds:round-detail", args=[self.project_id, self.pk])
+
+
+class Dot(models.Model):
+    """The dots one person put on one idea in a round."""
+
+    round = models.ForeignKey(PrioritisationRound, on_delete=models.CASCADE, related_name="dots")
+    idea = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="dots")
+    membership = models.ForeignKey(
+        "participants.Membership", on_delete=models.CASCADE, related_name="dots"
+    )
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "idea", "membership"], name="one_dot_row"),
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="dot_count_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.count} on {self.idea}"
+
+
+class LiveBoard(models.Model):
+    """A session's live board: people join with a short code and add contributions."""
+
+    session = models.OneToOneField(
+        "workshops.WorkshopSession", on_delete=models.CASCADE, related_name="live_board"
+    )
+    code = models.CharField(max_length=8, unique=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Live board {self.code}"
+
+    @property
+    def project(self):
+        return self.session.project
+
+    @property
+    def is_open(self):
+        return self.closed_at is None

@@ -1,0 +1,104 @@
+import rules
+
+from codesign import permissions as p
+from projects.predicates import can_manage_project, is_project_member
+
+
+def _project(obj):
+    return None if obj is None else (obj if obj._meta.label == "projects.Project" else obj.project)
+
+
+@rules.predicate
+def can_contribute(user, obj):
+    """An active participant or facilitator (active means they consented) of an active project."""
+    project = _project(obj)
+    return (
+        project is not None
+        and project.status == "active"
+        and bool(p.project_roles(user, project) & {p.FACILITATOR, p.PARTICIPANT})
+    )
+
+
+@rules.predicate
+def project_is_active(user, obj):
+    project = _project(obj)
+    return project is not None and project.status == "active"
+
+
+@rules.predicate
+def is_author(user, obj):
+    """The person wrote it (anonymous or not)."""
+    return obj is not None and obj.author.user_id == user.pk
+
+
+@rules.predicate
+def is_not_withdrawn(user, obj):
+    return obj is not None and obj.withdrawn_at is None
+
+
+@rules.predicate
+def is_idea(user, contribution):
+    return contribution is not None and contribution.kind == "idea"
+
+
+@rules.predicate
+def round_is_open(user, prioritisation_round):
+    return prioritisation_round is not None and prioritisation_round.status == "open"
+
+
+@rules.predicate
+def round_is_closed(user, prioritisation_round):
+    return prioritisation_round is not None and prioritisation_round.status == "closed"
+
+
+@rules.predicate
+def board_is_live(user, board):
+    return board is not None and board.is_open and board.session.status == "in_progress"
+
+
+@rules.predicate
+def is_in_session_audience(user, obj):
+    session = obj.session if obj._meta.label == "contributions.LiveBoard" else obj
+    membership = p.project_membership(user, session.project)
+    return (
+        membership is not None
+        and membership.status == "active"
+        and (membership.role == "facilitator" or session.is_for(membership.constituency))
+    )
+
+
+# Managers never see individual contributions: the board is for the project's own people.
+can_see_board = can_manage_project | is_project_member
+
+# On a project.
+rules.add_perm("contributions.view_board", can_see_board)
+rules.add_perm("contributions.add_contribution", can_contribute)
+rules.add_perm("contributions.add_on_behalf", can_manage_project & project_is_active)
+rules.add_perm("contributions.manage_tags", can_manage_project)
+rules.add_perm("contributions.open_round", can_manage_project & project_is_active)
+
+# On a contribution.
+rules.add_perm("contributions.view_contribution", can_see_board & is_not_withdrawn)
+rules.add_perm(
+    "contributions.change_contribution", is_author & is_not_withdrawn & project_is_active
+)
+rules.add_perm("contributions.set_status", can_manage_project & is_idea)
+rules.add_perm("contributions.tag_contribution", can_manage_project)
+rules.add_perm("contributions.support", can_contribute & is_idea & is_not_withdrawn)
+rules.add_perm("contributions.comment", can_contribute & is_not_withdrawn)
+rules.add_perm("contributions.report", can_see_board)
+# On a contribution or comment.
+rules.add_perm("contributions.moderate", can_manage_project)
+rules.add_perm("contributions.change_comment", is_author & is_not_withdrawn & project_is_active)
+
+# On a prioritisation round.
+rules.add_perm("contributions.view_round", can_see_board)
+rules.add_perm("contributions.vote", can_contribute & round_is_open)
+rules.add_perm("contributions.view_round_results", can_see_board & round_is_closed)
+rules.add_perm("contributions.close_round", can_manage_project & round_is_open)
+
+# On a session (opening its board) and on a live board.
+rules.add_perm("contributions.run_live_board", can_manage_project)
+rules.add_perm(
+    "contributions.join_live_board", can_contribute & is_in_session_audience & board_is_live
+)

@@ -1,0 +1,176 @@
+"""Writing contributions: add, edit, withdraw, status, tags and support."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from notifications.models import Notification
+from notifications.services import notify
+from participants.models import Membership
+
+from .models import Contribution, Support, Tag
+
+
+def _check_can_post(membership: Membership, project) -> None:
+    if project.status != "active":
+        raise ValidationError(_("The project is not open for contributions."))
+    if membership.project_id != project.pk or membership.status != Membership.Status.ACTIVE:
+        raise ValidationError(_("Only people taking part in the project can contribute."))
+    if membership.role == Membership.Role.OBSERVER:
+        raise ValidationError(_("Observers follow the project without contributing."))
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    project,
+    author: Membership,
+    kind: str,
+    title: str,
+    body: str = "",
+    stage=None,
+    session=None,
+    emotion: str = "",
+    is_anonymous: bool = False,
+    sources=(),
+    added_by=None,
+) -> Contribution:
+    """Add a contribution; a facilitator may add one for someone they manage or who gave it
+    on paper, recorded with that person and their constituency."""
+    _check_can_post(author, project)
+    if is_anonymous and not project.allow_anonymous:
+        raise ValidationError({"is_anonymous": _("This project does not take anonymous posts.")})
+    contribution = Contribution(
+        project=project,
+        author=author,
+        constituency=author.constituency,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        stage=stage,
+        session=session,
+        emotion=emotion,
+        is_anonymous=is_anonymous,
+        added_by=added_by if added_by is not None and added_by != author.user else None,
+    )
+    contribution.full_clean()
+    contribution.save()
+    if kind == Contribution.Kind.IDEA and sources:
+        contribution.sources.set(
+            [s for s in sources if s.project_id == project.pk and s.kind != Contribution.Kind.IDEA]
+        )
+    return contribution
+
+
+@transaction.atomic
+def contribution_update(*, contribution: Contribution, sources=None, **fields) -> Contribution:
+    """Change one's own contribution (its kind and author stay)."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.withdrawn_at:
+        raise ValidationError(_("This contribution was withdrawn."))
+    if fields.get("is_anonymous") and not contribution.project.allow_anonymous:
+        raise ValidationError({"is_anonymous": _("This project does not take anonymous posts.")})
+    for name, value in fields.items():
+        setattr(contribution, name, value.strip() if isinstance(value, str) else value)
+    contribution.full_clean()
+    contribution.save()
+    if sources is not None and contribution.kind == Contribution.Kind.IDEA:
+        contribution.sources.set(
+            [
+                s
+                for s in sources
+                if s.project_id == contribution.project_id and s.kind != Contribution.Kind.IDEA
+            ]
+        )
+    return contribution
+
+
+@transaction.atomic
+def contribution_withdraw(*, contribution: Contribution) -> Contribution:
+    """Take one's own contribution off the board."""
+    Contribution.objects.filter(pk=contribution.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    contribution.refresh_from_db()
+    return contribution
+
+
+@transaction.atomic
+def contribution_set_status(
+    *, contribution: Contribution, status: str, note: str, changed_by
+) -> Contribution:
+    """Set an idea's status with a short public note; its author is told (even if anonymous,
+    without revealing them to anyone)."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    if contribution.status == status and contribution.status_note == note:
+        return contribution
+    contribution.status = status
+    contribution.status_note = note.strip()
+    contribution.status_changed_at = timezone.now()
+    contribution.full_clean()
+    contribution.save()
+    audit_record(
+        action=AuditEntry.Action.IDEA_STATUS,
+        actor=changed_by,
+        project=contribution.project,
+        target=contribution,
+        details={"status": status},
+    )
+    notify(
+        users=[contribution.author.user],
+        kind=Notification.Kind.STATUS,
+        project=contribution.project,
+        message=_("Your idea “%(title)s” is now: %(status)s.")
+        % {"title": contribution.title, "status": contribution.get_status_display()},
+        url=contribution.get_absolute_url(),
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_set_tags(*, contribution: Contribution, tags) -> None:
+    """Tag a contribution with tags from its project's list."""
+    contribution.tags.set([t for t in tags if t.project_id == contribution.project_id])
+
+
+@transaction.atomic
+def tag_add(*, project, name: str) -> Tag:
+    """Add a tag to the project's list (once)."""
+    tag, _created = Tag.objects.get_or_create(project=project, name=name.strip())
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag: Tag) -> None:
+    """Remove a tag from the project's list and from everything it was on."""
+    tag.delete()
+
+
+def support_toggle(*, contribution: Contribution, membership: Membership) -> bool:
+    """Support an idea, or take the support back; one support per person per idea.
+
+    Returns whether the person now supports it. A double click makes one row: the unique
+    constraint refuses the second.
+    """
+    _check_can_post(membership, contribution.project)
+    if contribution.kind != Contribution.Kind.IDEA or contribution.withdrawn_at:
+        raise ValidationError(_("Only ideas can be supported."))
+    with transaction.atomic():
+        deleted, _rows = Support.objects.filter(
+            contribution=contribution, membership=membership
+        ).delete()
+        if deleted:
+            return False
+    try:
+        with transaction.atomic():
+            Support.objects.create(
+                contribution=contribution,
+                membership=membership,
+                constituency=membership.constituency,
+            )
+    except IntegrityError:
+        pass  # the same person's other click got there first
+    return True
