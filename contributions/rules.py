@@ -37,6 +37,11 @@ def is_not_withdrawn(user, obj):
 
 
 @rules.predicate
+def is_not_hidden(user, obj):
+    return obj is not None and obj.hidden_at is None
+
+
+@rules.predicate
 def is_idea(user, contribution):
     return contribution is not None and contribution.kind == "idea"
 
@@ -85,11 +90,13 @@ rules.add_perm(
 rules.add_perm("contributions.set_status", can_manage_project & is_idea)
 rules.add_perm("contributions.tag_contribution", can_manage_project)
 rules.add_perm("contributions.support", can_contribute & is_idea & is_not_withdrawn)
-rules.add_perm("contributions.comment", can_contribute & is_not_withdrawn)
+rules.add_perm("contributions.comment", can_contribute & is_not_withdrawn & is_not_hidden)
 rules.add_perm("contributions.report", can_see_board)
 # On a contribution or comment.
 rules.add_perm("contributions.moderate", can_manage_project)
 rules.add_perm("contributions.change_comment", is_author & is_not_withdrawn & project_is_active)
+# What a hidden contribution or comment said: its author and the facilitators only.
+rules.add_perm("contributions.view_hidden", can_manage_project | is_author)
 
 # On a prioritisation round.
 rules.add_perm("contributions.view_round", can_see_board)
