@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("sessions.closing_urls")),
     path("", include("sessions.calendar_urls")),
     path("", include("contributions.conversation_urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

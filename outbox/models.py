@@ -38,6 +38,8 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # The kind of email a person may switch off (notifications.categories); empty: always sent.
+    category = models.CharField(max_length=30, blank=True)
     # [{"filename": ..., "content": <text>, "mimetype": ...}], e.g. a calendar invitation.
     attachments = models.JSONField(default=list, blank=True)
     job = models.CharField(max_length=120, blank=True)

@@ -15,6 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from notifications.categories import EmailCategory, category_for_template
+from notifications.preferences import email_preferences_apply
+
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -49,8 +52,13 @@ def _publish_after_commit(*message_ids: int) -> None:
     transaction.on_commit(publish)
 
 
-def _save(message: OutboxMessage) -> OutboxMessage:
-    """Save a new message once per dedupe key, and have it delivered after commit."""
+def _save(message: OutboxMessage) -> OutboxMessage | None:
+    """Save a new message once per dedupe key, and have it delivered after commit.
+
+    An email its recipient asked not to get is not written (None).
+    """
+    if message.kind == OutboxMessage.Kind.EMAIL and not email_preferences_apply([message]):
+        return None
     dedupe_key = message.dedupe_key
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
@@ -69,13 +77,15 @@ def _save(message: OutboxMessage) -> OutboxMessage:
 
 
 def email_render(*, template: str, context: dict[str, Any], project=None) -> dict[str, str]:
-    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in the site's language."""
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in the site's language,
+    with the category of email the template belongs to (for the recipient's preferences)."""
     context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
     with translation.override(settings.LANGUAGE_CODE):
         return {
             "subject": render_to_string(f"emails/{template}_subject.txt", context),
             "body_text": render_to_string(f"emails/{template}.txt", context),
             "body_html": render_to_string(f"emails/{template}.html", context),
+            "category": category_for_template(template),
         }
 
 
@@ -88,8 +98,15 @@ def outbox_email_build(
     project=None,
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
+    category: str = "",
 ) -> OutboxMessage:
-    """An unsaved outbox email, with its own Message-ID."""
+    """An unsaved outbox email, with its own Message-ID.
+
+    A ``category`` (notifications.categories) makes it subject to the recipient's preferences:
+    it is written only if they want that kind of email, with an unsubscribe link.
+    """
+    if category and category not in EmailCategory.values:
+        raise ValueError(f"{category} is not an email category")
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
     return OutboxMessage(
         kind=OutboxMessage.Kind.EMAIL,
@@ -101,6 +118,7 @@ def outbox_email_build(
         attachments=attachments or [],
         project=project,
         dedupe_key=dedupe_key,
+        category=category,
     )
 
 
@@ -113,14 +131,18 @@ def outbox_email(
     project=None,
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
-) -> OutboxMessage:
-    """Render an email and write it to the outbox; the worker sends it after commit."""
+    category: str = "",
+) -> OutboxMessage | None:
+    """Render an email and write it to the outbox; the worker sends it after commit.
+
+    The template decides the email's category unless one is given. Returns None when the
+    recipient switched that category off.
+    """
+    rendered = email_render(template=template, context=context, project=project)
+    if category:
+        rendered["category"] = category
     return outbox_email_rendered(
-        to=to,
-        project=project,
-        dedupe_key=dedupe_key,
-        attachments=attachments,
-        **email_render(template=template, context=context, project=project),
+        to=to, project=project, dedupe_key=dedupe_key, attachments=attachments, **rendered
     )
 
 
@@ -134,8 +156,9 @@ def outbox_email_rendered(
     project=None,
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
-) -> OutboxMessage:
-    """Write an already rendered email to the outbox."""
+    category: str = "",
+) -> OutboxMessage | None:
+    """Write an already rendered email to the outbox (None if its recipient opted out)."""
     return _save(
         outbox_email_build(
             to=to,
@@ -145,6 +168,7 @@ def outbox_email_rendered(
             project=project,
             dedupe_key=dedupe_key,
             attachments=attachments,
+            category=category,
         )
     )
 
@@ -153,8 +177,12 @@ def outbox_email_rendered(
 def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     """Write many built emails in a few queries; a dedupe key already used keeps its message.
 
-    Returns the rows now holding those keys (or all written rows, for messages without keys).
+    Emails whose recipients switched their category off are left out. Returns the rows now
+    holding the remaining keys (or all written rows, for messages without keys).
     """
+    messages = email_preferences_apply(messages)
+    if not messages:
+        return []
     for message in messages:
         # Field checks only: the foreign key, uniqueness and constraints are the database's job
         # here, so validation costs no query per message.

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -220,6 +221,12 @@ CELERY_BEAT_SCHEDULE = {
     "session-reminders": {
         "task": "sessions.tasks.session_reminders_send_task",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
+    },
+    # Every hour from DIGEST_HOUR (local time) to the end of the day: the first run that gets
+    # through sends the day's digests, the later ones find them claimed.
+    "daily-digest": {
+        "task": "notifications.tasks.digest_send_task",
+        "schedule": crontab(minute=0, hour=f"{env.int('DIGEST_HOUR', default=7)}-23"),
     },
 }
 

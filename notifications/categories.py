@@ -1,0 +1,66 @@
+"""The kinds of email a person can switch off, and which email template belongs to which.
+
+This is the one place that classifies Codesign's email. The outbox looks a template up here when
+it writes a message; a template that is not listed is always sent. Always sent, on purpose:
+invitations (the person asked for nothing yet and must be able to join), sign-in codes and other
+account mail from allauth, safeguarding alerts, and being given a role in an organisation (it
+changes what the person can see and do, so it is account mail).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailCategory(models.TextChoices):
+    SESSIONS = "sessions", _("Session invitations and changes")
+    REMINDERS = "reminders", _("Session reminders")
+    PAYMENTS = "payments", _("Payments for taking part")
+    ACCESS_NEEDS = "access_needs", _("Access-need alerts")
+    ACTIVITY = "activity", _("Replies, comments, news about your ideas, and prioritisation rounds")
+    DIGEST = "digest", _("Daily digest of new activity in your projects")
+
+
+DESCRIPTIONS = {
+    EmailCategory.SESSIONS: _(
+        "When a session you are invited to is scheduled, changed or cancelled, and when a place "
+        "frees up for you on a waiting list. Each comes with a calendar invitation."
+    ),
+    EmailCategory.REMINDERS: _("Before a session you said you are coming to."),
+    EmailCategory.PAYMENTS: _("When a payment is offered to you for a session you came to."),
+    EmailCategory.ACCESS_NEEDS: _(
+        "For facilitators: when someone coming to a session soon needs something that takes "
+        "arranging, such as an interpreter."
+    ),
+    EmailCategory.ACTIVITY: _(
+        "The same news as the bell at the top of the page: replies to your comments, comments on "
+        "your contributions, a new status for your idea, and a prioritisation round opening."
+    ),
+    EmailCategory.DIGEST: _(
+        "Once a day, a short summary of new contributions, sessions and decisions in your "
+        "projects. Anonymous posts stay anonymous."
+    ),
+}
+
+# Switched on until the person switches them off; the digest waits to be asked for.
+DEFAULT_ENABLED = {category: category != EmailCategory.DIGEST for category in EmailCategory}
+
+TEMPLATE_CATEGORIES = {
+    "session_scheduled": EmailCategory.SESSIONS,
+    "session_changed": EmailCategory.SESSIONS,
+    "session_cancelled": EmailCategory.SESSIONS,
+    "waitlist_promoted": EmailCategory.SESSIONS,
+    "session_reminder": EmailCategory.REMINDERS,
+    "recognition_offered": EmailCategory.PAYMENTS,
+    "access_need_alert": EmailCategory.ACCESS_NEEDS,
+    "notification": EmailCategory.ACTIVITY,
+    "digest": EmailCategory.DIGEST,
+}
+
+# Templates that never carry an unsubscribe link (see the module's docstring). Listed so that a
+# test can insist every email template is either here or in TEMPLATE_CATEGORIES.
+ALWAYS_SENT_TEMPLATES = frozenset({"invitation", "organisation_role_granted", "safeguarding_alert"})
+
+
+def category_for_template(template: str) -> str:
+    """The category a template's email belongs to, or "" if it is always sent."""
+    return TEMPLATE_CATEGORIES.get(template, "")
