@@ -1,0 +1,545 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+
+from codesign.mixins import ProjectMixin
+from codesign.permissions import project_membership
+from participants.models import Constituency, Membership
+from sessions.models import WorkshopSession
+
+from . import selectors, services
+from .forms import (
+    ContributionForForm,
+    ContributionForm,
+    ContributionTagsForm,
+    StatusForm,
+    TagForm,
+)
+from .models import SERVICE_USER_SIDE, Contribution, Tag
+
+THREAD_TEMPLATE = "contributions/conversation/partials/thread.html"
+
+
+def put_errors_in_form(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it is about, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where to go back to after a plain (non-htmx) POST: the page it came from, if ours."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def sessions_to_choose(project, membership):
+    """The sessions a person may name: those they could see (their audience's)."""
+    sessions = project.workshop_sessions.exclude(status=WorkshopSession.Status.CANCELLED)
+    if membership is not None and membership.role != Membership.Role.FACILITATOR:
+        sessions = sessions.for_constituency(membership.constituency)
+    return sessions
+
+
+def tags_in_use(project):
+    """The project's tags, each with how many contributions carry it."""
+    return Tag.objects.filter(project=project).annotate(used=Count("contributions"))
+
+
+def board_item(project, contribution, membership):
+    """One contribution as the board shows it (counts, and whether the viewer supports it)."""
+    item = selectors.board(project, membership=membership).get(pk=contribution.pk)
+    item.project = project
+    return item
+
+
+class BoardView(ProjectMixin, TemplateView):
+    """The project's contributions, filtered, sorted and paged, with an inline form to add."""
+
+    permission_required = "contributions.view_board"
+    template_name = "contributions/board.html"
+    page_title = gettext_lazy("Contributions")
+    paginate_by = 20
+
+    def get_filters(self, stages, tags):
+        get = self.request.GET
+        kind = get.get("kind", "")
+        status = get.get("status", "")
+        sort = get.get("sort", "")
+        return {
+            "kind": kind if kind in Contribution.Kind.values else "",
+            "stage": next((s for s in stages if str(s.pk) == get.get("stage")), None),
+            "tag": next((t for t in tags if str(t.pk) == get.get("tag")), None),
+            "status": status if status in Contribution.Status.values else "",
+            "query": get.get("q", "").strip()[:100],
+            "sort": sort if sort in selectors.SORTS else "newest",
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        membership = project_membership(user, self.project)
+        stages = list(self.project.stages.all())
+        tags = list(self.project.tags.all())
+        filters = self.get_filters(stages, tags)
+        contributions = selectors.board(self.project, membership=membership, **filters)
+        if filters["query"]:
+            # A hidden text is not shown, so it must not be found by what it says either.
+            contributions = contributions.filter(hidden_at__isnull=True)
+        page = Paginator(contributions, self.paginate_by).get_page(self.request.GET.get("page"))
+        items = list(page.object_list)
+        for item in items:
+            item.project = self.project  # rules ask each card's project: no query per card
+        query = {
+            "kind": filters["kind"],
+            "stage": filters["stage"].pk if filters["stage"] else "",
+            "tag": filters["tag"].pk if filters["tag"] else "",
+            "status": filters["status"],
+            "q": filters["query"],
+            "sort": "" if filters["sort"] == "newest" else filters["sort"],
+        }
+        context.update(
+            filters=filters,
+            filtered=any(v for k, v in query.items() if k != "sort"),
+            filter_query=urlencode({k: v for k, v in query.items() if v}),
+            stages=stages,
+            tags=tags,
+            kinds=Contribution.Kind.choices,
+            statuses=Contribution.Status.choices,
+            page_obj=page,
+            contributions=items,
+        )
+        if user.has_perm("contributions.add_contribution", self.project):
+            context["form"] = ContributionForm(
+                project=self.project, sessions=sessions_to_choose(self.project, membership)
+            )
+        return context
+
+
+class ContributionMixin(ProjectMixin):
+    """A view about one contribution of the project in the URL; unseen ones are a 404."""
+
+    visibility_permission = "contributions.view_contribution"
+
+    @cached_property
+    def contribution(self):
+        contribution = get_object_or_404(
+            Contribution.objects.select_related("author", "stage", "session"),
+            pk=self.kwargs["contribution_pk"],
+            project=self.project,
+        )
+        contribution.project = self.project
+        return contribution
+
+    def get_permission_object(self):
+        return self.contribution
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("contribution", self.contribution)
+        return super().get_context_data(**kwargs)
+
+
+class ContributionFormMixin:
+    """Add or edit a contribution with the fields its kind needs."""
+
+    template_name = "contributions/contribution_form.html"
+    form_class = ContributionForm
+
+    def get_kind(self):
+        kind = self.request.GET.get("kind", "")
+        return kind if kind in Contribution.Kind.values else None
+
+    def get_sessions(self):
+        return sessions_to_choose(self.project, project_membership(self.request.user, self.project))
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "project": self.project,
+            "sessions": self.get_sessions(),
+            "kind": self.get_kind(),
+        }
+
+    def get_context_data(self, **kwargs):
+        kind = self.get_kind()
+        return super().get_context_data(
+            kind=kind,
+            kind_label=Contribution.Kind(kind).label if kind else "",
+            kinds=Contribution.Kind.choices,
+            next_url=self.request.POST.get("next") or self.request.GET.get("next", ""),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            contribution = self.save(form.contribution_fields())
+        except ValidationError as error:
+            put_errors_in_form(form, error)
+            return self.form_invalid(form)
+        return self.saved(contribution)
+
+
+class ContributionCreateView(ContributionFormMixin, ProjectMixin, FormView):
+    """Add an experience, a touchpoint or an idea: on its own page, or inline on the board."""
+
+    permission_required = "contributions.add_contribution"
+
+    @property
+    def page_title(self):
+        kind = self.get_kind()
+        if kind == Contribution.Kind.EXPERIENCE:
+            return _("Share an experience")
+        if kind == Contribution.Kind.TOUCHPOINT:
+            return _("Mark a touchpoint")
+        if kind == Contribution.Kind.IDEA:
+            return _("Suggest an idea")
+        return _("Add to the board")
+
+    def save(self, fields):
+        return services.contribution_add(
+            project=self.project,
+            author=project_membership(self.request.user, self.project),
+            **fields,
+        )
+
+    def saved(self, contribution):
+        message = _("Thank you. “%(title)s” is on the board.") % {"title": contribution.title}
+        if self.request.htmx:
+            membership = project_membership(self.request.user, self.project)
+            return render(
+                self.request,
+                "contributions/partials/add_form_added.html",
+                {
+                    "project": self.project,
+                    "form": ContributionForm(project=self.project, sessions=self.get_sessions()),
+                    "c": board_item(self.project, contribution, membership),
+                    "message": message,
+                    "next_url": reverse("contributions:board", args=[self.project.pk]),
+                },
+            )
+        messages.success(self.request, message)
+        return redirect(safe_next(self.request, contribution.get_absolute_url()))
+
+    def form_invalid(self, form):
+        if self.request.htmx:
+            return render(
+                self.request,
+                "contributions/partials/add_form.html",
+                {"project": self.project, "form": form},
+            )
+        return super().form_invalid(form)
+
+
+class ContributionAddForView(ContributionFormMixin, ProjectMixin, FormView):
+    """A facilitator adds a contribution someone gave them on paper, by phone or in the room."""
+
+    permission_required = "contributions.add_on_behalf"
+    form_class = ContributionForForm
+    page_title = gettext_lazy("Add for someone")
+
+    def get_sessions(self):
+        return self.project.workshop_sessions.exclude(status=WorkshopSession.Status.CANCELLED)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(acting_for=True, **kwargs)
+
+    def save(self, fields):
+        return services.contribution_add(project=self.project, added_by=self.request.user, **fields)
+
+    def saved(self, contribution):
+        messages.success(
+            self.request,
+            _("“%(title)s” is on the board, recorded as theirs and marked as added by you.")
+            % {"title": contribution.title},
+        )
+        return redirect(contribution)
+
+
+class ContributionDetailView(ContributionMixin, TemplateView):
+    template_name = "contributions/contribution_detail.html"
+
+    @property
+    def page_title(self):
+        return self.contribution.title
+
+    def get_context_data(self, **kwargs):
+        contribution = self.contribution
+        membership = project_membership(self.request.user, self.project)
+        item = board_item(self.project, contribution, membership)
+        visible = Contribution.objects.visible().select_related("stage")
+        user = self.request.user
+        context = super().get_context_data(c=item, **kwargs)
+        context.update(
+            # What a hidden contribution said: its author and the facilitators only.
+            sees_hidden=contribution.author.user_id == user.pk
+            or user.has_perm("contributions.moderate", contribution),
+            tags=list(item.tags.all()),
+            sources=list(visible.filter(led_to=contribution)),
+            led_to=list(visible.filter(sources=contribution)),
+            thread_template=self.thread_template(),
+            thread=selectors.thread(contribution),
+        )
+        if contribution.kind == Contribution.Kind.TOUCHPOINT:
+            cited_together = list(
+                visible.filter(
+                    project=self.project,
+                    kind=Contribution.Kind.EXPERIENCE,
+                    led_to__sources=contribution,
+                    led_to__withdrawn_at__isnull=True,
+                ).distinct()
+            )
+            same_stage = []
+            if contribution.stage_id:
+                same_stage = list(
+                    visible.filter(
+                        project=self.project,
+                        kind=Contribution.Kind.EXPERIENCE,
+                        stage_id=contribution.stage_id,
+                    ).exclude(pk__in=[e.pk for e in cited_together])
+                )
+            context.update(cited_together=cited_together, same_stage=same_stage)
+        return context
+
+    @staticmethod
+    def thread_template():
+        """The conversation's partial, once that part of the app exists."""
+        try:
+            get_template(THREAD_TEMPLATE)
+        except TemplateDoesNotExist:
+            return None
+        return THREAD_TEMPLATE
+
+
+class ContributionUpdateView(ContributionFormMixin, ContributionMixin, FormView):
+    permission_required = "contributions.change_contribution"
+    page_title = gettext_lazy("Edit")
+
+    def get_kind(self):
+        return self.contribution.kind
+
+    @cached_property
+    def current_sources(self):
+        if self.contribution.kind != Contribution.Kind.IDEA:
+            return []
+        return list(self.contribution.sources.all())
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "current_sources": self.current_sources}
+
+    def get_initial(self):
+        c = self.contribution
+        initial = {
+            "title": c.title,
+            "body": c.body,
+            "stage": c.stage,
+            "session": c.session,
+            "emotion": c.emotion,
+            "is_anonymous": c.is_anonymous,
+        }
+        if c.kind == Contribution.Kind.IDEA:
+            initial["sources"] = self.current_sources
+        return initial
+
+    def get_sessions(self):
+        sessions = super().get_sessions()
+        if self.contribution.session_id:
+            # Keep the session it was linked to, even if the person could not choose it now.
+            sessions = sessions | self.project.workshop_sessions.filter(
+                pk=self.contribution.session_id
+            )
+        return sessions
+
+    def save(self, fields):
+        fields.pop("kind")
+        return services.contribution_update(contribution=self.contribution, **fields)
+
+    def saved(self, contribution):
+        messages.success(self.request, _("Your changes are saved."))
+        return redirect(contribution)
+
+
+class ContributionWithdrawView(ContributionMixin, TemplateView):
+    permission_required = "contributions.change_contribution"
+    template_name = "contributions/contribution_withdraw.html"
+    page_title = gettext_lazy("Withdraw")
+
+    def post(self, request, *args, **kwargs):
+        services.contribution_withdraw(contribution=self.contribution)
+        messages.success(
+            request,
+            _("“%(title)s” is withdrawn and no longer on the board.")
+            % {"title": self.contribution.title},
+        )
+        return redirect("contributions:board", project_pk=self.project.pk)
+
+
+class ContributionStatusView(ContributionMixin, FormView):
+    """A facilitator sets an idea's status with a public note; its author is told."""
+
+    permission_required = "contributions.set_status"
+    template_name = "contributions/contribution_status.html"
+    form_class = StatusForm
+    page_title = gettext_lazy("Status of the idea")
+
+    def get_initial(self):
+        return {
+            "status": self.contribution.status,
+            "status_note": self.contribution.status_note,
+        }
+
+    def form_valid(self, form):
+        try:
+            services.contribution_set_status(
+                contribution=self.contribution,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["status_note"],
+                changed_by=self.request.user,
+            )
+        except ValidationError as error:
+            put_errors_in_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Status saved. Its author has been told."))
+        return redirect(self.contribution)
+
+
+class ContributionTagsView(ContributionMixin, FormView):
+    permission_required = "contributions.tag_contribution"
+    template_name = "contributions/contribution_tags.html"
+    form_class = ContributionTagsForm
+    page_title = gettext_lazy("Tags")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "project": self.project}
+
+    def get_initial(self):
+        return {"tags": list(self.contribution.tags.all())}
+
+    def form_valid(self, form):
+        services.contribution_set_tags(
+            contribution=self.contribution, tags=form.cleaned_data["tags"]
+        )
+        messages.success(self.request, _("Tags saved."))
+        return redirect(self.contribution)
+
+
+class SupportView(ContributionMixin, View):
+    """Support an idea, or take the support back. POST only; htmx gets the button back."""
+
+    permission_required = "contributions.support"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        membership = project_membership(request.user, self.project)
+        try:
+            supported = services.support_toggle(
+                contribution=self.contribution, membership=membership
+            )
+        except ValidationError as error:
+            message, supported = " ".join(error.messages), None
+        else:
+            message = (
+                _("You support “%(title)s”.")
+                if supported
+                else _("You no longer support “%(title)s”.")
+            ) % {"title": self.contribution.title}
+        if request.htmx:
+            return render(
+                request,
+                "contributions/partials/support_toggled.html",
+                {
+                    "c": board_item(self.project, self.contribution, membership),
+                    "message": message,
+                    "level": "danger" if supported is None else "success",
+                    "next_url": safe_next(request, ""),
+                },
+            )
+        if supported is None:
+            messages.error(request, message)
+        else:
+            messages.success(request, message)
+        return redirect(safe_next(request, self.contribution.get_absolute_url()))
+
+
+class TagListView(ProjectMixin, FormView):
+    """The project's own tag list: facilitators add and remove tags."""
+
+    permission_required = "contributions.manage_tags"
+    template_name = "contributions/tag_list.html"
+    form_class = TagForm
+    page_title = gettext_lazy("Tags")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tags=list(tags_in_use(self.project)), **kwargs)
+
+    def form_valid(self, form):
+        tag = services.tag_add(project=self.project, name=form.cleaned_data["name"])
+        messages.success(self.request, _("Tag “%(name)s” is on the list.") % {"name": tag.name})
+        return redirect("contributions:tag-list", project_pk=self.project.pk)
+
+
+class TagDeleteView(ProjectMixin, TemplateView):
+    permission_required = "contributions.manage_tags"
+    template_name = "contributions/tag_confirm_delete.html"
+    page_title = gettext_lazy("Delete tag")
+
+    @cached_property
+    def tag(self):
+        return get_object_or_404(tags_in_use(self.project), pk=self.kwargs["tag_pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        services.tag_delete(tag=self.tag)
+        messages.success(request, _("Tag “%(name)s” deleted.") % {"name": self.tag.name})
+        return redirect("contributions:tag-list", project_pk=self.project.pk)
+
+
+class TouchpointMapView(ProjectMixin, TemplateView):
+    """EBCD's map: the journey's stages as columns, each with service users' and carers'
+    touchpoints beside staff's."""
+
+    permission_required = "contributions.view_board"
+    template_name = "contributions/touchpoint_map.html"
+    page_title = gettext_lazy("Touchpoint map")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        touchpoints = list(
+            Contribution.objects.filter(
+                project=self.project, kind=Contribution.Kind.TOUCHPOINT, hidden_at__isnull=True
+            )
+            .visible()
+            .order_by("created_at", "pk")
+        )
+        columns = [{"stage": stage} for stage in self.project.stages.all()]
+        columns.append({"stage": None})
+        by_stage = {column["stage"].pk if column["stage"] else None: column for column in columns}
+        for column in columns:
+            column.update(service_users=[], staff=[], others=[])
+        for touchpoint in touchpoints:
+            column = by_stage.get(touchpoint.stage_id, by_stage[None])
+            if touchpoint.constituency in SERVICE_USER_SIDE:
+                column["service_users"].append(touchpoint)
+            elif touchpoint.constituency == Constituency.STAFF:
+                column["staff"].append(touchpoint)
+            else:
+                column["others"].append(touchpoint)
+        context.update(columns=columns, touchpoint_count=len(touchpoints))
+        return context

@@ -1,0 +1,337 @@
+"""The board (filters, sorting, inline adding, hidden items, query count) and the touchpoint map."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contributions.models import Comment, Contribution, Support, Tag
+from participants.models import Constituency, Membership
+from tests.factories import ContributionFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def member(world, role):
+    return Membership.objects.get(project=world.project, user=world.users[role])
+
+
+def board_url(world, query=""):
+    return reverse("contributions:board", args=[world.project.pk]) + query
+
+
+def map_url(world):
+    return reverse("contributions:touchpoint-map", args=[world.project.pk])
+
+
+def add(world, role="service_user", **fields):
+    return ContributionFactory(project=world.project, author=member(world, role), **fields)
+
+
+def titles(response):
+    return re.findall(r'id="contribution-\d+-title">\s*<a href="[^"]+">([^<]+)</a>', response)
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("outsider", 404),
+        ("other_manager", 404),
+        ("manager", 403),
+        ("observer", 200),
+        ("service_user", 200),
+        ("facilitator", 200),
+        ("org_admin", 200),
+        ("superuser", 200),
+    ],
+)
+def test_the_board_is_for_the_projects_own_people(world, client, role, expected):
+    client.force_login(world.users[role])
+    assert client.get(board_url(world)).status_code == expected
+    assert client.get(map_url(world)).status_code == expected
+
+
+def test_observers_read_the_board_without_a_form_to_add(world, client):
+    add(world, title="Call before discharge")
+    client.force_login(world.users["observer"])
+    html = client.get(board_url(world)).content.decode()
+    assert "Call before discharge" in html
+    assert 'id="board-add"' not in html and "support-button" not in html
+
+
+def test_empty_board_invites_the_first_contribution(world, client):
+    client.force_login(world.users["service_user"])
+    html = client.get(board_url(world)).content.decode()
+    assert "Nothing on the board yet. Be the first" in html
+    html = client.get(board_url(world, "?kind=idea&q=zzz")).content.decode()
+    assert "Nothing matches these filters." in html
+
+
+def test_each_card_shows_kind_author_stage_tags_and_counts(world, client):
+    stage, _other = stages(world, "Going home", "Follow-up")
+    idea = add(world, title="Pack medicines early", body="One\ntwo", stage=stage)
+    idea.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
+    Comment.objects.create(
+        contribution=idea, author=member(world, "staff"), constituency="staff", body="Yes"
+    )
+    Comment.objects.create(
+        contribution=idea,
+        author=member(world, "staff"),
+        constituency="staff",
+        body="Withdrawn",
+        withdrawn_at=timezone.now(),
+    )
+    Support.objects.create(
+        contribution=idea, membership=member(world, "carer"), constituency="carer"
+    )
+    add(world, role="facilitator", kind="touchpoint", emotion="frustrated", title="Waiting")
+    client.force_login(world.users["carer"])
+    html = client.get(board_url(world)).content.decode()
+    assert "Service User" in html  # the author's display name
+    assert "One<br>two" in html
+    assert "Stage: Going home" in html and "Medicines" in html
+    assert "1 comment" in html and "1 support" in html and "including yours" in html
+    assert 'aria-pressed="true"' in html
+    assert "Felt: Frustrated" in html
+
+
+def test_filters_search_and_sort(world, client):
+    (stage, _other) = stages(world, "Admission", "Discharge")
+    tag = Tag.objects.create(project=world.project, name="Transport")
+    old = add(world, title="Old idea", status="taken_forward", status_note="Done")
+    old.created_at = timezone.now() - timedelta(days=3)
+    old.save()
+    new = add(world, title="New idea")
+    experience = add(
+        world, kind="experience", title="Long wait", body="Ambulance late", stage=stage
+    )
+    experience.tags.add(tag)
+    for role in ("staff", "carer"):
+        Support.objects.create(contribution=old, membership=member(world, role), constituency="x")
+    client.force_login(world.users["staff"])
+
+    def shown(query):
+        return titles(client.get(board_url(world, query)).content.decode())
+
+    assert shown("") == ["Long wait", "New idea", "Old idea"]
+    assert shown("?sort=supported")[0] == "Old idea"
+    assert shown("?kind=experience") == ["Long wait"]
+    assert shown(f"?stage={stage.pk}") == ["Long wait"]
+    assert shown(f"?tag={tag.pk}") == ["Long wait"]
+    assert shown("?status=taken_forward") == ["Old idea"]
+    assert shown("?q=ambulance") == ["Long wait"]
+    assert shown("?kind=nonsense&stage=999999&sort=nonsense") == [
+        "Long wait",
+        "New idea",
+        "Old idea",
+    ]
+    assert new.pk and shown("?q=") == shown("")
+
+
+def test_twenty_to_a_page_and_the_filters_carry_over(world, client):
+    for n in range(23):
+        add(world, title=f"Idea number {n}")
+    client.force_login(world.users["staff"])
+    page_one = client.get(board_url(world, "?kind=idea&sort=supported")).content.decode()
+    assert len(titles(page_one)) == 20
+    assert "23 contributions" in page_one
+    assert "?kind=idea&amp;sort=supported&amp;page=2" in page_one
+    page_two = client.get(board_url(world, "?kind=idea&sort=supported&page=2")).content.decode()
+    assert len(titles(page_two)) == 3
+
+
+def test_hidden_contributions_show_only_that_they_were_hidden(world, client):
+    hidden = add(
+        world,
+        title="Named the nurse",
+        body="Secret words",
+        hidden_at=timezone.now(),
+        hidden_reason="It named a member of staff.",
+    )
+    client.force_login(world.users["staff"])
+    html = client.get(board_url(world)).content.decode()
+    assert "Hidden by a facilitator" in html
+    assert "Named the nurse" not in html and "Secret words" not in html
+    assert "It named a member of staff." not in html
+    assert "Named the nurse" not in client.get(hidden.get_absolute_url()).content.decode()
+    assert (
+        "Hidden by a facilitator" not in client.get(board_url(world, "?q=secret")).content.decode()
+    )
+    client.force_login(world.users["service_user"])
+    html = client.get(board_url(world)).content.decode()
+    assert "Hidden by a facilitator" in html and "It named a member of staff." in html
+    assert "Secret words" not in html
+
+
+def test_inline_add_with_htmx_swaps_in_the_new_card_and_a_fresh_form(world, client):
+    client.force_login(world.users["carer"])
+    create = reverse("contributions:contribution-create", args=[world.project.pk])
+    html = client.get(board_url(world)).content.decode()
+    assert f'hx-post="{create}"' in html and 'hx-target="#board-add"' in html
+    response = client.post(
+        create,
+        {"kind": "idea", "title": "A quiet room for families", "next": board_url(world)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    contribution = Contribution.objects.get()
+    assert "<html" not in html
+    assert html.count('id="board-add"') == 1
+    assert 'hx-swap-oob="afterbegin:#board-list"' in html
+    assert f'id="contribution-{contribution.pk}"' in html and "A quiet room for families" in html
+    assert 'hx-swap-oob="innerHTML:#messages"' in html
+    assert 'name="title" value="A quiet room' not in html  # the form is empty again
+
+
+def test_inline_add_with_htmx_returns_the_form_with_its_errors(world, client):
+    client.force_login(world.users["carer"])
+    create = reverse("contributions:contribution-create", args=[world.project.pk])
+    response = client.post(
+        create, {"kind": "touchpoint", "title": "No emotion"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert re.search(r'id="error_\d+_id_emotion"', html)
+    assert 'value="No emotion"' in html
+    assert not Contribution.objects.exists()
+
+
+def test_inline_add_without_javascript_goes_back_to_the_board(world, client):
+    client.force_login(world.users["carer"])
+    create = reverse("contributions:contribution-create", args=[world.project.pk])
+    response = client.post(create, {"kind": "experience", "title": "x", "next": board_url(world)})
+    assert response["Location"] == board_url(world)
+    response = client.post(create, {"kind": "experience", "title": "", "next": board_url(world)})
+    assert response.status_code == 200
+    assert "<html" in response.content.decode() and re.search(
+        r'id="error_\d+_id_title"', response.content.decode()
+    )
+
+
+def fill_board(world, n):
+    """n contributions, each with an author of its own, two tags, comments and supports."""
+    tags = [Tag.objects.get_or_create(project=world.project, name=f"Tag {i}")[0] for i in range(3)]
+    stage = world.project.stages.create(name=f"Stage for {n}", order=9)
+    supporters = [member(world, role) for role in ("staff", "carer")]
+    for i in range(n):
+        author = MembershipFactory(
+            project=world.project,
+            constituency=Constituency.STAFF if i % 2 else Constituency.SERVICE_USER,
+        )
+        contribution = ContributionFactory(
+            project=world.project,
+            author=author,
+            kind=["idea", "experience", "touchpoint"][i % 3],
+            emotion="worried" if i % 3 == 2 else "",
+            stage=stage if i % 2 else None,
+            is_anonymous=i % 5 == 0,
+            added_by=world.users["facilitator"] if i % 7 == 0 else None,
+            hidden_at=timezone.now() if i % 11 == 0 else None,
+        )
+        contribution.tags.add(*tags[: 1 + i % 3])
+        Comment.objects.bulk_create(
+            Comment(contribution=contribution, author=s, constituency=s.constituency, body="Yes")
+            for s in supporters
+        )
+        if contribution.kind == "idea":
+            Support.objects.bulk_create(
+                Support(contribution=contribution, membership=s, constituency=s.constituency)
+                for s in supporters
+            )
+
+
+@pytest.mark.parametrize("role", ["staff", "facilitator"])
+def test_board_queries_do_not_grow_with_the_board(world, client, count_queries, role):
+    client.force_login(world.users[role])
+    fill_board(world, 5)
+    small = count_queries(lambda: client.get(board_url(world)))
+    small_sorted = count_queries(lambda: client.get(board_url(world, "?sort=supported&kind=idea")))
+    fill_board(world, 195)
+    assert Contribution.objects.count() == 200
+    assert count_queries(lambda: client.get(board_url(world))) == small
+    assert (
+        count_queries(lambda: client.get(board_url(world, "?sort=supported&kind=idea")))
+        == small_sorted
+    )
+
+
+def test_touchpoint_map_queries_do_not_grow(world, client, count_queries):
+    client.force_login(world.users["staff"])
+    fill_board(world, 6)
+    small = count_queries(lambda: client.get(map_url(world)))
+    fill_board(world, 60)
+    assert count_queries(lambda: client.get(map_url(world))) == small
+
+
+# The touchpoint map
+
+
+def stages(world, *names):
+    """The project's two stages, renamed."""
+    found = list(world.project.stages.order_by("order"))
+    for stage, name in zip(found, names, strict=True):
+        stage.name = name
+        stage.save()
+    return found
+
+
+def test_the_map_has_a_column_per_stage_with_both_sides(world, client):
+    admission, discharge = stages(world, "Admission", "Discharge")
+    add(world, kind="touchpoint", emotion="upset", title="Nobody explained", stage=discharge)
+    add(world, "staff", kind="touchpoint", emotion="happy", title="Thank-you card", stage=discharge)
+    add(world, "carer", kind="touchpoint", emotion="worried", title="Where to park")
+    add(world, kind="experience", title="Not a touchpoint", stage=discharge)
+    add(world, kind="touchpoint", emotion="content", title="Gone", withdrawn_at=timezone.now())
+    client.force_login(world.users["observer"])
+    html = client.get(map_url(world)).content.decode()
+    columns = html.split('<section class="col-12')[1:]
+    headings = [re.search(r"<h2[^>]*>\s*([^<]+?)\s*</h2>", c).group(1) for c in columns]
+    assert headings == ["Admission", "Discharge", "Anywhere in the journey"]
+    service_users, staff = columns[1].split(">Staff</h3>")
+    assert "Service users and carers" in service_users and "Nobody explained" in service_users
+    assert "Thank-you card" in staff and "Nobody explained" not in staff
+    assert "Where to park" in columns[2]
+    assert columns[0].count("None yet.") == 2  # an empty stage still has its column
+    assert "Not a touchpoint" not in html and "Gone" not in html
+    assert '<span aria-hidden="true">😢</span> Felt: Upset' in html
+    assert admission.pk
+
+
+def test_a_touchpoint_opens_the_experiences_behind_it(world, client):
+    stage, other_stage = stages(world, "Discharge", "Admission")
+    touchpoint = add(world, kind="touchpoint", emotion="upset", title="Told to wait", stage=stage)
+    cited = add(world, "staff", kind="experience", title="Pharmacy backlog", stage=other_stage)
+    same_stage = add(world, "carer", kind="experience", title="Waited all day", stage=stage)
+    add(world, kind="experience", title="Unrelated", stage=other_stage)
+    idea = add(world, "staff", title="Prescribe the day before")
+    idea.sources.add(touchpoint, cited)
+    client.force_login(world.users["carer"])
+    html = client.get(touchpoint.get_absolute_url()).content.decode()
+    behind = html[html.index("Experiences behind this touchpoint") : html.index("What it led to")]
+    together = behind[behind.index("Cited with it") : behind.index("At the same stage")]
+    assert cited.title in together and same_stage.title not in together
+    assert same_stage.title in behind[behind.index("At the same stage") :]
+    assert "Unrelated" not in html
+    assert "Prescribe the day before" in html[html.index("What it led to") :]
+    idea_html = client.get(idea.get_absolute_url()).content.decode()
+    assert "Told to wait" in idea_html and "Pharmacy backlog" in idea_html
+
+
+def test_the_detail_page_includes_the_conversation_once_it_exists(
+    world, client, settings, tmp_path
+):
+    contribution = add(world)
+    client.force_login(world.users["staff"])
+    folder = tmp_path / "contributions" / "conversation" / "partials"
+    folder.mkdir(parents=True)
+    (folder / "thread.html").write_text(
+        '<section id="thread-marker">{{ contribution.pk }}</section>'
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    html = client.get(contribution.get_absolute_url()).content.decode()
+    assert f'<section id="thread-marker">{contribution.pk}</section>' in html
