@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("sessions.closing_urls")),
     path("", include("sessions.calendar_urls")),
+    path("", include("contributions.rounds_urls")),
+    path("", include("contributions.live_urls")),
     path("", include("contributions.urls")),
     path("", include("contributions.conversation_urls")),
     path("", include("notifications.urls")),

@@ -109,3 +109,10 @@ rules.add_perm("contributions.run_live_board", can_manage_project)
 rules.add_perm(
     "contributions.join_live_board", can_contribute & is_in_session_audience & board_is_live
 )
+# Whether the person may know a board with that code exists: its project's facilitators and
+# admins, and members the session is for. Everyone else is told there is no open board.
+rules.add_perm("contributions.view_live_board", can_manage_project | is_in_session_audience)
+# A facilitator adds, from the big screen, for someone without a device.
+rules.add_perm(
+    "contributions.add_to_live_board_for", can_manage_project & project_is_active & board_is_live
+)

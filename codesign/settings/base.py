@@ -245,6 +245,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 SESSION_PHOTO_MAX_BYTES = env.int("SESSION_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)
 
+# How often (seconds) an open live board's big screen asks for new contributions.
+LIVE_BOARD_POLL_SECONDS = env.int("LIVE_BOARD_POLL_SECONDS", default=3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
