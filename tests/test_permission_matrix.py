@@ -22,6 +22,8 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEntry
+from contributions.models import Comment, LiveBoard, PrioritisationRound, Report, Tag
+from notifications.models import Notification
 from outbox.models import OutboxMessage
 from participants import services as participant_services
 from participants.models import Consent, Constituency, Membership
@@ -29,7 +31,7 @@ from projects.models import OrganisationRole
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
 
 from .conftest import ROLES
-from .factories import WorkshopSessionFactory
+from .factories import ContributionFactory, WorkshopSessionFactory
 
 LOGIN = "302 to sign in"
 DONE = "302, done"
@@ -39,7 +41,17 @@ ADMIN_LOGIN_URL = "/admin/login/"
 
 # Rows in these apps must not change when a POST is refused. The audit log is left out because
 # refusals are themselves audited.
-SNAPSHOT_APPS = {"accounts", "account", "mfa", "projects", "participants", "outbox", "workshops"}
+SNAPSHOT_APPS = {
+    "accounts",
+    "account",
+    "mfa",
+    "projects",
+    "participants",
+    "outbox",
+    "workshops",
+    "contributions",
+    "notifications",
+}
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 MEMBERS = frozenset({"service_user", "carer", "staff", "observer", "facilitator"})
@@ -48,6 +60,10 @@ SEES_PROJECT = MEMBERS | {"org_admin", "manager", "superuser"}
 SEES_ORGANISATION = frozenset({"org_admin", "manager", "superuser"})
 MANAGES_ORGANISATION = frozenset({"org_admin", "superuser"})
 PAYEE_AND_MANAGERS = PROJECT_MANAGERS | {"service_user"}
+# Managers of the organisation see the project's figures, never individual contributions.
+SEES_BOARD = MEMBERS | PROJECT_MANAGERS
+POSTERS = frozenset({"service_user", "carer", "staff", "facilitator"})
+AUTHOR = {"service_user"}
 
 
 def access(*, sees, may, post, get=200):
@@ -68,6 +84,11 @@ def access(*, sees, may, post, get=200):
 def both(*, get, post):
     """GET answered by one table, POST by another."""
     return {role: (get[role][0], post[role][1]) for role in ROLES}
+
+
+def signed_in(get, post):
+    """The same statuses for every signed-in role; anonymous visitors are sent to sign in."""
+    return {role: (LOGIN, LOGIN) if role == "anonymous" else (get, post) for role in ROLES}
 
 
 def everyone(get, post):
@@ -173,12 +194,85 @@ EXPECTED = {
     "closing:own-expense-claim-add": access(
         sees=PAYEE_AND_MANAGERS, may={"service_user"}, post=200
     ),
+    # Contributions: an idea by the service user; facilitators, org admins and superusers
+    # moderate; observers read without posting.
+    "contributions:board": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "contributions:touchpoint-map": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "contributions:contribution-create": access(sees=SEES_PROJECT, may=POSTERS, post=200),
+    "contributions:contribution-add-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "contributions:contribution-detail": access(sees=SEES_BOARD, may=SEES_BOARD, post=405),
+    "contributions:contribution-edit": access(sees=SEES_BOARD, may=AUTHOR, post=200),
+    "contributions:contribution-withdraw": access(sees=SEES_BOARD, may=AUTHOR, post=DONE),
+    "contributions:contribution-status": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=200),
+    # An empty POST clears the tags; tag rows are not in the snapshot.
+    "contributions:contribution-tags": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=REDIRECT),
+    "contributions:support": access(sees=SEES_BOARD, may=POSTERS, get=405, post=DONE),
+    "contributions:tag-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "contributions:tag-delete": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "conversation:comment-create": access(sees=SEES_BOARD, may=POSTERS, post=200),
+    "conversation:comment-reply": access(sees=SEES_BOARD, may=POSTERS, post=200),
+    "conversation:comment-edit": access(sees=SEES_BOARD, may=AUTHOR, post=200),
+    "conversation:comment-withdraw": access(sees=SEES_BOARD, may=AUTHOR, post=DONE),
+    "conversation:contribution-report": access(sees=SEES_BOARD, may=SEES_BOARD, post=200),
+    "conversation:comment-report": access(sees=SEES_BOARD, may=SEES_BOARD, post=200),
+    "conversation:safeguarding": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "conversation:moderation-queue": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # Reports are not for the people reported on to know about.
+    "conversation:report-resolve": access(sees=PROJECT_MANAGERS, may=PROJECT_MANAGERS, post=DONE),
+    "conversation:contribution-hide": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=200),
+    "conversation:contribution-redact": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=200),
+    "conversation:contribution-restore": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=DONE),
+    "conversation:comment-hide": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=200),
+    "conversation:comment-redact": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=200),
+    "conversation:comment-restore": access(sees=SEES_BOARD, may=PROJECT_MANAGERS, post=DONE),
+    "rounds:round-list": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "rounds:round-create": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "rounds:round-detail": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "rounds:round-vote": access(sees=SEES_PROJECT, may=POSTERS, post=200),
+    "rounds:round-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # Joining by code: a code is only known to be a board by those it is for.
+    "live:join": {role: (LOGIN, LOGIN) if role == "anonymous" else (200, 200) for role in ROLES},
+    "live:board-join": access(
+        sees=POSTERS | {"observer", "org_admin", "superuser"}, may=POSTERS, post=200
+    ),
+    "live:board-screen": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "live:board-items": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "live:board-open": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "live:board-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "live:board-add-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "notifications:notification-list": signed_in(200, 405),
+    # Only its owner (the service user) may mark a notification read; to anyone else it does
+    # not exist.
+    "notifications:notification-read": {
+        role: (LOGIN, LOGIN)
+        if role == "anonymous"
+        else (405, DONE)
+        if role == "service_user"
+        else (405, 404)
+        for role in ROLES
+    },
+    "notifications:notification-read-all": signed_in(405, REDIRECT),
+    "notifications:email-preferences": signed_in(200, DONE),
+    # The token is a signature; anything else (here an invitation's token) is not found.
+    "notifications:unsubscribe": everyone(404, 404),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
 KWARG_OBJECTS = {
     ("participants:member-access-needs", "membership_pk"): "managed_membership",
     ("workshops:session-reply-for", "membership_pk"): "managed_membership",
+    ("conversation:contribution-restore", "contribution_pk"): "hidden_contribution",
+    ("conversation:comment-restore", "comment_pk"): "hidden_comment",
+    ("live:board-open", "session_pk"): "boardless_session",
+    **{
+        (name, "session_pk"): "live_session"
+        for name in (
+            "live:board-screen",
+            "live:board-items",
+            "live:board-close",
+            "live:board-add-for",
+        )
+    },
     **{
         (name, "session_pk"): "held_session"
         for name in (
@@ -204,6 +298,13 @@ DEFAULT_KWARG_OBJECTS = {
     "photo_pk": "photo",
     "recognition_pk": "recognition",
     "expense_pk": "expense",
+    "contribution_pk": "contribution",
+    "comment_pk": "comment",
+    "report_pk": "report",
+    "tag_pk": "tag",
+    "round_pk": "open_round",
+    "code": "live_code",
+    "notification_pk": "notification",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -336,6 +437,86 @@ class Scene:
             session=self.held_session,
             caption="Flipchart",
             image=ContentFile(buffer.getvalue(), name="flipchart.jpg"),
+        )
+
+    @cached_property
+    def contribution(self):
+        return ContributionFactory(project=self.project, author=self.membership)
+
+    @cached_property
+    def hidden_contribution(self):
+        return ContributionFactory(
+            project=self.project,
+            author=self.membership,
+            hidden_at=timezone.now(),
+            hidden_reason="Names a member of staff",
+        )
+
+    def _comment(self, **fields):
+        return Comment.objects.create(
+            contribution=self.contribution,
+            author=self.membership,
+            constituency=self.membership.constituency,
+            body="The pharmacy shuts at five.",
+            **fields,
+        )
+
+    @cached_property
+    def comment(self):
+        return self._comment()
+
+    @cached_property
+    def hidden_comment(self):
+        return self._comment(hidden_at=timezone.now(), hidden_reason="Off topic")
+
+    @cached_property
+    def report(self):
+        return Report.objects.create(
+            contribution=self.contribution, reporter=self.membership.user, reason="other"
+        )
+
+    @cached_property
+    def tag(self):
+        return Tag.objects.create(project=self.project, name="medicines")
+
+    @cached_property
+    def open_round(self):
+        prioritisation_round = PrioritisationRound.objects.create(
+            project=self.project, title="What first?", opened_by=self.acting
+        )
+        prioritisation_round.ideas.set([self.contribution])
+        return prioritisation_round
+
+    def _running_session(self):
+        start = timezone.now() - timedelta(minutes=30)
+        return WorkshopSessionFactory(
+            project=self.project,
+            status="in_progress",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+
+    @cached_property
+    def live_session(self):
+        session = self._running_session()
+        LiveBoard.objects.create(session=session, code=f"KQW{self.side.upper()}23")
+        return session
+
+    @cached_property
+    def boardless_session(self):
+        return self._running_session()
+
+    @cached_property
+    def live_code(self):
+        return self.live_session.live_board.code
+
+    @cached_property
+    def notification(self):
+        return Notification.objects.create(
+            user=self.membership.user,
+            project=self.project,
+            kind=Notification.Kind.STATUS,
+            message="Your idea is under consideration.",
         )
 
     @cached_property
@@ -503,7 +684,7 @@ def test_other_organisations_objects_are_not_found(world, name):
                 # A page that refuses POST may say so (405) before or after finding the object.
                 expectations[role] = tuple(
                     404
-                    if status in (200, DONE)
+                    if status in (200, DONE, REDIRECT)
                     else frozenset({404, 405})
                     if status == 405
                     else status

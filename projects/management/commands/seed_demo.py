@@ -214,6 +214,196 @@ class Command(BaseCommand):
         self._member(repairs, people["outsider@demo.test"], Constituency.SERVICE_USER, "Chris")
         self._sessions(discharge, facilitator)
         self._held_session(discharge, facilitator)
+        self._contributions(discharge, facilitator)
+
+    def _contributions(self, project, facilitator):
+        """Touchpoints on the journey, experiences, ideas behind them, comments, supports and a
+        closed prioritisation round."""
+        from contributions.models import Comment, Dot, PrioritisationRound, Support
+        from contributions.services import (
+            contribution_add,
+            contribution_set_status,
+            contribution_set_tags,
+            tag_add,
+        )
+
+        project.allow_anonymous = True
+        project.save(update_fields=["allow_anonymous"])
+        members = {m.display_name: m for m in project.memberships.all()}
+        stages = {stage.name: stage for stage in project.stages.all()}
+        held = project.workshop_sessions.filter(status="held").first()
+        tags = {
+            name: tag_add(project=project, name=name)
+            for name in ("medicines", "information", "carers", "transport")
+        }
+
+        def add(
+            who,
+            kind,
+            title,
+            body="",
+            stage=None,
+            emotion="",
+            anonymous=False,
+            sources=(),
+            on_paper=False,
+        ):
+            return contribution_add(
+                project=project,
+                author=members[who],
+                kind=kind,
+                title=title,
+                body=body,
+                stage=stages.get(stage),
+                emotion=emotion,
+                is_anonymous=anonymous,
+                sources=sources,
+                session=held if on_paper else None,
+                added_by=facilitator if on_paper else None,
+            )
+
+        waiting = add(
+            "Alex",
+            "touchpoint",
+            "Waiting all day for my tablets",
+            stage="Gather experiences",
+            emotion="frustrated",
+            body="I was told at 9am I could go home. The tablets came at 6pm.",
+        )
+        add(
+            "Kate",
+            "touchpoint",
+            "Pharmacy queue at discharge time",
+            stage="Gather experiences",
+            emotion="worried",
+            body="By 3pm the pharmacy has a queue of twenty prescriptions.",
+        )
+        calls = add(
+            "Jo",
+            "touchpoint",
+            "Nobody to phone the first night",
+            stage="Find touchpoints",
+            emotion="upset",
+            body="Mum fell the first night home. I did not know who to ring.",
+        )
+        add(
+            "Sam",
+            "touchpoint",
+            "Thank-you cards at the nurses' station",
+            stage="Find touchpoints",
+            emotion="happy",
+        )
+        story = add(
+            "Dev",
+            "experience",
+            "Going home after my hip operation",
+            body="The physio was brilliant.\nBut the letter for my GP was never sent, and "
+            "I had to explain everything again.",
+            stage="Gather experiences",
+        )
+        add(
+            "Edna",
+            "experience",
+            "Told on paper at the service user event",
+            body="I would like a large-print sheet that says what happens next.",
+            on_paper=True,
+        )
+        add(
+            "Maria",
+            "experience",
+            "I was scared to ask questions",
+            anonymous=True,
+            body="The consultant was in a hurry and I did not want to be a nuisance.",
+        )
+        ready = add(
+            "Li",
+            "idea",
+            "Medicines ready the day before discharge",
+            body="Pharmacy prepares take-home medicines the afternoon before.",
+            sources=[waiting, story],
+        )
+        number = add(
+            "Jo",
+            "idea",
+            "One phone number for the first week at home",
+            body="A named ward number that answers day and night for a week.",
+            sources=[calls],
+        )
+        leaflet = add(
+            "Alex",
+            "idea",
+            "A large-print 'going home' sheet",
+            body="What happens next, who to call, which tablets when.",
+            sources=[story],
+        )
+        add("Fiona", "idea", "Home visit before discharge for frail patients")
+        contribution_set_tags(contribution=ready, tags=[tags["medicines"]])
+        contribution_set_tags(contribution=number, tags=[tags["information"], tags["carers"]])
+        contribution_set_tags(contribution=leaflet, tags=[tags["information"]])
+        contribution_set_status(
+            contribution=ready,
+            status="taken_forward",
+            note="Agreed with pharmacy: trial on Ward 7 from next month.",
+            changed_by=facilitator,
+        )
+        contribution_set_status(
+            contribution=number,
+            status="under_consideration",
+            note="Talking to the out-of-hours team.",
+            changed_by=facilitator,
+        )
+        for idea, names in (
+            (ready, ("Alex", "Jo", "Kate", "Dev")),
+            (number, ("Jo", "Maria", "Tom")),
+            (leaflet, ("Edna", "Sam")),
+        ):
+            for name in names:
+                Support.objects.create(
+                    contribution=idea,
+                    membership=members[name],
+                    constituency=members[name].constituency,
+                )
+        first = Comment.objects.create(
+            contribution=number,
+            author=members["Kate"],
+            constituency="staff",
+            body="The ward phone is busy at night; it would need a separate line.",
+        )
+        Comment.objects.create(
+            contribution=number,
+            parent=first,
+            author=members["Jo"],
+            constituency="carer",
+            body="Even an answerphone that rings back would help.",
+        )
+        vote = PrioritisationRound.objects.create(
+            project=project,
+            title="What should we work on first?",
+            dots_per_person=3,
+            status="closed",
+            closed_at=timezone.now(),
+            opened_by=facilitator,
+            session=held,
+        )
+        vote.ideas.set([ready, number, leaflet])
+        for name, spread in (
+            ("Alex", {ready: 2, leaflet: 1}),
+            ("Jo", {number: 3}),
+            ("Dev", {ready: 1, number: 2}),
+            ("Maria", {number: 2, leaflet: 1}),
+            ("Edna", {leaflet: 3}),
+            ("Kate", {ready: 3}),
+            ("Sam", {ready: 1, number: 2}),
+            ("Li", {ready: 2, number: 1}),
+        ):
+            for idea, count in spread.items():
+                Dot.objects.create(
+                    round=vote,
+                    idea=idea,
+                    membership=members[name],
+                    constituency=members[name].constituency,
+                    count=count,
+                )
 
     def _held_session(self, project, facilitator):
         """A service user event held last month: attendance, a walk-in, payments and expenses."""
