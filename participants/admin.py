@@ -9,3 +9,8 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     list_filter = ["role", "constituency", "status"]
     raw_id_fields = ["user", "project"]
+
+    def has_delete_permission(self, request, obj=None):
+        # The delete page would list what a membership wrote, anonymous posts included.
+        # People leave through withdrawal in the app.
+        return False

@@ -47,3 +47,19 @@ def test_permission_denials_on_object_urls_are_audited(world, client):
         ("outsider@example.org", "hidden"),
         ("staff@example.org", "forbidden"),
     ]
+
+
+def test_the_admin_cannot_reveal_an_anonymous_author_through_a_membership_delete_page(
+    world, client
+):
+    from participants.models import Membership
+    from tests.factories import ContributionFactory
+
+    membership = Membership.objects.get(user=world.users["carer"])
+    ContributionFactory(
+        project=world.project, author=membership, is_anonymous=True, title="Scared to ask"
+    )
+    client.force_login(world.users["superuser"])
+    response = client.get(reverse("admin:participants_membership_delete", args=[membership.pk]))
+    assert response.status_code == 403
+    assert "Scared to ask" not in response.content.decode()
