@@ -2,7 +2,10 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
-from .models import Comment, Contribution, Support, Tag
+from participants.models import Constituency, Membership
+from sessions.models import WorkshopSession
+
+from .models import SERVICE_USER_SIDE, Comment, Contribution, Support, Tag
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -54,3 +57,70 @@ def thread(contribution):
             Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("pk"))
         )
     )
+
+
+def sessions_to_choose(project, membership):
+    """The sessions a person may name: those they could see (their audience's)."""
+    sessions = project.workshop_sessions.exclude(status=WorkshopSession.Status.CANCELLED)
+    if membership is not None and membership.role != Membership.Role.FACILITATOR:
+        sessions = sessions.for_constituency(membership.constituency)
+    return sessions
+
+
+def tags_in_use(project):
+    """The project's tags, each with how many contributions carry it."""
+    return Tag.objects.filter(project=project).annotate(used=Count("contributions"))
+
+
+def contribution_links(contribution) -> dict:
+    """What is behind a contribution and what it led to; for a touchpoint, the experiences
+    cited by the same ideas, then the other experiences at the same stage."""
+    visible = Contribution.objects.visible().select_related("stage")
+    links = {
+        "sources": list(visible.filter(led_to=contribution)),
+        "led_to": list(visible.filter(sources=contribution)),
+    }
+    if contribution.kind == Contribution.Kind.TOUCHPOINT:
+        experiences = visible.filter(
+            project_id=contribution.project_id, kind=Contribution.Kind.EXPERIENCE
+        )
+        cited_together = list(
+            experiences.filter(
+                led_to__sources=contribution, led_to__withdrawn_at__isnull=True
+            ).distinct()
+        )
+        same_stage = []
+        if contribution.stage_id:
+            same_stage = list(
+                experiences.filter(stage_id=contribution.stage_id).exclude(
+                    pk__in=[e.pk for e in cited_together]
+                )
+            )
+        links.update(cited_together=cited_together, same_stage=same_stage)
+    return links
+
+
+def touchpoint_map(project) -> tuple[list[dict], int]:
+    """The journey's stages as columns (and one for touchpoints at no stage), each with service
+    users' and carers' touchpoints beside staff's (and others')."""
+    touchpoints = list(
+        Contribution.objects.filter(
+            project=project, kind=Contribution.Kind.TOUCHPOINT, hidden_at__isnull=True
+        )
+        .visible()
+        .order_by("created_at", "pk")
+    )
+    columns = [{"stage": stage} for stage in project.stages.all()]
+    columns.append({"stage": None})
+    by_stage = {column["stage"].pk if column["stage"] else None: column for column in columns}
+    for column in columns:
+        column.update(service_users=[], staff=[], others=[])
+    for touchpoint in touchpoints:
+        column = by_stage.get(touchpoint.stage_id, by_stage[None])
+        if touchpoint.constituency in SERVICE_USER_SIDE:
+            column["service_users"].append(touchpoint)
+        elif touchpoint.constituency == Constituency.STAFF:
+            column["staff"].append(touchpoint)
+        else:
+            column["others"].append(touchpoint)
+    return columns, len(touchpoints)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -14,7 +13,6 @@ from django.views.generic import FormView, TemplateView, View
 
 from codesign.mixins import ProjectMixin
 from codesign.permissions import project_membership
-from participants.models import Constituency, Membership
 from sessions.models import WorkshopSession
 
 from . import selectors, services
@@ -25,7 +23,7 @@ from .forms import (
     StatusForm,
     TagForm,
 )
-from .models import SERVICE_USER_SIDE, Contribution, Tag
+from .models import Contribution
 
 THREAD_TEMPLATE = "contributions/conversation/partials/thread.html"
 
@@ -47,19 +45,6 @@ def safe_next(request, fallback: str) -> str:
     ):
         return target
     return fallback
-
-
-def sessions_to_choose(project, membership):
-    """The sessions a person may name: those they could see (their audience's)."""
-    sessions = project.workshop_sessions.exclude(status=WorkshopSession.Status.CANCELLED)
-    if membership is not None and membership.role != Membership.Role.FACILITATOR:
-        sessions = sessions.for_constituency(membership.constituency)
-    return sessions
-
-
-def tags_in_use(project):
-    """The project's tags, each with how many contributions carry it."""
-    return Tag.objects.filter(project=project).annotate(used=Count("contributions"))
 
 
 def board_item(project, contribution, membership):
@@ -127,7 +112,8 @@ class BoardView(ProjectMixin, TemplateView):
         )
         if user.has_perm("contributions.add_contribution", self.project):
             context["form"] = ContributionForm(
-                project=self.project, sessions=sessions_to_choose(self.project, membership)
+                project=self.project,
+                sessions=selectors.sessions_to_choose(self.project, membership),
             )
         return context
 
@@ -166,7 +152,9 @@ class ContributionFormMixin:
         return kind if kind in Contribution.Kind.values else None
 
     def get_sessions(self):
-        return sessions_to_choose(self.project, project_membership(self.request.user, self.project))
+        return selectors.sessions_to_choose(
+            self.project, project_membership(self.request.user, self.project)
+        )
 
     def get_form_kwargs(self):
         return {
@@ -282,7 +270,6 @@ class ContributionDetailView(ContributionMixin, TemplateView):
         contribution = self.contribution
         membership = project_membership(self.request.user, self.project)
         item = board_item(self.project, contribution, membership)
-        visible = Contribution.objects.visible().select_related("stage")
         user = self.request.user
         context = super().get_context_data(c=item, **kwargs)
         context.update(
@@ -290,30 +277,10 @@ class ContributionDetailView(ContributionMixin, TemplateView):
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
             tags=list(item.tags.all()),
-            sources=list(visible.filter(led_to=contribution)),
-            led_to=list(visible.filter(sources=contribution)),
             thread_template=self.thread_template(),
             thread=selectors.thread(contribution),
+            **selectors.contribution_links(contribution),
         )
-        if contribution.kind == Contribution.Kind.TOUCHPOINT:
-            cited_together = list(
-                visible.filter(
-                    project=self.project,
-                    kind=Contribution.Kind.EXPERIENCE,
-                    led_to__sources=contribution,
-                    led_to__withdrawn_at__isnull=True,
-                ).distinct()
-            )
-            same_stage = []
-            if contribution.stage_id:
-                same_stage = list(
-                    visible.filter(
-                        project=self.project,
-                        kind=Contribution.Kind.EXPERIENCE,
-                        stage_id=contribution.stage_id,
-                    ).exclude(pk__in=[e.pk for e in cited_together])
-                )
-            context.update(cited_together=cited_together, same_stage=same_stage)
         return context
 
     @staticmethod
@@ -485,7 +452,7 @@ class TagListView(ProjectMixin, FormView):
     page_title = gettext_lazy("Tags")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tags=list(tags_in_use(self.project)), **kwargs)
+        return super().get_context_data(tags=list(selectors.tags_in_use(self.project)), **kwargs)
 
     def form_valid(self, form):
         tag = services.tag_add(project=self.project, name=form.cleaned_data["name"])
@@ -500,7 +467,7 @@ class TagDeleteView(ProjectMixin, TemplateView):
 
     @cached_property
     def tag(self):
-        return get_object_or_404(tags_in_use(self.project), pk=self.kwargs["tag_pk"])
+        return get_object_or_404(selectors.tags_in_use(self.project), pk=self.kwargs["tag_pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -521,25 +488,6 @@ class TouchpointMapView(ProjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        touchpoints = list(
-            Contribution.objects.filter(
-                project=self.project, kind=Contribution.Kind.TOUCHPOINT, hidden_at__isnull=True
-            )
-            .visible()
-            .order_by("created_at", "pk")
-        )
-        columns = [{"stage": stage} for stage in self.project.stages.all()]
-        columns.append({"stage": None})
-        by_stage = {column["stage"].pk if column["stage"] else None: column for column in columns}
-        for column in columns:
-            column.update(service_users=[], staff=[], others=[])
-        for touchpoint in touchpoints:
-            column = by_stage.get(touchpoint.stage_id, by_stage[None])
-            if touchpoint.constituency in SERVICE_USER_SIDE:
-                column["service_users"].append(touchpoint)
-            elif touchpoint.constituency == Constituency.STAFF:
-                column["staff"].append(touchpoint)
-            else:
-                column["others"].append(touchpoint)
-        context.update(columns=columns, touchpoint_count=len(touchpoints))
+        columns, touchpoint_count = selectors.touchpoint_map(self.project)
+        context.update(columns=columns, touchpoint_count=touchpoint_count)
         return context
