@@ -13,6 +13,7 @@ class Notification(models.Model):
         COMMENT = "comment", _("A comment on your contribution")
         STATUS = "status", _("News about your idea")
         ROUND = "round", _("A prioritisation round opened")
+        CHANGE = "change", _("News about a change that came from your contribution")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

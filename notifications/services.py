@@ -16,7 +16,12 @@ from .models import EmailPreference, Notification
 # anonymously. Its email says only that there is news: the outbox (which facilitators and the
 # admin can read) must not pair their address with what they wrote.
 DISCREET_KINDS = frozenset(
-    {Notification.Kind.REPLY, Notification.Kind.COMMENT, Notification.Kind.STATUS}
+    {
+        Notification.Kind.REPLY,
+        Notification.Kind.COMMENT,
+        Notification.Kind.STATUS,
+        Notification.Kind.CHANGE,
+    }
 )
 
 

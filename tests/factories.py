@@ -121,3 +121,12 @@ class ContributionFactory(factory.django.DjangoModelFactory):
     kind = "idea"
     title = factory.Sequence(lambda n: f"Idea {n}")
     body = "Give people their medicines the day before they go home."
+
+
+class ServiceChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "changes.ServiceChange"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Change {n}")
+    description = "Medicines for going home are prepared the afternoon before."

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sessions.apps.WorkshopsConfig",
     "contributions",
     "notifications",
+    "changes",
 ]
 
 MIDDLEWARE = [
