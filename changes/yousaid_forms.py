@@ -1,0 +1,72 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# A run of this many words shared with a contribution is a quotation, not a summary.
+QUOTED_WORDS = 6
+
+
+def _word_runs(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.casefold())
+    return {tuple(words[i : i + QUOTED_WORDS]) for i in range(len(words) - QUOTED_WORDS + 1)}
+
+
+class YouSaidForm(forms.Form):
+    """The introduction, and per implemented or embedded change a summary of what was said."""
+
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "A few sentences for everyone who took part, for example what the project set out "
+            "to do. It is shown at the top of the page and of the poster."
+        ),
+    )
+
+    def __init__(self, *args, changes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.changes = list(changes)
+        for change in self.changes:
+            self.fields[self.summary_field(change)] = forms.CharField(
+                label=_("You said"),
+                required=False,
+                max_length=2000,
+                initial=change.you_said,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("In your own words: no quotes from contributions and no names."),
+            )
+
+    @staticmethod
+    def summary_field(change) -> str:
+        return f"summary_{change.pk}"
+
+    def summary_rows(self):
+        """Each change with its summary field, for the template."""
+        return [(change, self[self.summary_field(change)]) for change in self.changes]
+
+    def clean(self):
+        cleaned = super().clean()
+        for change in self.changes:
+            name = self.summary_field(change)
+            summary = cleaned.get(name, "").strip()
+            cleaned[name] = summary
+            if not summary:
+                continue
+            quoted = _word_runs(summary)
+            for contribution in change.contributions.all():
+                if quoted & (_word_runs(contribution.title) | _word_runs(contribution.body)):
+                    self.add_error(
+                        name,
+                        _(
+                            "This repeats the words of a contribution. Say it in your own words, "
+                            "so nobody can be recognised by how they put it."
+                        ),
+                    )
+                    break
+        return cleaned
+
+    def summaries(self) -> dict[int, str]:
+        return {change.pk: self.cleaned_data[self.summary_field(change)] for change in self.changes}

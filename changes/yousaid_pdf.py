@@ -1,0 +1,138 @@
+"""The "you said, we did" poster: an A4 PDF for a ward or team noticeboard.
+
+ReportLab installs from PyPI alone, so a fresh machine can print posters. The poster is set in
+Bitstream Vera (shipped with ReportLab and embedded in the file) in large type, and carries only
+what the facilitator wrote for everyone: no names, no contributions.
+"""
+
+from html import escape
+from io import BytesIO
+from pathlib import Path
+
+import reportlab
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+)
+
+REGULAR, BOLD = "CodesignPoster", "CodesignPoster-Bold"
+BRAND = colors.HexColor("#1d4f73")
+INK = colors.HexColor("#1a1a1a")
+MARGIN = 18 * mm
+
+
+def _register_fonts() -> None:
+    if REGULAR in pdfmetrics.getRegisteredFontNames():
+        return
+    fonts = Path(reportlab.__file__).parent / "fonts"
+    pdfmetrics.registerFont(TTFont(REGULAR, fonts / "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont(BOLD, fonts / "VeraBd.ttf"))
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=14, leading=19, textColor=INK)
+    return {
+        "heading": ParagraphStyle(
+            "heading", parent=body, fontName=BOLD, fontSize=36, leading=42, textColor=BRAND
+        ),
+        "project": ParagraphStyle(
+            "project", parent=body, fontName=BOLD, fontSize=20, leading=25, spaceBefore=6
+        ),
+        "organisation": ParagraphStyle("organisation", parent=body, fontSize=14, spaceBefore=2),
+        "intro": ParagraphStyle("intro", parent=body, spaceBefore=10),
+        "change": ParagraphStyle(
+            "change", parent=body, fontName=BOLD, fontSize=18, leading=23, spaceBefore=14
+        ),
+        "label": ParagraphStyle(
+            "label", parent=body, fontName=BOLD, textColor=BRAND, spaceBefore=6, spaceAfter=1
+        ),
+        "body": body,
+    }
+
+
+def _text(value: str) -> str:
+    """Plain text as Paragraph markup: escaped, with its line breaks kept."""
+    return "<br/>".join(escape(line) for line in value.strip().splitlines())
+
+
+def poster_filename(project) -> str:
+    return f"you-said-we-did-{slugify(project.title) or project.pk}.pdf"
+
+
+def poster_pdf(*, project, introduction: str, changes) -> bytes:
+    """Render the poster of a project's implemented and embedded changes."""
+    _register_fonts()
+    styles = _styles()
+    organisation = project.organisation.name
+    today = formats.date_format(timezone.localdate(), "j F Y")
+    title = _("You said, we did")
+
+    story = [
+        Paragraph(escape(title), styles["heading"]),
+        Paragraph(escape(project.title), styles["project"]),
+        Paragraph(escape(organisation), styles["organisation"]),
+    ]
+    if introduction.strip():
+        story.append(Paragraph(_text(introduction), styles["intro"]))
+    story += [
+        Spacer(1, 4 * mm),
+        HRFlowable(width="100%", thickness=2, color=BRAND, spaceBefore=2, spaceAfter=2),
+    ]
+    for change in changes:
+        block = [Paragraph(escape(change.title), styles["change"])]
+        if change.you_said.strip():
+            block += [
+                Paragraph(escape(_("You said")), styles["label"]),
+                Paragraph(_text(change.you_said), styles["body"]),
+            ]
+        block += [
+            Paragraph(escape(_("We did")), styles["label"]),
+            Paragraph(_text(change.description or change.title), styles["body"]),
+        ]
+        story.append(KeepTogether(block))
+    if not changes:
+        story.append(Paragraph(escape(_("No changes have been made yet.")), styles["intro"]))
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        text = _("%(organisation)s · %(date)s · page %(page)d") % {
+            "organisation": organisation,
+            "date": today,
+            "page": doc.page,
+        }
+        canvas.setFont(REGULAR, 11)
+        canvas.setFillColor(INK)
+        canvas.drawString(MARGIN, 10 * mm, text)
+        canvas.restoreState()
+
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 6 * mm,
+        title=f"{title}: {project.title}",
+        author=organisation,
+        subject=title,
+        creator="Codesign",
+        lang=get_language() or "en-gb",
+        displayDocTitle=True,
+    )
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
