@@ -51,6 +51,7 @@ SNAPSHOT_APPS = {
     "workshops",
     "contributions",
     "notifications",
+    "changes",
 }
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -255,6 +256,15 @@ EXPECTED = {
     "notifications:email-preferences": signed_in(200, DONE),
     # The token is a signature; anything else (here an invitation's token) is not found.
     "notifications:unsubscribe": everyone(404, 404),
+    # "You said, we did" is a published output: managers see it too.
+    "yousaid:page": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
+    "yousaid:poster": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
+    "yousaid:edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "yousaid:public-toggle": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "yousaid:public-regenerate": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # Public only by its own unguessable token while switched on; any other token is not found.
+    "yousaid:public": everyone(404, 405),
+    "yousaid:public-poster": everyone(404, 405),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
