@@ -22,6 +22,7 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEntry
+from changes.models import LadderRating, ReflectiveLogEntry
 from contributions.models import Comment, LiveBoard, PrioritisationRound, Report, Tag
 from notifications.models import Notification
 from outbox.models import OutboxMessage
@@ -265,6 +266,13 @@ EXPECTED = {
     # Public only by its own unguessable token while switched on; any other token is not found.
     "yousaid:public": everyone(404, 405),
     "yousaid:public-poster": everyone(404, 405),
+    # With no rating open, rating answers 403 to everyone (there is nothing to rate).
+    "reflection:ladder": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=403),
+    "reflection:ladder-open": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "reflection:ladder-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # The reflective log is private to the project's facilitators.
+    "reflection:session-log": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "reflection:entry-to-cmo": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
@@ -315,6 +323,8 @@ DEFAULT_KWARG_OBJECTS = {
     "round_pk": "open_round",
     "code": "live_code",
     "notification_pk": "notification",
+    "rating_pk": "open_rating",
+    "entry_pk": "reflection_entry",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -527,6 +537,16 @@ class Scene:
             project=self.project,
             kind=Notification.Kind.STATUS,
             message="Your idea is under consideration.",
+        )
+
+    @cached_property
+    def open_rating(self):
+        return LadderRating.objects.create(project=self.project, opened_by=self.acting)
+
+    @cached_property
+    def reflection_entry(self):
+        return ReflectiveLogEntry.objects.create(
+            session=self.session, author=self.acting, tensions="Staff spoke first."
         )
 
     @cached_property
