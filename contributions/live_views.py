@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -161,6 +162,9 @@ class LiveBoardMixin(SessionMixin):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("board", self.board)
         kwargs.setdefault("is_live", self.is_live)
+        kwargs.setdefault(
+            "can_run", self.request.user.has_perm("contributions.run_live_board", self.session)
+        )
         return super().get_context_data(**kwargs)
 
 
@@ -181,8 +185,13 @@ class ScreenContextMixin:
 
 
 class BoardScreenView(ScreenContextMixin, LiveBoardMixin, TemplateView):
-    """The big screen: the code and QR code to join, what the room adds, the dot-vote."""
+    """The big screen: the code and QR code to join, what the room adds, the dot-vote.
 
+    People the session is for can watch it on their own screens too; only facilitators get
+    its controls.
+    """
+
+    permission_required = "contributions.view_live_board"
     template_name = "contributions/live/board_screen.html"
 
     @property
@@ -191,6 +200,8 @@ class BoardScreenView(ScreenContextMixin, LiveBoardMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if self.board is None:
+            if not request.user.has_perm("contributions.run_live_board", self.session):
+                raise Http404
             return redirect("live:board-open", self.project.pk, self.session.pk)
         return super().get(request, *args, **kwargs)
 
@@ -221,6 +232,7 @@ class BoardScreenView(ScreenContextMixin, LiveBoardMixin, TemplateView):
 class BoardItemsView(ScreenContextMixin, LiveBoardMixin, TemplateView):
     """What the screen polls for: new items to add, changed ones to redraw, the vote counts."""
 
+    permission_required = "contributions.view_live_board"
     template_name = "contributions/live/partials/poll.html"
 
     def get(self, request, *args, **kwargs):

@@ -237,8 +237,9 @@ EXPECTED = {
     "live:board-join": access(
         sees=POSTERS | {"observer", "org_admin", "superuser"}, may=POSTERS, post=200
     ),
-    "live:board-screen": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
-    "live:board-items": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # Everyone the session is for may watch the board; only facilitators run it.
+    "live:board-screen": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "live:board-items": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
     "live:board-open": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     "live:board-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     "live:board-add-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),

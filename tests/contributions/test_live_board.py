@@ -119,9 +119,18 @@ def test_only_facilitators_run_the_board(world, client, session, role):
 
 
 @pytest.mark.parametrize("role", ["service_user", "staff", "observer"])
-def test_participants_cannot_see_the_screen_close_it_or_add_for_others(world, client, board, role):
+def test_participants_watch_the_screen_but_cannot_close_it_or_add_for_others(
+    world, client, board, role
+):
     as_(client, world, role)
-    for name in ("board-screen", "board-items", "board-close", "board-add-for"):
+    screen = client.get(live_url("board-screen", board.session))
+    assert screen.status_code == 200
+    html = screen.content.decode()
+    # No facilitator controls for them.
+    assert live_url("board-close", board.session) not in html
+    assert live_url("board-add-for", board.session) not in html
+    assert client.get(live_url("board-items", board.session)).status_code == 200
+    for name in ("board-close", "board-add-for"):
         assert client.get(live_url(name, board.session)).status_code == 403, name
     assert client.post(live_url("board-close", board.session)).status_code == 403
     board.refresh_from_db()
