@@ -165,6 +165,12 @@ def test_two_people_post_and_comment_and_the_room_votes_on_a_live_board(
     expect(screen.locator("#live-count")).to_have_text("0 so far")
     axe_check(screen)
 
+    # The staff member watches the same board on their own screen.
+    staff.goto(f"{live_server.url}/projects/{project.pk}/sessions/{session.pk}/live/")
+    expect(staff.get_by_role("heading", level=1)).to_have_text(session.title)
+    expect(staff.get_by_role("link", name="Close the board")).to_have_count(0)
+    axe_check(staff)
+
     # The service user joins from a phone with the code on the screen and adds an idea.
     phone = open_page(viewport=NARROW, is_mobile=True, has_touch=True)
     login(phone, live_server, world.users["service_user"].email)
@@ -192,6 +198,10 @@ def test_two_people_post_and_comment_and_the_room_votes_on_a_live_board(
     expect(screen.locator("#live-count")).to_have_text("1 so far")
     expect(screen.locator("#live-empty")).to_have_count(0)
     axe_check(screen)
+    # ... and so does the staff member's, the second person's context, without a reload.
+    expect(staff.locator("#live-items > li").filter(has_text=PHONE_IDEA)).to_be_visible(
+        timeout=POLLED
+    )
     phone_idea = Contribution.objects.get(title=PHONE_IDEA)
     assert phone_idea.session == session
     assert phone_idea.author == Membership.objects.get(
