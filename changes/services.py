@@ -11,7 +11,7 @@ from contributions.models import Contribution
 from notifications.models import Notification
 from notifications.services import notify
 
-from .models import FOLLOW_UP_MONTHS, FollowUpCheck, ServiceChange, TimelineEntry
+from .models import FOLLOW_UP_MONTHS, Evidence, FollowUpCheck, ServiceChange, TimelineEntry
 
 
 def _add_months(day: date, months: int) -> date:
@@ -65,13 +65,19 @@ def change_create(*, project, created_by, contributions=(), **fields) -> Service
 def change_update(
     *, change: ServiceChange, changed_by, contributions=None, **fields
 ) -> ServiceChange:
-    """Change a service change's details (not its status or progress)."""
+    """Change a service change's details (not its status or progress); given contributions,
+    link exactly those."""
     change = ServiceChange.objects.select_for_update().get(pk=change.pk)
     for name, value in fields.items():
         setattr(change, name, value)
     change.full_clean()
     change.save()
     if contributions is not None:
+        # Withdrawn contributions are not offered for choosing, so they stay linked.
+        chosen = {c.pk for c in contributions}
+        change.contributions.remove(
+            *[c for c in change.contributions.visible() if c.pk not in chosen]
+        )
         _link_contributions(change, contributions, changed_by)
     return change
 
@@ -157,3 +163,14 @@ def follow_up_record(
         % {"months": check.months, "outcome": check.get_outcome_display(), "note": note},
     )
     return check
+
+
+@transaction.atomic
+def evidence_add(*, change: ServiceChange, created_by, **fields) -> Evidence:
+    """Record a note, or a context–mechanism–outcome record, about a change's effect."""
+    if fields.get("session") is not None and fields["session"].project_id != change.project_id:
+        raise ValidationError({"session": _("Choose one of this project's sessions.")})
+    evidence = Evidence(change=change, created_by=created_by, **fields)
+    evidence.full_clean()
+    evidence.save()
+    return evidence

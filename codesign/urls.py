@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("contributions.urls")),
     path("", include("contributions.conversation_urls")),
     path("", include("notifications.urls")),
+    path("", include("changes.urls")),
     path("", include("changes.yousaid_urls")),
     path("", include("changes.reflection_urls")),
     path("admin/", admin.site.urls),

@@ -53,6 +53,7 @@ TEMPLATE_CATEGORIES = {
     "recognition_offered": EmailCategory.PAYMENTS,
     "access_need_alert": EmailCategory.ACCESS_NEEDS,
     "notification": EmailCategory.ACTIVITY,
+    "follow_up_due": EmailCategory.ACTIVITY,
     "digest": EmailCategory.DIGEST,
 }
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from changes.selectors import project_changes_summary
 from codesign.mixins import OrganisationMixin, ProjectMixin
 from codesign.permissions import project_membership
 from participants.models import Membership
@@ -130,6 +131,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             past_sessions=[s for s in sessions if s.ends_at < now][::-1][:3],
             stages=list(self.project.stages.all()),
             constituency_counts=selectors.constituency_counts(self.project),
+            change_summary=project_changes_summary(self.project),
             membership=membership,
             consent=current_consent(membership) if membership else None,
         )

@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions.tasks.session_reminders_send_task",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=300.0),
     },
+    # Daily; a check missed one day (beat down) is due the next, and each is claimed once.
+    "change-follow-ups": {
+        "task": "changes.tasks.change_follow_ups_remind_task",
+        "schedule": crontab(minute=30, hour=8),
+    },
     # Every hour from DIGEST_HOUR (local time) to the end of the day: the first run that gets
     # through sends the day's digests, the later ones find them claimed.
     "daily-digest": {

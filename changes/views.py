@@ -1,0 +1,291 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from codesign.mixins import ProjectMixin
+
+from . import selectors, services
+from .forms import ChangeForm, EvidenceForm, FollowUpForm, StatusForm
+from .models import Evidence, FollowUpCheck, ServiceChange
+
+
+def put_errors_in_form(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it is about, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ChangeListView(ProjectMixin, TemplateView):
+    """The project's service changes, by status, with the overdue ones marked."""
+
+    permission_required = "changes.view_changes"
+    template_name = "changes/change_list.html"
+    page_title = gettext_lazy("Service changes")
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "")
+        if status != selectors.OVERDUE and status not in ServiceChange.Status.values:
+            status = ""
+        changes = selectors.change_list(self.project, status=status)
+        page = Paginator(changes, self.paginate_by).get_page(self.request.GET.get("page"))
+        items = list(page.object_list)
+        for change in items:
+            change.project = self.project
+        context.update(
+            status=status,
+            statuses=[
+                *ServiceChange.Status.choices,
+                (selectors.OVERDUE, _("Overdue (past target, not implemented)")),
+            ],
+            page_obj=page,
+            changes=items,
+            query=urlencode({"status": status}) if status else "",
+        )
+        return context
+
+
+class ChangeMixin(ProjectMixin):
+    """A view about one service change of the project in the URL; unseen ones are a 404."""
+
+    visibility_permission = "changes.view_change"
+
+    @cached_property
+    def change(self):
+        change = get_object_or_404(
+            ServiceChange.objects.select_related("owner"),
+            pk=self.kwargs["change_pk"],
+            project=self.project,
+        )
+        change.project = self.project
+        return change
+
+    def get_permission_object(self):
+        return self.change
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("change", self.change)
+        return super().get_context_data(**kwargs)
+
+
+class ChangeFormMixin:
+    template_name = "changes/change_form.html"
+    form_class = ChangeForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "project": self.project,
+            "contributions": selectors.contributions_to_choose(self.project),
+        }
+
+    def form_valid(self, form):
+        fields = dict(form.cleaned_data)
+        contributions = list(fields.pop("contributions"))
+        fields["owner_role"] = fields["owner_role"].strip()
+        try:
+            change = self.save(fields, contributions)
+        except ValidationError as error:
+            put_errors_in_form(form, error)
+            return self.form_invalid(form)
+        return self.saved(change)
+
+
+class ChangeCreateView(ChangeFormMixin, ProjectMixin, FormView):
+    """A facilitator turns contributions (or nothing) into a proposed service change."""
+
+    permission_required = "changes.add_change"
+    page_title = gettext_lazy("New service change")
+
+    def get_initial(self):
+        wanted = set()
+        for value in self.request.GET.getlist("from"):
+            wanted.update(part for part in value.split(",") if part.strip().isdigit())
+        if not wanted:
+            return {}
+        chosen = selectors.contributions_to_choose(self.project).filter(pk__in=wanted)
+        return {"contributions": list(chosen)}
+
+    def save(self, fields, contributions):
+        return services.change_create(
+            project=self.project,
+            created_by=self.request.user,
+            contributions=contributions,
+            **fields,
+        )
+
+    def saved(self, change):
+        messages.success(self.request, _("“%(title)s” is proposed.") % {"title": change.title})
+        return redirect(change)
+
+
+class ChangeUpdateView(ChangeFormMixin, ChangeMixin, FormView):
+    permission_required = "changes.change_change"
+    page_title = gettext_lazy("Edit the change")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "with_progress": False}
+
+    def get_initial(self):
+        change = self.change
+        return {
+            "title": change.title,
+            "description": change.description,
+            "contributions": list(change.contributions.visible()),
+            "owner": change.owner,
+            "owner_role": change.owner_role,
+            "scope": change.scope,
+            "approver": change.approver,
+            "approved": change.approved,
+            "target_date": change.target_date,
+        }
+
+    def save(self, fields, contributions):
+        return services.change_update(
+            change=self.change,
+            changed_by=self.request.user,
+            contributions=contributions,
+            **fields,
+        )
+
+    def saved(self, change):
+        messages.success(self.request, _("Your changes are saved."))
+        return redirect(change)
+
+
+class ChangeDetailView(ChangeMixin, TemplateView):
+    """A change: what, who, how far, its timeline, what it came from and its evidence.
+
+    Managers see where it came from only in figures: never which contributions, or whose.
+    """
+
+    template_name = "changes/change_detail.html"
+
+    @property
+    def page_title(self):
+        return self.change.title
+
+    def get_context_data(self, **kwargs):
+        change = self.change
+        return super().get_context_data(
+            behind=selectors.behind_change(change),
+            timeline=selectors.change_timeline(change),
+            evidence=selectors.change_evidence(change),
+            follow_ups=selectors.change_follow_ups(change),
+            **kwargs,
+        )
+
+
+class ChangeStatusView(ChangeMixin, FormView):
+    """Move a change on: status, progress and a note, each move a dated timeline entry."""
+
+    permission_required = "changes.change_change"
+    template_name = "changes/change_status.html"
+    form_class = StatusForm
+    page_title = gettext_lazy("Status and progress")
+
+    def get_initial(self):
+        return {
+            "status": self.change.status,
+            "progress": self.change.progress,
+            "reason": self.change.reason,
+        }
+
+    def form_valid(self, form):
+        before = self.change.status
+        data = form.cleaned_data
+        try:
+            change = services.change_set_status(
+                change=self.change,
+                status=data["status"],
+                progress=data["progress"],
+                note=data["note"],
+                reason=data["reason"].strip(),
+                changed_by=self.request.user,
+            )
+        except ValidationError as error:
+            put_errors_in_form(form, error)
+            return self.form_invalid(form)
+        if change.status != before:
+            messages.success(
+                self.request,
+                _("Saved. Everyone whose contribution it came from has been told."),
+            )
+        else:
+            messages.success(self.request, _("Saved on the timeline."))
+        return redirect(change)
+
+
+class EvidenceAddView(ChangeMixin, FormView):
+    """Record a note or a context–mechanism–outcome record about the change's effect."""
+
+    permission_required = "changes.change_change"
+    template_name = "changes/evidence_form.html"
+    form_class = EvidenceForm
+    page_title = gettext_lazy("Add evidence")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "project": self.project}
+
+    def form_valid(self, form):
+        fields = dict(form.cleaned_data)
+        if fields["kind"] == Evidence.Kind.NOTE:
+            fields.update(context="", mechanism="", outcome="")
+        try:
+            services.evidence_add(change=self.change, created_by=self.request.user, **fields)
+        except ValidationError as error:
+            put_errors_in_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Evidence added."))
+        return redirect(self.change)
+
+
+class FollowUpRecordView(ProjectMixin, FormView):
+    """The owner or a facilitator records whether a change has stuck."""
+
+    visibility_permission = "changes.view_change"
+    permission_required = "changes.record_follow_up"
+    template_name = "changes/follow_up_form.html"
+    form_class = FollowUpForm
+    page_title = gettext_lazy("Has it stuck?")
+
+    @cached_property
+    def follow_up(self):
+        follow_up = get_object_or_404(
+            FollowUpCheck.objects.select_related("change__owner"),
+            pk=self.kwargs["follow_up_pk"],
+            change__project=self.project,
+        )
+        follow_up.change.project = self.project
+        return follow_up
+
+    def get_permission_object(self):
+        return self.follow_up
+
+    def get_initial(self):
+        return {"outcome": self.follow_up.outcome, "note": self.follow_up.outcome_note}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            follow_up=self.follow_up, change=self.follow_up.change, **kwargs
+        )
+
+    def form_valid(self, form):
+        services.follow_up_record(
+            check=self.follow_up,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"].strip(),
+            recorded_by=self.request.user,
+        )
+        messages.success(self.request, _("Saved on the change's timeline."))
+        return redirect(self.follow_up.change)
