@@ -22,7 +22,7 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEntry
-from changes.models import LadderRating, ReflectiveLogEntry
+from changes.models import FollowUpCheck, LadderRating, ReflectiveLogEntry
 from contributions.models import Comment, LiveBoard, PrioritisationRound, Report, Tag
 from notifications.models import Notification
 from outbox.models import OutboxMessage
@@ -32,7 +32,7 @@ from projects.models import OrganisationRole
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
 
 from .conftest import ROLES
-from .factories import ContributionFactory, WorkshopSessionFactory
+from .factories import ContributionFactory, ServiceChangeFactory, WorkshopSessionFactory
 
 LOGIN = "302 to sign in"
 DONE = "302, done"
@@ -258,6 +258,14 @@ EXPECTED = {
     "notifications:email-preferences": signed_in(200, DONE),
     # The token is a signature; anything else (here an invitation's token) is not found.
     "notifications:unsubscribe": everyone(404, 404),
+    # Managers see service changes (never who said what); facilitators run them.
+    "changes:change-list": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
+    "changes:change-detail": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
+    "changes:change-create": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "changes:change-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "changes:change-status": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "changes:evidence-add": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "changes:follow-up-record": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     # "You said, we did" is a published output: managers see it too.
     "yousaid:page": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
     "yousaid:poster": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
@@ -325,6 +333,8 @@ DEFAULT_KWARG_OBJECTS = {
     "code": "live_code",
     "notification_pk": "notification",
     "rating_pk": "open_rating",
+    "change_pk": "change",
+    "follow_up_pk": "follow_up",
     "entry_pk": "reflection_entry",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
@@ -538,6 +548,16 @@ class Scene:
             project=self.project,
             kind=Notification.Kind.STATUS,
             message="Your idea is under consideration.",
+        )
+
+    @cached_property
+    def change(self):
+        return ServiceChangeFactory(project=self.project)
+
+    @cached_property
+    def follow_up(self):
+        return FollowUpCheck.objects.create(
+            change=self.change, months=3, due_on=timezone.localdate()
         )
 
     @cached_property
