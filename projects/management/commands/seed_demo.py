@@ -404,6 +404,116 @@ class Command(BaseCommand):
                     constituency=members[name].constituency,
                     count=count,
                 )
+        self._changes(
+            project, facilitator, members, held, ready=ready, leaflet=leaflet, number=number
+        )
+
+    def _changes(self, project, facilitator, members, held, *, ready, leaflet, number):
+        """Service changes along the way, one implemented with its evidence and a "you said, we
+        did" summary, a public page, a closed ladder rating and a reflection."""
+        from changes.models import LadderRating, LadderVote
+        from changes.reflection_services import reflection_add
+        from changes.services import change_create, change_set_status, evidence_add
+        from changes.yousaid_services import you_said_set_public, you_said_update
+
+        today = timezone.localdate()
+        medicines = change_create(
+            project=project,
+            created_by=facilitator,
+            contributions=[ready],
+            title="Medicines ready the day before going home",
+            description="Pharmacy prepares take-home medicines the afternoon before, and a nurse "
+            "checks them with the patient on the morning they leave.",
+            owner=members["Li"],
+            scope="service",
+            target_date=today - timedelta(days=20),
+        )
+        for status, note in (
+            ("agreed", "Agreed with the pharmacy lead."),
+            ("in_progress", "Trial on Ward 7 started."),
+            ("implemented", "All Ward 7 discharges since the 1st."),
+        ):
+            change_set_status(
+                change=medicines, status=status, progress=None, note=note, changed_by=facilitator
+            )
+        evidence_add(
+            change=medicines,
+            created_by=facilitator,
+            kind="cmo",
+            session=held,
+            context="Ward under staffing pressure at discharge time.",
+            mechanism="Staff heard patients' stories of waiting all day first-hand.",
+            outcome="Average wait for medicines on the day fell from 5 hours to 40 minutes.",
+        )
+        sheet = change_create(
+            project=project,
+            created_by=facilitator,
+            contributions=[leaflet],
+            title="Large-print 'going home' sheet",
+            scope="team",
+            owner_role="Ward 7 manager",
+            target_date=today - timedelta(days=3),
+            description="One page, large print: what happens next, who to call, which tablets "
+            "when.",
+        )
+        change_set_status(
+            change=sheet,
+            status="in_progress",
+            progress=60,
+            note="Draft tested with the service user group.",
+            changed_by=facilitator,
+        )
+        change_create(
+            project=project,
+            created_by=facilitator,
+            contributions=[number],
+            title="One phone number for the first week at home",
+            scope="organisation",
+            approver="Trust operations board",
+            owner_role="Head of patient flow",
+            target_date=today + timedelta(days=90),
+        )
+        you_said_update(
+            project=project,
+            introduction="Thank you to everyone who came to the workshops this year. "
+            "Here is what changed because of what you told us.",
+            summaries={
+                medicines.pk: "Patients and carers told us they waited all day for medicines on "
+                "the day they went home, and some missed their lift."
+            },
+        )
+        you_said_set_public(project=project, public=True)
+        rating = LadderRating.objects.create(
+            project=project, opened_by=facilitator, closed_at=timezone.now()
+        )
+        voters = [
+            ("Alex", 5),
+            ("Jo", 4),
+            ("Dev", 5),
+            ("Maria", 4),
+            ("Edna", 5),
+            ("Kate", 6),
+            ("Sam", 6),
+            ("Li", 5),
+            ("Priya Shah", 6),
+        ]
+        for name, rung in voters:
+            membership = members[name]
+            LadderVote.objects.create(
+                rating=rating,
+                membership=membership,
+                is_facilitator=membership.role == "facilitator",
+                constituency=membership.constituency,
+                rung=rung,
+            )
+        reflection_add(
+            session=held,
+            author=facilitator,
+            who_spoke="Carers spoke most in the first hour; two patients only in small groups.",
+            who_dominated="No one, once we split into tables.",
+            tensions="A ward sister defended the pharmacy timings at first.",
+            conceded="Staff agreed waiting for medicines is the biggest problem to fix.",
+        )
 
     def _held_session(self, project, facilitator):
         """A service user event held last month: attendance, a walk-in, payments and expenses."""
