@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("changes.urls")),
     path("", include("changes.yousaid_urls")),
     path("", include("changes.reflection_urls")),
+    path("", include("dashboards.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "contributions",
     "notifications",
     "changes",
+    "dashboards",
+    "reports",
 ]
 
 MIDDLEWARE = [
