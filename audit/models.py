@@ -34,6 +34,11 @@ class AuditEntry(models.Model):
         IDEA_STATUS = "idea.status", _("Idea status changed")
         MODERATION = "moderation", _("Contribution or comment moderated")
         REPORT = "report", _("Contribution or comment reported")
+        REPORT_REQUESTED = "report.requested", _("Report or export requested")
+        REPORT_DOWNLOADED = "report.downloaded", _("Report or export downloaded")
+        DATA_EXPORTED = "data.exported", _("Personal data downloaded")
+        ACCOUNT_DELETED = "account.deleted", _("Account deleted")
+        RETENTION_PURGED = "retention.purged", _("Data purged after its retention period")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
