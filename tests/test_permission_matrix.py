@@ -282,6 +282,14 @@ EXPECTED = {
     # The reflective log is private to the project's facilitators.
     "reflection:session-log": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "reflection:entry-to-cmo": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    # Dashboards: figures only. Managers read them; organisation-level facilitators and
+    # project members do not. Each CSV has the same readers as its page.
+    "dashboards:organisation": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
+    "dashboards:organisation-csv": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
+    "dashboards:project": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405),
+    "dashboards:project-csv": access(
+        sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405
+    ),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.

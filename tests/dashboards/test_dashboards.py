@@ -1,0 +1,374 @@
+"""Dashboard figures against hand-computed fixtures, scope, CSVs and query counts."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from changes.models import FollowUpCheck, ServiceChange
+from contributions.models import Comment, Support
+from dashboards.selectors import (
+    organisation_dashboard,
+    parity_for_projects,
+    parity_total,
+    project_dashboard,
+)
+from participants.models import Constituency, Membership
+from sessions.models import Attendance, Recognition
+from tests.factories import (
+    ContributionFactory,
+    MembershipFactory,
+    ProjectFactory,
+    ReplyFactory,
+    ServiceChangeFactory,
+    WorkshopSessionFactory,
+)
+
+SU, CARER, STAFF = Constituency.SERVICE_USER, Constituency.CARER, Constituency.STAFF
+
+
+def people(project, constituency, n):
+    return [MembershipFactory(project=project, constituency=constituency) for _ in range(n)]
+
+
+def contribute(members, n, **fields):
+    return [
+        ContributionFactory(project=members[0].project, author=members[i % len(members)], **fields)
+        for i in range(n)
+    ]
+
+
+def adopt(contributions, status=ServiceChange.Status.AGREED):
+    change = ServiceChangeFactory(project=contributions[0].project, status=status)
+    change.contributions.set(contributions)
+    return change
+
+
+@pytest.fixture
+def worked_example(db):
+    """6 service users and 4 staff; 30 SU and 20 staff contributions; 3 SU and 7 staff adopted."""
+    project = ProjectFactory()
+    service_users = people(project, SU, 4) + people(project, CARER, 2)
+    staff = people(project, STAFF, 4)
+    su_ideas = contribute(service_users, 30)
+    staff_ideas = contribute(staff, 20)
+    adopt(su_ideas[:3] + staff_ideas[:7])
+    return project
+
+
+def test_worked_example(worked_example):
+    parity = parity_for_projects([worked_example.pk])[worked_example.pk]
+    assert (parity.participants.service_users, parity.participants.staff) == (6, 4)
+    assert (parity.contributions.service_users, parity.contributions.staff) == (30, 20)
+    assert parity.adopted.percent == 30
+    assert parity.participants.percent == 60
+    assert parity.ratio_display == "0.50"
+    assert parity.warning is True
+    assert parity.threshold == 40
+
+
+def test_worked_example_on_the_page_and_csv(worked_example, client_for, world):
+    facilitator = MembershipFactory(
+        project=worked_example, role=Membership.Role.FACILITATOR, constituency=STAFF
+    )
+    client = client_for(facilitator.user)
+    response = client.get(reverse("dashboards:project", args=[worked_example.pk]))
+    html = response.content.decode()
+    assert 'id="parity-adopted-share"' in html and "30%" in html
+    assert "0.50" in html and 'id="parity-warning"' in html
+    rows = (
+        client.get(
+            reverse(
+                "dashboards:project-csv",
+                kwargs={"project_pk": worked_example.pk, "panel": "parity"},
+            )
+        )
+        .content.decode()
+        .splitlines()
+    )
+    # 4 staff are fewer than 5: no exact count of either group, shares still shown.
+    assert rows[1] == "Active participants,5 or more,fewer than 5,0,60,40"
+    assert "Adopted contributions,withheld,withheld,0,30,70" in rows
+    assert "Parity ratio,0.50,,,," in rows
+
+
+def test_adopted_never_counts_not_taken_forward_and_counts_each_contribution_once(db):
+    project = ProjectFactory()
+    su = people(project, SU, 5)
+    staff = people(project, STAFF, 5)
+    ideas = contribute(su, 3)
+    staff_ideas = contribute(staff, 2)
+    adopt(ideas[:1], ServiceChange.Status.IMPLEMENTED)
+    adopt(ideas[:1], ServiceChange.Status.IN_PROGRESS)  # the same idea, twice: counted once
+    ServiceChangeFactory(
+        project=project, status="not_taken_forward", reason="No budget"
+    ).contributions.set(ideas[1:2])
+    adopt(staff_ideas[:1], ServiceChange.Status.PROPOSED)  # proposed is not adopted
+    parity = parity_for_projects([project.pk])[project.pk]
+    assert (parity.adopted.service_users, parity.adopted.staff) == (1, 0)
+    assert parity.adopted.percent == 100
+
+
+def test_anonymous_contributions_count_by_constituency_and_left_out_groups(db):
+    project = ProjectFactory(allow_anonymous=True)
+    su, staff = people(project, SU, 5), people(project, STAFF, 5)
+    facilitator = MembershipFactory(
+        project=project, role=Membership.Role.FACILITATOR, constituency=STAFF
+    )
+    other = people(project, Constituency.OTHER, 1)
+    contribute(su, 2, is_anonymous=True)
+    contribute(staff, 1)
+    contribute([facilitator], 4)
+    contribute(other, 1)
+    contribute(su, 1, withdrawn_at=timezone.now())
+    idea = contribute(su, 1)[0]
+    Comment.objects.create(contribution=idea, author=staff[0], constituency=STAFF, body="Yes")
+    Comment.objects.create(
+        contribution=idea,
+        author=staff[1],
+        constituency=STAFF,
+        body="No",
+        withdrawn_at=timezone.now(),
+    )
+    Support.objects.create(contribution=idea, membership=su[1], constituency=SU)
+    parity = parity_for_projects([project.pk])[project.pk]
+    assert (
+        parity.contributions.service_users,
+        parity.contributions.staff,
+        parity.contributions.left_out,
+    ) == (3, 1, 5)
+    assert (parity.comments.service_users, parity.comments.staff) == (0, 1)
+    assert parity.supports.service_users == 1
+    assert parity.participants.left_out == 1
+    assert not parity.withheld
+
+
+def test_small_groups_withhold_counts_of_both_groups_but_show_shares(db, client_for):
+    project = ProjectFactory()
+    su, staff = people(project, SU, 4), people(project, STAFF, 6)
+    contribute(su, 3)
+    contribute(staff, 1)
+    parity = parity_for_projects([project.pk])[project.pk]
+    assert parity.withheld and parity.service_users_few and not parity.staff_few
+    facilitator = MembershipFactory(
+        project=project, role=Membership.Role.FACILITATOR, constituency=STAFF
+    )
+    client = client_for(facilitator.user)
+    rows = (
+        client.get(
+            reverse("dashboards:project-csv", kwargs={"project_pk": project.pk, "panel": "parity"})
+        )
+        .content.decode()
+        .splitlines()
+    )
+    assert rows[1].startswith("Active participants,fewer than 5,5 or more,")
+    assert "Contributions,withheld,withheld,0,75,25" in rows
+    html = client.get(reverse("dashboards:project", args=[project.pk])).content.decode()
+    assert 'id="parity-withheld"' in html
+    attendance = (
+        client.get(
+            reverse(
+                "dashboards:project-csv", kwargs={"project_pk": project.pk, "panel": "attendance"}
+            )
+        )
+        .content.decode()
+        .splitlines()
+    )
+    assert attendance[1].startswith("Service user,fewer than 5,withheld,withheld")
+
+
+def test_no_data_never_divides_by_zero(db):
+    project = ProjectFactory()
+    figures = project_dashboard(project)
+    assert figures["parity"].ratio is None and figures["parity"].adopted.share is None
+    assert figures["changes"]["median_days"] is None
+    assert figures["is_empty"]
+
+
+def test_median_overdue_follow_ups_and_months(db):
+    project = ProjectFactory()
+    today = date(2026, 6, 15)
+    created = timezone.now() - timedelta(days=400)
+    for days in (2, 10, 30):
+        change = ServiceChangeFactory(project=project, status="implemented")
+        ServiceChange.objects.filter(pk=change.pk).update(
+            created_at=created, implemented_on=timezone.localdate(created) + timedelta(days=days)
+        )
+    ServiceChangeFactory(project=project, status="agreed", target_date=today - timedelta(days=1))
+    ServiceChangeFactory(
+        project=project, status="implemented", target_date=today - timedelta(days=1)
+    )
+    FollowUpCheck.objects.create(change=ServiceChange.objects.first(), months=3, due_on=today)
+    FollowUpCheck.objects.create(
+        change=ServiceChange.objects.first(), months=6, due_on=today + timedelta(days=1)
+    )
+    figures = project_dashboard(project, today=today)
+    assert figures["changes"]["median_days"] == 10
+    assert figures["changes"]["overdue"] == 1
+    assert figures["follow_ups_due"] == 1
+    assert sum(row["count"] for row in figures["changes"]["per_month"]) == 3
+
+
+def test_date_filter(db):
+    project = ProjectFactory()
+    su, staff = people(project, SU, 5), people(project, STAFF, 5)
+    old = contribute(su, 2)
+    contribute(staff, 1)
+    from contributions.models import Contribution
+
+    Contribution.objects.filter(pk__in=[c.pk for c in old]).update(
+        created_at=timezone.now() - timedelta(days=60)
+    )
+    since = timezone.localdate() - timedelta(days=7)
+    parity = parity_for_projects([project.pk], date_from=since)[project.pk]
+    assert (parity.contributions.service_users, parity.contributions.staff) == (0, 1)
+    parity = parity_for_projects([project.pk], date_to=since)[project.pk]
+    assert (parity.contributions.service_users, parity.contributions.staff) == (2, 0)
+
+
+def test_attendance_rate_and_payments(db):
+    project = ProjectFactory()
+    su = people(project, SU, 5)
+    start = timezone.now() - timedelta(days=3)
+    session = WorkshopSessionFactory(
+        project=project, status="held", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    for member in su[:4]:
+        ReplyFactory(session=session, membership=member, answer="going")
+    for member in su[:3]:
+        attendance = Attendance.objects.create(session=session, membership=member)
+    Recognition.objects.create(attendance=attendance, hours=2, amount=40)
+    other = Attendance.objects.get(session=session, membership=su[0])
+    Recognition.objects.create(attendance=other, hours=2, amount=40, payment_status="declined")
+    figures = project_dashboard(project)
+    row = next(r for r in figures["people"] if r["constituency"] == SU)
+    assert (row["going"], row["came"], row["rate_percent"]) == (4, 3, 75)
+    assert figures["payments"]["amount"] == 40 and figures["payments"]["hours"] == 2
+
+
+def test_managers_see_their_organisation_only_and_no_drafts(world, client_for):
+    draft = ProjectFactory(organisation=world.organisation, status="draft", title="Secret draft")
+    ServiceChangeFactory(project=draft)
+    ServiceChangeFactory(project=world.other_project, title="Other org change")
+    manager = world.users["manager"]
+    figures = organisation_dashboard(world.organisation, user=manager)
+    assert [item["project"] for item in figures["projects"]] == [world.project]
+    assert figures["changes"]["total"] == 0
+    admin_figures = organisation_dashboard(world.organisation, user=world.users["org_admin"])
+    assert draft in [item["project"] for item in admin_figures["projects"]]
+    client = client_for(manager)
+    page = client.get(reverse("dashboards:organisation", args=[world.organisation.pk]))
+    assert "Secret draft" not in page.content.decode()
+    csv = client.get(
+        reverse(
+            "dashboards:organisation-csv",
+            kwargs={"organisation_pk": world.organisation.pk, "panel": "projects"},
+        )
+    )
+    assert "Secret draft" not in csv.content.decode() and "Repairs" not in csv.content.decode()
+    assert (
+        client.get(
+            reverse("dashboards:organisation", args=[world.other_organisation.pk])
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("dashboards:project", args=[draft.pk])).status_code == 404
+    # A project of another organisation in the filter is not a choice.
+    response = client.get(
+        reverse("dashboards:organisation", args=[world.organisation.pk]),
+        {"project": world.other_project.pk},
+    )
+    assert response.status_code == 200 and 'id="filter-not-applied"' in response.content.decode()
+
+
+def test_invalid_dates_show_next_to_the_field_and_the_page_renders(world, client_for):
+    client = client_for(world.users["facilitator"])
+    response = client.get(
+        reverse("dashboards:project", args=[world.project.pk]),
+        {"date_from": "2026-05-01", "date_to": "2026-04-01"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_date_to-error"' in html and 'aria-invalid="true"' in html
+    bad = client.get(
+        reverse(
+            "dashboards:project-csv", kwargs={"project_pk": world.project.pk, "panel": "changes"}
+        ),
+        {"date_from": "nonsense"},
+    )
+    assert bad.status_code == 400
+
+
+def test_csv_cells_cannot_run_as_formulas(world, client_for):
+    world.project.title = '=HYPERLINK("http://x")'
+    world.project.save()
+    client = client_for(world.users["manager"])
+    body = client.get(
+        reverse(
+            "dashboards:organisation-csv",
+            kwargs={"organisation_pk": world.organisation.pk, "panel": "projects"},
+        )
+    ).content.decode()
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body and '"=HYPERLINK' not in body
+
+
+def test_parity_total_adds_projects(worked_example):
+    other = ProjectFactory(organisation=worked_example.organisation)
+    people(other, STAFF, 2)
+    parities = parity_for_projects([worked_example.pk, other.pk])
+    total = parity_total(parities.values(), threshold=40)
+    assert (total.participants.service_users, total.participants.staff) == (6, 6)
+
+
+def test_unknown_panel_is_not_found(world, client_for):
+    client = client_for(world.users["manager"])
+    assert client.get(f"/projects/{world.project.pk}/dashboard/nothing.csv").status_code == 404
+
+
+def _populate(project, size):
+    su, staff = people(project, SU, size), people(project, STAFF, size)
+    start = timezone.now() - timedelta(days=3)
+    for i in range(size):
+        idea = contribute([su[i]], 1)[0]
+        staff_idea = contribute([staff[i]], 1)[0]
+        Comment.objects.create(contribution=idea, author=staff[i], constituency=STAFF, body="x")
+        Support.objects.create(contribution=idea, membership=staff[i], constituency=STAFF)
+        change = adopt([idea, staff_idea], ServiceChange.Status.IMPLEMENTED)
+        ServiceChange.objects.filter(pk=change.pk).update(
+            implemented_on=timezone.localdate(),
+            target_date=timezone.localdate() - timedelta(days=1),
+        )
+        FollowUpCheck.objects.create(change=change, months=3, due_on=timezone.localdate())
+        session = WorkshopSessionFactory(
+            project=project, status="held", starts_at=start, ends_at=start + timedelta(hours=1)
+        )
+        WorkshopSessionFactory(project=project)
+        ReplyFactory(session=session, membership=su[i])
+        attendance = Attendance.objects.create(session=session, membership=su[i])
+        Recognition.objects.create(attendance=attendance, hours=1, amount=20)
+
+
+def test_query_counts_do_not_grow(world, client_for, count_queries):
+    small = ProjectFactory(organisation=world.organisation)
+    _populate(small, 2)
+    big = ProjectFactory(organisation=world.organisation)
+    _populate(big, 12)
+    facilitator = world.users["superuser"]
+    client = client_for(facilitator)
+    counts = [
+        count_queries(lambda p=p: client.get(reverse("dashboards:project", args=[p.pk])))
+        for p in (small, big)
+    ]
+    assert counts[0] == counts[1]
+    manager = client_for(world.users["manager"])
+    org_small = count_queries(
+        lambda: manager.get(
+            reverse("dashboards:organisation", args=[world.organisation.pk]), {"project": small.pk}
+        )
+    )
+    org_all = count_queries(
+        lambda: manager.get(reverse("dashboards:organisation", args=[world.organisation.pk]))
+    )
+    assert org_small == org_all
