@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
@@ -96,8 +97,10 @@ def project_set_status(*, project: Project, status: str, actor) -> Project:
     if previous == status:
         return project
     project.status = status
+    # Reopening clears the date, so retention never counts a reopened project as closed.
+    project.closed_at = timezone.now() if status == Project.Status.CLOSED else None
     project.full_clean()
-    project.save(update_fields=["status", "updated_at"])
+    project.save(update_fields=["status", "closed_at", "updated_at"])
     audit_record(
         action=AuditEntry.Action.PROJECT_STATUS,
         actor=actor,
