@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.db.models import Q
 from django.utils.formats import date_format
@@ -28,11 +30,44 @@ class SourceChoiceField(forms.ModelMultipleChoiceField):
         return f"{contribution.get_kind_display()}: {contribution.title}"
 
 
-class ContributionForm(forms.Form):
+class SubmissionKeyField(forms.UUIDField):
+    """A one-time key rendered hidden in a form that adds something.
+
+    Posting the same form twice sends the same key, so the service can return what the first
+    POST made. A fresh form gets a fresh key; a mangled one is refused with a message.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("initial", uuid.uuid4)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("This form has expired. Please reload the page and try again.")},
+        )
+        super().__init__(**kwargs)
+
+
+class SubmissionKeyMixin:
+    """Show a bad submission key above the form: its hidden field has no place for errors.
+
+    A form posted without a key (not from our pages) is accepted without that protection.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if "submission_key" in self.errors:
+            self.add_error(None, list(self.errors.pop("submission_key")))
+        return cleaned
+
+
+class ContributionForm(SubmissionKeyMixin, forms.Form):
     """An experience, a touchpoint or an idea. Which fields appear depends on the kind.
 
     Without a fixed kind the person chooses it, and fields for other kinds are left out by
-    the service (an experience keeps no emotion, only ideas keep sources).
+    the service (an experience keeps no emotion, only ideas keep sources). Adding carries a
+    one-time submission key (editing does not: it changes the row it is about).
     """
 
     kind = forms.ChoiceField(
@@ -81,11 +116,16 @@ class ContributionForm(forms.Form):
         required=False,
         help_text=ANONYMITY_EXPLAINED,
     )
+    submission_key = SubmissionKeyField()
 
-    def __init__(self, *args, project, sessions, kind=None, current_sources=(), **kwargs):
+    def __init__(
+        self, *args, project, sessions, kind=None, current_sources=(), adding=True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.project = project
         self.fixed_kind = kind
+        if not adding:
+            del self.fields["submission_key"]
         if kind is not None:
             del self.fields["kind"]
         if kind not in (None, Contribution.Kind.TOUCHPOINT):

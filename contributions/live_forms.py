@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Constituency, Membership
 
+from .forms import SubmissionKeyField, SubmissionKeyMixin
 from .models import SERVICE_USER_SIDE, Contribution
 
 ANONYMITY_HELP = _(
@@ -31,7 +32,7 @@ class JoinForm(forms.Form):
     )
 
 
-class LiveContributionForm(forms.Form):
+class LiveContributionForm(SubmissionKeyMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("What are you adding?"),
         choices=[
@@ -58,6 +59,7 @@ class LiveContributionForm(forms.Form):
     is_anonymous = forms.BooleanField(
         label=_("Post anonymously"), required=False, help_text=ANONYMITY_HELP
     )
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, project, session=None, for_someone=False, **kwargs):
         super().__init__(*args, **kwargs)

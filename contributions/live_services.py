@@ -69,8 +69,12 @@ def live_contribution_add(
     body: str = "",
     emotion: str = "",
     is_anonymous: bool = False,
+    submission_key=None,
 ) -> Contribution:
-    """Add a contribution from the room: an ordinary one of the project, linked to the session."""
+    """Add a contribution from the room: an ordinary one of the project, linked to the session.
+
+    A second call with the same author and submission key returns the first one's contribution.
+    """
     session = board.session
     if not board.is_open or session.status != session.Status.IN_PROGRESS:
         raise ValidationError(_("This live board is closed."))
@@ -87,4 +91,5 @@ def live_contribution_add(
         emotion=emotion,
         is_anonymous=is_anonymous,
         added_by=added_by,
+        submission_key=submission_key,
     )

@@ -128,6 +128,7 @@ class BoardJoinView(PermissionMixin, FormView):
                 body=data["body"],
                 emotion=data["emotion"],
                 is_anonymous=data.get("is_anonymous", False),
+                submission_key=data.get("submission_key"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -334,6 +335,7 @@ class BoardAddForView(LiveBoardMixin, FormView):
                 body=data["body"],
                 emotion=data["emotion"],
                 is_anonymous=data.get("is_anonymous", False),
+                submission_key=data.get("submission_key"),
             )
         except ValidationError as error:
             form.add_error(None, error)

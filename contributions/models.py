@@ -109,6 +109,9 @@ class Contribution(models.Model):
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # A one-time key from the form that posted it: a second POST of the same form (a double
+    # click, a resent request) finds this row instead of making another.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,7 +124,10 @@ class Contribution(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="touchpoint") | ~models.Q(emotion=""),
                 name="touchpoint_has_emotion",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["author", "submission_key"], name="one_contribution_per_submission"
+            ),
         ]
 
     def __str__(self):

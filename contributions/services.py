@@ -37,9 +37,18 @@ def contribution_add(
     is_anonymous: bool = False,
     sources=(),
     added_by=None,
+    submission_key=None,
 ) -> Contribution:
     """Add a contribution; a facilitator may add one for someone they manage or who gave it
-    on paper, recorded with that person and their constituency."""
+    on paper, recorded with that person and their constituency.
+
+    With a submission key, a second call with the same author and key (a double click, a
+    resent form) returns the contribution the first one made instead of adding another.
+    """
+    if submission_key is not None:
+        earlier = Contribution.objects.filter(author=author, submission_key=submission_key)
+        if existing := earlier.first():
+            return existing
     _check_can_post(author, project)
     if is_anonymous and not project.allow_anonymous:
         raise ValidationError({"is_anonymous": _("This project does not take anonymous posts.")})
@@ -55,9 +64,17 @@ def contribution_add(
         emotion=emotion,
         is_anonymous=is_anonymous,
         added_by=added_by if added_by is not None and added_by != author.user else None,
+        submission_key=submission_key,
     )
     contribution.full_clean()
-    contribution.save()
+    try:
+        with transaction.atomic():
+            contribution.save()
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        # The same form's other POST committed it while this one was checking.
+        return Contribution.objects.get(author=author, submission_key=submission_key)
     if kind == Contribution.Kind.IDEA and sources:
         contribution.sources.set(
             [s for s in sources if s.project_id == project.pk and s.kind != Contribution.Kind.IDEA]
@@ -149,20 +166,24 @@ def tag_delete(*, tag: Tag) -> None:
     tag.delete()
 
 
-def support_toggle(*, contribution: Contribution, membership: Membership) -> bool:
+def support_toggle(
+    *, contribution: Contribution, membership: Membership, support: bool | None = None
+) -> bool:
     """Support an idea, or take the support back; one support per person per idea.
 
-    Returns whether the person now supports it. A double click makes one row: the unique
-    constraint refuses the second.
+    Returns whether the person now supports it. The button says which it asks for
+    (``support``), so a double click or a resent POST asks for the same thing twice and makes
+    one row: the unique constraint refuses the second. Without it, the support flips.
     """
     _check_can_post(membership, contribution.project)
     if contribution.kind != Contribution.Kind.IDEA or contribution.withdrawn_at:
         raise ValidationError(_("Only ideas can be supported."))
-    with transaction.atomic():
-        deleted, _rows = Support.objects.filter(
-            contribution=contribution, membership=membership
-        ).delete()
-        if deleted:
+    if support is not True:
+        with transaction.atomic():
+            deleted, _rows = Support.objects.filter(
+                contribution=contribution, membership=membership
+            ).delete()
+        if deleted or support is False:
             return False
     try:
         with transaction.atomic():

@@ -307,7 +307,11 @@ class ContributionUpdateView(ContributionFormMixin, ContributionMixin, FormView)
         return list(self.contribution.sources.all())
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "current_sources": self.current_sources}
+        return {
+            **super().get_form_kwargs(),
+            "current_sources": self.current_sources,
+            "adding": False,
+        }
 
     def get_initial(self):
         c = self.contribution
@@ -415,7 +419,9 @@ class SupportView(ContributionMixin, View):
         membership = project_membership(request.user, self.project)
         try:
             supported = services.support_toggle(
-                contribution=self.contribution, membership=membership
+                contribution=self.contribution,
+                membership=membership,
+                support={"1": True, "0": False}.get(request.POST.get("support")),
             )
         except ValidationError as error:
             message, supported = " ".join(error.messages), None
