@@ -66,7 +66,13 @@ def contribution_add(
         added_by=added_by if added_by is not None and added_by != author.user else None,
         submission_key=submission_key,
     )
-    contribution.full_clean()
+    try:
+        contribution.full_clean()
+    except ValidationError:
+        # The same form's other POST may have committed between the check above and here.
+        if submission_key is not None and (existing := earlier.first()):
+            return existing
+        raise
     try:
         with transaction.atomic():
             contribution.save()
