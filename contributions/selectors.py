@@ -1,6 +1,7 @@
 """Reads of contributions that depend on who is looking."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from participants.models import Constituency, Membership
 from sessions.models import WorkshopSession
@@ -8,6 +9,12 @@ from sessions.models import WorkshopSession
 from .models import SERVICE_USER_SIDE, Comment, Contribution, Support, Tag
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
+
+
+def _count_of(related):
+    """How many rows a correlated queryset of one contribution's comments or supports holds."""
+    counted = related.order_by().values("contribution").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
 
 
 def board(
@@ -21,11 +28,11 @@ def board(
         .select_related("author", "stage", "session")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .annotate(
-            support_count=Count("supports", distinct=True),
-            comment_count=Count(
-                "comments",
-                filter=Q(comments__withdrawn_at__isnull=True),
-                distinct=True,
+            # Correlated counts rather than Count() over joins: the database counts only the
+            # rows of the page it returns, and the paginator's COUNT needs no GROUP BY.
+            support_count=_count_of(Support.objects.filter(contribution=OuterRef("pk"))),
+            comment_count=_count_of(
+                Comment.objects.filter(contribution=OuterRef("pk"), withdrawn_at__isnull=True)
             ),
         )
     )
