@@ -39,6 +39,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
+    # Set when the person deletes their account: the row stays so that payment records and
+    # audit entries point somewhere, under this name and nothing else.
+    pseudonym = models.CharField(_("pseudonym"), max_length=60, blank=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -52,7 +56,7 @@ class User(AbstractUser):
         ordering = ["full_name", "email"]
 
     def __str__(self):
-        return self.full_name or self.email or f"#{self.pk}"
+        return self.full_name or self.email or self.pseudonym or f"#{self.pk}"
 
     def has_perm(self, perm, obj=None):
         """Codesign's own permissions are decided by `rules` alone, superusers included.

@@ -313,9 +313,23 @@ def consent_give(
     return consent
 
 
+def _remove_for_project(*, membership: Membership, now) -> None:
+    """Remove what a person gave a project that leaving takes back: access needs,
+    invitations (they hold the address) and experiences (their stories); ideas, comments and
+    supports stay, shown as a former participant's."""
+    from contributions.models import Contribution
+
+    AccessNeeds.objects.filter(membership=membership).delete()
+    Invitation.objects.filter(membership=membership).delete()
+    Contribution.objects.filter(
+        author=membership, kind=Contribution.Kind.EXPERIENCE, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
+
+
 @transaction.atomic
 def membership_withdraw(*, membership: Membership, withdrawn_by, reason: str = "") -> Membership:
-    """Withdraw a person from a project; their consent is withdrawn with it."""
+    """Withdraw a person from a project; their consent is withdrawn with it, and their access
+    needs, invitations and experiences are removed from the project."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status == Membership.Status.WITHDRAWN:
         return membership
@@ -330,9 +344,7 @@ def membership_withdraw(*, membership: Membership, withdrawn_by, reason: str = "
             project=membership.project,
             target=membership,
         )
-    membership.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    _remove_for_project(membership=membership, now=now)
     membership.status = Membership.Status.WITHDRAWN
     membership.withdrawn_at = now
     membership.save(update_fields=["status", "withdrawn_at"])
