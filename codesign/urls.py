@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("changes.reflection_urls")),
     path("", include("dashboards.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -290,10 +290,19 @@ EXPECTED = {
     "dashboards:project-csv": access(
         sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405
     ),
+    # A person's own data: the POST first asks them to confirm who they are (a redirect).
+    "privacy:your-data": signed_in(200, 405),
+    "privacy:data-download": signed_in(405, REDIRECT),
+    "privacy:account-delete": signed_in(200, REDIRECT),
+    # Facilitators act for people they manage, after confirming who they are themselves.
+    "privacy:member-data-download": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=REDIRECT),
+    "privacy:member-account-delete": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=REDIRECT),
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
 KWARG_OBJECTS = {
+    ("privacy:member-data-download", "membership_pk"): "managed_membership",
+    ("privacy:member-account-delete", "membership_pk"): "managed_membership",
     ("participants:member-access-needs", "membership_pk"): "managed_membership",
     ("workshops:session-reply-for", "membership_pk"): "managed_membership",
     ("conversation:contribution-restore", "contribution_pk"): "hidden_contribution",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "changes",
     "dashboards",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,128 @@
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from codesign.mixins import PermissionMixin
+from participants.models import Membership
+from participants.views import MembershipMixin
+
+from . import services
+
+
+class ReauthenticatedPostMixin:
+    """Ask the person to confirm who they are (allauth's reauthentication: password, code or
+    authenticator app) before a POST goes through; the POST is carried out once they have.
+
+    Placed after the permission mixin, so that people who may not act are refused first.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        parent = super().dispatch
+
+        @reauthentication_required(allow_get=True)
+        def view(request, *args, **kwargs):
+            return parent(request, *args, **kwargs)
+
+        return view(request, *args, **kwargs)
+
+
+def zip_response(content: bytes, *, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def zip_name(person) -> str:
+    return f"codesign-data-{person.pk}-{timezone.localdate().isoformat()}.zip"
+
+
+class OwnDataMixin(PermissionMixin):
+    """A page about the signed-in person's own data."""
+
+    permission_required = "privacy.manage_own_data"
+
+    def get_permission_object(self):
+        return self.request.user
+
+
+class YourDataView(OwnDataMixin, TemplateView):
+    template_name = "privacy/your_data.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs["memberships"] = (
+            Membership.objects.current()
+            .filter(user=self.request.user)
+            .select_related("project")
+            .order_by("project__title", "pk")
+        )
+        return super().get_context_data(**kwargs)
+
+
+class DataDownloadView(OwnDataMixin, ReauthenticatedPostMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        content = services.personal_data_zip(
+            person=request.user, requested_by=request.user, path=request.path
+        )
+        return zip_response(content, name=zip_name(request.user))
+
+
+class AccountDeleteView(OwnDataMixin, ReauthenticatedPostMixin, TemplateView):
+    template_name = "privacy/account_confirm_delete.html"
+
+    def post(self, request, *args, **kwargs):
+        services.account_delete(person=request.user, deleted_by=request.user, path=request.path)
+        logout(request)
+        messages.success(
+            request,
+            _("Your account is deleted. You have been signed out and cannot sign in again."),
+        )
+        return redirect("home")
+
+
+class MemberDataMixin(MembershipMixin):
+    """A facilitator acting on the whole account of someone they manage."""
+
+    permission_required = "privacy.act_for_person"
+
+    def get_permission_object(self):
+        return self.membership
+
+    def get_visibility_object(self):
+        return self.project
+
+
+class MemberDataDownloadView(MemberDataMixin, ReauthenticatedPostMixin, TemplateView):
+    template_name = "privacy/member_data_download.html"
+    page_title = gettext_lazy("Download their data")
+
+    def post(self, request, *args, **kwargs):
+        person = self.membership.user
+        content = services.personal_data_zip(
+            person=person, requested_by=request.user, path=request.path
+        )
+        return zip_response(content, name=zip_name(person))
+
+
+class MemberAccountDeleteView(MemberDataMixin, ReauthenticatedPostMixin, TemplateView):
+    template_name = "privacy/member_account_confirm_delete.html"
+    page_title = gettext_lazy("Delete their account")
+
+    def post(self, request, *args, **kwargs):
+        services.account_delete(
+            person=self.membership.user, deleted_by=request.user, path=request.path
+        )
+        messages.success(
+            request,
+            _("The account is deleted. They appear as a former participant from now on."),
+        )
+        return redirect(self.membership.get_absolute_url())
