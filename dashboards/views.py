@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from codesign.exports import csv_cell
 from codesign.mixins import OrganisationMixin, ProjectMixin
-from sessions.closing_views import csv_cell
 
 from . import panels, selectors
 from .forms import DashboardFilterForm

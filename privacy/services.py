@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign.exports import csv_cell
 from codesign.permissions import forget_roles
 from contributions.models import Contribution
 from notifications.models import DigestSent, EmailPreference, Notification
@@ -22,7 +23,6 @@ from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Invitation, Membership
 from participants.services import membership_withdraw
 from projects.models import OrganisationRole
-from sessions.closing_views import csv_cell
 from sessions.models import CalendarFeed, Reply, WalkIn
 
 from .selectors import personal_data

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
+from codesign.exports import Echo, csv_cell, private_file_response
 from codesign.mixins import OrganisationMixin, ProjectMixin
 
 from . import closing_selectors as selectors
@@ -36,17 +37,6 @@ from .models import ExpenseClaim, Recognition, SessionPhoto, WalkIn, WorkshopSes
 from .views import SessionMixin
 
 RECEIPT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg"}
-
-
-def private_file_response(file, *, content_type: str, filename: str, attachment: bool):
-    """A file only signed-in people with permission may see: never cached by proxies, never
-    sniffed into another type."""
-    response = FileResponse(
-        file, content_type=content_type, as_attachment=attachment, filename=filename
-    )
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class RecordingMixin:
@@ -314,22 +304,6 @@ class RecognitionListView(PaymentFiltersMixin, ProjectMixin, TemplateView):
             filter_query=urlencode({k: v for k, v in query.items() if v}),
         )
         return context
-
-
-class Echo:
-    """A file-like object that hands back what is written, for streaming CSV rows."""
-
-    def write(self, value):
-        return value
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def money(value) -> Decimal:

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
 
+from codesign.exports import csv_cell
 from participants.models import Constituency, Membership
 from sessions.closing_services import (
     expense_claim_add,
     recognition_update,
     session_close,
 )
-from sessions.closing_views import csv_cell
 from sessions.models import (
     Attendance,
     ExpenseClaim,
