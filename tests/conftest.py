@@ -1,9 +1,10 @@
 """Shared fixtures: one organisation with a project and a person in every role."""
 
+import threading
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from participants.models import Constituency, Membership
 from projects.models import OrganisationRole
@@ -111,3 +112,36 @@ def count_queries():
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("Runs on PostgreSQL only (set DATABASE_URL); CI runs it.")
+
+
+def at_once(calls, *, expected=()):
+    """Run each zero-argument call in its own thread, all released together by a barrier.
+
+    Returns what each call returned, in the order of the calls. A call that raises one of the
+    `expected` exception types gives that exception instead; any other exception fails the test
+    once every thread has finished, so one thread's crash cannot hide behind another's answer.
+    Each thread closes its database connections: on PostgreSQL every thread has its own.
+    """
+    barrier = threading.Barrier(len(calls), timeout=10)
+    outcomes = [None] * len(calls)
+    unexpected = []
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except expected as error:
+            outcomes[index] = error
+        except Exception as error:  # noqa: BLE001 (shown by the assertion below)
+            unexpected.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a call did not finish in 30 s"
+    assert not unexpected, unexpected
+    return outcomes

@@ -1,17 +1,16 @@
 """The ladder of co-production: one vote each, hidden until closed, groups compared."""
 
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from changes.models import LadderRating, LadderVote
 from changes.reflection_selectors import ladder_results
 from changes.reflection_services import ladder_close, ladder_open, ladder_vote
 from participants.models import Constituency, Membership
+from tests.conftest import at_once
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,49 +141,21 @@ def test_submits_at_once_by_one_person_make_one_vote(on_postgres, world):
     rating = open_rating(world)
     carer = member(world, "carer")
     rungs = [R.INFORMING, R.CONSULTATION, R.ENGAGEMENT, R.CO_DESIGN, R.CO_PRODUCTION]
-    barrier = threading.Barrier(len(rungs))
-    errors = []
-
-    def submit(rung):
-        try:
-            barrier.wait(timeout=10)
-            ladder_vote(rating=rating, membership=carer, rung=rung)
-        except Exception as error:  # noqa: BLE001 (collected and shown by the assertion)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(rung,)) for rung in rungs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
+    at_once(
+        [
+            lambda rung=rung: ladder_vote(rating=rating, membership=carer, rung=rung)
+            for rung in rungs
+        ]
+    )
     votes = list(LadderVote.objects.filter(membership=carer).values_list("rung", flat=True))
     assert len(votes) == 1 and votes[0] in rungs
 
 
 @pytest.mark.django_db(transaction=True)
 def test_facilitators_opening_at_once_open_one_rating(on_postgres, world):
-    barrier = threading.Barrier(4)
-    refused = []
-
-    def submit():
-        try:
-            barrier.wait(timeout=10)
-            open_rating(world)
-        except ValidationError as error:
-            refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = at_once([lambda: open_rating(world)] * 4, expected=ValidationError)
     assert LadderRating.objects.filter(closed_at__isnull=True).count() == 1
-    assert len(refused) == 3
+    assert sum(isinstance(outcome, ValidationError) for outcome in outcomes) == 3
 
 
 # Opening and closing

@@ -1,12 +1,10 @@
 """Prioritisation rounds: opening, dots, secrecy until closed, and results split by constituency."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from contributions.rounds_selectors import round_results
 from contributions.rounds_services import round_close, round_open, round_vote
 from notifications.models import Notification
 from participants.models import Constituency, Membership
+from tests.conftest import at_once
 from tests.factories import ContributionFactory, MembershipFactory, WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,24 +256,7 @@ def test_submits_at_once_by_one_person_never_add_up_past_n(on_postgres, world):
     ideas = ideas_in(world.project, 6)
     prioritisation_round = open_round(world, ideas, dots=3)
     carer = member(world, "carer")
-    barrier = threading.Barrier(len(ideas))
-    errors = []
-
-    def submit(idea):
-        try:
-            barrier.wait(timeout=10)
-            vote(prioritisation_round, carer, {idea: 3})
-        except Exception as error:  # noqa: BLE001 (collected and shown by the assertion)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=(idea,)) for idea in ideas]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
+    at_once([lambda idea=idea: vote(prioritisation_round, carer, {idea: 3}) for idea in ideas])
     dots = list(Dot.objects.filter(membership=carer).values_list("count", flat=True))
     assert dots == [3]
 

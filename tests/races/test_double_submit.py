@@ -2,12 +2,10 @@
 moment from two threads (PostgreSQL, where requests really run side by side)."""
 
 import re
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from contributions.models import Contribution, Dot, LiveBoard, PrioritisationRou
 from contributions.rounds_services import round_open
 from participants.models import Membership
 from sessions.models import Reply
+from tests.conftest import at_once
 from tests.factories import ContributionFactory, WorkshopSessionFactory
 
 KEY = re.compile(r'name="submission_key" value="([0-9a-f-]{36})"')
@@ -35,30 +34,6 @@ def key_from(html):
     match = KEY.search(html)
     assert match, "the form carries no submission key"
     return match.group(1)
-
-
-def at_once(posts, n=2):
-    """Run each zero-argument call in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(n, timeout=10)
-    results, errors = [], []
-
-    def run(post):
-        try:
-            barrier.wait()
-            results.append(post())
-        except Exception as error:  # noqa: BLE001 (shown by the assertion below)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(post,)) for post in posts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    assert len(results) == n
-    return results
 
 
 def board_url(world):

@@ -1,9 +1,7 @@
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -11,6 +9,7 @@ from icalendar import Calendar
 from participants.models import AccessNeeds, Membership
 from sessions.models import Reply, WorkshopSession
 from sessions.services import session_cancel, session_reply, session_update
+from tests.conftest import at_once
 from tests.factories import MembershipFactory, WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,26 +309,15 @@ def test_session_list_queries_do_not_grow(world, client, count_queries):
 def test_two_people_replying_at_once_cannot_both_take_the_last_place(on_postgres, world):
     session = WorkshopSessionFactory(project=world.project, capacity=1)
     people = [member(world, "carer"), member(world, "service_user")]
-    barrier = threading.Barrier(len(people))
-    answers = []
-
-    def reply(membership):
-        try:
-            barrier.wait(timeout=10)
-            answers.append(
-                session_reply(
-                    session=session, membership=membership, answer="going", replied_by=None
-                ).answer
+    replies = at_once(
+        [
+            lambda m=m: session_reply(
+                session=session, membership=m, answer="going", replied_by=None
             )
-        finally:
-            close_old_connections()
-
-    threads = [threading.Thread(target=reply, args=(m,)) for m in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=20)
-    assert sorted(answers) == ["going", "waitlist"]
+            for m in people
+        ]
+    )
+    assert sorted(reply.answer for reply in replies) == ["going", "waitlist"]
     assert Reply.objects.filter(session=session, answer="going").count() == 1
 
 
