@@ -237,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digest_send_task",
         "schedule": crontab(minute=0, hour=f"{env.int('DIGEST_HOUR', default=7)}-23"),
     },
+    # Daily: what has passed its retention period is purged (see RETENTION_* below).
+    "retention-purge": {
+        "task": "privacy.tasks.retention_purge_task",
+        "schedule": crontab(minute=45, hour=3),
+    },
 }
 
 # Services the outbox may run as background jobs (dotted paths taking keyword arguments).
@@ -246,6 +251,14 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 # A claim older than this without a result is shown as unconfirmed, never resent.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
+
+# Retention, counted from a project's close: access needs and invitations are deleted and
+# experiences anonymised after RETENTION_MONTHS, as are the bodies of sent or failed emails
+# (counted from when they were written); payment records go RETENTION_FINANCE_YEARS after
+# their session, audit entries RETENTION_AUDIT_YEARS after they were written.
+RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=12)
+RETENTION_FINANCE_YEARS = env.int("RETENTION_FINANCE_YEARS", default=7)
+RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=6)
 
 # Invitations
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
