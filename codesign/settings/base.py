@@ -242,15 +242,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.retention_purge_task",
         "schedule": crontab(minute=45, hour=3),
     },
+    "reports-expire": {
+        "task": "reports.tasks.reports_expire_task",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # Services the outbox may run as background jobs (dotted paths taking keyword arguments).
-OUTBOX_JOBS: list[str] = []
+OUTBOX_JOBS: list[str] = ["reports.services.report_build"]
 # Outbox delivery: attempts before a message is marked failed, and the first back-off (s).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 # A claim older than this without a result is shown as unconfirmed, never resent.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
+
+# Reports and exports: how long a built file is kept before it expires and is deleted (days).
+REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
 
 # Retention, counted from a project's close: access needs and invitations are deleted and
 # experiences anonymised after RETENTION_MONTHS, as are the bodies of sent or failed emails

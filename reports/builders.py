@@ -1,0 +1,79 @@
+"""Write a report's file: a PDF, or an export as CSV or XLSX written row by row."""
+
+import csv
+import io
+
+import xlsxwriter
+from django.utils import timezone
+from django.utils.text import slugify
+
+from codesign.exports import csv_cell
+
+from . import pdf
+from .exports import DATASETS
+from .models import Report
+
+EXPORT_KINDS = tuple(DATASETS)
+# What may be asked for, for a project or a whole organisation: (kind, format).
+OFFERED = {("report", "pdf")} | {(kind, fmt) for kind in EXPORT_KINDS for fmt in ("csv", "xlsx")}
+
+
+def filename(report: Report) -> str:
+    scope = report.project.title if report.project_id else report.organisation.name
+    stamp = timezone.localdate().isoformat()
+    name = "report" if report.kind == Report.Kind.REPORT else report.kind
+    return f"{name}-{slugify(scope)[:60] or report.pk}-{stamp}.{report.file_format}"
+
+
+def _write_csv(header, rows, handle) -> int:
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow([csv_cell(cell) for cell in header])
+    count = 0
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+        count += 1
+    text.flush()
+    text.detach()  # leave the file open for the caller
+    return count
+
+
+def _write_xlsx(header, rows, handle, *, sheet: str) -> int:
+    # constant_memory: each row goes to disk as it is written. Strings stay strings: never
+    # read as formulas, numbers or links, and escaped as in the CSV for those who convert.
+    workbook = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    for column, cell in enumerate(header):
+        worksheet.write_string(0, column, csv_cell(cell), bold)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row):
+            if isinstance(cell, bool) or cell is None:
+                worksheet.write_string(count, column, csv_cell(cell))
+            elif isinstance(cell, int | float):
+                worksheet.write_number(count, column, cell)
+            elif hasattr(cell, "as_tuple"):  # Decimal
+                worksheet.write_number(count, column, float(cell))
+            else:
+                worksheet.write_string(count, column, csv_cell(cell))
+    workbook.close()
+    return count
+
+
+def build(report: Report, handle) -> int:
+    """Write the report's file to ``handle`` (binary); returns how many rows it holds."""
+    if report.kind == Report.Kind.REPORT:
+        return pdf.write(report, handle)
+    header, rows = DATASETS[report.kind](report)
+    if report.file_format == Report.Format.CSV:
+        return _write_csv(header, rows, handle)
+    return _write_xlsx(header, rows, handle, sheet=report.get_kind_display())

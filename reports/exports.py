@@ -1,0 +1,410 @@
+"""The exports' rows: contributions, service changes, attendance and payments.
+
+Each dataset is a header and a generator of rows read in chunks with ``.iterator()``, so an
+export of any size holds one chunk in memory. Only what is not withdrawn or hidden is
+exported. Exports for managers (``with_names`` off) name nobody; a facilitator's export names
+contributors except anonymous ones ("Anonymous participant") and people who left ("Former
+participant").
+"""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from changes.models import ServiceChange
+from contributions.models import Comment, Contribution, Support
+from dashboards.selectors import ADOPTED_STATUSES
+from participants.models import Constituency, Membership
+from projects.models import Project
+from sessions.models import Attendance, ExpenseClaim, Recognition
+
+CHUNK = 2000
+
+
+def scope_projects(report):
+    """The projects a report covers: its project, or the organisation's that managers see."""
+    if report.project_id:
+        return Project.objects.filter(pk=report.project_id)
+    return Project.objects.filter(organisation_id=report.organisation_id).visible_to_managers()
+
+
+def bounds(report):
+    """The report's date range as aware datetimes in the organisation's time zone."""
+    tz = ZoneInfo(report.organisation.time_zone)
+    start = end = None
+    if value := report.parameters.get("date_from"):
+        start = datetime.combine(date.fromisoformat(value), time.min, tzinfo=tz)
+    if value := report.parameters.get("date_to"):
+        end = datetime.combine(date.fromisoformat(value), time.max, tzinfo=tz)
+    return start, end, tz
+
+
+def in_range(field_name, start, end) -> Q:
+    q = Q()
+    if start:
+        q &= Q(**{f"{field_name}__gte": start})
+    if end:
+        q &= Q(**{f"{field_name}__lte": end})
+    return q
+
+
+def _local_date(value, tz) -> str:
+    return timezone.localtime(value, tz).date().isoformat() if value else ""
+
+
+def _count(model, field_name, **filters):
+    """How many rows of ``model`` point at the outer row: one subquery, no join."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(**{field_name: OuterRef("pk")}, **filters)
+            .order_by()
+            .values(field_name)
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def author_label(*, is_anonymous: bool, status: str, display_name: str) -> str:
+    if is_anonymous:
+        return _("Anonymous participant")
+    if status == Membership.Status.WITHDRAWN:
+        return _("Former participant")
+    return display_name
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
+def contributions(report):
+    start, end, tz = bounds(report)
+    kinds = _labels(Contribution.Kind.choices)
+    statuses = _labels(Contribution.Status.choices)
+    groups = _labels(Constituency.choices)
+    header = [
+        _("Reference"),
+        _("Project"),
+        _("Made on"),
+        _("Kind"),
+        _("Title"),
+        _("In their own words"),
+        _("Stage"),
+        _("Constituency"),
+        _("Status"),
+        _("Supports"),
+        _("Comments"),
+        _("Adopted in a service change"),
+    ]
+    if report.with_names:
+        header.append(_("Contributor"))
+    queryset = (
+        Contribution.objects.visible()
+        .filter(project__in=scope_projects(report), hidden_at__isnull=True)
+        .filter(in_range("created_at", start, end))
+        .annotate(
+            support_count=_count(Support, "contribution"),
+            comment_count=_count(
+                Comment, "contribution", hidden_at__isnull=True, withdrawn_at__isnull=True
+            ),
+            adopted=Exists(
+                ServiceChange.contributions.through.objects.filter(
+                    contribution_id=OuterRef("pk"), servicechange__status__in=ADOPTED_STATUSES
+                )
+            ),
+        )
+        .order_by("project_id", "created_at", "pk")
+        .values_list(
+            "pk",
+            "project__title",
+            "created_at",
+            "kind",
+            "title",
+            "body",
+            "stage__name",
+            "constituency",
+            "status",
+            "support_count",
+            "comment_count",
+            "adopted",
+            "is_anonymous",
+            "author__status",
+            "author__display_name",
+        )
+    )
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        for row in queryset.iterator(chunk_size=CHUNK):
+            (pk, project, created, kind, title, body, stage, constituency, status) = row[:9]
+            supports, comments, adopted, anonymous, author_status, display_name = row[9:]
+            cells = [
+                pk,
+                project,
+                _local_date(created, tz),
+                kinds.get(kind, kind),
+                title,
+                body,
+                stage or "",
+                groups.get(constituency, constituency),
+                statuses.get(status, status) if kind == Contribution.Kind.IDEA else "",
+                supports,
+                comments,
+                yes if adopted else no,
+            ]
+            if report.with_names:
+                cells.append(
+                    author_label(
+                        is_anonymous=anonymous, status=author_status, display_name=display_name
+                    )
+                )
+            yield cells
+
+    return header, rows()
+
+
+def changes(report):
+    start, end, tz = bounds(report)
+    statuses = _labels(ServiceChange.Status.choices)
+    through = ServiceChange.contributions.through.objects.filter(
+        servicechange_id=OuterRef("pk"), contribution__withdrawn_at__isnull=True
+    )
+
+    def linked(*constituencies):
+        filtered = (
+            through.filter(contribution__constituency__in=constituencies)
+            if constituencies
+            else through
+        )
+        return Coalesce(
+            Subquery(
+                filtered.order_by().values("servicechange_id").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    header = [
+        _("Reference"),
+        _("Project"),
+        _("Title"),
+        _("What will change"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Proposed on"),
+        _("Target date"),
+        _("Implemented on"),
+        _("Approved"),
+        _("Contributions behind it"),
+        _("Of them from service users and carers"),
+        _("Of them from staff"),
+        _("What participants said"),
+        _("Owner's role"),
+    ]
+    if report.with_names:
+        header.append(_("Owner"))
+    queryset = (
+        ServiceChange.objects.filter(project__in=scope_projects(report))
+        .filter(in_range("created_at", start, end))
+        .annotate(
+            linked_all=linked(),
+            linked_su=linked(Constituency.SERVICE_USER, Constituency.CARER),
+            linked_staff=linked(Constituency.STAFF),
+        )
+        .order_by("project_id", "created_at", "pk")
+        .values_list(
+            "pk",
+            "project__title",
+            "title",
+            "description",
+            "status",
+            "progress",
+            "created_at",
+            "target_date",
+            "implemented_on",
+            "approved",
+            "linked_all",
+            "linked_su",
+            "linked_staff",
+            "you_said",
+            "owner_role",
+            "owner__display_name",
+        )
+    )
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        for row in queryset.iterator(chunk_size=CHUNK):
+            cells = [
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                statuses.get(row[4], row[4]),
+                row[5],
+                _local_date(row[6], tz),
+                row[7].isoformat() if row[7] else "",
+                row[8].isoformat() if row[8] else "",
+                yes if row[9] else no,
+                row[10],
+                row[11],
+                row[12],
+                row[13],
+                row[14],
+            ]
+            if report.with_names:
+                cells.append(row[15] or row[14])
+            yield cells
+
+    return header, rows()
+
+
+def attendance(report):
+    start, end, tz = bounds(report)
+    groups = _labels(Constituency.choices)
+    roles = _labels(Membership.Role.choices)
+    header = [
+        _("Session"),
+        _("Project"),
+        _("Date"),
+        _("Constituency"),
+        _("Role"),
+    ]
+    if report.with_names:
+        header.append(_("Name"))
+    queryset = (
+        Attendance.objects.filter(session__project__in=scope_projects(report))
+        .filter(in_range("session__starts_at", start, end))
+        .order_by("session__starts_at", "session_id", "pk")
+        .values_list(
+            "session__title",
+            "session__project__title",
+            "session__starts_at",
+            "membership__constituency",
+            "membership__role",
+            "membership__status",
+            "membership__display_name",
+        )
+    )
+
+    def rows():
+        for title, project, starts_at, constituency, role, status, name in queryset.iterator(
+            chunk_size=CHUNK
+        ):
+            cells = [
+                title,
+                project,
+                _local_date(starts_at, tz),
+                groups.get(constituency, constituency),
+                roles.get(role, role),
+            ]
+            if report.with_names:
+                cells.append(author_label(is_anonymous=False, status=status, display_name=name))
+            yield cells
+
+    return header, rows()
+
+
+def payments(report):
+    start, end, tz = bounds(report)
+    groups = _labels(Constituency.choices)
+    statuses = _labels(Recognition.PaymentStatus.choices)
+
+    def expenses(**filters):
+        return Coalesce(
+            Subquery(
+                ExpenseClaim.objects.filter(recognition_id=OuterRef("pk"), **filters)
+                .order_by()
+                .values("recognition_id")
+                .annotate(total=Sum("amount"))
+                .values("total")
+            ),
+            Value(0),
+            output_field=Recognition._meta.get_field("amount"),
+        )
+
+    header = [
+        _("Session"),
+        _("Project"),
+        _("Date"),
+        _("Constituency"),
+        _("Hours"),
+        _("Amount (£)"),
+        _("Payment status"),
+        _("Paid on"),
+        _("Expenses claimed (£)"),
+        _("Expenses approved (£)"),
+        _("Benefits advice offered"),
+    ]
+    if report.with_names:
+        header += [_("Display name"), _("Full name"), _("Payment reference")]
+    queryset = (
+        Recognition.objects.filter(attendance__session__project__in=scope_projects(report))
+        .filter(in_range("attendance__session__starts_at", start, end))
+        .annotate(
+            claimed=expenses(),
+            approved_total=expenses(status=ExpenseClaim.Status.APPROVED),
+        )
+        .order_by("attendance__session__starts_at", "pk")
+        .values_list(
+            "attendance__session__title",
+            "attendance__session__project__title",
+            "attendance__session__starts_at",
+            "attendance__membership__constituency",
+            "hours",
+            "amount",
+            "payment_status",
+            "paid_on",
+            "claimed",
+            "approved_total",
+            "benefits_advice_offered",
+            "attendance__membership__display_name",
+            "attendance__membership__user__full_name",
+            "payment_reference",
+        )
+    )
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        for row in queryset.iterator(chunk_size=CHUNK):
+            cells = [
+                row[0],
+                row[1],
+                _local_date(row[2], tz),
+                groups.get(row[3], row[3]),
+                row[4],
+                row[5],
+                statuses.get(row[6], row[6]),
+                row[7].isoformat() if row[7] else "",
+                row[8],
+                row[9],
+                yes if row[10] else no,
+            ]
+            if report.with_names:
+                cells += [row[11], row[12], row[13]]
+            yield cells
+
+    return header, rows()
+
+
+DATASETS = {
+    "contributions": contributions,
+    "changes": changes,
+    "attendance": attendance,
+    "payments": payments,
+}
