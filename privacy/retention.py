@@ -1,0 +1,200 @@
+"""Retention: what has been kept long enough, counted from a project's close, and purging it.
+
+RETENTION_MONTHS after a project closes, its access needs and invitations are deleted and its
+experiences are anonymised (the text stays; the link to the person who told it goes). The
+bodies of sent or failed emails go RETENTION_MONTHS after they were written, payment records
+RETENTION_FINANCE_YEARS after their session, audit entries RETENTION_AUDIT_YEARS after they
+were written, and the files of reports when the report expires.
+"""
+
+import calendar
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from contributions.models import Contribution
+from outbox.models import OutboxMessage
+from participants.models import AccessNeeds, Constituency, Invitation, Membership
+from projects.models import Project
+from sessions.models import ExpenseClaim, Recognition
+
+# An email's recipient must not be empty; a purged one gets an address that cannot exist
+# (RFC 2606 reserves .invalid).
+PURGED_ADDRESS = "purged@purged.invalid"
+
+# In the order they are purged, with how the command names them.
+KINDS = {
+    "access_needs": gettext_lazy("Access needs of closed projects"),
+    "invitations": gettext_lazy("Invitations of closed projects"),
+    "experiences": gettext_lazy("Experiences of closed projects, anonymised"),
+    "emails": gettext_lazy("Bodies of sent or failed emails"),
+    "payments": gettext_lazy("Payment records past the finance retention period"),
+    "audit_entries": gettext_lazy("Audit entries past the audit retention period"),
+    "reports": gettext_lazy("Files of expired reports"),
+}
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` calendar months earlier (the month's last day if the
+    day does not exist there)."""
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def _cutoffs(now: datetime) -> dict[str, datetime]:
+    return {
+        "closed": months_before(now, settings.RETENTION_MONTHS),
+        "finance": months_before(now, 12 * settings.RETENTION_FINANCE_YEARS),
+        "audit": months_before(now, 12 * settings.RETENTION_AUDIT_YEARS),
+    }
+
+
+def _closed_before(cutoff: datetime) -> models.QuerySet:
+    return Project.objects.filter(status=Project.Status.CLOSED, closed_at__lt=cutoff)
+
+
+def _anonymised_user_pseudonym(role: str) -> str:
+    # A fixed key, not a translation: the same placeholder is found again on every run.
+    return f"Anonymised experiences ({role})"
+
+
+def _due(now: datetime) -> dict[str, models.QuerySet]:
+    """What has passed its retention period, kind by kind."""
+    from reports.selectors import reports_to_expire
+
+    cutoffs = _cutoffs(now)
+    closed = _closed_before(cutoffs["closed"])
+    return {
+        "access_needs": AccessNeeds.objects.filter(membership__project__in=closed),
+        "invitations": Invitation.objects.filter(membership__project__in=closed),
+        "experiences": Contribution.objects.filter(
+            project__in=closed, kind=Contribution.Kind.EXPERIENCE
+        ).exclude(
+            author__user__deleted_at__isnull=False,
+            author__user__pseudonym__in=[
+                _anonymised_user_pseudonym(role) for role in Membership.Role.values
+            ],
+        ),
+        "emails": OutboxMessage.objects.filter(
+            kind=OutboxMessage.Kind.EMAIL,
+            status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
+            created_at__lt=cutoffs["closed"],
+        ).exclude(to=PURGED_ADDRESS),
+        "payments": Recognition.objects.filter(
+            attendance__session__starts_at__lt=cutoffs["finance"]
+        ),
+        "audit_entries": AuditEntry.objects.filter(created_at__lt=cutoffs["audit"]),
+        "reports": reports_to_expire(now=now),
+    }
+
+
+def retention_plan(now: datetime | None = None) -> dict[str, int]:
+    """Count, kind by kind, what a purge now would delete or anonymise."""
+    now = now or timezone.now()
+    return {kind: queryset.count() for kind, queryset in _due(now).items()}
+
+
+def _anonymised_author(membership: Membership, cache: dict) -> Membership:
+    """The project's placeholder member for experiences whose teller is no longer linked:
+    one per role, so the dashboards still count each experience in its group (by the
+    constituency kept on the experience and the role of the one who told it)."""
+    key = (membership.project_id, membership.role)
+    if key not in cache:
+        User = get_user_model()
+        pseudonym = _anonymised_user_pseudonym(membership.role)
+        user = User.objects.filter(pseudonym=pseudonym, deleted_at__isnull=False).first()
+        if user is None:
+            user = User(pseudonym=pseudonym, deleted_at=timezone.now(), is_active=False)
+            user.set_unusable_password()
+            # As for a deleted account: no email, which the model's clean() would turn to "".
+            user.clean_fields(exclude=["email"])
+            user.save()
+        cache[key], _created = Membership.objects.get_or_create(
+            project_id=membership.project_id,
+            user=user,
+            defaults={
+                "role": membership.role,
+                "constituency": Constituency.OTHER,
+                "display_name": _("Anonymised")[:80],
+                "status": Membership.Status.WITHDRAWN,
+            },
+        )
+    return cache[key]
+
+
+def _anonymise_experiences(experiences: models.QuerySet) -> int:
+    cache: dict = {}
+    count = 0
+    for experience in experiences.select_related("author").select_for_update(of=("self",)):
+        Contribution.objects.filter(pk=experience.pk).update(
+            author=_anonymised_author(experience.author, cache),
+            is_anonymous=True,
+            added_by=None,
+            submission_key=None,
+        )
+        count += 1
+    return count
+
+
+def _purge_emails(emails: models.QuerySet) -> int:
+    return emails.update(
+        to=PURGED_ADDRESS,
+        subject="",
+        body_text="",
+        body_html="",
+        headers={},
+        attachments=[],
+        last_error="",
+    )
+
+
+def _purge_payments(payments: models.QuerySet) -> int:
+    ids = list(payments.values_list("pk", flat=True))
+    for claim in ExpenseClaim.objects.filter(recognition_id__in=ids).exclude(receipt=""):
+        # Files are not rolled back with the transaction; a failure after this leaves the
+        # row without its receipt, which is what the purge was going to do anyway.
+        claim.receipt.delete(save=False)
+    Recognition.objects.filter(pk__in=ids).delete()
+    return len(ids)
+
+
+def _purge_audit_entries(entries: models.QuerySet) -> int:
+    # The log is append-only for everyone else; only retention removes entries, and only old ones.
+    deleted, _rows = models.QuerySet.delete(entries)
+    return deleted
+
+
+def retention_purge(now: datetime | None = None) -> dict[str, int]:
+    """Delete or anonymise what has passed its retention period, one transaction per kind,
+    and record the counts (and nothing else) in the audit log."""
+    from reports.services import reports_expire
+
+    now = now or timezone.now()
+    counts = {}
+    for kind in KINDS:
+        with transaction.atomic():
+            queryset = _due(now)[kind]
+            if kind in ("access_needs", "invitations"):
+                counts[kind] = queryset.delete()[0]
+            elif kind == "experiences":
+                counts[kind] = _anonymise_experiences(queryset)
+            elif kind == "emails":
+                counts[kind] = _purge_emails(queryset)
+            elif kind == "payments":
+                counts[kind] = _purge_payments(queryset)
+            elif kind == "audit_entries":
+                counts[kind] = _purge_audit_entries(queryset)
+            else:
+                counts[kind] = reports_expire(now=now)["expired"]
+    if any(counts.values()):
+        audit_record(action=AuditEntry.Action.RETENTION_PURGED, details=counts)
+    return counts
