@@ -1,6 +1,7 @@
 """The one path for email and background jobs that follow a user's action."""
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -239,6 +240,17 @@ def _run_job(message: OutboxMessage) -> None:
     handler(**message.payload)
 
 
+# Test hook, off unless this variable is "1": the worker process dies right after its claim is
+# committed, before anything is sent. tests/failures/ sets it on one worker to prove that such a
+# message is shown as unconfirmed and never sent twice. Nothing outside those tests sets it.
+TEST_EXIT_AFTER_CLAIM = "OUTBOX_TEST_EXIT_AFTER_CLAIM"
+
+
+def _test_hook_exit_after_claim() -> None:
+    if os.environ.get(TEST_EXIT_AFTER_CLAIM) == "1":
+        os._exit(1)
+
+
 def _backoff(attempts: int) -> float:
     return settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
 
@@ -251,6 +263,7 @@ def outbox_deliver(*, message_id: int) -> DeliveryResult:
     ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return DeliveryResult(status="skipped")
+    _test_hook_exit_after_claim()
     message = OutboxMessage.objects.get(pk=message_id)
     try:
         if message.kind == OutboxMessage.Kind.EMAIL:

@@ -236,3 +236,104 @@ def private_redis_queue(server_url: str, *, db: str, prefix: str):
         for key in client.scan_iter(match=f"*{queue}*"):
             client.delete(key)
         client.close()
+
+
+class RedisServer:
+    """A redis-server of one test's own on a free loopback port (never the shared 6379), keeping
+    nothing on disk, that the test may stop and start again on the same port."""
+
+    def __init__(self, log_dir: Path, binary: str = "redis-server"):
+        self.log_dir = log_dir
+        self.binary = binary
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def answers(self) -> bool:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
+        try:
+            return client.ping()
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def start(self) -> None:
+        self.starts += 1
+        log_path = self.log_dir / f"redis-{self.starts}.log"
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    self.binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(self.log_dir),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until(
+            self.answers,
+            timeout=10,
+            message=lambda: f"redis-server did not start\n{log_path.read_text(errors='replace')}",
+            interval=0.05,
+        )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+        assert not self.answers(), "redis-server still answers after it was stopped"
+
+
+def message_ids(envelopes) -> list[str]:
+    """The Message-ID header of each received message, in the order they arrived."""
+    import email
+    from email import policy
+
+    return [
+        email.message_from_bytes(envelope.original_content, policy=policy.default)["Message-ID"]
+        for envelope in envelopes
+    ]
+
+
+class RefusingMailbox(Mailbox):
+    """A Mailbox that answers the first ``refuse`` messages with ``reply`` (a temporary or
+    permanent refusal, e.g. "451 4.3.0 Try again later") and keeps the ones after."""
+
+    def __init__(self, *, refuse: int = 0, reply: str = "451 4.3.0 Try again later"):
+        super().__init__()
+        self.refuse = refuse
+        self.reply = reply
+        self.refused = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            if self.refused < self.refuse:
+                self.refused += 1
+                return self.reply
+        return await super().handle_DATA(server, session, envelope)
+
+    def received(self) -> list:
+        with self._lock:
+            return list(self._messages)

@@ -1,0 +1,104 @@
+"""Redis goes down under a running worker: people's actions still succeed at once, their emails
+wait in the outbox, and once Redis is back the worker's beat sweep delivers each exactly once.
+
+Real parts: a redis-server of the test's own, a Celery worker with embedded beat in its own
+process (dev settings), the test's PostgreSQL database shared with it, an SMTP server on loopback.
+"""
+
+import secrets
+import time
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+
+from outbox.models import OutboxMessage
+from participants.models import Membership
+from tests.factories import ContributionFactory
+from tests.smoke.support import BIN, message_ids, wait_until
+
+pytestmark = [pytest.mark.smoke, pytest.mark.django_db(transaction=True)]
+
+WORKER_READY = " ready."
+SWEEP_SENT = "Sending due task outbox-sweep"
+
+
+def start_worker(processes, name, env, *, beat=False):
+    args = [str(BIN / "celery"), "-A", "codesign", "worker", "-P", "solo", "--loglevel=INFO"]
+    if beat:
+        args.append("--beat")
+    args += ["-n", f"{name}-{secrets.token_hex(4)}@%h"]
+    processes.start(name, args, env)
+    wait_until(
+        lambda: processes.assert_alive() or WORKER_READY in processes.log(name),
+        timeout=20,
+        message=lambda: f"{name} did not start\n{processes.logs()}",
+    )
+
+
+def timed_post(client, url, data):
+    started = time.monotonic()
+    response = client.post(url, data)
+    return response, time.monotonic() - started
+
+
+def test_actions_while_redis_is_down_are_delivered_once_it_is_back(
+    world, client, redis_server, smtp_server, worker_env, publishing_to, processes
+):
+    mailbox, _ = smtp_server
+    publishing_to(redis_server.url)
+    start_worker(processes, "worker", worker_env(OUTBOX_SWEEP_SECONDS="1"), beat=True)
+    staff = Membership.objects.get(project=world.project, user=world.users["staff"])
+    contribution = ContributionFactory(project=world.project, author=staff, title="Leaflets")
+
+    redis_server.stop()
+
+    client.force_login(world.users["facilitator"])
+    invited, invite_seconds = timed_post(
+        client,
+        reverse("participants:invite", args=[world.project.pk]),
+        {"email": "later@example.org", "constituency": "carer", "role": "participant"},
+    )
+    client.force_login(world.users["carer"])
+    commented, comment_seconds = timed_post(
+        client,
+        reverse("conversation:comment-create", args=[world.project.pk, contribution.pk]),
+        {"body": "Could the leaflet come in large print?"},
+    )
+
+    # Publishing fails fast (CELERY_BROKER_CONNECTION_TIMEOUT, no publish retry): no error page.
+    assert invited.status_code == 302, invited.content.decode()[:2000]
+    assert commented.status_code == 302, commented.content.decode()[:2000]
+    assert invite_seconds < 3
+    assert comment_seconds < 3
+    messages = {m.to: m for m in OutboxMessage.objects.all()}
+    assert sorted(messages) == ["later@example.org", "staff@example.org"]
+    assert {m.status for m in messages.values()} == {OutboxMessage.Status.PENDING}
+    assert {m.attempts for m in messages.values()} == {0}
+    assert mailbox.received() == []
+
+    redis_server.start()
+
+    def all_delivered():
+        processes.assert_alive()
+        return len(mailbox.received()) >= len(messages)
+
+    wait_until(
+        all_delivered,
+        timeout=40,
+        message=lambda: f"the emails were not delivered after Redis came back\n{processes.logs()}",
+    )
+    # A few more sweeps: nothing goes out again.
+    sweeps_at_delivery = processes.log("worker").count(SWEEP_SENT)
+    wait_until(
+        lambda: processes.log("worker").count(SWEEP_SENT) >= sweeps_at_delivery + 3,
+        timeout=15,
+        message=lambda: f"beat stopped sweeping\n{processes.logs()}",
+    )
+    sent_ids = Counter(message_ids(mailbox.received()))
+    assert sent_ids == Counter(m.headers["Message-ID"] for m in messages.values())
+    assert set(sent_ids.values()) == {1}
+    assert sorted(m.rcpt_tos[0] for m in mailbox.received()) == sorted(messages)
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {
+        OutboxMessage.Status.SENT
+    }
