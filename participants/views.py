@@ -190,6 +190,7 @@ class MembershipUpdateView(MembershipMixin, FormView):
         return redirect(self.membership)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class MembershipWithdrawView(MembershipMixin, FormView):
     permission_required = "participants.manage_members"
     template_name = "participants/membership_confirm_withdraw.html"
@@ -350,6 +351,7 @@ class ConsentView(ProjectMixin, FormView):
         return redirect("participants:access-needs", project_pk=self.project.pk)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ConsentWithdrawView(ProjectMixin, FormView):
     permission_required = "participants.withdraw_consent"
     template_name = "participants/consent_confirm_withdraw.html"

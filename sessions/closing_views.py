@@ -115,6 +115,7 @@ class SessionCloseView(SessionMixin, RecordingMixin, FormView):
         return redirect("closing:session-close", self.project.pk, self.session.pk)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class WalkInAddView(SessionMixin, RecordingMixin, FormView):
     permission_required = "workshops.run_session"
     template_name = "closing/walk_in_form.html"

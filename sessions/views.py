@@ -201,7 +201,7 @@ class SessionStartView(SessionMixin, TemplateView):
         return redirect(self.session)
 
 
-@method_decorator(sensitive_post_parameters("session_needs"), name="dispatch")
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ReplyView(SessionMixin, FormView):
     """A participant answers going, maybe or not going."""
 
