@@ -255,8 +255,16 @@ class RedisServer:
 
     def answers(self) -> bool:
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.5)
+        # One try: redis-py's default retries would spend seconds on a server that is down.
+        client = redis.Redis(
+            host="127.0.0.1",
+            port=self.port,
+            socket_connect_timeout=0.5,
+            retry=Retry(NoBackoff(), 0),
+        )
         try:
             return client.ping()
         except redis.RedisError:
@@ -337,3 +345,18 @@ class RefusingMailbox(Mailbox):
     def received(self) -> list:
         with self._lock:
             return list(self._messages)
+
+
+def celery_worker_start(processes, name: str, env: dict[str, str], *, beat: bool = False):
+    """Start a solo-pool Celery worker (with embedded beat if asked) and wait until it is ready."""
+    args = [str(BIN / "celery"), "-A", "codesign", "worker", "-P", "solo", "--loglevel=INFO"]
+    if beat:
+        args.append("--beat")
+    args += ["-n", f"{name}-{secrets.token_hex(4)}@%h"]
+    process = processes.start(name, args, env)
+    wait_until(
+        lambda: processes.assert_alive() or " ready." in processes.log(name),
+        timeout=30,
+        message=lambda: f"{name} did not start\n{processes.logs()}",
+    )
+    return process
