@@ -104,3 +104,29 @@ def test_the_error_report_leaves_out_what_was_posted(
     for field in fields:
         assert f"{field} = '********************'" in report
     assert SECRET not in report
+
+
+@pytest.mark.parametrize("attempts", [1, 5])
+def test_outbox_logs_name_no_recipient_subject_or_body(
+    world, settings, monkeypatch, caplog, attempts
+):
+    from smtplib import SMTPRecipientsRefused
+
+    from outbox import services as outbox_services
+    from outbox.models import OutboxMessage
+
+    def refused(message):
+        raise SMTPRecipientsRefused({message.to: (550, b"mailbox of Sam Reed unavailable")})
+
+    monkeypatch.setattr(outbox_services, "_send_email", refused)
+    settings.OUTBOX_MAX_ATTEMPTS = attempts
+    message = OutboxMessage.objects.create(
+        to="service_user@example.org", subject="Sam, your access needs", body_text="No nuts"
+    )
+    caplog.set_level(logging.DEBUG)
+    outbox_services.outbox_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == ("failed" if attempts == 1 else "pending")
+    assert caplog.records, "a failed or retried delivery is logged"
+    for personal in ("service_user@example.org", "Sam", "No nuts", "access needs"):
+        assert personal not in caplog.text
