@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from contributions.models import Contribution
+from contributions.templatetags.contributions import author_name
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
@@ -31,7 +32,8 @@ class ProjectNews:
     """What happened in one project during a person's digest window, safe to show them."""
 
     project: object
-    # {"kind", "title", "author"}: author is None for anonymous contributions.
+    # {"kind", "title", "author"}: author is None for anonymous contributions, and "Former
+    # participant" for those of people who have left.
     contributions: list[dict] = field(default_factory=list)
     sessions: list[WorkshopSession] = field(default_factory=list)
     # {"title", "status"} of ideas that were given a new status.
@@ -97,7 +99,8 @@ def digest_news(
             {
                 "kind": c.get_kind_display(),
                 "title": c.title,
-                "author": None if c.is_anonymous else c.author.display_name,
+                # A former participant is shown as one, as on the board.
+                "author": None if c.is_anonymous else author_name(c),
             }
             for c in added
             if c.project_id == membership.project_id
