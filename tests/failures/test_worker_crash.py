@@ -14,7 +14,7 @@ from outbox.models import OutboxMessage
 from outbox.services import TEST_EXIT_AFTER_CLAIM
 from outbox.tasks import outbox_deliver_task
 from participants.services import participant_invite
-from tests.smoke.support import celery_worker_start, wait_until
+from tests.smoke.support import celery_worker_start, celery_worker_wait_ready, wait_until
 
 pytestmark = [pytest.mark.smoke, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +32,7 @@ def test_a_worker_dying_after_its_claim_leaves_the_email_unconfirmed_and_unsent(
     crashing = celery_worker_start(
         processes, "crashing-worker", worker_env(**{TEST_EXIT_AFTER_CLAIM: "1"})
     )
+    celery_worker_wait_ready(processes, "crashing-worker")
 
     participant_invite(
         project=world.project,
@@ -64,6 +65,7 @@ def test_a_worker_dying_after_its_claim_leaves_the_email_unconfirmed_and_unsent(
         worker_env(OUTBOX_SWEEP_SECONDS="1", OUTBOX_CLAIM_TIMEOUT_SECONDS="1"),
         beat=True,
     )
+    celery_worker_wait_ready(processes, "worker")
 
     def unconfirmed():
         processes.assert_alive()

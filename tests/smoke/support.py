@@ -348,15 +348,18 @@ class RefusingMailbox(Mailbox):
 
 
 def celery_worker_start(processes, name: str, env: dict[str, str], *, beat: bool = False):
-    """Start a solo-pool Celery worker (with embedded beat if asked) and wait until it is ready."""
+    """Start a solo-pool Celery worker (with embedded beat if asked); it takes a few seconds to
+    be ready (celery_worker_wait_ready)."""
     args = [str(BIN / "celery"), "-A", "codesign", "worker", "-P", "solo", "--loglevel=INFO"]
     if beat:
         args.append("--beat")
     args += ["-n", f"{name}-{secrets.token_hex(4)}@%h"]
-    process = processes.start(name, args, env)
+    return processes.start(name, args, env)
+
+
+def celery_worker_wait_ready(processes, name: str) -> None:
     wait_until(
         lambda: processes.assert_alive() or " ready." in processes.log(name),
         timeout=30,
         message=lambda: f"{name} did not start\n{processes.logs()}",
     )
-    return process
