@@ -52,7 +52,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-TEMPLATE_DIRS := templates projects/templates participants/templates outbox/templates audit/templates
+TEMPLATE_DIRS := templates $(wildcard */templates)
 
 test: install-dev
 	$(BIN)/ruff check .

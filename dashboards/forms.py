@@ -1,7 +1,13 @@
+from datetime import date
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+# The figures count days and months across the range: a date out of these years is a typing
+# slip, and 9999-12-31 would overflow the day after it.
+DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2099, 12, 31))]
 
 
 class DashboardFilterForm(forms.Form):
@@ -10,8 +16,12 @@ class DashboardFilterForm(forms.Form):
     project = forms.TypedChoiceField(
         label=_("Project"), required=False, coerce=int, empty_value=None
     )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DATE_WIDGET, validators=DATE_BOUNDS
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=DATE_WIDGET, validators=DATE_BOUNDS
+    )
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)

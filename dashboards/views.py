@@ -12,6 +12,7 @@ from django.views.generic import TemplateView, View
 
 from codesign.exports import csv_cell
 from codesign.mixins import OrganisationMixin, ProjectMixin
+from reports.views import panel_context
 
 from . import panels, selectors
 from .forms import DashboardFilterForm
@@ -130,6 +131,11 @@ class OrganisationDashboardView(OrganisationDashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.dashboard_context(self.figures()))
+        context.update(
+            panel_context(
+                user=self.request.user, organisation=self.organisation, filters=self.filters()
+            )
+        )
         context["page_title"] = _("Dashboard")
         return context
 
@@ -143,6 +149,14 @@ class ProjectDashboardView(ProjectDashboardMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.dashboard_context(self.figures()))
+        context.update(
+            panel_context(
+                user=self.request.user,
+                organisation=self.project.organisation,
+                project=self.project,
+                filters=self.filters(),
+            )
+        )
         return context
 
 

@@ -104,3 +104,28 @@ class Report(models.Model):
         if self.kind == self.Kind.REPORT:
             return _("Report: %(scope)s") % {"scope": scope}
         return _("%(kind)s export: %(scope)s") % {"kind": self.get_kind_display(), "scope": scope}
+
+    def _url(self, name: str) -> str:
+        from django.urls import reverse
+
+        if self.project_id:
+            return reverse(
+                f"reports:project-report-{name}",
+                kwargs={"project_pk": self.project_id, "generated_report_pk": self.pk},
+            )
+        return reverse(
+            f"reports:organisation-report-{name}",
+            kwargs={"organisation_pk": self.organisation_id, "generated_report_pk": self.pk},
+        )
+
+    @property
+    def status_url(self) -> str:
+        return self._url("status")
+
+    @property
+    def download_url(self) -> str:
+        return self._url("download")
+
+    @property
+    def retry_url(self) -> str:
+        return self._url("retry")

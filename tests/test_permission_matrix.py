@@ -29,6 +29,7 @@ from outbox.models import OutboxMessage
 from participants import services as participant_services
 from participants.models import Consent, Constituency, Membership
 from projects.models import OrganisationRole
+from reports.models import Report as GeneratedReport
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
 
 from .conftest import ROLES
@@ -53,6 +54,7 @@ SNAPSHOT_APPS = {
     "contributions",
     "notifications",
     "changes",
+    "reports",
 }
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -297,10 +299,30 @@ EXPECTED = {
     # Facilitators act for people they manage, after confirming who they are themselves.
     "privacy:member-data-download": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=REDIRECT),
     "privacy:member-account-delete": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=REDIRECT),
+    # Reports have the readers of the dashboard they are asked for from. The matrix's empty
+    # POST asks for nothing valid (400); a failed report can be tried again.
+    **{
+        f"reports:{scope}{page}": row
+        for scope, readers, may in (
+            ("project-", SEES_PROJECT, PROJECT_MANAGERS | {"manager"}),
+            ("organisation-", SEES_ORGANISATION, SEES_ORGANISATION),
+        )
+        for page, row in (
+            ("reports", access(sees=readers, may=may, post=400)),
+            ("report-status", access(sees=readers, may=may, post=405)),
+            ("report-download", access(sees=readers, may=may, post=405)),
+            ("report-retry", access(sees=readers, may=may, get=405, post=DONE)),
+        )
+    },
 }
 
 # Which object a URL keyword names, when it is not the default for that keyword.
 KWARG_OBJECTS = {
+    **{
+        (f"reports:{scope}-report-{page}", "generated_report_pk"): f"{prefix}{scope}_report"
+        for scope in ("project", "organisation")
+        for page, prefix in (("status", ""), ("download", ""), ("retry", "failed_"))
+    },
     ("privacy:member-data-download", "membership_pk"): "managed_membership",
     ("privacy:member-account-delete", "membership_pk"): "managed_membership",
     ("participants:member-access-needs", "membership_pk"): "managed_membership",
@@ -330,6 +352,11 @@ KWARG_OBJECTS = {
     },
 }
 DEFAULT_KWARG_OBJECTS = {
+    **{
+        (f"reports:{scope}-report-{page}", "generated_report_pk"): f"{prefix}{scope}_report"
+        for scope in ("project", "organisation")
+        for page, prefix in (("status", ""), ("download", ""), ("retry", "failed_"))
+    },
     "organisation_pk": "organisation",
     "project_pk": "project",
     "membership_pk": "membership",
@@ -586,6 +613,36 @@ class Scene:
         return ReflectiveLogEntry.objects.create(
             session=self.session, author=self.acting, tensions="Staff spoke first."
         )
+
+    def _report(self, *, project, status):
+        report = GeneratedReport.objects.create(
+            organisation=self.organisation,
+            project=project,
+            kind=GeneratedReport.Kind.CONTRIBUTIONS,
+            file_format=GeneratedReport.Format.CSV,
+            request_key=f"{self.side}-{project is not None}-{status}",
+            status=status,
+            filename="contributions.csv",
+        )
+        if status == GeneratedReport.Status.DONE:
+            report.file.save("contributions.csv", ContentFile(b"Reference\r\n"))
+        return report
+
+    @cached_property
+    def project_report(self):
+        return self._report(project=self.project, status=GeneratedReport.Status.DONE)
+
+    @cached_property
+    def organisation_report(self):
+        return self._report(project=None, status=GeneratedReport.Status.DONE)
+
+    @cached_property
+    def failed_project_report(self):
+        return self._report(project=self.project, status=GeneratedReport.Status.FAILED)
+
+    @cached_property
+    def failed_organisation_report(self):
+        return self._report(project=None, status=GeneratedReport.Status.FAILED)
 
     @cached_property
     def failed_message(self):

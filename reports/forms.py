@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dashboards.forms import DashboardFilterForm
+
+from .models import Report
+
+CHOICES = [
+    ("report:pdf", _("Report (PDF)")),
+    ("contributions:csv", _("Contributions (CSV)")),
+    ("contributions:xlsx", _("Contributions (Excel)")),
+    ("changes:csv", _("Service changes (CSV)")),
+    ("changes:xlsx", _("Service changes (Excel)")),
+    ("attendance:csv", _("Attendance (CSV)")),
+    ("attendance:xlsx", _("Attendance (Excel)")),
+    ("payments:csv", _("Involvement payments (CSV)")),
+    ("payments:xlsx", _("Involvement payments (Excel)")),
+]
+
+
+class ReportRequestForm(forms.Form):
+    """Ask for a report or an export, for the dates the dashboard shows."""
+
+    # Beside the dashboard's own filter form: its fields need their own names and ids.
+    prefix = "report"
+
+    what = forms.ChoiceField(
+        label=_("What to make"),
+        choices=CHOICES,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    with_names = forms.BooleanField(
+        label=_("Include people's names (for the project team only)"),
+        required=False,
+        help_text=_(
+            "Anonymous contributions stay anonymous, and people who left are shown as "
+            "“Former participant”."
+        ),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, may_name: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_name:
+            del self.fields["with_names"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The same rule as the dashboard's filter, so the report covers what the page shows.
+        dates = DashboardFilterForm(
+            {
+                key: value.isoformat()
+                for key in ("date_from", "date_to")
+                if (value := cleaned.get(key))
+            }
+        )
+        if not dates.is_valid():
+            raise forms.ValidationError(_("The dates could not be used: correct the filter."))
+        return cleaned
+
+    def request_arguments(self) -> dict:
+        kind, file_format = self.cleaned_data["what"].split(":")
+        parameters = {
+            key: value.isoformat()
+            for key in ("date_from", "date_to")
+            if (value := self.cleaned_data.get(key))
+        }
+        return {
+            "kind": kind,
+            "file_format": file_format,
+            "with_names": kind != Report.Kind.REPORT and self.cleaned_data.get("with_names", False),
+            "parameters": parameters,
+        }

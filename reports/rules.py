@@ -1,0 +1,30 @@
+"""Who may ask for reports and download them: asked again on every download."""
+
+import rules
+
+from dashboards.rules import is_org_manager
+from projects.predicates import can_manage_project, is_org_admin, is_project_manager, is_superuser
+
+can_see_project_figures = can_manage_project | is_project_manager
+can_see_organisation_figures = is_org_admin | is_org_manager | is_superuser
+
+
+@rules.predicate
+def can_download_report(user, report):
+    """Those who may see the report's figures; a named export only its project's facilitators."""
+    if report is None:
+        return False
+    if report.project_id:
+        if report.with_names:
+            return can_manage_project(user, report.project)
+        return can_see_project_figures(user, report.project)
+    return can_see_organisation_figures(user, report.organisation)
+
+
+# On a project: its dashboard's readers; exports naming people: its facilitators.
+rules.add_perm("reports.request_project_report", can_see_project_figures)
+rules.add_perm("reports.request_named_export", can_manage_project)
+# On an organisation: its admins and managers.
+rules.add_perm("reports.request_organisation_report", can_see_organisation_figures)
+# On a report.
+rules.add_perm("reports.view_report", can_download_report)
