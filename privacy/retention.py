@@ -97,51 +97,48 @@ def _due(now: datetime) -> dict[str, models.QuerySet]:
     }
 
 
-def retention_plan(now: datetime | None = None) -> dict[str, int]:
+def retention_plan(*, now: datetime | None = None) -> dict[str, int]:
     """Count, kind by kind, what a purge now would delete or anonymise."""
     now = now or timezone.now()
     return {kind: queryset.count() for kind, queryset in _due(now).items()}
 
 
-def _anonymised_author(membership: Membership, cache: dict) -> Membership:
-    """The project's placeholder member for experiences whose teller is no longer linked:
+def _anonymised_author(*, project_id: int, role: str) -> Membership:
+    """The project's placeholder member for experiences no longer linked to who told them:
     one per role, so the dashboards still count each experience in its group (by the
     constituency kept on the experience and the role of the one who told it)."""
-    key = (membership.project_id, membership.role)
-    if key not in cache:
-        User = get_user_model()
-        pseudonym = _anonymised_user_pseudonym(membership.role)
-        user = User.objects.filter(pseudonym=pseudonym, deleted_at__isnull=False).first()
-        if user is None:
-            user = User(pseudonym=pseudonym, deleted_at=timezone.now(), is_active=False)
-            user.set_unusable_password()
-            # As for a deleted account: no email, which the model's clean() would turn to "".
-            user.clean_fields(exclude=["email"])
-            user.save()
-        cache[key], _created = Membership.objects.get_or_create(
-            project_id=membership.project_id,
-            user=user,
-            defaults={
-                "role": membership.role,
-                "constituency": Constituency.OTHER,
-                "display_name": _("Anonymised")[:80],
-                "status": Membership.Status.WITHDRAWN,
-            },
-        )
-    return cache[key]
+    User = get_user_model()
+    pseudonym = _anonymised_user_pseudonym(role)
+    user = User.objects.filter(pseudonym=pseudonym, deleted_at__isnull=False).first()
+    if user is None:
+        user = User(pseudonym=pseudonym, deleted_at=timezone.now(), is_active=False)
+        user.set_unusable_password()
+        # As for a deleted account: no email, which the model's clean() would turn to "".
+        user.clean_fields(exclude=["email"])
+        user.save()
+    membership, _created = Membership.objects.get_or_create(
+        project_id=project_id,
+        user=user,
+        defaults={
+            "role": role,
+            "constituency": Constituency.OTHER,
+            "display_name": _("Anonymised")[:80],
+            "status": Membership.Status.WITHDRAWN,
+        },
+    )
+    return membership
 
 
 def _anonymise_experiences(experiences: models.QuerySet) -> int:
-    cache: dict = {}
     count = 0
-    for experience in experiences.select_related("author").select_for_update(of=("self",)):
-        Contribution.objects.filter(pk=experience.pk).update(
-            author=_anonymised_author(experience.author, cache),
+    groups = experiences.values_list("project_id", "author__role").distinct().order_by()
+    for project_id, role in list(groups):
+        count += experiences.filter(project_id=project_id, author__role=role).update(
+            author=_anonymised_author(project_id=project_id, role=role),
             is_anonymous=True,
             added_by=None,
             submission_key=None,
         )
-        count += 1
     return count
 
 
@@ -173,7 +170,7 @@ def _purge_audit_entries(entries: models.QuerySet) -> int:
     return deleted
 
 
-def retention_purge(now: datetime | None = None) -> dict[str, int]:
+def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete or anonymise what has passed its retention period, one transaction per kind,
     and record the counts (and nothing else) in the audit log."""
     from reports.services import reports_expire

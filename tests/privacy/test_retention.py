@@ -347,3 +347,19 @@ def test_the_beat_runs_it_daily(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["retention-purge"]
     assert entry["task"] == "privacy.tasks.retention_purge_task"
     assert entry["schedule"].hour == {3}
+
+
+def test_each_role_keeps_its_own_placeholder(world, kept_data):
+    facilitator = Membership.objects.get(project=world.project, user=world.users["facilitator"])
+    told = ContributionFactory(project=world.project, author=facilitator, kind="experience")
+    assert retention_purge(now=NOW)["experiences"] == 3
+    told.refresh_from_db()
+    experience = Contribution.objects.get(pk=kept_data["experience"].pk)
+    assert told.author.role == Membership.Role.FACILITATOR
+    assert experience.author.role == Membership.Role.PARTICIPANT
+    # A later project's experiences share the placeholder people, one membership each.
+    close(world.other_project, months_before(NOW, 12) - DAY)
+    assert retention_purge(now=NOW)["experiences"] == 1
+    recent = Contribution.objects.get(pk=kept_data["recent_experience"].pk)
+    assert recent.author.user_id == experience.author.user_id
+    assert recent.author.project_id == world.other_project.pk
