@@ -38,7 +38,7 @@ def timed_post(client, url, data):
 
 
 def test_actions_while_redis_is_down_are_delivered_once_it_is_back(
-    world, client, redis_server, smtp_server, worker_env, publishing_to, processes
+    world, client, worker_env, redis_server, smtp_server, publishing_to, processes
 ):
     mailbox, _ = smtp_server
     publishing_to(redis_server.url)

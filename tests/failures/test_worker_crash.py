@@ -25,7 +25,7 @@ DELIVER_SKIPPED = re.compile(
 
 
 def test_a_worker_dying_after_its_claim_leaves_the_email_unconfirmed_and_unsent(
-    world, redis_server, smtp_server, worker_env, publishing_to, processes
+    world, worker_env, redis_server, smtp_server, publishing_to, processes
 ):
     mailbox, _ = smtp_server
     publishing_to(redis_server.url)
