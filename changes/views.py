@@ -110,7 +110,10 @@ class ChangeCreateView(ChangeFormMixin, ProjectMixin, FormView):
     def get_initial(self):
         wanted = set()
         for value in self.request.GET.getlist("from"):
-            wanted.update(part for part in value.split(",") if part.strip().isdigit())
+            # An id past the database's 64-bit range is no contribution (and overflows SQLite).
+            wanted.update(
+                part for part in value.split(",") if part.strip().isdigit() and int(part) < 2**63
+            )
         if not wanted:
             return {}
         chosen = selectors.contributions_to_choose(self.project).filter(pk__in=wanted)

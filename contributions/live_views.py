@@ -250,7 +250,10 @@ class BoardItemsView(ScreenContextMixin, LiveBoardMixin, TemplateView):
         now = timezone.now()
         after = max(self._number("after", int) or 0, 0)
         since = self._number("since", float)
-        since = datetime.fromtimestamp(since, tz=UTC) if since else now
+        try:
+            since = datetime.fromtimestamp(since, tz=UTC) if since else now
+        except (OverflowError, OSError, ValueError):  # inf, nan or past the year 9999
+            since = now
         new_items = list(selectors.board_items(self.session, after=after))
         changed = list(selectors.changed_items(self.session, after=after, since=since))
         rounds = selectors.screen_rounds(self.session)

@@ -276,7 +276,9 @@ class PaymentFiltersMixin:
         if status not in Recognition.PaymentStatus.values:
             status = ""
         session = self.request.GET.get("session", "")
-        return {"status": status, "session_id": int(session) if session.isdigit() else None}
+        # An id past the database's 64-bit range is no session (and overflows SQLite).
+        session_id = int(session) if session.isdigit() and int(session) < 2**63 else None
+        return {"status": status, "session_id": session_id}
 
 
 class RecognitionListView(PaymentFiltersMixin, ProjectMixin, TemplateView):
