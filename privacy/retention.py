@@ -142,6 +142,10 @@ def _anonymise_experiences(experiences: models.QuerySet) -> int:
     return count
 
 
+def _delete(queryset: models.QuerySet) -> int:
+    return queryset.delete()[0]
+
+
 def _purge_emails(emails: models.QuerySet) -> int:
     return emails.update(
         to=PURGED_ADDRESS,
@@ -156,11 +160,13 @@ def _purge_emails(emails: models.QuerySet) -> int:
 
 def _purge_payments(payments: models.QuerySet) -> int:
     ids = list(payments.values_list("pk", flat=True))
-    for claim in ExpenseClaim.objects.filter(recognition_id__in=ids).exclude(receipt=""):
-        # Files are not rolled back with the transaction; a failure after this leaves the
-        # row without its receipt, which is what the purge was going to do anyway.
-        claim.receipt.delete(save=False)
+    receipts = [
+        claim.receipt
+        for claim in ExpenseClaim.objects.filter(recognition_id__in=ids).exclude(receipt="")
+    ]
     Recognition.objects.filter(pk__in=ids).delete()
+    # Files are not rolled back with the transaction: they go once the rows are gone for good.
+    transaction.on_commit(lambda: [receipt.delete(save=False) for receipt in receipts])
     return len(ids)
 
 
@@ -176,22 +182,19 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     from reports.services import reports_expire
 
     now = now or timezone.now()
+    purges = {
+        "access_needs": _delete,
+        "invitations": _delete,
+        "experiences": _anonymise_experiences,
+        "emails": _purge_emails,
+        "payments": _purge_payments,
+        "audit_entries": _purge_audit_entries,
+        "reports": lambda _queryset: reports_expire(now=now)["expired"],
+    }
     counts = {}
     for kind in KINDS:
         with transaction.atomic():
-            queryset = _due(now)[kind]
-            if kind in ("access_needs", "invitations"):
-                counts[kind] = queryset.delete()[0]
-            elif kind == "experiences":
-                counts[kind] = _anonymise_experiences(queryset)
-            elif kind == "emails":
-                counts[kind] = _purge_emails(queryset)
-            elif kind == "payments":
-                counts[kind] = _purge_payments(queryset)
-            elif kind == "audit_entries":
-                counts[kind] = _purge_audit_entries(queryset)
-            else:
-                counts[kind] = reports_expire(now=now)["expired"]
+            counts[kind] = purges[kind](_due(now)[kind])
     if any(counts.values()):
         audit_record(action=AuditEntry.Action.RETENTION_PURGED, details=counts)
     return counts
