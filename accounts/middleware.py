@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from .selectors import requires_two_factor
 
+LAST_SEEN_RESOLUTION = 60  # seconds
+
 
 class IdleTimeoutMiddleware:
     """Sign a person out after a period without requests (shared computers on wards)."""
@@ -24,7 +26,10 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were signed out after a period of inactivity."))
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            request.session["last_seen"] = now
+            # Written at most once a minute: a session saved on every request costs each page
+            # three queries, for a timeout counted in tens of minutes.
+            if now - last_seen >= LAST_SEEN_RESOLUTION or "last_seen" not in request.session:
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 

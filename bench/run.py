@@ -257,8 +257,37 @@ def run(*, requests: int = 20, warmup: int = 5, out: Path | None = None) -> dict
 
 
 def builds(organisation, large_project):
-    """The exports and reports to measure, as (name, a call returning the bytes written)."""
-    return []
+    """The exports and reports to measure, as (name, a call returning the bytes written).
+
+    Each builds the file as the worker does (``reports.builders.build``) into a temporary
+    file: the organisation's contributions (the largest export), the large project's
+    contributions as CSV and XLSX, and the project and organisation reports as PDF.
+    """
+    import tempfile
+
+    from reports import builders
+    from reports.models import Report
+
+    def make(kind, file_format, project):
+        report = Report(
+            organisation=organisation, project=project, kind=kind, file_format=file_format
+        )
+
+        def build():
+            with tempfile.TemporaryFile() as handle:
+                builders.build(report, handle)
+                return handle.tell()
+
+        return build
+
+    return [
+        ("largest_csv_export", make("contributions", "csv", None)),
+        ("largest_xlsx_export", make("contributions", "xlsx", None)),
+        ("project_contributions_export", make("contributions", "csv", large_project)),
+        ("project_contributions_xlsx", make("contributions", "xlsx", large_project)),
+        ("project_report_pdf", make("report", "pdf", large_project)),
+        ("organisation_report_pdf", make("report", "pdf", None)),
+    ]
 
 
 def check_targets(results) -> list[dict]:

@@ -5,6 +5,7 @@ asks many permission questions about one project costs two queries, not two per 
 """
 
 from django.apps import apps
+from django.utils.functional import empty
 
 SUPERUSER = "superuser"
 ORG_ADMIN = "org_admin"
@@ -17,7 +18,11 @@ INVITED = "invited"
 
 
 def _cache(user, name):
-    return user.__dict__.setdefault(f"_codesign_{name}", {})
+    # request.user is a lazy wrapper: keep the answers on the user inside it, so that rules
+    # and selectors given either one share them.
+    wrapped = getattr(user, "_wrapped", user)
+    target = user if wrapped is empty else wrapped
+    return target.__dict__.setdefault(f"_codesign_{name}", {})
 
 
 def organisation_roles(user, organisation_id) -> frozenset[str]:

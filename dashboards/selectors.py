@@ -214,18 +214,24 @@ def _add(table, project_id, name, group, n):
     )
 
 
-def parity_for_projects(project_ids, *, date_from=None, date_to=None) -> dict[int, Parity]:
+def parity_for_projects(
+    project_ids, *, date_from=None, date_to=None, organisation=None
+) -> dict[int, Parity]:
     """One ``Parity`` per project id, in six queries whatever the amount of data.
 
-    Dates are read in the current time zone; ``project_dashboard`` and
-    ``organisation_dashboard`` set it to the organisation's.
+    With ``organisation`` (which the projects all belong to), its threshold is used without
+    asking the database for each project's. Dates are read in the current time zone;
+    ``project_dashboard`` and ``organisation_dashboard`` set it to the organisation's.
     """
     project_ids = list(project_ids)
-    thresholds = dict(
-        Project.objects.filter(pk__in=project_ids).values_list(
-            "pk", "organisation__parity_threshold"
+    if organisation is not None:
+        thresholds = dict.fromkeys(project_ids, organisation.parity_threshold)
+    else:
+        thresholds = dict(
+            Project.objects.filter(pk__in=project_ids).values_list(
+                "pk", "organisation__parity_threshold"
+            )
         )
-    )
     table = {pk: Parity(project_id=pk, threshold=thresholds[pk]) for pk in thresholds}
     if not table:
         return table
@@ -538,7 +544,9 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
     with timezone.override(tz):
         today = today or timezone.localdate()
         start, end = _bounds(date_from, date_to)
-        parities = parity_for_projects(ids, date_from=date_from, date_to=date_to)
+        parities = parity_for_projects(
+            ids, date_from=date_from, date_to=date_to, organisation=organisation
+        )
         return {
             "today": today,
             "date_from": date_from,
@@ -580,16 +588,25 @@ def project_dashboard(project, *, date_from=None, date_to=None, today=None) -> d
 
 
 def organisation_dashboard(
-    organisation, *, user, project_ids=None, date_from=None, date_to=None, today=None
+    organisation,
+    *,
+    user,
+    project_ids=None,
+    date_from=None,
+    date_to=None,
+    today=None,
+    projects=None,
 ) -> dict:
     """An organisation's dashboard figures, over the projects this person may see.
 
-    Managers see projects that are no longer drafts; admins and superusers see all. With
+    Managers see projects that are no longer drafts; admins and superusers see all
+    (``projects``, when the caller has them already, from ``dashboard_projects``). With
     ``project_ids``, only those of them. Keys: as ``project_dashboard`` (``parity`` is the
     total of the projects), plus ``projects``: [{project, parity, changes: {total, overdue,
     implemented, median_days}, participants}] in title order.
     """
-    projects = dashboard_projects(organisation, user=user)
+    if projects is None:
+        projects = dashboard_projects(organisation, user=user)
     if project_ids is not None:
         projects = [project for project in projects if project.pk in set(project_ids)]
     ids = [project.pk for project in projects]

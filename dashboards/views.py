@@ -101,6 +101,7 @@ class OrganisationDashboardMixin(DashboardFiltersMixin, OrganisationMixin):
         return selectors.organisation_dashboard(
             self.organisation,
             user=self.request.user,
+            projects=self.projects,
             project_ids=None if project is None else [project],
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
