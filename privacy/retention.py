@@ -1,6 +1,7 @@
 """Retention: what has been kept long enough, counted from a project's close, and purging it.
 
-RETENTION_MONTHS after a project closes, its access needs and invitations are deleted and its
+RETENTION_MONTHS after a project closes, its access needs and invitations are deleted, what
+people wrote in their session replies is cleared, walk-ins lose their names and emails, and its
 experiences are anonymised (the text stays; the link to the person who told it goes). The
 bodies of sent or failed emails go RETENTION_MONTHS after they were written, payment records
 RETENTION_FINANCE_YEARS after their session, audit entries RETENTION_AUDIT_YEARS after they
@@ -23,7 +24,7 @@ from contributions.models import Contribution
 from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Constituency, Invitation, Membership
 from projects.models import Project
-from sessions.models import ExpenseClaim, Recognition
+from sessions.models import ExpenseClaim, Recognition, Reply, WalkIn
 
 # An email's recipient must not be empty; a purged one gets an address that cannot exist
 # (RFC 2606 reserves .invalid).
@@ -33,6 +34,8 @@ PURGED_ADDRESS = "purged@purged.invalid"
 KINDS = {
     "access_needs": gettext_lazy("Access needs of closed projects"),
     "invitations": gettext_lazy("Invitations of closed projects"),
+    "session_replies": gettext_lazy("Reasons and needs given in session replies, cleared"),
+    "walk_ins": gettext_lazy("Names and emails of walk-ins, removed"),
     "experiences": gettext_lazy("Experiences of closed projects, anonymised"),
     "emails": gettext_lazy("Bodies of sent or failed emails"),
     "payments": gettext_lazy("Payment records past the finance retention period"),
@@ -67,6 +70,10 @@ def _anonymised_user_pseudonym(role: str) -> str:
     return f"Anonymised experiences ({role})"
 
 
+def _walk_in_name() -> str:
+    return _("Walk-in")
+
+
 def _due(now: datetime) -> dict[str, models.QuerySet]:
     """What has passed its retention period, kind by kind."""
     from reports.selectors import reports_to_expire
@@ -76,6 +83,12 @@ def _due(now: datetime) -> dict[str, models.QuerySet]:
     return {
         "access_needs": AccessNeeds.objects.filter(membership__project__in=closed),
         "invitations": Invitation.objects.filter(membership__project__in=closed),
+        "session_replies": Reply.objects.filter(session__project__in=closed).exclude(
+            reason="", session_needs=""
+        ),
+        "walk_ins": WalkIn.objects.filter(session__project__in=closed).exclude(
+            name=_walk_in_name(), email=""
+        ),
         "experiences": Contribution.objects.filter(
             project__in=closed, kind=Contribution.Kind.EXPERIENCE
         ).exclude(
@@ -185,6 +198,8 @@ def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     purges = {
         "access_needs": _delete,
         "invitations": _delete,
+        "session_replies": lambda replies: replies.update(reason="", session_needs=""),
+        "walk_ins": lambda walk_ins: walk_ins.update(name=_walk_in_name(), email=""),
         "experiences": _anonymise_experiences,
         "emails": _purge_emails,
         "payments": _purge_payments,

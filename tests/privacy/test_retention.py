@@ -19,7 +19,7 @@ from participants.models import AccessNeeds, Invitation, Membership
 from privacy.retention import PURGED_ADDRESS, months_before, retention_plan, retention_purge
 from privacy.selectors import personal_data
 from projects.models import Project
-from sessions.models import Attendance, ExpenseClaim, Recognition
+from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WalkIn
 from tests.factories import (
     ContributionFactory,
     MembershipFactory,
@@ -370,3 +370,34 @@ def test_each_role_keeps_its_own_placeholder(world, kept_data):
     recent = Contribution.objects.get(pk=kept_data["recent_experience"].pk)
     assert recent.author.user_id == experience.author.user_id
     assert recent.author.project_id == world.other_project.pk
+
+
+def test_session_replies_and_walk_ins_lose_what_identifies_people(world, projects):
+    def session_with_people(project, member):
+        session = WorkshopSessionFactory(project=project, status="held")
+        reply = Reply.objects.create(
+            session=session,
+            membership=member,
+            answer="not_going",
+            reason="My chemotherapy is that day",
+            session_needs="A quiet corner",
+        )
+        walk_in = WalkIn.objects.create(
+            session=session, name="Jo Bloggs", email="jo@example.org", constituency="carer"
+        )
+        return reply, walk_in
+
+    old = session_with_people(
+        projects["old"], Membership.objects.filter(project=projects["old"])[0]
+    )
+    recent = session_with_people(
+        projects["recent"], Membership.objects.filter(project=projects["recent"])[0]
+    )
+    counts = retention_purge(now=NOW)
+    assert counts["session_replies"] == 1 and counts["walk_ins"] == 1
+    reply, walk_in = (row.__class__.objects.get(pk=row.pk) for row in old)
+    assert (reply.reason, reply.session_needs, reply.answer) == ("", "", "not_going")
+    assert (walk_in.name, walk_in.email, walk_in.constituency) == ("Walk-in", "", "carer")
+    reply, walk_in = (row.__class__.objects.get(pk=row.pk) for row in recent)
+    assert reply.reason and walk_in.email == "jo@example.org"
+    assert set(retention_purge(now=NOW).values()) == {0}
