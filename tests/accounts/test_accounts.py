@@ -11,6 +11,7 @@ from accounts.models import User
 from audit.models import AuditEntry
 from participants.models import Membership
 from projects.models import Organisation, Project
+from reports.models import Report as GeneratedReport
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +111,15 @@ def test_sign_ins_of_facilitators_and_managers_are_audited(world, client):
     assert actors == {"facilitator@example.org", "manager@example.org"}
 
 
-def test_seed_demo_creates_the_demo_once(db, capsys):
+def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
     call_command("seed_demo")
+    # Reports: two ready to download, one left for the worker.
+    assert sorted(GeneratedReport.objects.values_list("status", flat=True)) == [
+        "done",
+        "done",
+        "queued",
+    ]
     counts = (User.objects.count(), Project.objects.count(), Membership.objects.count())
     assert Organisation.objects.count() == 2
     assert Project.objects.count() == 3
@@ -137,7 +145,8 @@ def test_seed_demo_creates_the_demo_once(db, capsys):
     assert "serviceuser@demo.test" in capsys.readouterr().out
 
 
-def test_seed_demo_takes_the_password_from_the_environment(db, monkeypatch):
+def test_seed_demo_takes_the_password_from_the_environment(db, monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
     monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass")
     call_command("seed_demo")
     assert User.objects.get(email="staff@demo.test").check_password("another-demo-pass")

@@ -215,6 +215,32 @@ class Command(BaseCommand):
         self._sessions(discharge, facilitator)
         self._held_session(discharge, facilitator)
         self._contributions(discharge, facilitator)
+        self._reports(trust, discharge, people)
+
+    def _reports(self, trust, project, people):
+        """Two reports built already (a PDF for the manager, a named export for the
+        facilitator) and an organisation report left queued for the worker to build."""
+        from reports.services import report_build, report_request
+
+        for user, kind, file_format, with_names in (
+            (people["manager@demo.test"], "report", "pdf", False),
+            (people["facilitator@demo.test"], "contributions", "xlsx", True),
+        ):
+            report, _created = report_request(
+                user=user,
+                organisation=trust,
+                project=project,
+                kind=kind,
+                file_format=file_format,
+                with_names=with_names,
+            )
+            report_build(report_id=report.pk)
+        report_request(
+            user=people["manager@demo.test"],
+            organisation=trust,
+            kind="report",
+            file_format="pdf",
+        )
 
     def _contributions(self, project, facilitator):
         """Touchpoints on the journey, experiences, ideas behind them, comments, supports and a
