@@ -314,12 +314,15 @@ def consent_give(
 
 
 def _remove_for_project(*, membership: Membership, now) -> None:
-    """Remove what a person gave a project that leaving takes back: access needs,
-    invitations (they hold the address) and experiences (their stories); ideas, comments and
-    supports stay, shown as a former participant's."""
+    """Remove what a person gave a project that leaving takes back: access needs (with what
+    they told facilitators in session replies), invitations (they hold the address) and
+    experiences (their stories); ideas, comments and supports stay, shown as a former
+    participant's."""
     from contributions.models import Contribution
+    from sessions.models import Reply
 
     AccessNeeds.objects.filter(membership=membership).delete()
+    Reply.objects.filter(membership=membership).update(reason="", session_needs="")
     Invitation.objects.filter(membership=membership).delete()
     Contribution.objects.filter(
         author=membership, kind=Contribution.Kind.EXPERIENCE, withdrawn_at__isnull=True
