@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.db import models, transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from codesign.exports import FORMULA_STARTS
@@ -18,6 +19,7 @@ from contributions.conversation_services import comment_add, report_add
 from outbox.models import OutboxMessage
 from participants.services import participant_invite
 from privacy.services import personal_data_zip
+from sessions.calendar_services import calendar_feed_create
 from sessions.services import session_cancel, session_schedule
 from tests.test_permission_matrix import (
     DEFAULT_KWARG_OBJECTS,
@@ -201,11 +203,15 @@ def test_the_data_download_escapes_its_csv(hostile, world):
 def test_calendar_files_keep_payloads_inside_their_lines(hostile, world):
     client = Client()
     client.force_login(world.users["service_user"])
-    response = client.get(build_url("workshops:session-ics", {None: hostile}))
-    text = body_of(response)
-    assert "BEGIN:VEVENT" in text
-    assert "Bcc" in text or "SUM" in text or "HYPERLINK" in text
-    assert not ics_problems(text, "download")
+    token = calendar_feed_create(user=world.users["service_user"])
+    for where, url in [
+        ("download", build_url("workshops:session-ics", {None: hostile})),
+        ("feed", reverse("calendar:feed", args=[token])),
+    ]:
+        text = body_of(client.get(url))
+        assert "BEGIN:VEVENT" in text, where
+        assert "Bcc" in text or "SUM" in text or "HYPERLINK" in text, where
+        assert not ics_problems(text, where)
 
 
 def email_payload_session(hostile, world):
@@ -245,11 +251,15 @@ def test_emails_keep_payloads_out_of_headers_and_markup(hostile, world):
     )
     emails = list(OutboxMessage.objects.filter(kind=OutboxMessage.Kind.EMAIL))
     assert len(emails) >= 5
+    # A subject is plain text on one line: the title as typed, not HTML-escaped.
+    assert any("Talk Bcc: x@evil.test<script>" in email.subject for email in emails)
     problems = []
     for email in emails:
         where = f"{email.to} {email.subject[:40]!r}"
         if "\r" in email.subject or "\n" in email.subject:
             problems.append(f"{where}: line break in the subject")
+        if re.search(r"&(lt|gt|amp|quot|#x27);", email.subject):
+            problems.append(f"{where}: HTML entities in the subject")
         problems += [f"{where}: unescaped {p!r}" for p in DANGEROUS if p in email.body_html]
         for header, value in (email.headers or {}).items():
             if "\r" in str(value) or "\n" in str(value):
