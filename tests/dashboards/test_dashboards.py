@@ -15,6 +15,7 @@ from dashboards.selectors import (
     project_dashboard,
 )
 from participants.models import Constituency, Membership
+from reports.models import Report
 from sessions.models import Attendance, Recognition
 from tests.factories import (
     ContributionFactory,
@@ -348,6 +349,16 @@ def _populate(project, size):
         ReplyFactory(session=session, membership=su[i])
         attendance = Attendance.objects.create(session=session, membership=su[i])
         Recognition.objects.create(attendance=attendance, hours=1, amount=20)
+        # The reports panel lists the latest reports of the project and of the organisation.
+        for scope in (project, None):
+            Report.objects.create(
+                organisation=project.organisation,
+                project=scope,
+                kind=Report.Kind.REPORT,
+                file_format=Report.Format.PDF,
+                request_key=f"{project.pk}-{scope is None}-{i}",
+                status=Report.Status.DONE,
+            )
 
 
 def test_query_counts_do_not_grow(world, client_for, count_queries):

@@ -153,6 +153,27 @@ def test_a_failing_build_is_retried_then_failed_with_the_error_type_only(
     assert report.status == Report.Status.DONE
 
 
+def test_while_it_is_built_the_report_shows_as_being_built(world, client_for, run_worker):
+    report = request(world)
+    client = client_for(world.users["manager"])
+    seen = {}
+    real_build = builders.build
+
+    def watching(report_, handle):
+        seen["row"] = client.get(report.status_url).content.decode()
+        return real_build(report_, handle)
+
+    builders.build, original = watching, builders.build
+    try:
+        run_worker()
+    finally:
+        builders.build = original
+    assert 'data-status="running"' in seen["row"] and "Being built" in seen["row"]
+    assert 'hx-trigger="every 2s"' in seen["row"]
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE
+
+
 def test_a_build_interrupted_by_a_worker_stopping_is_shown_as_failed(world, settings):
     report = request(world)
     started = timezone.now() - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS + 1)
