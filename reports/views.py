@@ -1,5 +1,6 @@
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -99,6 +100,7 @@ def panel_context(*, user, organisation, project=None, filters: dict | None = No
         ),
         "reports_url": reports_url(organisation=organisation, project=project),
         "reports_for_project": project is not None,
+        "keep_days": settings.REPORTS_KEEP_DAYS,
     }
 
 
@@ -133,6 +135,7 @@ class ReportsViewMixin:
             reports_url=self.reports_url,
             dashboard_url=self.dashboard_url,
             reports_for_project=self.scope_project is not None,
+            keep_days=settings.REPORTS_KEEP_DAYS,
         )
         return context
 

@@ -85,6 +85,7 @@ def test_a_report_is_queued_built_by_the_worker_downloaded_and_expires(
     assert (job.job, job.payload) == ("reports.services.report_build", {"report_id": report.pk})
     page = client.get(reports_url(world)).content.decode()
     assert "is queued" in page and 'hx-trigger="every 2s"' in page and "Queued" in page
+    assert "kept for 7 days" in page
 
     run_worker()
     report.refresh_from_db()
