@@ -72,7 +72,8 @@ class BoardView(ProjectMixin, TemplateView):
             "stage": next((s for s in stages if str(s.pk) == get.get("stage")), None),
             "tag": next((t for t in tags if str(t.pk) == get.get("tag")), None),
             "status": status if status in Contribution.Status.values else "",
-            "query": get.get("q", "").strip()[:100],
+            # PostgreSQL refuses text with NUL in it, even to search for.
+            "query": get.get("q", "").replace("\x00", "").strip()[:100],
             "sort": sort if sort in selectors.SORTS else "newest",
         }
 

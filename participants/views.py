@@ -42,7 +42,8 @@ class MembershipListView(ProjectMixin, TemplateView):
             filters = {
                 "constituency": self.request.GET.get("constituency", ""),
                 "status": self.request.GET.get("status", ""),
-                "query": self.request.GET.get("q", "").strip()[:100],
+                # PostgreSQL refuses text with NUL in it, even to search for.
+                "query": self.request.GET.get("q", "").replace("\x00", "").strip()[:100],
             }
             if filters["constituency"] not in Constituency.values:
                 filters["constituency"] = ""
