@@ -15,9 +15,10 @@ RUN pip install . && rm -rf build ./*.egg-info
 
 COPY . .
 
-# Run as an unprivileged user; only var/ (static files, Celery's beat schedule) is writable.
+# Run as an unprivileged user; only var/ (static files, Celery's beat schedule, and var/media:
+# uploads and built reports, a volume shared by web and worker) is writable.
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home codesign \
-    && mkdir -p /app/var \
+    && mkdir -p /app/var/media \
     && chown -R codesign:codesign /app/var
 
 USER codesign

@@ -68,6 +68,15 @@ def test_compose_commands(compose):
     assert " -B" not in _command(services["worker"])
 
 
+def test_web_and_worker_share_the_media_volume(compose):
+    """The worker writes reports (and the retention purge deletes files) that web serves."""
+    services = compose["services"]
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in services[name].get("volumes", []), name
+    assert "media" in compose["volumes"]
+    assert "mkdir -p /app/var/media" in (ROOT / "Dockerfile").read_text()
+
+
 def test_compose_runs_exactly_one_beat(compose):
     services = compose["services"]
     beats = [name for name, service in services.items() if "beat" in _command(service).split()]
