@@ -253,6 +253,8 @@ def test_emails_keep_payloads_out_of_headers_and_markup(hostile, world):
     assert len(emails) >= 5
     # A subject is plain text on one line: the title as typed, not HTML-escaped.
     assert any("Talk Bcc: x@evil.test<script>" in email.subject for email in emails)
+    # The HTML body shows the payload, escaped.
+    assert any("x@evil.test&lt;script&gt;" in email.body_html for email in emails)
     problems = []
     for email in emails:
         where = f"{email.to} {email.subject[:40]!r}"
