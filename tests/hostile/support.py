@@ -158,6 +158,10 @@ FORM_PAGES = {
         Page("workshops:session-reply"),
         Page("workshops:session-reply-for"),
     ],
+    "reports.forms.ReportRequestForm": [
+        Page("reports:project-reports"),
+        Page("reports:organisation-reports"),
+    ],
     "dashboards.forms.DashboardFilterForm": [
         Page("dashboards:organisation", method="get"),
         Page("dashboards:project", method="get"),
@@ -336,7 +340,4 @@ ACCOUNT_PAGES = [
 ]
 
 # Forms left out here, and why.
-NOT_DRIVEN_HERE = {
-    # Spreadsheet reports are being built in reports/; their tests come with them.
-    "reports.forms.ReportRequestForm": "XLSX reports, under construction",
-}
+NOT_DRIVEN_HERE = {}
