@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from dashboards.freshness import figures_changed
 from notifications.models import Notification
 from notifications.services import notify
 from outbox.services import outbox_email
@@ -125,6 +126,7 @@ def comment_withdraw(*, comment: Comment) -> Comment:
     Comment.objects.filter(pk=comment.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
+    figures_changed(Contribution.objects.filter(pk=comment.contribution_id).values("project_id"))
     comment.refresh_from_db()
     return comment
 

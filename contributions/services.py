@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from dashboards.freshness import figures_changed
 from notifications.models import Notification
 from notifications.services import notify
 from participants.models import Membership
@@ -117,6 +118,7 @@ def contribution_withdraw(*, contribution: Contribution) -> Contribution:
     Contribution.objects.filter(pk=contribution.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
+    figures_changed([contribution.project_id])
     contribution.refresh_from_db()
     return contribution
 

@@ -6,3 +6,8 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = "Dashboards"
+
+    def ready(self):
+        from . import freshness
+
+        freshness.connect()

@@ -29,7 +29,7 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +38,8 @@ from contributions.models import Comment, Contribution, Support
 from participants.models import Constituency, Membership
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
+
+from . import freshness
 
 SMALL_GROUP = 5
 SERVICE_USERS = "service_users"
@@ -214,14 +216,33 @@ def _add(table, project_id, name, group, n):
     )
 
 
+def _participant_rows(ids) -> list[dict]:
+    """Active participants by project, constituency and role (the role is always
+    participant: facilitators and observers are not counted as people taking part)."""
+    return list(
+        _grouped(
+            Membership.objects.filter(
+                project_id__in=ids,
+                status=Membership.Status.ACTIVE,
+                role=Membership.Role.PARTICIPANT,
+            ),
+            "project_id",
+            "constituency",
+            "role",
+            n=Count("pk"),
+        )
+    )
+
+
 def parity_for_projects(
-    project_ids, *, date_from=None, date_to=None, organisation=None
+    project_ids, *, date_from=None, date_to=None, organisation=None, participant_rows=None
 ) -> dict[int, Parity]:
     """One ``Parity`` per project id, in six queries whatever the amount of data.
 
     With ``organisation`` (which the projects all belong to), its threshold is used without
     asking the database for each project's. Dates are read in the current time zone;
     ``project_dashboard`` and ``organisation_dashboard`` set it to the organisation's.
+    ``participant_rows``: ``_participant_rows(project_ids)`` when the caller has them.
     """
     project_ids = list(project_ids)
     if organisation is not None:
@@ -238,17 +259,9 @@ def parity_for_projects(
     ids = list(table)
     start, end = _bounds(date_from, date_to)
 
-    for row in _grouped(
-        Membership.objects.filter(
-            project_id__in=ids,
-            status=Membership.Status.ACTIVE,
-            role=Membership.Role.PARTICIPANT,
-        ),
-        "project_id",
-        "constituency",
-        "role",
-        n=Count("pk"),
-    ):
+    if participant_rows is None:
+        participant_rows = _participant_rows(ids)
+    for row in participant_rows:
         group = group_of(row["constituency"], row["role"])
         _add(table, row["project_id"], "participants", group, row["n"])
 
@@ -402,23 +415,16 @@ def _median(days: list[int]):
     return statistics.median(days) if days else None
 
 
-def _people(ids, start, end) -> list[dict]:
+def _people(ids, start, end, participant_rows) -> list[dict]:
     """Active participants and attendance by constituency, over held sessions in the range.
 
     Attendance rate: of the participants who replied "going" to a session that was then
     held, the share who were recorded as there. Groups under 5 people show no exact counts.
+    ``participant_rows``: ``_participant_rows(ids)``.
     """
     participants = defaultdict(int)
-    for row in (
-        Membership.objects.filter(
-            project_id__in=ids,
-            status=Membership.Status.ACTIVE,
-            role=Membership.Role.PARTICIPANT,
-        )
-        .values("constituency")
-        .annotate(n=Count("pk"))
-    ):
-        participants[row["constituency"]] = row["n"]
+    for row in participant_rows:
+        participants[row["constituency"]] += row["n"]
     came = Attendance.objects.filter(
         session_id=OuterRef("session_id"), membership_id=OuterRef("membership_id")
     )
@@ -530,13 +536,17 @@ def _due(ids, today) -> dict:
         .select_related("project")
         .order_by("target_date", "pk")[:LIST_LIMIT]
     )
-    checks = FollowUpCheck.objects.filter(change__project_id__in=ids, due_on__lte=today, outcome="")
+    # The first ten, each carrying how many there are in all: one query.
+    follow_ups = list(
+        FollowUpCheck.objects.filter(change__project_id__in=ids, due_on__lte=today, outcome="")
+        .select_related("change__project")
+        .annotate(due_in_all=Window(Count("pk")))
+        .order_by("due_on", "pk")[:LIST_LIMIT]
+    )
     return {
         "overdue_changes": list(overdue),
-        "follow_ups_due": checks.count(),
-        "follow_ups": list(
-            checks.select_related("change__project").order_by("due_on", "pk")[:LIST_LIMIT]
-        ),
+        "follow_ups_due": follow_ups[0].due_in_all if follow_ups else 0,
+        "follow_ups": follow_ups,
     }
 
 
@@ -554,21 +564,32 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
     tz = ZoneInfo(organisation.time_zone)
     with timezone.override(tz):
         today = today or timezone.localdate()
-        start, end = _bounds(date_from, date_to)
-        parities = parity_for_projects(
-            ids, date_from=date_from, date_to=date_to, organisation=organisation
-        )
-        return {
-            "today": today,
-            "date_from": date_from,
-            "date_to": date_to,
-            "parities": parities,
-            "changes": _changes(ids, start, end, date_from, date_to, today, tz),
-            "people": _people(ids, start, end),
-            "payments": _payments(ids, start, end),
-            "upcoming_sessions": _upcoming(ids),
-            **_due(ids, today),
-        }
+
+        def work_out():
+            start, end = _bounds(date_from, date_to)
+            participant_rows = _participant_rows(ids)
+            return {
+                "today": today,
+                "date_from": date_from,
+                "date_to": date_to,
+                "parities": parity_for_projects(
+                    ids,
+                    date_from=date_from,
+                    date_to=date_to,
+                    organisation=organisation,
+                    participant_rows=participant_rows,
+                ),
+                "changes": _changes(ids, start, end, date_from, date_to, today, tz),
+                "people": _people(ids, start, end, participant_rows),
+                "payments": _payments(ids, start, end),
+                **_due(ids, today),
+            }
+
+        # Kept until a project's data changes; the next sessions depend on the hour, so they
+        # are always asked for.
+        parts = (organisation.time_zone, organisation.parity_threshold, date_from, date_to, today)
+        figures = freshness.cached(ids, parts, work_out)
+        return {**figures, "upcoming_sessions": _upcoming(ids)}
 
 
 def project_dashboard(project, *, date_from=None, date_to=None, today=None) -> dict:

@@ -1,10 +1,11 @@
 import csv
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,8 +64,12 @@ class DashboardFiltersMixin:
             "filters_valid": self.filters_valid,
             "filtered": bool(self.filters()),
             "filter_query": self.filter_query(),
-            "charts": panels.build_charts(figures),
-            "tables": {name: panels.table(name, figures) for name in self.panels},
+            # Worked out only when the panels are rendered, not when they come from the cache.
+            "charts": SimpleLazyObject(lambda: panels.build_charts(figures)),
+            "tables": SimpleLazyObject(
+                lambda: {name: panels.table(name, figures) for name in self.panels}
+            ),
+            "panels_cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
         }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEntry
 from audit.services import audit_record
 from codesign.permissions import forget_roles
+from dashboards.freshness import figures_changed
 from outbox.services import outbox_email
 
 from .models import (
@@ -327,6 +328,7 @@ def _remove_for_project(*, membership: Membership, now) -> None:
     Contribution.objects.filter(
         author=membership, kind=Contribution.Kind.EXPERIENCE, withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
+    figures_changed([membership.project_id])
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from audit.models import AuditEntry
 from audit.services import audit_record
 from contributions.models import Contribution
+from dashboards.freshness import figures_changed
 from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Constituency, Invitation, Membership
 from projects.models import Project
@@ -146,6 +147,7 @@ def _anonymise_experiences(experiences: models.QuerySet) -> int:
     count = 0
     groups = experiences.values_list("project_id", "author__role").distinct().order_by()
     for project_id, role in list(groups):
+        figures_changed([project_id])
         count += experiences.filter(project_id=project_id, author__role=role).update(
             author=_anonymised_author(project_id=project_id, role=role),
             is_anonymous=True,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dashboards.freshness import figures_changed
 from outbox.services import outbox_email
 from participants.models import AccessNeeds, Membership
 
@@ -116,6 +117,7 @@ def session_start(*, session: WorkshopSession) -> WorkshopSession:
     updated = WorkshopSession.objects.filter(
         pk=session.pk, status=WorkshopSession.Status.SCHEDULED
     ).update(status=WorkshopSession.Status.IN_PROGRESS, updated_at=timezone.now())
+    figures_changed([session.project_id])
     if not updated:
         raise ValidationError(_("Only a scheduled session can be started."))
     session.refresh_from_db()
