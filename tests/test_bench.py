@@ -137,8 +137,10 @@ def test_tiny_benchmark_runs_end_to_end_and_query_targets_hold(tiny, tmp_path):
     board = pages["board"]
     assert board["requests"] == 3 and board["median_ms"] > 0 and board["ratio_to_bare"] > 0
     assert board["queries"] < bench.TARGETS["board_queries"]
-    assert pages["project_dashboard"]["queries"] < bench.TARGETS["dashboard_queries"]
-    assert "queries" in pages["organisation_dashboard"]
+    for name in ("project_dashboard", "organisation_dashboard"):
+        # Kept figures cost fewer queries than working them out, which stays under the target.
+        worked_out = pages[f"{name}_worked_out"]["queries"]
+        assert pages[name]["queries"] < worked_out < bench.TARGETS["dashboard_queries"]
     for row in written["targets"]:
         assert set(row) == {"name", "value", "limit", "unit", "met", "note"}
         if row["name"].endswith("queries"):
