@@ -36,7 +36,12 @@ STORAGES = {
 if "CACHE_URL" not in os.environ:
     CACHES = {
         "default": (
-            {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+            {
+                # Requests go on, uncached, while Redis is down (codesign/cache.py).
+                "BACKEND": "codesign.cache.ForgivingRedisCache",
+                "LOCATION": REDIS_URL,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
             if REDIS_URL
             else {
                 "BACKEND": "django.core.cache.backends.db.DatabaseCache",

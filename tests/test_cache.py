@@ -1,0 +1,49 @@
+"""The production cache: Redis, and requests that go on while Redis is down."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from dashboards.selectors import project_dashboard
+from tests.smoke.support import free_port
+
+
+def _redis_cache(settings, url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "codesign.cache.ForgivingRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+def test_with_redis_down_pages_render_uncached_and_the_cache_answers_empty(
+    world, client_for, settings, caplog
+):
+    _redis_cache(settings, f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    assert cache.add("k", 1) is False
+    assert cache.get("k", "absent") == "absent"
+    assert cache.set("k", 1) is None
+    assert cache.get_many(["k"]) == {}
+    assert cache.incr("k") == 1
+    client = client_for(world.users["facilitator"])
+    response = client.get(reverse("dashboards:project", args=[world.project.pk]))
+    assert response.status_code == 200
+    assert b'id="summary"' in response.content
+    assert "Cache unreachable" in caplog.text
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="Needs REDIS_URL; CI sets it.")
+def test_with_redis_up_figures_are_kept_there(world, settings):
+    # Its own database number, away from the broker's queues.
+    _redis_cache(settings, os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15")
+    first = project_dashboard(world.project)
+    key = f"dashboards:figures:{first['version']}"
+    try:
+        assert cache.get(key) is not None  # stored in Redis
+        assert project_dashboard(world.project)["version"] == first["version"]
+    finally:
+        cache.delete(key)
