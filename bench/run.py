@@ -1,6 +1,7 @@
 """Run the benchmark on the `seed_large` data and write its figures (see bench/__init__.py).
 
-.venv/bin/python -m bench.run --out bench/results.json [--requests 20] [--warmup 5]
+.venv/bin/python -m bench.run --out bench/results.json [--readme README.md] [--requests 20]
+    [--warmup 5]
 """
 
 import argparse
@@ -406,6 +407,7 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--readme", type=Path, help="rewrite the figures in this README")
     args = parser.parse_args(argv)
     setup_django()
     from django.db import connection
@@ -415,6 +417,11 @@ def main(argv=None):
     results = run(requests=args.requests, warmup=args.warmup, out=args.out)
     print(table(results))
     print(f"\nFigures written to {args.out}")
+    if args.readme:
+        from bench import readme
+
+        readme.rewrite(args.readme, results)
+        print(f"and to {args.readme}")
 
 
 if __name__ == "__main__":

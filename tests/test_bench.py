@@ -4,6 +4,7 @@ Wall-clock targets are not asserted here (the CI machine is shared and noisy); q
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -177,3 +178,17 @@ def test_bench_targets_say_met_missed_or_not_measured():
     assert rows["Board at 2,000 contributions: median time"] is True
     assert rows["Organisation dashboard: queries"] is None
     assert rows["Largest CSV export: time"] is None
+
+
+def test_the_readme_figures_are_rewritten_between_the_markers(tmp_path):
+    from bench import readme
+
+    results = json.loads((Path(__file__).parent.parent / "bench" / "results.json").read_text())
+    page = tmp_path / "README.md"
+    page.write_text(f"# Title\n\n{readme.START}\nold figures\n{readme.END}\n\nAfter.\n")
+    readme.rewrite(page, results)
+    text = page.read_text()
+    assert "old figures" not in text
+    assert text.startswith("# Title\n\n<!-- bench -->\nFigures of ")
+    assert text.endswith("<!-- /bench -->\n\nAfter.\n")
+    assert "| Contribution board, 2,000 contributions, page 1 |" in text
