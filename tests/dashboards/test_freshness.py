@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,7 +55,14 @@ def scene(db):
     recognition = Recognition.objects.create(attendance=attendance, hours=2, amount=30)
     change = ServiceChangeFactory(project=project, status=ServiceChange.Status.PROPOSED)
     check = FollowUpCheck.objects.create(change=change, months=3, due_on=timezone.localdate())
+    # Made here, not in the changes below: their own writes would renew the token themselves.
+    comment = conversation_services.comment_add(contribution=idea, author=staff, body="Yes")
+    planned = WorkshopSessionFactory(project=project)
+    running = WorkshopSessionFactory(project=project, status="in_progress")
     return {
+        "comment": comment,
+        "planned": planned,
+        "running": running,
         "project": project,
         "facilitator": facilitator,
         "su": su,
@@ -84,12 +90,7 @@ def _comment(s):
 
 
 def _withdraw_comment(s):
-    comment = conversation_services.comment_add(
-        contribution=s["idea"], author=s["staff"], body="Yes"
-    )
-    cache.clear()  # what follows must change the token on its own
-    s["before"] = token(s["project"])
-    conversation_services.comment_withdraw(comment=comment)
+    conversation_services.comment_withdraw(comment=s["comment"])
 
 
 def _support(s):
@@ -117,18 +118,14 @@ def _follow_up(s):
 
 
 def _reply(s):
-    session = WorkshopSessionFactory(project=s["project"])
-    s["before"] = token(s["project"])
     session_services.session_reply(
-        session=session, membership=s["staff"], answer=Reply.Answer.GOING, replied_by=None
+        session=s["planned"], membership=s["staff"], answer=Reply.Answer.GOING, replied_by=None
     )
 
 
 def _close_session(s):
-    session = WorkshopSessionFactory(project=s["project"], status="in_progress")
-    s["before"] = token(s["project"])
     closing_services.session_close(
-        session=session,
+        session=s["running"],
         attended_membership_ids=[s["staff"].pk],
         record_notes="",
         outputs="",
@@ -137,9 +134,7 @@ def _close_session(s):
 
 
 def _start_session(s):
-    session = WorkshopSessionFactory(project=s["project"])
-    s["before"] = token(s["project"])
-    session_services.session_start(session=session)
+    session_services.session_start(session=s["planned"])
 
 
 def _payment(s):
