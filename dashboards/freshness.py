@@ -3,7 +3,8 @@
 Working out a large organisation's figures takes a dozen aggregate queries over every
 contribution, comment and support; the figures then stay the same until someone writes.
 So each project has a ``FiguresStamp`` token, and the figures are cached under the tokens of
-the projects they cover (with the filters, the day and the organisation's settings). Every
+the projects they cover (with the filters, the day, the organisation's settings and the
+code's release, so a deploy never shows figures or panels the previous version made). Every
 save, delete or link of data a dashboard counts gives its project a new token once the
 write is committed (the receivers below; ``figures_changed`` for the bulk updates in
 services, which send no signals), so the next request misses the cache and works the
@@ -22,6 +23,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from codesign import release
 
 from .models import FiguresStamp
 
@@ -61,7 +64,7 @@ def cached(project_ids, parts: tuple, work_out) -> dict:
         # A project deleted meanwhile, or made without its stamp (a bulk insert): worked out
         # every time, under a version no page shares.
         return {**work_out(), "version": uuid.uuid4().hex}
-    text = repr((sorted(stamps.items()), parts))
+    text = repr((release.fingerprint(), sorted(stamps.items()), parts))
     version = hashlib.sha256(text.encode()).hexdigest()
     figures = cache.get(KEY_PREFIX + version)
     if figures is None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from changes import services as change_services
 from changes.models import FollowUpCheck, ServiceChange
+from codesign import release
 from contributions import conversation_services
 from contributions import services as contribution_services
 from contributions.models import Contribution
@@ -256,6 +257,15 @@ def test_filters_and_the_day_are_part_of_what_is_kept(scene):
     # Tomorrow, the follow-up due today is still due, but the figures are worked out again.
     tomorrow = project_dashboard(project, today=today + timedelta(days=1))
     assert tomorrow["version"] != everything["version"]
+
+
+def test_a_new_release_of_the_code_works_the_figures_out_afresh(scene, monkeypatch):
+    project = scene["project"]
+    first = project_dashboard(project)
+    assert project_dashboard(project)["version"] == first["version"]
+    # Panels are kept under the figures' version, so they are rendered afresh too.
+    monkeypatch.setattr(release, "fingerprint", lambda: "next-release")
+    assert project_dashboard(project)["version"] != first["version"]
 
 
 def test_the_page_shows_the_new_numbers_after_a_change(
