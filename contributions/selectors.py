@@ -25,7 +25,7 @@ def board(
     contributions = (
         Contribution.objects.filter(project=project)
         .visible()
-        .select_related("author", "stage", "session")
+        .select_related("author", "stage")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .annotate(
             # Correlated counts rather than Count() over joins: the database counts only the

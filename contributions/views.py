@@ -2,8 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -15,7 +13,7 @@ from codesign.mixins import ProjectMixin
 from codesign.permissions import project_membership
 from sessions.models import WorkshopSession
 
-from . import selectors, services
+from . import cards, selectors, services
 from .forms import (
     ContributionForForm,
     ContributionForm,
@@ -24,8 +22,6 @@ from .forms import (
     TagForm,
 )
 from .models import Contribution
-
-THREAD_TEMPLATE = "contributions/conversation/partials/thread.html"
 
 
 def put_errors_in_form(form, error: ValidationError) -> None:
@@ -49,7 +45,11 @@ def safe_next(request, fallback: str) -> str:
 
 def board_item(project, contribution, membership):
     """One contribution as the board shows it (counts, and whether the viewer supports it)."""
-    item = selectors.board(project, membership=membership).get(pk=contribution.pk)
+    item = (
+        selectors.board(project, membership=membership)
+        .select_related("session")
+        .get(pk=contribution.pk)
+    )
     item.project = project
     return item
 
@@ -81,8 +81,9 @@ class BoardView(ProjectMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         membership = project_membership(user, self.project)
-        stages = list(self.project.stages.all())
-        tags = list(self.project.tags.all())
+        # Ordered here, not by the models' default (which sorts by the project first, a join).
+        stages = list(self.project.stages.order_by("order", "pk"))
+        tags = list(self.project.tags.order_by("name"))
         filters = self.get_filters(stages, tags)
         contributions = selectors.board(self.project, membership=membership, **filters)
         if filters["query"]:
@@ -92,6 +93,7 @@ class BoardView(ProjectMixin, TemplateView):
         items = list(page.object_list)
         for item in items:
             item.project = self.project  # rules ask each card's project: no query per card
+        cards.attach_contents(items, user)
         query = {
             "kind": filters["kind"],
             "stage": filters["stage"].pk if filters["stage"] else "",
@@ -217,7 +219,9 @@ class ContributionCreateView(ContributionFormMixin, ProjectMixin, FormView):
                 {
                     "project": self.project,
                     "form": ContributionForm(project=self.project, sessions=self.get_sessions()),
-                    "c": board_item(self.project, contribution, membership),
+                    "c": cards.attach_contents(
+                        [board_item(self.project, contribution, membership)], self.request.user
+                    )[0],
                     "message": message,
                     "next_url": reverse("contributions:board", args=[self.project.pk]),
                 },
@@ -278,20 +282,9 @@ class ContributionDetailView(ContributionMixin, TemplateView):
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
             tags=list(item.tags.all()),
-            thread_template=self.thread_template(),
-            thread=selectors.thread(contribution),
             **selectors.contribution_links(contribution),
         )
         return context
-
-    @staticmethod
-    def thread_template():
-        """The conversation's partial, once that part of the app exists."""
-        try:
-            get_template(THREAD_TEMPLATE)
-        except TemplateDoesNotExist:
-            return None
-        return THREAD_TEMPLATE
 
 
 class ContributionUpdateView(ContributionFormMixin, ContributionMixin, FormView):
