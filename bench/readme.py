@@ -17,7 +17,8 @@ PAGES = [
     ),
     ("project_dashboard", "Project dashboard (facilitator), figures kept", "dashboard"),
     ("project_dashboard_worked_out", "Project dashboard, figures worked out", "queries"),
-    ("board", "Contribution board, {size} contributions, page 1", "board"),
+    ("board", "Contribution board, {size} contributions, page 1, cards kept", "board"),
+    ("board_worked_out", "Contribution board, cards rendered afresh", "board_queries"),
     ("bare_manager", "bare view (manager)", ""),
     ("bare_facilitator", "bare view (facilitator)", ""),
 ]
@@ -25,6 +26,7 @@ PAGE_TARGETS = {
     "dashboard": "< 10× bare, < 25 queries",
     "queries": "< 25 queries",
     "board": "< 20 ms, < 10× bare, < 15 queries",
+    "board_queries": "< 15 queries",
     "": "",
 }
 BUILDS = [
