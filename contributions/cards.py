@@ -5,8 +5,10 @@ views. `CardContent` holds every value a card's content shows, and its template 
 else, so the cache key (a digest of those values, the language, the time zone and the code's
 release) changes whenever what the card would show changes: nothing is ever stale, and
 nothing needs clearing when a title is edited, a tag added, a stage renamed or a comment
-posted. What depends on the viewer beyond "is it yours" (the support button with its form
-token, a hidden card's reason) is rendered afresh on every view by ``partials/card.html``.
+posted. What a card shows differently to different people (whether it is theirs, whether they
+support it and may) is among those values; nothing private is: the support buttons submit
+the page's one form, which holds the form token. Hidden cards are rendered afresh on every
+view by ``partials/card.html``.
 """
 
 import hashlib
@@ -47,7 +49,10 @@ class CardContent:
     stage: str
     tags: tuple[str, ...]
     comment_count: int
+    support_count: int
     by_viewer: bool
+    supported: bool
+    can_support: bool
 
     @classmethod
     def of(cls, contribution, user) -> "CardContent":
@@ -68,7 +73,10 @@ class CardContent:
             stage=c.stage.name if c.stage_id else "",
             tags=tuple(tag.name for tag in c.tags.all()),
             comment_count=c.comment_count,
+            support_count=c.support_count,
             by_viewer=user.is_authenticated and c.author.user_id == user.pk,
+            supported=bool(getattr(c, "supported", False)),
+            can_support=user.has_perm("contributions.support", c),
         )
 
     def key(self) -> str:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -223,7 +222,6 @@ class ContributionCreateView(ContributionFormMixin, ProjectMixin, FormView):
                         [board_item(self.project, contribution, membership)], self.request.user
                     )[0],
                     "message": message,
-                    "next_url": reverse("contributions:board", args=[self.project.pk]),
                 },
             )
         messages.success(self.request, message)
@@ -433,7 +431,6 @@ class SupportView(ContributionMixin, View):
                     "c": board_item(self.project, self.contribution, membership),
                     "message": message,
                     "level": "danger" if supported is None else "success",
-                    "next_url": safe_next(request, ""),
                 },
             )
         if supported is None:

@@ -115,6 +115,33 @@ def test_a_card_kept_for_its_author_is_not_shown_as_anyone_elses(world, client, 
     assert ">Yours<" not in card_of(board(client, world), idea)
 
 
+def test_a_kept_card_shows_each_person_their_own_support(world, client, idea):
+    support = reverse("contributions:support", args=[world.project.pk, idea.pk])
+    client.force_login(world.users["staff"])
+    assert "0 supports" in card_of(board(client, world), idea)
+    client.post(support, {"support": "1"})
+    card = card_of(board(client, world), idea)
+    assert "1 support · including yours" in card and 'aria-pressed="true"' in card
+    client.force_login(world.users["carer"])
+    card = card_of(board(client, world), idea)
+    assert "1 support" in card and "including yours" not in card
+    assert 'aria-pressed="false"' in card
+    # An observer may not support: the same card, kept for them, has no button.
+    client.force_login(world.users["observer"])
+    card = card_of(board(client, world), idea)
+    assert "1 support" in card and "support-button" not in card
+
+
+def test_kept_cards_hold_no_form_token(world, client, idea):
+    client.force_login(world.users["staff"])
+    html = board(client, world)
+    assert "csrfmiddlewaretoken" not in card_of(html, idea)
+    tokens = html.count('name="csrfmiddlewaretoken"')
+    ContributionFactory.create_batch(3, project=world.project, author=member(world, "carer"))
+    # The page's forms each hold one (the support buttons share one): not one per idea.
+    assert board(client, world).count('name="csrfmiddlewaretoken"') == tokens
+
+
 def test_a_kept_card_shows_its_date_in_the_organisations_time_zone(world, client, idea):
     # 23:30 in London on 1 March is 2 March in Auckland.
     created = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("Europe/London"))

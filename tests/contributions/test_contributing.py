@@ -411,13 +411,16 @@ def test_support_with_htmx_answers_with_the_button_region_only(world, client):
     board = reverse("contributions:board", args=[world.project.pk])
     full = client.get(board).content.decode()
     assert f'id="support-{contribution.pk}"' in full
+    # One form for the page's buttons holds the token and the way back; the button names it.
+    assert full.count('<form id="support-form"') == 1
+    assert f'name="next" value="{board}"' in full and 'form="support-form"' in full
     response = client.post(url("support", contribution), {"next": board}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
     assert html.count(f'id="support-{contribution.pk}"') == 1
     assert 'aria-pressed="true"' in html and "1 support" in html
-    assert f'name="next" value="{board}"' in html
+    assert 'form="support-form"' in html and "csrfmiddlewaretoken" not in html
     assert 'hx-swap-oob="innerHTML:#messages"' in html and "You support" in html
     response = client.post(url("support", contribution), HTTP_HX_REQUEST="true")
     assert 'aria-pressed="false"' in response.content.decode()

@@ -88,6 +88,13 @@ def page(open_page):
 
 def axe_check(page):
     """Fail if axe-core finds a serious or critical accessibility violation on the page."""
+    # Colours are judged once they have settled: htmx gives a swapped element its new classes
+    # as it settles, and a button's colour transition would otherwise be measured halfway.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+    page.evaluate(
+        "() => new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)))"
+        ".then(() => Promise.all(document.getAnimations().map((a) => a.finished)))"
+    )
     results = _axe.run(page)
     violations = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
     if violations:
@@ -95,7 +102,9 @@ def axe_check(page):
         for violation in violations:
             lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
             lines.extend(
-                f"    {node['target']}: {node['html'][:200]}" for node in violation["nodes"]
+                f"    {node['target']}: {node['html'][:200]} "
+                + " ".join(check["message"] for check in node.get("any", []))
+                for node in violation["nodes"]
             )
         pytest.fail("\n".join(lines))
 

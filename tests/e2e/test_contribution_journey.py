@@ -287,3 +287,54 @@ def test_two_people_post_and_comment_and_the_room_votes_on_a_live_board(
     staff.reload()
     expect(staff.locator(f"#round-results-{prioritisation_round.pk}")).to_contain_text(PHONE_IDEA)
     axe_check(staff)
+
+
+def test_people_support_ideas_on_the_board_and_take_it_back(open_page, live_server, world):
+    """The support buttons share the page's one form (its token, the way back): on the board,
+    on an idea just added inline, on a phone, and on the idea's own page."""
+    project = world.project
+    Contribution.objects.create(
+        project=project,
+        author=Membership.objects.get(project=project, user=world.users["service_user"]),
+        constituency="service_user",
+        kind="idea",
+        title=SAM_IDEA,
+    )
+    staff = open_page(viewport=NARROW, is_mobile=True, has_touch=True)
+    login(staff, live_server, world.users["staff"].email)
+    staff.goto(board_url(live_server, project))
+    button = staff.get_by_role("button", name=f"Support “{SAM_IDEA}”")
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button).to_be_focused()  # swapped in place, the button keeps the focus
+    card = staff.locator("#board-list > li").filter(has_text=SAM_IDEA)
+    expect(card).to_contain_text("1 support · including yours")
+    expect(staff.locator("#messages")).to_contain_text(f"You support “{SAM_IDEA}”.")
+    axe_check(staff)
+
+    # An idea added inline is supported at once, from its card drawn by htmx.
+    post_on_board(staff, kind="Idea", title=STAFF_COMMENT, body="An idea from the ward.")
+    own = staff.get_by_role("button", name=f"Support “{STAFF_COMMENT}”")
+    own.click()
+    expect(own).to_have_attribute("aria-pressed", "true")
+
+    # After a reload both stay supported; taking one back is one more press.
+    staff.reload()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(card).to_contain_text("0 supports")
+    assert list(
+        Contribution.objects.filter(supports__isnull=False).values_list("title", flat=True)
+    ) == [STAFF_COMMENT]
+
+    # The idea's own page has the same button.
+    staff.get_by_role("link", name=SAM_IDEA, exact=True).click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text(SAM_IDEA)
+    staff.get_by_role("button", name=f"Support “{SAM_IDEA}”").click()
+    expect(staff.get_by_role("button", name=f"Support “{SAM_IDEA}”")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    axe_check(staff)
+    assert Contribution.objects.get(title=SAM_IDEA).supports.count() == 1
