@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from codesign import release
 
+from . import selectors
 from .models import Contribution
 from .templatetags.contributions import author_name
 
@@ -56,8 +57,8 @@ class CardContent:
 
     @classmethod
     def of(cls, contribution, user) -> "CardContent":
-        """A board row (from `selectors.board`: author, stage and tags loaded, comments
-        counted) as the given person sees it."""
+        """A board row (from `selectors.board`, with `selectors.name_tags`) as the given person
+        sees it."""
         c = contribution
         return cls(
             pk=c.pk,
@@ -71,7 +72,7 @@ class CardContent:
             added_by_facilitator=bool(c.added_by_id) and not c.is_anonymous,
             created_at=c.created_at,
             stage=c.stage.name if c.stage_id else "",
-            tags=tuple(tag.name for tag in c.tags.all()),
+            tags=c.tag_names,
             comment_count=c.comment_count,
             support_count=c.support_count,
             by_viewer=user.is_authenticated and c.author.user_id == user.pk,
@@ -119,7 +120,7 @@ def render_contents(contributions, user) -> list[SafeString]:
 
 def attach_contents(contributions, user) -> list:
     """Set `card_content` on each board row not hidden, for ``partials/card.html``."""
-    shown = [c for c in contributions if not c.hidden_at]
+    shown = selectors.name_tags([c for c in contributions if not c.hidden_at])
     for contribution, html in zip(shown, render_contents(shown, user), strict=True):
         contribution.card_content = html
     return contributions

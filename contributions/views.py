@@ -279,7 +279,7 @@ class ContributionDetailView(ContributionMixin, TemplateView):
             # What a hidden contribution said: its author and the facilitators only.
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
-            tags=list(item.tags.all()),
+            tags=list(item.tags.order_by("name")),
             **selectors.contribution_links(contribution),
         )
         return context
