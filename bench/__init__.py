@@ -15,8 +15,9 @@ What it measures, on the organisation `seed_large` builds (20 projects, 2,000 pa
   one request, for the organisation dashboard (as the manager), the project dashboard and the
   contribution board's first page (as the facilitator, on the 2,000-contribution project), each
   beside `bare/`, a view that renders the base template and runs no queries of its own, asked
-  by the same signed-in person. Requests go through Django's test client and the whole
-  middleware stack; no network, no web server.
+  by the same signed-in person just before each request (so the ratio holds on a machine whose
+  speed varies). Requests go through Django's test client and the whole middleware stack; no
+  network, no web server.
 - exports and the project report PDF: wall time, queries, the process's peak resident memory
   (VmHWM, reset before each run) and the peak of Python allocations (tracemalloc, a second run).
 

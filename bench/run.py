@@ -82,24 +82,39 @@ def rss_mb(field: str) -> float | None:
     return None
 
 
-def measure_page(client, url: str, *, requests: int, warmup: int, before_each=None) -> dict:
+def timed_get(client, url: str):
+    """One request: (milliseconds, queries, response)."""
+    with counting_queries() as counter:
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
+    check_ok(response, url)
+    return elapsed * 1000, counter.count, response
+
+
+def measure_page(
+    client, url: str, *, requests: int, warmup: int, before_each=None, beside: str = ""
+) -> dict:
     """Median server time after warm-up, and the queries of one request.
 
-    ``before_each`` runs, untimed, before every request (to empty the cache, say)."""
+    ``before_each`` runs, untimed, before every request (to empty the cache, say). With
+    ``beside`` (the bare view's URL), each request is paired with one to the bare view made
+    just before it, so that the ratio compares the two at the same moments of a machine whose
+    speed varies (a shared virtual machine's neighbours)."""
     for _ in range(warmup):
+        if beside:
+            timed_get(client, beside)
         check_ok(client.get(url), url)
-    times, queries = [], set()
+    times, bare_times, queries = [], [], set()
     for _ in range(requests):
+        if beside:
+            bare_times.append(timed_get(client, beside)[0])
         if before_each is not None:
             before_each()
-        with counting_queries() as counter:
-            start = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - start
-        check_ok(response, url)
-        times.append(elapsed * 1000)
-        queries.add(counter.count)
-    return {
+        elapsed, count, response = timed_get(client, url)
+        times.append(elapsed)
+        queries.add(count)
+    page = {
         "url": url,
         "requests": requests,
         "median_ms": round(statistics.median(times), 2),
@@ -109,6 +124,10 @@ def measure_page(client, url: str, *, requests: int, warmup: int, before_each=No
         "queries": max(queries),
         "bytes": len(response.content),
     }
+    if beside:
+        page["bare_median_ms"] = round(statistics.median(bare_times), 2)
+        page["ratio_to_bare"] = round(page["median_ms"] / page["bare_median_ms"], 1)
+    return page
 
 
 def check_ok(response, url):
@@ -246,7 +265,6 @@ def run(*, requests: int = 20, warmup: int = 5, out: Path | None = None) -> dict
             except NoReverseMatch:
                 results["missing"].append(f"{name} ({url_name} is not defined yet)")
                 continue
-            bare = measured[f"bare_{role}"]
             variants = [(name, None)]
             if name.endswith("_dashboard") or name == "board":
                 # Figures are kept until something they count changes (dashboards.freshness),
@@ -255,10 +273,14 @@ def run(*, requests: int = 20, warmup: int = 5, out: Path | None = None) -> dict
                 variants.append((f"{name}_worked_out", cache.clear))
             for variant, before_each in variants:
                 page = measure_page(
-                    clients[role], url, requests=requests, warmup=warmup, before_each=before_each
+                    clients[role],
+                    url,
+                    requests=requests,
+                    warmup=warmup,
+                    before_each=before_each,
+                    beside=reverse("bench-bare"),
                 )
                 page["signed_in_as"] = role
-                page["ratio_to_bare"] = round(page["median_ms"] / bare["median_ms"], 1)
                 measured[variant] = page
         for name, build in builds(organisation, large_project):
             if build is None:
@@ -381,11 +403,11 @@ def check_targets(results) -> list[dict]:
 
 def table(results) -> str:
     lines = [
-        f"{'page':28} {'median ms':>10} {'queries':>8} {'× bare':>7}",
+        f"{'page':34} {'median ms':>10} {'queries':>8} {'bare ms':>8} {'× bare':>7}",
     ]
     for name, page in results["pages"].items():
-        ratio = page.get("ratio_to_bare", "")
-        lines.append(f"{name:28} {page['median_ms']:>10} {page['queries']:>8} {ratio:>7}")
+        ratio, bare = page.get("ratio_to_bare", ""), page.get("bare_median_ms", "")
+        lines.append(f"{name:34} {page['median_ms']:>10} {page['queries']:>8} {bare:>8} {ratio:>7}")
     if results["builds"]:
         lines.append("")
         lines.append(
