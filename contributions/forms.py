@@ -62,12 +62,14 @@ class SubmissionKeyMixin:
         return cleaned
 
 
-class ContributionForm(SubmissionKeyMixin, forms.Form):
-    """An experience, a touchpoint or an idea. Which fields appear depends on the kind.
+class QuickContributionForm(SubmissionKeyMixin, forms.Form):
+    """What the board's own form asks: the kind, a title, the person's words, how it felt and
+    whether to post anonymously. `ContributionForm` adds the stage, the session and what is
+    behind an idea.
 
     Without a fixed kind the person chooses it, and fields for other kinds are left out by
-    the service (an experience keeps no emotion, only ideas keep sources). Adding carries a
-    one-time submission key (editing does not: it changes the row it is about).
+    the service (an experience keeps no emotion). Adding carries a one-time submission key
+    (editing does not: it changes the row it is about).
     """
 
     kind = forms.ChoiceField(
@@ -92,6 +94,54 @@ class ContributionForm(SubmissionKeyMixin, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+    is_anonymous = forms.BooleanField(
+        label=_("Post anonymously"),
+        required=False,
+        help_text=ANONYMITY_EXPLAINED,
+    )
+    submission_key = SubmissionKeyField()
+
+    def __init__(self, *args, project, kind=None, adding=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fixed_kind = kind
+        if not adding:
+            del self.fields["submission_key"]
+        if kind is not None:
+            del self.fields["kind"]
+        if kind not in (None, Contribution.Kind.TOUCHPOINT):
+            del self.fields["emotion"]
+        elif kind is None:
+            self.fields["emotion"].help_text = _("For a touchpoint only.")
+        else:
+            self.fields["emotion"].required = True
+            self.fields["emotion"].error_messages["required"] = _(
+                "Choose how it felt at this point."
+            )
+        if not project.allow_anonymous:
+            del self.fields["is_anonymous"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Contribution.Kind.TOUCHPOINT and not cleaned.get("emotion"):
+            self.add_error("emotion", _("Choose how it felt at this point."))
+        return cleaned
+
+    def contribution_fields(self) -> dict:
+        """The cleaned values, named as the services take them."""
+        data = dict(self.cleaned_data)
+        kind = data.pop("kind", self.fixed_kind)
+        if kind != Contribution.Kind.TOUCHPOINT:
+            data.pop("emotion", None)
+        if kind != Contribution.Kind.IDEA:
+            data.pop("sources", None)
+        return {"kind": kind, **data}
+
+
+class ContributionForm(QuickContributionForm):
+    """An experience, a touchpoint or an idea, with the stage of the journey, the session it
+    came up in and (for an idea) the experiences and touchpoints behind it."""
+
     stage = forms.ModelChoiceField(
         label=_("Stage of the journey"),
         queryset=None,
@@ -111,32 +161,22 @@ class ContributionForm(SubmissionKeyMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Tick the experiences and touchpoints that led to it, if any."),
     )
-    is_anonymous = forms.BooleanField(
-        label=_("Post anonymously"),
-        required=False,
-        help_text=ANONYMITY_EXPLAINED,
-    )
-    submission_key = SubmissionKeyField()
+    field_order = [
+        "kind",
+        "title",
+        "body",
+        "emotion",
+        "stage",
+        "session",
+        "sources",
+        "is_anonymous",
+        "submission_key",
+    ]
 
     def __init__(
         self, *args, project, sessions, kind=None, current_sources=(), adding=True, **kwargs
     ):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.fixed_kind = kind
-        if not adding:
-            del self.fields["submission_key"]
-        if kind is not None:
-            del self.fields["kind"]
-        if kind not in (None, Contribution.Kind.TOUCHPOINT):
-            del self.fields["emotion"]
-        elif kind is None:
-            self.fields["emotion"].help_text = _("For a touchpoint only.")
-        else:
-            self.fields["emotion"].required = True
-            self.fields["emotion"].error_messages["required"] = _(
-                "Choose how it felt at this point."
-            )
+        super().__init__(*args, project=project, kind=kind, adding=adding, **kwargs)
         self.fields["stage"].queryset = project.stages.all()
         self.fields["session"].queryset = sessions
         if kind in (None, Contribution.Kind.IDEA):
@@ -152,24 +192,6 @@ class ContributionForm(SubmissionKeyMixin, forms.Form):
                 self.fields["sources"].label = _("What is behind it? (for an idea)")
         else:
             del self.fields["sources"]
-        if not project.allow_anonymous:
-            del self.fields["is_anonymous"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == Contribution.Kind.TOUCHPOINT and not cleaned.get("emotion"):
-            self.add_error("emotion", _("Choose how it felt at this point."))
-        return cleaned
-
-    def contribution_fields(self) -> dict:
-        """The cleaned values, named as the services take them."""
-        data = dict(self.cleaned_data)
-        kind = data.pop("kind", self.fixed_kind)
-        if kind != Contribution.Kind.TOUCHPOINT:
-            data.pop("emotion", None)
-        if kind != Contribution.Kind.IDEA:
-            data.pop("sources", None)
-        return {"kind": kind, **data}
 
 
 class ContributionForForm(ContributionForm):

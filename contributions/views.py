@@ -17,6 +17,7 @@ from .forms import (
     ContributionForForm,
     ContributionForm,
     ContributionTagsForm,
+    QuickContributionForm,
     StatusForm,
     TagForm,
 )
@@ -113,10 +114,7 @@ class BoardView(ProjectMixin, TemplateView):
             contributions=items,
         )
         if user.has_perm("contributions.add_contribution", self.project):
-            context["form"] = ContributionForm(
-                project=self.project,
-                sessions=selectors.sessions_to_choose(self.project, membership),
-            )
+            context["form"] = QuickContributionForm(project=self.project)
         return context
 
 
@@ -217,7 +215,7 @@ class ContributionCreateView(ContributionFormMixin, ProjectMixin, FormView):
                 "contributions/partials/add_form_added.html",
                 {
                     "project": self.project,
-                    "form": ContributionForm(project=self.project, sessions=self.get_sessions()),
+                    "form": QuickContributionForm(project=self.project),
                     "c": cards.attach_contents(
                         [board_item(self.project, contribution, membership)], self.request.user
                     )[0],

@@ -42,18 +42,23 @@ class Page:
     role: str | None = None
     # A page that answers a valid POST with 200 and a report of what it did, not a redirect.
     reports_back: bool = False
+    # The URL name the form submits to, when not the page's own (the board's inline form).
+    posts_to: str = ""
 
     @property
     def user_role(self):
         if self.role:
             return self.role
         for role in USERS:
-            get, post = EXPECTED[self.url_name][role]
+            get = EXPECTED[self.url_name][role][0]
+            post = EXPECTED[self.posts_to or self.url_name][role][1]
             if get == 200 and (self.method == "get" or post not in (403, 404, 405)):
                 return role
         raise AssertionError(f"nobody may use {self.url_name}")
 
     def open(self, world):
+        """A client signed in as someone who may use the form, the page's URL, and the URL
+        the form submits to."""
         scene = Scene(world, "a")
         for name in self.needs:
             getattr(scene, name)
@@ -61,10 +66,11 @@ class Page:
             url = build_url(self.url_name, {None: scene}, **self.kwargs)
         else:
             url = reverse(self.url_name)
+        action = build_url(self.posts_to, {None: scene}, **self.kwargs) if self.posts_to else url
         client = Client()
         if world.users[self.user_role] is not None:
             client.force_login(world.users[self.user_role])
-        return client, url
+        return client, url, action
 
 
 # Every form class a view uses, by dotted path, and the pages it is used on.
@@ -110,6 +116,9 @@ FORM_PAGES = {
     "contributions.conversation_forms.RedactForm": [
         Page("conversation:contribution-redact"),
         Page("conversation:comment-redact"),
+    ],
+    "contributions.forms.QuickContributionForm": [
+        Page("contributions:board", posts_to="contributions:contribution-create")
     ],
     "contributions.forms.ContributionForm": [
         Page("contributions:contribution-create"),

@@ -325,14 +325,14 @@ SAVES = {
 def test_payloads_typed_into_every_text_field_come_back_escaped(world, page):
     """Each text field of the form, as the page shows it, with a payload: the page it answers
     with (or redirects to, when it saved) shows it escaped."""
-    client, url = page.open(world)
-    form = html_form(client.get(url).content.decode(), url)
+    client, url, action = page.open(world)
+    form = html_form(client.get(url).content.decode(), action)
     fields = sorted({f.name for f in form.fields if f.kind in TEXT_INPUTS})
     problems, saved = [], 0
     for name in fields:
         for payload in TYPED:
             with transaction.atomic():
-                response = client.post(url, {**form.baseline(), name: payload}, follow=True)
+                response = client.post(action, {**form.baseline(), name: payload}, follow=True)
                 where = f"{name}={payload[:20]!r}"
                 saved += bool(response.redirect_chain)
                 problems += page_problems(response, where)
