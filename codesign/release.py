@@ -21,17 +21,20 @@ def fingerprint() -> str:
     """A digest of the project's own code, templates and translations, the same on every
     process that runs the same files (worked out once per process)."""
     root = Path(settings.BASE_DIR)
+    # Uploads and collected static files are not code, wherever they are kept.
+    skipped = {Path(folder).resolve() for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT)}
     digest = hashlib.blake2b(digest_size=12)
-    for path in sorted(_files(root)):
+    for path in sorted(_files(root, skipped)):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _files(folder: Path):
+def _files(folder: Path, skipped: set[Path]):
     for entry in folder.iterdir():
         if entry.is_dir():
-            if entry.name not in SKIPPED and not entry.name.startswith("."):
-                yield from _files(entry)
+            shipped = entry.name not in SKIPPED and not entry.name.startswith(".")
+            if shipped and entry.resolve() not in skipped:
+                yield from _files(entry, skipped)
         elif entry.suffix in SUFFIXES:
             yield entry

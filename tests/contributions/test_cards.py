@@ -201,6 +201,8 @@ def test_the_release_fingerprint_changes_with_any_template_or_code(tmp_path, set
     (tmp_path / "app" / "views.py").write_text("X = 1\n")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_it.py").write_text("")
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.MEDIA_ROOT.mkdir()
 
     def fingerprint():
         release.fingerprint.cache_clear()
@@ -210,6 +212,7 @@ def test_the_release_fingerprint_changes_with_any_template_or_code(tmp_path, set
         first = fingerprint()
         assert fingerprint() == first
         (tmp_path / "tests" / "test_it.py").write_text("assert True\n")  # tests: not shipped
+        (settings.MEDIA_ROOT / "upload.html").write_text("<p>a file someone sent</p>")
         assert fingerprint() == first
         template.write_text("<h3>{{ card.title }}</h3>")
         second = fingerprint()
