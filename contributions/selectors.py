@@ -31,8 +31,9 @@ COMMENT_COUNT = _count_of(
 def board(
     project, *, membership=None, kind="", stage=None, tag=None, status="", query="", sort="newest"
 ):
-    """The project's board: each contribution with its author and stage, comment and support
-    counts, and whether the viewer supports it, in one query (`name_tags` adds the tags)."""
+    """The project's board: each contribution with its author, comment and support counts,
+    and whether the viewer supports it, in one query (`name_tags` adds the tags; the page has
+    the project's stages already, and gives each its own)."""
     counts = {"support_count": SUPPORT_COUNT, "comment_count": COMMENT_COUNT}
     if membership is not None:
         counts["supported"] = Exists(
@@ -41,7 +42,7 @@ def board(
     contributions = (
         Contribution.objects.filter(project=project)
         .visible()
-        .select_related("author", "stage")
+        .select_related("author")
         .annotate(**counts)
     )
     if kind in Contribution.Kind.values:

@@ -47,7 +47,7 @@ def board_item(project, contribution, membership):
     """One contribution as the board shows it (counts, and whether the viewer supports it)."""
     item = (
         selectors.board(project, membership=membership)
-        .select_related("session")
+        .select_related("stage", "session")
         .get(pk=contribution.pk)
     )
     item.project = project
@@ -91,8 +91,12 @@ class BoardView(ProjectMixin, TemplateView):
             contributions = contributions.filter(hidden_at__isnull=True)
         page = Paginator(contributions, self.paginate_by).get_page(self.request.GET.get("page"))
         items = list(page.object_list)
+        stage_of = {stage.pk: stage for stage in stages}
         for item in items:
-            item.project = self.project  # rules ask each card's project: no query per card
+            # Rules ask each card's project, and cards show their stage: no query per card.
+            item.project = self.project
+            if item.stage_id in stage_of:
+                item.stage = stage_of[item.stage_id]
         cards.attach_contents(items, user)
         query = {
             "kind": filters["kind"],
