@@ -89,7 +89,8 @@ rules.add_perm(
 )
 rules.add_perm("contributions.set_status", can_manage_project & is_idea)
 rules.add_perm("contributions.tag_contribution", can_manage_project)
-rules.add_perm("contributions.support", can_contribute & is_idea & is_not_withdrawn)
+# The object's own facts first: asked of every card on the board, most of them not ideas.
+rules.add_perm("contributions.support", is_idea & is_not_withdrawn & can_contribute)
 rules.add_perm("contributions.comment", can_contribute & is_not_withdrawn & is_not_hidden)
 rules.add_perm("contributions.report", can_see_board)
 # On a contribution or comment.
