@@ -25,7 +25,7 @@ from codesign import release
 
 from . import selectors
 from .models import Contribution
-from .templatetags.contributions import author_name
+from .templatetags.contributions import author_name, is_by
 
 TEMPLATE = "contributions/partials/card_content.html"
 # Entries are never stale (the key names the content); this only bounds how long an
@@ -75,7 +75,7 @@ class CardContent:
             tags=c.tag_names,
             comment_count=c.comment_count,
             support_count=c.support_count,
-            by_viewer=user.is_authenticated and c.author.user_id == user.pk,
+            by_viewer=is_by(c, user),
             supported=bool(getattr(c, "supported", False)),
             can_support=user.has_perm("contributions.support", c),
         )

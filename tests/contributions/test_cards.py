@@ -1,6 +1,7 @@
 """Board cards kept in the cache (contributions/cards.py) never show what has since changed,
 and what is kept for one person is never shown as another's."""
 
+import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from codesign import release
 from contributions import cards
+from contributions.forms import QuickContributionForm
 from contributions.models import Comment, Contribution, Tag
 from participants.models import Membership
 from tests.factories import ContributionFactory
@@ -191,6 +193,20 @@ def test_the_empty_add_form_kept_for_one_project_follows_its_anonymity_setting(w
     html = board(client, world)
     assert "Post anonymously" not in html
     assert 'name="title"' in html and 'name="submission_key"' in html
+
+
+def test_the_empty_add_form_is_kept_until_the_next_release(world, client, monkeypatch):
+    client.force_login(world.users["service_user"])
+    assert "A few words that sum it up." in board(client, world)
+    title = QuickContributionForm.base_fields["title"]
+    monkeypatch.setattr(title, "help_text", "Say it in a line.")
+    # Kept: the fields rendered before are shown, though the form has changed.
+    assert "A few words that sum it up." in board(client, world)
+    # A release no other test has rendered under (the cache outlives a test).
+    next_release = uuid.uuid4().hex
+    monkeypatch.setattr(release, "fingerprint", lambda: next_release)
+    html = board(client, world)
+    assert "Say it in a line." in html and "A few words that sum it up." not in html
 
 
 def test_the_release_fingerprint_changes_with_any_template_or_code(tmp_path, settings):
