@@ -68,12 +68,12 @@ class ProjectMixin(PermissionMixin):
 
     visibility_permission = "projects.view_project"
 
+    def get_project_queryset(self):
+        return Project.objects.select_related("organisation", "current_stage")
+
     @cached_property
     def project(self):
-        return get_object_or_404(
-            Project.objects.select_related("organisation", "current_stage"),
-            pk=self.kwargs["project_pk"],
-        )
+        return get_object_or_404(self.get_project_queryset(), pk=self.kwargs["project_pk"])
 
     def get_permission_object(self):
         return self.project

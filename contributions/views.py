@@ -10,9 +10,10 @@ from django.views.generic import FormView, TemplateView, View
 
 from codesign.mixins import ProjectMixin
 from codesign.permissions import project_membership
+from dashboards import freshness
 from sessions.models import WorkshopSession
 
-from . import cards, selectors, services
+from . import cards, results, selectors, services
 from .forms import (
     ContributionForForm,
     ContributionForm,
@@ -77,8 +78,23 @@ class BoardView(ProjectMixin, TemplateView):
             "sort": sort if sort in selectors.SORTS else "newest",
         }
 
+    def get_project_queryset(self):
+        # The token the results are kept under, read with the project (contributions/results.py).
+        return super().get_project_queryset().annotate(figures_token=freshness.project_token())
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_add = user.has_perm("contributions.add_contribution", self.project)
+        if can_add:
+            context["form"] = QuickContributionForm(project=self.project)
+        context["results"] = results.rendered(
+            self.project, user, self.request.GET, can_add=can_add, work_out=self.work_out
+        )
+        return context
+
+    def work_out(self) -> dict:
+        """The context of the board's results: filters, the page and its cards."""
         user = self.request.user
         membership = project_membership(user, self.project)
         # Ordered here, not by the models' default (which sorts by the project first, a join).
@@ -106,20 +122,17 @@ class BoardView(ProjectMixin, TemplateView):
             "q": filters["query"],
             "sort": "" if filters["sort"] == "newest" else filters["sort"],
         }
-        context.update(
-            filters=filters,
-            filtered=any(v for k, v in query.items() if k != "sort"),
-            filter_query=urlencode({k: v for k, v in query.items() if v}),
-            stages=stages,
-            tags=tags,
-            kinds=Contribution.Kind.choices,
-            statuses=Contribution.Status.choices,
-            page_obj=page,
-            contributions=items,
-        )
-        if user.has_perm("contributions.add_contribution", self.project):
-            context["form"] = QuickContributionForm(project=self.project)
-        return context
+        return {
+            "filters": filters,
+            "filtered": any(v for k, v in query.items() if k != "sort"),
+            "filter_query": urlencode({k: v for k, v in query.items() if v}),
+            "stages": stages,
+            "tags": tags,
+            "kinds": Contribution.Kind.choices,
+            "statuses": Contribution.Status.choices,
+            "page_obj": page,
+            "contributions": items,
+        }
 
 
 class ContributionMixin(ProjectMixin):

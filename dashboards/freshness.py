@@ -1,4 +1,4 @@
-"""Dashboard figures kept until the data they count changes.
+"""Dashboard figures (and board pages) kept until the data they count changes.
 
 Working out a large organisation's figures takes a dozen aggregate queries over every
 contribution, comment and support; the figures then stay the same until someone writes.
@@ -12,7 +12,13 @@ figures out afresh. ``DASHBOARD_CACHE_SECONDS`` only bounds how long an entry no
 for stays in the cache.
 
 Why after the commit: a request that read the old token and the old data can only store
-its figures under the old token, which no later request asks for.
+its figures under the old token, which no later request asks for. Until the commit, the
+connection that wrote sees data no token names yet: ``renewal_pending`` tells it so, and it
+works out afresh rather than reading what is kept.
+
+The board keeps its pages under the same token (``contributions.results``), so the writes
+below include what the board shows and no dashboard counts: tags, stages and the tags on a
+contribution.
 """
 
 import hashlib
@@ -21,7 +27,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from codesign import release
@@ -38,11 +44,31 @@ def figures_changed(project_ids) -> None:
     so it may name rows this transaction deletes only through rows that stay)."""
     if not isinstance(project_ids, QuerySet):
         project_ids = list(project_ids)
+    connection = transaction.get_connection()
 
     def renew():
         FiguresStamp.objects.filter(project_id__in=project_ids).update(token=uuid.uuid4())
+        connection.codesign_renewal_pending = False
 
+    if connection.in_atomic_block:
+        connection.codesign_renewal_pending = True
     transaction.on_commit(renew)
+
+
+def renewal_pending() -> bool:
+    """Whether this connection holds uncommitted writes whose projects get new tokens only
+    once they commit: until then, what it reads is newer than anything kept under a token."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        # Nothing is uncommitted (a transaction rolled back renews nothing, and needs not).
+        connection.codesign_renewal_pending = False
+    return getattr(connection, "codesign_renewal_pending", False)
+
+
+def project_token() -> Subquery:
+    """A project's current token, for ``Project.objects.annotate(figures_token=...)``: read
+    with the project, in the same query (None for a project made without its stamp)."""
+    return Subquery(FiguresStamp.objects.filter(project_id=OuterRef("pk")).values("token")[:1])
 
 
 def tokens(project_ids) -> dict[int, str]:
@@ -115,8 +141,9 @@ def _through_change(instance):
 
 def _counted():
     from changes.models import FollowUpCheck, ServiceChange
-    from contributions.models import Comment, Contribution, Support
+    from contributions.models import Comment, Contribution, Support, Tag
     from participants.models import Membership
+    from projects.models import Stage
     from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
 
     return {
@@ -131,12 +158,16 @@ def _counted():
         Recognition: _through_attendance,
         ExpenseClaim: _through_recognition,
         FollowUpCheck: _through_change,
+        # Shown on the board, counted by no dashboard.
+        Tag: _own,
+        Stage: _own,
     }
 
 
 def connect() -> None:
     """Connect the receivers (from ``DashboardsConfig.ready``)."""
     from changes.models import ServiceChange
+    from contributions.models import Contribution
     from projects.models import Project
 
     def project_saved(sender, instance, created, raw=False, **kwargs):
@@ -167,4 +198,8 @@ def connect() -> None:
         sender=ServiceChange.contributions.through,
         weak=False,
         dispatch_uid="figures-links",
+    )
+    # A contribution's tags (either side: a contribution or a tag, both of the project).
+    m2m_changed.connect(
+        linked, sender=Contribution.tags.through, weak=False, dispatch_uid="figures-tags"
     )

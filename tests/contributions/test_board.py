@@ -258,6 +258,24 @@ def test_board_queries_do_not_grow_with_the_board(world, client, count_queries, 
     )
 
 
+@pytest.mark.parametrize("role", ["staff", "facilitator"])
+def test_a_kept_board_page_queries_do_not_grow_either(
+    world, client, count_queries, commit_callbacks, role
+):
+    client.force_login(world.users[role])
+    fill_board(world, 5)
+    commit_callbacks()  # the writes' commit renews the token (contributions/results.py)
+    client.get(board_url(world))
+    small = count_queries(lambda: client.get(board_url(world)))
+    fill_board(world, 195)
+    commit_callbacks()
+    client.get(board_url(world))
+    kept = count_queries(lambda: client.get(board_url(world)))
+    assert kept == small
+    # The session and its user, the project with its token, the person's two roles.
+    assert kept == 6
+
+
 def test_touchpoint_map_queries_do_not_grow(world, client, count_queries):
     client.force_login(world.users["staff"])
     fill_board(world, 6)

@@ -175,6 +175,19 @@ def _delete_account(s):
     privacy_services.account_delete(person=s["su"].user, deleted_by=s["su"].user)
 
 
+def _tag(s):
+    contribution_services.contribution_set_tags(
+        contribution=s["idea"],
+        tags=[contribution_services.tag_add(project=s["project"], name="Food")],
+    )
+
+
+def _rename_stage(s):
+    stage = s["project"].stages.first()
+    stage.name = "Leaving the ward"
+    stage.save()
+
+
 def _rename_project(s):
     s["project"].title = "Renamed"
     s["project"].save()
@@ -199,6 +212,9 @@ CHANGES = {
     "consent withdrawn": _withdraw_consent,
     "an account deleted": _delete_account,
     "the project renamed": _rename_project,
+    # Shown on the board (contributions/results.py), counted by no dashboard.
+    "a contribution tagged": _tag,
+    "a stage renamed": _rename_stage,
 }
 
 

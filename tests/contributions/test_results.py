@@ -1,0 +1,262 @@
+"""The board's results kept under the project's token (contributions/results.py): kept while
+nothing the board shows changes, worked out afresh after every write that does, and never
+one person's shown to another.
+
+The tests run inside a transaction that never commits, so each write here is committed the
+way a request's would be (its commit callbacks run, which renew the token);
+``commit_callbacks`` does the same for the fixtures' writes.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from codesign import release
+from contributions import conversation_services, results
+from contributions import services as contribution_services
+from contributions.models import Contribution, Tag
+from dashboards.models import FiguresStamp
+from participants import services as participant_services
+from participants.models import Membership
+from projects import services as project_services
+from tests.factories import ContributionFactory
+
+pytestmark = pytest.mark.django_db
+
+# The session and its user, the project, the person's two role queries: a kept board page.
+KEPT_QUERIES = 6
+
+
+def member(world, role):
+    return Membership.objects.get(project=world.project, user=world.users[role])
+
+
+def results_of(html):
+    return html[html.index('<form method="get"') : html.index("</section>")]
+
+
+def board(client, world, query=""):
+    url = reverse("contributions:board", args=[world.project.pk]) + query
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def idea(world, commit_callbacks):
+    stage = world.project.stages.order_by("order").first()
+    stage.name = "Going home"
+    stage.save()
+    contribution = ContributionFactory(
+        project=world.project,
+        author=member(world, "service_user"),
+        kind="idea",
+        title="Pack medicines early",
+        stage=stage,
+    )
+    contribution.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
+    commit_callbacks()
+    return contribution
+
+
+@pytest.fixture
+def staff_client(client, world, idea):
+    client.force_login(world.users["staff"])
+    return client
+
+
+def test_a_second_view_is_kept_and_the_same(staff_client, world, django_assert_num_queries):
+    first = board(staff_client, world)
+    with django_assert_num_queries(KEPT_QUERIES):
+        second = board(staff_client, world)
+    assert results_of(second) == results_of(first)
+    assert "Pack medicines early" in second
+    # The page's own forms stay live, each with its token: signing out, adding, supporting.
+    assert second.count("csrfmiddlewaretoken") == first.count("csrfmiddlewaretoken") == 3
+
+
+def test_what_is_kept_holds_no_form_token(staff_client, world, monkeypatch):
+    kept = {}
+    real = cache.set
+
+    def keep(key, value, timeout=None, version=None):
+        kept[key] = value
+        real(key, value, timeout, version)
+
+    monkeypatch.setattr(cache, "set", keep)
+    board(staff_client, world)
+    [html] = [v for k, v in kept.items() if k.startswith("board-results:")]
+    assert "Pack medicines early" in html
+    assert "csrf" not in html
+
+
+def tag(idea, world):
+    contribution_services.contribution_set_tags(
+        contribution=idea, tags=[Tag.objects.create(project=world.project, name="Transport")]
+    )
+
+
+def rename_tag(idea, world):
+    medicines = Tag.objects.get(project=world.project, name="Medicines")
+    medicines.name = "Pharmacy"
+    medicines.save()
+
+
+def delete_tag(idea, world):
+    contribution_services.tag_delete(tag=Tag.objects.get(project=world.project, name="Medicines"))
+
+
+def rename_stage(idea, world):
+    idea.stage.name = "Leaving hospital"
+    idea.stage.save()
+
+
+def add_idea(idea, world):
+    contribution_services.contribution_add(
+        project=world.project, author=member(world, "carer"), kind="idea", title="Quieter nights"
+    )
+
+
+def edit(idea, world):
+    contribution_services.contribution_update(
+        contribution=idea, title="Pack medicines the day before"
+    )
+
+
+def set_status(idea, world):
+    contribution_services.contribution_set_status(
+        contribution=idea, status="taken_forward", note="", changed_by=world.users["facilitator"]
+    )
+
+
+def withdraw(idea, world):
+    contribution_services.contribution_withdraw(contribution=idea)
+
+
+def hide(idea, world):
+    conversation_services.moderation_hide(
+        target=idea, reason="Names a nurse", moderator=world.users["facilitator"]
+    )
+
+
+def comment(idea, world):
+    conversation_services.comment_add(contribution=idea, author=member(world, "carer"), body="Yes")
+
+
+def support(idea, world):
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+
+
+def rename_author(idea, world):
+    participant_services.membership_update(
+        membership=idea.author, changed_by=world.users["facilitator"], display_name="Sam Carter"
+    )
+
+
+def author_withdraws(idea, world):
+    participant_services.membership_withdraw(
+        membership=idea.author, withdrawn_by=world.users["facilitator"]
+    )
+
+
+def close_project(idea, world):
+    project_services.project_set_status(
+        project=world.project, status="closed", actor=world.users["facilitator"]
+    )
+
+
+WRITES = {
+    "a contribution tagged": (tag, "Transport", None),
+    "a tag renamed": (rename_tag, "Pharmacy", "Medicines"),
+    "a tag deleted": (delete_tag, None, "Medicines"),
+    "a stage renamed": (rename_stage, "Stage: Leaving hospital", "Stage: Going home"),
+    "an idea added": (add_idea, "Quieter nights", None),
+    "an idea edited": (edit, "Pack medicines the day before", None),
+    "an idea's status": (set_status, "Status: Taken forward", "Status: New"),
+    "an idea withdrawn": (withdraw, "0 contributions", "Pack medicines early"),
+    "an idea hidden": (hide, "Hidden by a facilitator", "Pack medicines early"),
+    "a comment": (comment, "1 comment", "0 comments"),
+    "a support": (support, "1 support", "0 supports"),
+    "the author renamed": (rename_author, "Sam Carter", "Service User"),
+    "the author leaving": (author_withdraws, "Former participant", "Service User"),
+    "the project closed": (close_project, None, 'form="support-form"'),
+}
+
+
+@pytest.mark.parametrize("write, shown, gone", WRITES.values(), ids=WRITES.keys())
+def test_every_write_the_board_shows_is_shown_on_the_next_view(
+    staff_client, world, idea, django_capture_on_commit_callbacks, write, shown, gone
+):
+    before = board(staff_client, world)
+    assert results_of(board(staff_client, world)) == results_of(before)  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        write(idea, world)
+    after = board(staff_client, world)
+    if shown:
+        assert shown not in before
+        assert shown in after
+    if gone:
+        assert gone in before
+        assert gone not in after
+
+
+def test_a_write_not_yet_committed_is_shown_to_the_connection_that_made_it(
+    staff_client, world, idea, commit_callbacks, django_assert_max_num_queries
+):
+    board(staff_client, world)
+    add_idea(idea, world)  # its commit, which would renew the token, has not happened
+    assert "Quieter nights" in board(staff_client, world)
+    commit_callbacks()
+    board(staff_client, world)
+    with django_assert_max_num_queries(KEPT_QUERIES):
+        assert "Quieter nights" in board(staff_client, world)
+
+
+def test_each_person_has_their_own_results(client, world, idea, commit_callbacks):
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    commit_callbacks()
+    client.force_login(world.users["carer"])
+    assert "including yours" in board(client, world)
+    assert "including yours" in board(client, world)  # kept
+    client.force_login(world.users["staff"])
+    staff_sees = board(client, world)
+    assert "1 support" in staff_sees
+    assert "including yours" not in staff_sees
+    client.force_login(world.users["service_user"])
+    assert ">Yours<" in board(client, world)
+    client.force_login(world.users["staff"])
+    assert ">Yours<" not in board(client, world)
+
+
+def test_filters_and_pages_are_kept_apart(staff_client, world, idea, commit_callbacks):
+    ContributionFactory(
+        project=world.project, author=member(world, "staff"), kind="experience", title="Ward phone"
+    )
+    commit_callbacks()
+    everything = board(staff_client, world)
+    ideas = board(staff_client, world, "?kind=idea")
+    found = board(staff_client, world, "?q=phone")
+    assert "Ward phone" in everything and "Pack medicines early" in everything
+    assert "Ward phone" not in ideas and "Pack medicines early" in ideas
+    assert "Ward phone" in found and "Pack medicines early" not in found
+    assert results_of(board(staff_client, world, "?q=phone")) == results_of(found)
+
+
+def test_a_new_release_works_the_results_out_afresh(staff_client, world, monkeypatch):
+    board(staff_client, world)
+    calls = []
+    real = results.render_to_string
+    monkeypatch.setattr(results, "render_to_string", lambda *a: calls.append(a) or real(*a))
+    board(staff_client, world)
+    assert calls == []
+    monkeypatch.setattr(release, "fingerprint", lambda: "next-release")
+    board(staff_client, world)
+    assert len(calls) == 1
+
+
+def test_a_project_without_its_stamp_is_worked_out_every_time(staff_client, world):
+    FiguresStamp.objects.filter(project=world.project).delete()
+    first = board(staff_client, world)
+    assert "Pack medicines early" in first
+    Contribution.objects.filter(title="Pack medicines early").update(title="Changed unseen")
+    assert "Changed unseen" in board(staff_client, world)
