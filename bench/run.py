@@ -266,10 +266,15 @@ def run(*, requests: int = 20, warmup: int = 5, out: Path | None = None) -> dict
                 results["missing"].append(f"{name} ({url_name} is not defined yet)")
                 continue
             variants = [(name, None)]
+            if name == "board":
+                # The board's results are kept under the project's token (contributions.results):
+                # the first view after someone's write works them out, from the cards kept
+                # (contributions.cards).
+                variants.append((f"{name}_after_a_write", lambda pk=pk: renew_token(pk)))
             if name.endswith("_dashboard") or name == "board":
                 # Figures are kept until something they count changes (dashboards.freshness),
-                # and cards until what they show changes (contributions.cards): the first
-                # view after a change works them out, or renders them.
+                # and cards until what they show changes: with nothing kept, the view works
+                # them all out, and renders every card.
                 variants.append((f"{name}_worked_out", cache.clear))
             for variant, before_each in variants:
                 page = measure_page(
@@ -291,6 +296,15 @@ def run(*, requests: int = 20, warmup: int = 5, out: Path | None = None) -> dict
     if out is not None:
         out.write_text(json.dumps(results, indent=2) + "\n")
     return results
+
+
+def renew_token(project_pk) -> None:
+    """What any write to the project does once it commits (dashboards.freshness)."""
+    import uuid
+
+    from dashboards.models import FiguresStamp
+
+    FiguresStamp.objects.filter(project_id=project_pk).update(token=uuid.uuid4())
 
 
 def builds(organisation, large_project):
@@ -362,7 +376,12 @@ def check_targets(results) -> list[dict]:
             "Project dashboard, figures worked out",
             TARGETS["dashboard_queries"],
         ),
-        ("board_worked_out", "Contribution board, cards rendered afresh", TARGETS["board_queries"]),
+        (
+            "board_after_a_write",
+            "Contribution board, first view after a write",
+            TARGETS["board_queries"],
+        ),
+        ("board_worked_out", "Contribution board, nothing kept", TARGETS["board_queries"]),
     ):
         rows.append(target(f"{label}: queries", page(name, "queries"), query_limit, unit=""))
     size = results["data"]["contributions_in_large_project"]

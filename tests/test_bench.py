@@ -23,8 +23,9 @@ TINY = 0.01
 
 
 @pytest.fixture
-def tiny(db):
+def tiny(db, commit_callbacks):
     call_command("seed_large", scale=TINY)
+    commit_callbacks()  # as the command's own commit would: pages are kept from then on
     return Organisation.objects.get(name=seed_large.ORGANISATION_NAME)
 
 
@@ -139,8 +140,10 @@ def test_tiny_benchmark_runs_end_to_end_and_query_targets_hold(tiny, tmp_path):
     assert board["requests"] == 3 and board["median_ms"] > 0 and board["ratio_to_bare"] > 0
     # The ratio is to the bare view asked just before each request, by the same person.
     assert board["ratio_to_bare"] == round(board["median_ms"] / board["bare_median_ms"], 1)
-    assert board["queries"] < bench.TARGETS["board_queries"]
-    assert pages["board_worked_out"]["queries"] == board["queries"]
+    # Kept results cost fewer queries than working them out, from kept cards or afresh.
+    after_a_write = pages["board_after_a_write"]["queries"]
+    assert board["queries"] < after_a_write == pages["board_worked_out"]["queries"]
+    assert after_a_write < bench.TARGETS["board_queries"]
     for name in ("project_dashboard", "organisation_dashboard"):
         # Kept figures cost fewer queries than working them out, which stays under the target.
         worked_out = pages[f"{name}_worked_out"]["queries"]
@@ -194,4 +197,4 @@ def test_the_readme_figures_are_rewritten_between_the_markers(tmp_path):
     assert "old figures" not in text
     assert text.startswith("# Title\n\n<!-- bench -->\nFigures of ")
     assert text.endswith("<!-- /bench -->\n\nAfter.\n")
-    assert "| Contribution board, 2,000 contributions, page 1, cards kept |" in text
+    assert "| Contribution board, 2,000 contributions, page 1, kept |" in text
