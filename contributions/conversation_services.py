@@ -135,9 +135,9 @@ def _target_kind(target) -> str:
     return "contribution" if isinstance(target, Contribution) else "comment"
 
 
-def _facilitator_emails(project) -> list[str]:
+def _facilitator_addresses(project) -> list[tuple[int, str]]:
     """The project's active facilitators, or its organisation's admins if it has none, so a
-    concern always reaches someone."""
+    concern always reaches someone: (user id, email) of each."""
     User = get_user_model()
     facilitators = User.objects.filter(
         is_active=True,
@@ -151,11 +151,12 @@ def _facilitator_emails(project) -> list[str]:
         organisation_roles__role=OrganisationRole.Role.ADMIN,
     )
     for people in (facilitators, admins):
-        emails = sorted(
-            set(people.exclude(email="").exclude(email=None).values_list("email", flat=True))
+        addresses = sorted(
+            set(people.exclude(email="").exclude(email=None).values_list("pk", "email")),
+            key=lambda address: address[1],
         )
-        if emails:
-            return emails
+        if addresses:
+            return addresses
     return []
 
 
@@ -163,11 +164,13 @@ def safeguarding_alert(*, report: Report) -> int:
     """Email the project's facilitators at once about a safeguarding concern.
 
     Not subject to anyone's email preferences. The email holds no words from the report or
-    from what was reported: it leads to the moderation queue, behind sign-in.
+    from what was reported: it leads to the moderation queue, behind sign-in. Each is sent
+    once per report and person, known by id (retention purges the address, and the key must
+    not keep it).
     """
     project = report.target.project
-    emails = _facilitator_emails(project)
-    for email in emails:
+    addresses = _facilitator_addresses(project)
+    for user_id, email in addresses:
         outbox_email(
             to=email,
             template="safeguarding_alert",
@@ -177,9 +180,9 @@ def safeguarding_alert(*, report: Report) -> int:
                 "queue_url": reverse("conversation:moderation-queue", args=[project.pk]),
             },
             project=project,
-            dedupe_key=f"safeguarding-alert:{report.pk}:{email}",
+            dedupe_key=f"safeguarding-alert:{report.pk}:{user_id}",
         )
-    return len(emails)
+    return len(addresses)
 
 
 @transaction.atomic

@@ -28,9 +28,11 @@ from dashboards import freshness
 TEMPLATE = "contributions/partials/board_results.html"
 # What the results depend on in the URL (anything else in it changes nothing).
 PARAMETERS = ("kind", "stage", "tag", "status", "q", "sort", "page")
-# Entries are never stale (the key names the project's token); this only bounds how long
-# a page no one asks for again takes room in the cache.
-KEEP_SECONDS = 24 * 60 * 60
+# Entries are never stale (the key names the project's token); this only bounds the room
+# they take: each write to a busy board leaves every page kept before it unasked for, one
+# per person, filter and page, so they go within minutes (cards, shared by everyone and
+# changing rarely, are kept for a day).
+KEEP_SECONDS = 10 * 60
 
 
 def key(project, user, query, *, can_add: bool) -> str | None:

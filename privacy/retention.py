@@ -162,6 +162,9 @@ def _delete(queryset: models.QuerySet) -> int:
 
 
 def _purge_emails(emails: models.QuerySet) -> int:
+    # Keys name people by id; one made before they did held the address (a sent email's key
+    # only stops a second sending, which nothing asks for once retention has passed).
+    emails.filter(dedupe_key__contains="@").update(dedupe_key=None)
     return emails.update(
         to=PURGED_ADDRESS,
         subject="",

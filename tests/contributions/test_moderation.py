@@ -181,6 +181,13 @@ def test_a_safeguarding_concern_emails_the_facilitators_at_once(world, contribut
         assert queue in message.body_html
         for words in (DISCLOSURE, report.details, contribution.title, "Carer"):
             assert words not in message.body_text + message.body_html + message.subject
+        # Once per report and person, known by id: retention purges the address, and the
+        # key must not keep it.
+        assert "@" not in message.dedupe_key
+    assert {m.dedupe_key for m in messages} == {
+        f"safeguarding-alert:{report.pk}:{user.pk}"
+        for user in (world.users["facilitator"], second.user)
+    }
 
 
 def test_a_safeguarding_email_is_not_written_if_the_report_is_not(world, contribution):

@@ -197,6 +197,18 @@ def test_bodies_of_old_sent_and_failed_emails_are_blanked(world):
         assert message.to == "service_user@example.org" and message.body_text
 
 
+def test_an_old_email_keeps_no_address_in_its_key_either(world):
+    old = months_before(NOW, 12) - DAY
+    # Safeguarding alerts were once known by the address they went to.
+    by_address = email("sent", old, dedupe_key="safeguarding-alert:7:service_user@example.org")
+    by_id = email("sent", old, dedupe_key="session-reminder-3-9-24")
+    assert retention_purge(now=NOW)["emails"] == 2
+    by_address.refresh_from_db()
+    by_id.refresh_from_db()
+    assert by_address.dedupe_key is None
+    assert by_id.dedupe_key == "session-reminder-3-9-24"
+
+
 def recognition(world, starts_at, receipt=False):
     membership = Membership.objects.get(project=world.project, user=world.users["service_user"])
     session = WorkshopSessionFactory(project=world.project, status="held", starts_at=starts_at)
