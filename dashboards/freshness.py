@@ -44,25 +44,24 @@ def figures_changed(project_ids) -> None:
     so it may name rows this transaction deletes only through rows that stay)."""
     if not isinstance(project_ids, QuerySet):
         project_ids = list(project_ids)
-    connection = transaction.get_connection()
 
     def renew():
         FiguresStamp.objects.filter(project_id__in=project_ids).update(token=uuid.uuid4())
-        connection.codesign_renewal_pending = False
 
-    if connection.in_atomic_block:
-        connection.codesign_renewal_pending = True
+    renew.renews_tokens = True
     transaction.on_commit(renew)
 
 
 def renewal_pending() -> bool:
-    """Whether this connection holds uncommitted writes whose projects get new tokens only
-    once they commit: until then, what it reads is newer than anything kept under a token."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        # Nothing is uncommitted (a transaction rolled back renews nothing, and needs not).
-        connection.codesign_renewal_pending = False
-    return getattr(connection, "codesign_renewal_pending", False)
+    """Whether the current transaction holds writes whose projects get new tokens only once
+    it commits: until then, what it reads is newer than anything kept under a token.
+
+    Read from the callbacks waiting for the commit, which Django drops with a rolled back
+    transaction or savepoint (whose writes are gone too)."""
+    return any(
+        getattr(callback, "renews_tokens", False)
+        for _savepoints, callback, _robust in transaction.get_connection().run_on_commit
+    )
 
 
 def project_token() -> Subquery:

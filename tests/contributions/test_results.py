@@ -9,6 +9,7 @@ way a request's would be (its commit callbacks run, which renew the token);
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
 from codesign import release
@@ -210,6 +211,17 @@ def test_a_write_not_yet_committed_is_shown_to_the_connection_that_made_it(
     board(staff_client, world)
     with django_assert_max_num_queries(KEPT_QUERIES):
         assert "Quieter nights" in board(staff_client, world)
+
+
+def test_a_write_rolled_back_leaves_the_page_kept(
+    staff_client, world, idea, django_assert_num_queries
+):
+    board(staff_client, world)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_idea(idea, world)
+        raise RuntimeError("the request failed")
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert "Quieter nights" not in board(staff_client, world)
 
 
 def test_each_person_has_their_own_results(client, world, idea, commit_callbacks):
