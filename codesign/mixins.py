@@ -11,7 +11,6 @@ from django.utils.functional import cached_property
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from codesign import permissions
 from projects.models import Organisation, Project
 
 
@@ -70,15 +69,11 @@ class ProjectMixin(PermissionMixin):
     visibility_permission = "projects.view_project"
 
     def get_project_queryset(self):
-        # With the person's roles in it, which every permission asked here builds on.
-        projects = Project.objects.select_related("organisation", "current_stage")
-        return permissions.with_roles_of(projects, self.request.user)
+        return Project.objects.select_related("organisation", "current_stage")
 
     @cached_property
     def project(self):
-        project = get_object_or_404(self.get_project_queryset(), pk=self.kwargs["project_pk"])
-        permissions.remember_roles(self.request.user, project)
-        return project
+        return get_object_or_404(self.get_project_queryset(), pk=self.kwargs["project_pk"])
 
     def get_permission_object(self):
         return self.project

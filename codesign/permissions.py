@@ -1,12 +1,10 @@
 """Who a person is in a project or organisation. Every rules predicate starts here.
 
 The answers are memoised on the user object for the length of one request, so a page that
-asks many permission questions about one project costs two queries, not two per question; a
-project page reads them with the project itself (``with_roles_of``), in no query of their own.
+asks many permission questions about one project costs two queries, not two per question.
 """
 
 from django.apps import apps
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.utils.functional import empty
 
 SUPERUSER = "superuser"
@@ -27,17 +25,6 @@ def _cache(user, name):
     return target.__dict__.setdefault(f"_codesign_{name}", {})
 
 
-# OrganisationRole.role values, and the role each gives.
-ORG_ROLE_NAMES = {"admin": ORG_ADMIN, "manager": ORG_MANAGER, "facilitator": ORG_FACILITATOR}
-
-
-def _org_roles(user, role_values) -> frozenset[str]:
-    roles = {ORG_ROLE_NAMES[role] for role in role_values}
-    if user.is_superuser:
-        roles.add(SUPERUSER)
-    return frozenset(roles)
-
-
 def organisation_roles(user, organisation_id) -> frozenset[str]:
     """Return the roles a person holds in an organisation (plus 'superuser')."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -45,46 +32,21 @@ def organisation_roles(user, organisation_id) -> frozenset[str]:
     cache = _cache(user, "org_roles")
     if organisation_id not in cache:
         OrganisationRole = apps.get_model("projects", "OrganisationRole")
-        cache[organisation_id] = _org_roles(
-            user,
-            OrganisationRole.objects.filter(user=user, organisation_id=organisation_id).values_list(
-                "role", flat=True
-            ),
-        )
+        names = {
+            "admin": ORG_ADMIN,
+            "manager": ORG_MANAGER,
+            "facilitator": ORG_FACILITATOR,
+        }
+        roles = {
+            names[role]
+            for role in OrganisationRole.objects.filter(
+                user=user, organisation_id=organisation_id
+            ).values_list("role", flat=True)
+        }
+        if user.is_superuser:
+            roles.add(SUPERUSER)
+        cache[organisation_id] = frozenset(roles)
     return cache[organisation_id]
-
-
-def with_roles_of(projects, user):
-    """The projects, each read with the person's membership of it and their roles in its
-    organisation, in the same query; ``remember_roles`` then answers from them."""
-    if not getattr(user, "is_authenticated", False):
-        return projects
-    OrganisationRole = apps.get_model("projects", "OrganisationRole")
-    held = {
-        f"viewer_holds_{role}": Exists(
-            OrganisationRole.objects.filter(
-                user=user, organisation_id=OuterRef("organisation_id"), role=role
-            )
-        )
-        for role in ORG_ROLE_NAMES
-    }
-    return projects.annotate(
-        viewer_membership=FilteredRelation("memberships", condition=Q(memberships__user=user)),
-        **held,
-    ).select_related("viewer_membership")
-
-
-def remember_roles(user, project) -> None:
-    """Keep, for this request, the roles a project read by ``with_roles_of`` came with."""
-    if not hasattr(project, "viewer_holds_admin"):
-        return  # read for someone signed out, who holds none
-    _cache(user, "memberships").setdefault(project.pk, getattr(project, "viewer_membership", None))
-    _cache(user, "org_roles").setdefault(
-        project.organisation_id,
-        _org_roles(
-            user, [role for role in ORG_ROLE_NAMES if getattr(project, f"viewer_holds_{role}")]
-        ),
-    )
 
 
 def project_membership(user, project):

@@ -24,9 +24,8 @@ from tests.factories import ContributionFactory
 
 pytestmark = pytest.mark.django_db
 
-# The session and its user, the project (with its token and the person's roles), the
-# notification bell: a kept board page.
-KEPT_QUERIES = 4
+# The session and its user, the project, the person's two role queries: a kept board page.
+KEPT_QUERIES = 6
 
 
 def member(world, role):
