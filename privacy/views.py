@@ -1,9 +1,12 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows import reauthentication
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
@@ -32,6 +35,25 @@ class ReauthenticatedPostMixin:
         return view(request, *args, **kwargs)
 
 
+class ConfirmBeforeDownloadMixin:
+    """A page with a download: while the person has not confirmed who they are lately, its
+    button leads to allauth's confirmation first, which sends them back here to download.
+
+    Asking on the download's POST instead (``ReauthenticatedPostMixin``, kept there for a
+    confirmation that lapses meanwhile) carries the POST out on the confirmation page: the
+    file arrives while that page stays on screen, still asking for the password."""
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        kwargs["confirm_url"] = ""
+        if reauthentication.is_reauthentication_required(request, app=""):
+            methods = get_adapter().get_reauthentication_methods(request.user)
+            if methods:
+                back = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+                kwargs["confirm_url"] = f"{methods[0]['url']}?{back}"
+        return super().get_context_data(**kwargs)
+
+
 def zip_response(content: bytes, *, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -53,7 +75,7 @@ class OwnDataMixin(PermissionMixin):
         return self.request.user
 
 
-class YourDataView(OwnDataMixin, TemplateView):
+class YourDataView(OwnDataMixin, ConfirmBeforeDownloadMixin, TemplateView):
     template_name = "privacy/your_data.html"
 
     def get_context_data(self, **kwargs):
@@ -101,7 +123,9 @@ class MemberDataMixin(MembershipMixin):
         return self.project
 
 
-class MemberDataDownloadView(MemberDataMixin, ReauthenticatedPostMixin, TemplateView):
+class MemberDataDownloadView(
+    MemberDataMixin, ConfirmBeforeDownloadMixin, ReauthenticatedPostMixin, TemplateView
+):
     template_name = "privacy/member_data_download.html"
     page_title = gettext_lazy("Download their data")
 

@@ -36,14 +36,19 @@ def test_participant_downloads_their_data_and_deletes_their_account(
     expect(page.get_by_role("heading", level=1, name="Your data")).to_be_visible()
     axe_check(page)
 
-    # They confirm who they are, and the download they asked for then arrives.
-    page.get_by_role("button", name="Download my data").click()
+    # They confirm who they are, come back to the page, and download.
+    page.get_by_role("link", name="Confirm it is me").click()
     expect(page).to_have_url(re.compile(r"/accounts/reauthenticate/"))
     axe_check(page)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(f"{live_server.url}/your-data/")
     with page.expect_download() as waiting:
-        page.get_by_role("main").get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name="Download my data").click()
     download = waiting.value
+    # The page they downloaded from stays: nothing asks for the password any more.
+    expect(page.get_by_role("heading", level=1, name="Your data")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
     assert re.fullmatch(r"codesign-data-\d+-\d{4}-\d{2}-\d{2}\.zip", download.suggested_filename)
     with zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read())) as archive:
         data = json.loads(archive.read("data.json"))

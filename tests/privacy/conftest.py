@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 
 from contributions.models import Comment, Support
-from participants.models import AccessNeeds, Membership
+from participants.models import AccessNeeds, Consent, Constituency, Membership
+from participants.services import participant_add_managed
 from tests.factories import PASSWORD, ContributionFactory
 
 
@@ -56,3 +57,19 @@ def story(world):
         "carers_comment": carers_comment,
         "support": support,
     }
+
+
+@pytest.fixture
+def managed(world):
+    """Pat, whom the world's project's facilitators manage (no email, consent on paper)."""
+    membership = participant_add_managed(
+        project=world.project,
+        full_name="Pat Managed",
+        display_name="Pat",
+        constituency=Constituency.SERVICE_USER,
+        phone="01632 960000",
+        consent_method=Consent.Method.PAPER,
+        added_by=world.users["facilitator"],
+    )
+    ContributionFactory(project=world.project, author=membership, title="Pat's idea")
+    return membership

@@ -9,11 +9,9 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from participants.models import Consent, Constituency, Membership
-from participants.services import participant_add_managed
+from participants.models import Membership
 from sessions.models import Attendance, Recognition
 from tests.factories import (
-    ContributionFactory,
     MembershipFactory,
     UserFactory,
     WorkshopSessionFactory,
@@ -96,22 +94,6 @@ def test_the_zip_holds_nothing_of_anyone_else(own_zip):
     for name, text in own_zip.items():
         for other in OTHERS:
             assert other not in text, (name, other)
-
-
-@pytest.fixture
-def managed(world):
-    """Pat, whom the world's project's facilitators manage (no email, consent on paper)."""
-    membership = participant_add_managed(
-        project=world.project,
-        full_name="Pat Managed",
-        display_name="Pat",
-        constituency=Constituency.SERVICE_USER,
-        phone="01632 960000",
-        consent_method=Consent.Method.PAPER,
-        added_by=world.users["facilitator"],
-    )
-    ContributionFactory(project=world.project, author=membership, title="Pat's idea")
-    return membership
 
 
 def download_for(client, user, membership):

@@ -1,5 +1,7 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.http import urlencode
 
 from audit.models import AuditEntry
 
@@ -10,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_your_data_page_offers_download_leaving_and_deletion(world, client, story):
     client.force_login(world.users["service_user"])
+    reauthenticate(client)
     html = client.get(reverse("privacy:your-data")).content.decode()
-    assert reverse("privacy:data-download") in html
+    assert f'action="{reverse("privacy:data-download")}"' in html
     assert reverse("privacy:account-delete") in html
     assert reverse("participants:consent-withdraw", args=[world.project.pk]) in html
 
@@ -19,6 +22,32 @@ def test_your_data_page_offers_download_leaving_and_deletion(world, client, stor
 def test_the_nav_links_to_your_data(world, client):
     client.force_login(world.users["carer"])
     assert reverse("privacy:your-data") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize("page", ["your-data", "member-data-download"])
+def test_a_download_page_has_the_person_confirm_who_they_are_first_and_come_back(
+    world, client, story, page, request
+):
+    """Not on the download's POST: allauth would carry it out on its confirmation page, and
+    the file would arrive while that page stayed on screen, still asking."""
+    if page == "your-data":
+        client.force_login(world.users["service_user"])
+        url = reverse("privacy:your-data")
+        download = reverse("privacy:data-download")
+    else:
+        client.force_login(world.users["facilitator"])
+        managed = request.getfixturevalue("managed")
+        url = reverse("privacy:member-data-download", args=[world.project.pk, managed.pk])
+        download = url
+    html = client.get(url).content.decode()
+    confirm = reverse("account_reauthenticate") + "?" + urlencode({"next": url})
+    assert f'href="{escape(confirm)}"' in html
+    assert f'action="{download}"' not in html and 'method="post">' not in html.split("<main")[1]
+    response = client.post(confirm, {"password": "correct-horse-battery"})
+    assert response.status_code == 302 and response["Location"] == url
+    html = client.get(url).content.decode()
+    assert escape(confirm) not in html
+    assert client.post(download)["Content-Type"] == "application/zip"
 
 
 def test_download_asks_the_person_to_confirm_who_they_are(world, client, story):
