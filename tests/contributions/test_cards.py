@@ -16,11 +16,9 @@ from contributions.models import Comment, Contribution, Tag
 from participants.models import Membership
 from tests.factories import ContributionFactory
 
+from .conftest import member
+
 pytestmark = pytest.mark.django_db
-
-
-def member(world, role):
-    return Membership.objects.get(project=world.project, user=world.users[role])
 
 
 def board(client, world):
@@ -30,23 +28,6 @@ def board(client, world):
 def card_of(html, contribution):
     start = html.index(f'<li id="contribution-{contribution.pk}"')
     return html[start : html.index("</article>", start)]
-
-
-@pytest.fixture
-def idea(world):
-    stage = world.project.stages.order_by("order").first()
-    stage.name = "Going home"
-    stage.save()
-    contribution = ContributionFactory(
-        project=world.project,
-        author=member(world, "service_user"),
-        kind="idea",
-        title="Pack medicines early",
-        body="Before the ward round",
-        stage=stage,
-    )
-    contribution.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
-    return contribution
 
 
 def rename_stage(idea, world):

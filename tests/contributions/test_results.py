@@ -18,18 +18,15 @@ from contributions import services as contribution_services
 from contributions.models import Contribution, Tag
 from dashboards.models import FiguresStamp
 from participants import services as participant_services
-from participants.models import Membership
 from projects import services as project_services
 from tests.factories import ContributionFactory
+
+from .conftest import member
 
 pytestmark = pytest.mark.django_db
 
 # The session and its user, the project, the person's two role queries: a kept board page.
 KEPT_QUERIES = 6
-
-
-def member(world, role):
-    return Membership.objects.get(project=world.project, user=world.users[role])
 
 
 def results_of(html):
@@ -44,20 +41,9 @@ def board(client, world, query=""):
 
 
 @pytest.fixture
-def idea(world, commit_callbacks):
-    stage = world.project.stages.order_by("order").first()
-    stage.name = "Going home"
-    stage.save()
-    contribution = ContributionFactory(
-        project=world.project,
-        author=member(world, "service_user"),
-        kind="idea",
-        title="Pack medicines early",
-        stage=stage,
-    )
-    contribution.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
-    commit_callbacks()
-    return contribution
+def idea(idea, commit_callbacks):
+    commit_callbacks()  # the fixtures' writes committed: pages are kept from here on
+    return idea
 
 
 @pytest.fixture
@@ -186,10 +172,18 @@ WRITES = {
 
 @pytest.mark.parametrize("write, shown, gone", WRITES.values(), ids=WRITES.keys())
 def test_every_write_the_board_shows_is_shown_on_the_next_view(
-    staff_client, world, idea, django_capture_on_commit_callbacks, write, shown, gone
+    staff_client,
+    world,
+    idea,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+    write,
+    shown,
+    gone,
 ):
     before = board(staff_client, world)
-    assert results_of(board(staff_client, world)) == results_of(before)  # kept
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert results_of(board(staff_client, world)) == results_of(before)
     with django_capture_on_commit_callbacks(execute=True):
         write(idea, world)
     after = board(staff_client, world)
@@ -224,12 +218,15 @@ def test_a_write_rolled_back_leaves_the_page_kept(
         assert "Quieter nights" not in board(staff_client, world)
 
 
-def test_each_person_has_their_own_results(client, world, idea, commit_callbacks):
+def test_each_person_has_their_own_results(
+    client, world, idea, commit_callbacks, django_assert_num_queries
+):
     contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
     commit_callbacks()
     client.force_login(world.users["carer"])
     assert "including yours" in board(client, world)
-    assert "including yours" in board(client, world)  # kept
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert "including yours" in board(client, world)
     client.force_login(world.users["staff"])
     staff_sees = board(client, world)
     assert "1 support" in staff_sees
@@ -240,7 +237,9 @@ def test_each_person_has_their_own_results(client, world, idea, commit_callbacks
     assert ">Yours<" not in board(client, world)
 
 
-def test_filters_and_pages_are_kept_apart(staff_client, world, idea, commit_callbacks):
+def test_filters_and_pages_are_kept_apart(
+    staff_client, world, idea, commit_callbacks, django_assert_num_queries
+):
     ContributionFactory(
         project=world.project, author=member(world, "staff"), kind="experience", title="Ward phone"
     )
@@ -251,7 +250,8 @@ def test_filters_and_pages_are_kept_apart(staff_client, world, idea, commit_call
     assert "Ward phone" in everything and "Pack medicines early" in everything
     assert "Ward phone" not in ideas and "Pack medicines early" in ideas
     assert "Ward phone" in found and "Pack medicines early" not in found
-    assert results_of(board(staff_client, world, "?q=phone")) == results_of(found)
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert results_of(board(staff_client, world, "?q=phone")) == results_of(found)
 
 
 def test_a_new_release_works_the_results_out_afresh(staff_client, world, monkeypatch):
