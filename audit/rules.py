@@ -1,5 +1,5 @@
 import rules
 
-from projects.predicates import is_superuser
+from codesign.predicates import is_superuser
 
 rules.add_perm("audit.view_auditentry", is_superuser)

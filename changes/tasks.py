@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .followup_services import follow_ups_remind
+from .followups.services import follow_ups_remind
 
 
 @shared_task(name="changes.tasks.change_follow_ups_remind_task", ignore_result=True)

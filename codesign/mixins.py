@@ -2,6 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -9,9 +10,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from audit.models import AuditEntry
-from audit.services import audit_record
-from projects.models import Organisation, Project
+from .signals import access_refused
+
+
+def _project_model():
+    # By label, as permissions.py reads roles: the core names the base models without
+    # importing a domain app.
+    return apps.get_model("projects", "Project")
 
 
 class PermissionMixin(LoginRequiredMixin):
@@ -48,18 +53,15 @@ class PermissionMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def _audit_denial(self, obj, outcome):
+        Project = _project_model()
         project = obj if isinstance(obj, Project) else getattr(obj, "project", None)
-        audit_record(
-            action=AuditEntry.Action.PERMISSION_DENIED,
-            actor=self.request.user,
-            project=project if isinstance(project, Project) else None,
+        access_refused.send(
+            sender=type(self),
+            request=self.request,
             target=obj,
-            details={
-                "permission": self.permission_required or self.visibility_permission,
-                "outcome": outcome,
-                "method": self.request.method,
-            },
-            path=self.request.path,
+            project=project if isinstance(project, Project) else None,
+            permission=self.permission_required or self.visibility_permission,
+            outcome=outcome,
         )
 
 
@@ -69,7 +71,7 @@ class ProjectMixin(PermissionMixin):
     visibility_permission = "projects.view_project"
 
     def get_project_queryset(self):
-        return Project.objects.select_related("organisation", "current_stage")
+        return _project_model().objects.select_related("organisation", "current_stage")
 
     @cached_property
     def project(self):
@@ -102,11 +104,49 @@ class OrganisationMixin(PermissionMixin):
 
     @cached_property
     def organisation(self):
-        return get_object_or_404(Organisation, pk=self.kwargs["organisation_pk"])
+        return get_object_or_404(
+            apps.get_model("projects", "Organisation"), pk=self.kwargs["organisation_pk"]
+        )
 
     def get_permission_object(self):
         return self.organisation
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("organisation", self.organisation)
+        return super().get_context_data(**kwargs)
+
+
+class ProjectObjectMixin(ProjectMixin):
+    """A view about one object of the project in the URL: the object is looked up within the
+    project (an id from another project is a 404), then its own rule is asked.
+
+    Subclasses name the ``model``, the URL keyword of its id (``object_url_kwarg``), the name
+    it has in templates and on the view (``context_object_name``), and the rules permissions
+    (``visibility_permission`` on the object; ``permission_required`` as usual).
+    """
+
+    model = None
+    object_url_kwarg = ""
+    context_object_name = ""
+    # How the object reaches its project, for the lookup (e.g. "contribution__project").
+    project_lookup = "project"
+    select_related: tuple[str, ...] = ()
+
+    def get_object_queryset(self):
+        queryset = self.model._default_manager.all()
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    @cached_property
+    def project_object(self):
+        return get_object_or_404(
+            self.get_object_queryset(),
+            pk=self.kwargs[self.object_url_kwarg],
+            **{self.project_lookup: self.project},
+        )
+
+    def get_permission_object(self):
+        return self.project_object
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault(self.context_object_name, self.project_object)
         return super().get_context_data(**kwargs)

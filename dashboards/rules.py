@@ -3,7 +3,7 @@
 import rules
 
 from codesign import permissions as p
-from projects.predicates import (
+from codesign.predicates import (
     can_manage_project,
     is_org_admin,
     is_project_manager,

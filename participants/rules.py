@@ -1,6 +1,6 @@
 import rules
 
-from projects.predicates import (
+from codesign.predicates import (
     can_manage_project,
     is_project_invitee,
     is_project_member,

@@ -3,8 +3,8 @@
 import rules
 from django.apps import apps
 
+from codesign.predicates import can_manage_project
 from participants.rules import is_managed_membership
-from projects.predicates import can_manage_project
 
 
 @rules.predicate

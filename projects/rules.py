@@ -1,6 +1,6 @@
 import rules
 
-from .predicates import (
+from codesign.predicates import (
     can_manage_project,
     can_view_project,
     has_org_role,

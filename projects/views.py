@@ -214,3 +214,18 @@ class StageEditView(ProjectMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(formset=formset, current_stage_form=current_stage_form)
         )
+
+
+class HomeView(TemplateView):
+    """Signed out: what Codesign is. Signed in: my projects and organisations."""
+
+    def get_template_names(self):
+        if self.request.user.is_authenticated:
+            return ["home.html"]
+        return ["landing.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            context.update(selectors.home_for(self.request.user))
+        return context

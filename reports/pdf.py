@@ -21,9 +21,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from changes.models import Evidence, ServiceChange
-from changes.reflection_selectors import ladder_results
-from changes.yousaid_pdf import BOLD, BRAND, INK, REGULAR, _register_fonts, _text
-from changes.yousaid_selectors import changes_done
+from changes.reflection.selectors import ladder_results
+from changes.yousaid.pdf import BOLD, BRAND, INK, REGULAR, _register_fonts, _text
+from changes.yousaid.selectors import changes_done
 from contributions.models import Contribution
 from dashboards import panels, selectors
 from participants.models import Constituency

@@ -2,8 +2,8 @@
 
 import rules
 
+from codesign.predicates import can_manage_project, is_org_admin, is_project_manager, is_superuser
 from dashboards.rules import is_org_manager
-from projects.predicates import can_manage_project, is_org_admin, is_project_manager, is_superuser
 
 can_see_project_figures = can_manage_project | is_project_manager
 can_see_organisation_figures = is_org_admin | is_org_manager | is_superuser

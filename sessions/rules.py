@@ -1,7 +1,7 @@
 import rules
 
 from codesign import permissions as p
-from projects.predicates import (
+from codesign.predicates import (
     can_manage_project,
     is_project_manager,
     is_project_member,

@@ -11,7 +11,7 @@ from dashboards.freshness import figures_changed
 from outbox.services import outbox_email
 from participants.models import AccessNeeds, Membership
 
-from .calendar import ics_attachment, session_invitation_ics
+from .calendar.ics import ics_attachment, session_invitation_ics
 from .models import Reply, WorkshopSession
 from .selectors import session_audience
 

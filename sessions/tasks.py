@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .reminder_services import session_reminders_send
+from .reminders.services import session_reminders_send
 
 
 @shared_task(name="sessions.tasks.session_reminders_send_task", ignore_result=True)

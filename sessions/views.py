@@ -11,40 +11,33 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from participants.models import Membership
 
 from . import selectors, services
-from .calendar import session_download_ics
+from .calendar.ics import session_download_ics
 from .forms import AgendaFormSet, CancelForm, ReplyForm, SessionForm
 from .models import Reply, WorkshopSession
-from .reminder_selectors import reminders_for_session
+from .reminders.selectors import reminders_for_session
 
 
-class SessionMixin(ProjectMixin):
+class SessionMixin(ProjectObjectMixin):
     """A view about one session of the project in the URL.
 
     A session the person is not in the audience for is a 404, like any object they may not
     know exists.
     """
 
+    model = WorkshopSession
+    object_url_kwarg = "session_pk"
+    context_object_name = "session"
     visibility_permission = "workshops.view_session"
+    select_related = ("stage", "project__organisation")
 
-    @cached_property
+    @property
     def session(self):
-        return get_object_or_404(
-            WorkshopSession.objects.select_related("stage", "project__organisation"),
-            pk=self.kwargs["session_pk"],
-            project=self.project,
-        )
-
-    def get_permission_object(self):
-        return self.session
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("session", self.session)
-        return super().get_context_data(**kwargs)
+        return self.project_object
 
 
 class SessionListView(ProjectMixin, TemplateView):

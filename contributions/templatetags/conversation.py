@@ -2,8 +2,8 @@
 
 from django import template
 
-from ..conversation_forms import CommentForm, ReplyForm
-from ..conversation_selectors import comment_thread
+from ..conversation.forms import CommentForm, ReplyForm
+from ..conversation.selectors import comment_thread
 
 register = template.Library()
 

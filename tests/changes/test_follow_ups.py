@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from changes import followup_services
-from changes.followup_services import follow_ups_remind
+from changes.followups import services as followup_services
+from changes.followups.services import follow_ups_remind
 from changes.models import FollowUpCheck, ServiceChange
 from changes.services import change_set_status
 from changes.tasks import change_follow_ups_remind_task

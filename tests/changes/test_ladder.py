@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from changes.models import LadderRating, LadderVote
-from changes.reflection_selectors import ladder_results
-from changes.reflection_services import ladder_close, ladder_open, ladder_vote
+from changes.reflection.selectors import ladder_results
+from changes.reflection.services import ladder_close, ladder_open, ladder_vote
 from participants.models import Constituency, Membership
 from tests.conftest import at_once
 from tests.factories import MembershipFactory

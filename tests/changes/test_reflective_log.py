@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from changes.models import Evidence, ReflectiveLogEntry
-from changes.reflection_services import reflection_add, reflection_to_cmo
+from changes.reflection.services import reflection_add, reflection_to_cmo
 from tests.conftest import ROLES
 from tests.factories import ServiceChangeFactory, WorkshopSessionFactory
 

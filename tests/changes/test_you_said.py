@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from changes.models import ServiceChange, YouSaidWeDid
 from changes.services import change_create
-from changes.yousaid_services import (
+from changes.yousaid.services import (
     you_said_replace_public_token,
     you_said_set_public,
     you_said_update,

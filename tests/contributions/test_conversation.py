@@ -6,7 +6,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from contributions.conversation_services import comment_add, comment_update, comment_withdraw
+from contributions.conversation.services import comment_add, comment_update, comment_withdraw
 from contributions.models import Comment
 from notifications.models import Notification
 from participants.models import Membership

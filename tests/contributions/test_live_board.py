@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from contributions.live_services import (
+from contributions.live.services import (
     CODE_ALPHABET,
     CODE_LENGTH,
     live_board_close,
@@ -16,7 +16,7 @@ from contributions.live_services import (
     live_contribution_add,
 )
 from contributions.models import Contribution, LiveBoard, PrioritisationRound
-from contributions.rounds_services import round_vote
+from contributions.rounds.services import round_vote
 from participants.models import Constituency, Membership
 from tests.factories import ContributionFactory, MembershipFactory, WorkshopSessionFactory
 
@@ -333,7 +333,7 @@ def test_the_big_screen_shows_the_code_a_qr_code_and_polls(world, client, board,
 
 
 def test_the_qr_code_holds_the_join_address():
-    from contributions.live_selectors import qr_svg
+    from contributions.live.selectors import qr_svg
 
     svg = qr_svg("http://testserver/live/ABCDEF/", label="Join")
     assert svg.startswith("<svg")

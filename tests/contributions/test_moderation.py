@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from contributions.conversation_services import (
+from contributions.conversation.services import (
     comment_add,
     moderation_hide,
     moderation_redact,

@@ -13,8 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from codesign import release
-from contributions import conversation_services, results
+from contributions import results
 from contributions import services as contribution_services
+from contributions.conversation import services as conversation_services
 from contributions.models import Contribution, Tag
 from dashboards.models import FiguresStamp
 from participants import services as participant_services

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from contributions.live_services import live_board_open
+from contributions.live.services import live_board_open
 from contributions.models import Dot, PrioritisationRound
-from contributions.rounds_selectors import round_results
-from contributions.rounds_services import round_close, round_open, round_vote
+from contributions.rounds.selectors import round_results
+from contributions.rounds.services import round_close, round_open, round_vote
 from notifications.models import Notification
 from participants.models import Constituency, Membership
 from tests.conftest import at_once

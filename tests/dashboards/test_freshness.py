@@ -14,16 +14,16 @@ from django.utils import timezone
 from changes import services as change_services
 from changes.models import FollowUpCheck, ServiceChange
 from codesign import release
-from contributions import conversation_services
 from contributions import services as contribution_services
+from contributions.conversation import services as conversation_services
 from contributions.models import Contribution
 from dashboards.freshness import tokens
 from dashboards.selectors import project_dashboard
 from participants import services as participant_services
 from participants.models import Constituency, Membership
 from privacy import services as privacy_services
-from sessions import closing_services
 from sessions import services as session_services
+from sessions.closing import services as closing_services
 from sessions.models import Attendance, Recognition, Reply
 from tests.factories import (
     ContributionFactory,

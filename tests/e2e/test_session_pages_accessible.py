@@ -11,9 +11,9 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from participants.models import Membership
-from sessions.closing_services import session_close, session_photo_add
+from sessions.closing.services import session_close, session_photo_add
 from sessions.models import AgendaItem, Attendance, Reminder, WorkshopSession
-from sessions.reminder_services import session_reminders_send
+from sessions.reminders.services import session_reminders_send
 from sessions.services import session_reply, session_schedule
 from tests.factories import AccessNeedsFactory, WorkshopSessionFactory
 

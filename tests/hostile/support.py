@@ -82,12 +82,12 @@ FORM_PAGES = {
     "projects.forms.CurrentStageForm": [Page("projects:stage-edit")],
     "projects.forms.OrganisationForm": [Page("projects:organisation-edit")],
     "projects.forms.OrganisationRoleForm": [Page("projects:organisation-role-add")],
-    "changes.yousaid_forms.YouSaidForm": [Page("yousaid:edit", needs=("change",))],
-    "changes.reflection_forms.LadderVoteForm": [
+    "changes.yousaid.forms.YouSaidForm": [Page("yousaid:edit", needs=("change",))],
+    "changes.reflection.forms.LadderVoteForm": [
         Page("reflection:ladder", needs=("open_rating",), role="service_user")
     ],
-    "changes.reflection_forms.ReflectionForm": [Page("reflection:session-log")],
-    "changes.reflection_forms.CmoFromReflectionForm": [Page("reflection:entry-to-cmo")],
+    "changes.reflection.forms.ReflectionForm": [Page("reflection:session-log")],
+    "changes.reflection.forms.CmoFromReflectionForm": [Page("reflection:entry-to-cmo")],
     "changes.forms.ChangeForm": [
         Page("changes:change-create", needs=("contribution",)),
         Page("changes:change-edit"),
@@ -95,25 +95,25 @@ FORM_PAGES = {
     "changes.forms.StatusForm": [Page("changes:change-status")],
     "changes.forms.EvidenceForm": [Page("changes:evidence-add")],
     "changes.forms.FollowUpForm": [Page("changes:follow-up-record")],
-    "contributions.live_forms.JoinForm": [Page("live:join", needs=("live_session",))],
-    "contributions.live_forms.LiveContributionForm": [
+    "contributions.live.forms.JoinForm": [Page("live:join", needs=("live_session",))],
+    "contributions.live.forms.LiveContributionForm": [
         Page("live:board-join"),
         Page("live:board-add-for"),
     ],
-    "contributions.rounds_forms.RoundForm": [Page("rounds:round-create", needs=("contribution",))],
-    "contributions.rounds_forms.VoteForm": [Page("rounds:round-vote")],
-    "contributions.conversation_forms.CommentForm": [Page("conversation:comment-create")],
-    "contributions.conversation_forms.ReplyForm": [Page("conversation:comment-reply")],
-    "contributions.conversation_forms.CommentEditForm": [Page("conversation:comment-edit")],
-    "contributions.conversation_forms.ReportForm": [
+    "contributions.rounds.forms.RoundForm": [Page("rounds:round-create", needs=("contribution",))],
+    "contributions.rounds.forms.VoteForm": [Page("rounds:round-vote")],
+    "contributions.conversation.forms.CommentForm": [Page("conversation:comment-create")],
+    "contributions.conversation.forms.ReplyForm": [Page("conversation:comment-reply")],
+    "contributions.conversation.forms.CommentEditForm": [Page("conversation:comment-edit")],
+    "contributions.conversation.forms.ReportForm": [
         Page("conversation:contribution-report"),
         Page("conversation:comment-report"),
     ],
-    "contributions.conversation_forms.HideForm": [
+    "contributions.conversation.forms.HideForm": [
         Page("conversation:contribution-hide"),
         Page("conversation:comment-hide"),
     ],
-    "contributions.conversation_forms.RedactForm": [
+    "contributions.conversation.forms.RedactForm": [
         Page("conversation:contribution-redact"),
         Page("conversation:comment-redact"),
     ],
@@ -145,15 +145,15 @@ FORM_PAGES = {
         Page("participants:member-access-needs"),
     ],
     "notifications.forms.EmailPreferencesForm": [Page("notifications:email-preferences")],
-    "sessions.closing_forms.SessionCloseForm": [Page("closing:session-close", needs=("walk_in",))],
-    "sessions.closing_forms.WalkInForm": [Page("closing:walk-in-add")],
-    "sessions.closing_forms.SessionPhotoForm": [Page("closing:session-photos")],
-    "sessions.closing_forms.PaymentPolicyForm": [Page("closing:payment-policy")],
-    "sessions.closing_forms.OrganisationPaymentTermsForm": [
+    "sessions.closing.forms.SessionCloseForm": [Page("closing:session-close", needs=("walk_in",))],
+    "sessions.closing.forms.WalkInForm": [Page("closing:walk-in-add")],
+    "sessions.closing.forms.SessionPhotoForm": [Page("closing:session-photos")],
+    "sessions.closing.forms.PaymentPolicyForm": [Page("closing:payment-policy")],
+    "sessions.closing.forms.OrganisationPaymentTermsForm": [
         Page("closing:organisation-payment-terms")
     ],
-    "sessions.closing_forms.RecognitionForm": [Page("closing:recognition-edit")],
-    "sessions.closing_forms.ExpenseClaimForm": [
+    "sessions.closing.forms.RecognitionForm": [Page("closing:recognition-edit")],
+    "sessions.closing.forms.ExpenseClaimForm": [
         Page("closing:expense-claim-add"),
         Page("closing:own-expense-claim-add"),
     ],

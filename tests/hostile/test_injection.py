@@ -15,11 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from codesign.exports import FORMULA_STARTS
-from contributions.conversation_services import comment_add, report_add
+from contributions.conversation.services import comment_add, report_add
 from outbox.models import OutboxMessage
 from participants.services import participant_invite
 from privacy.services import personal_data_zip
-from sessions.calendar_services import calendar_feed_create
+from sessions.calendar.services import calendar_feed_create
 from sessions.services import session_cancel, session_schedule
 from tests.test_permission_matrix import (
     DEFAULT_KWARG_OBJECTS,

@@ -28,7 +28,7 @@ from participants.services import participant_invite
 from projects.models import OrganisationRole
 from projects.services import organisation_role_grant
 from sessions.models import Reminder
-from sessions.reminder_services import session_reminders_send
+from sessions.reminders.services import session_reminders_send
 from sessions.services import session_schedule
 from tests.factories import ReplyFactory, WorkshopSessionFactory
 
@@ -336,7 +336,7 @@ def test_switching_activity_off_keeps_the_bell_but_stops_the_email(world):
 
 
 def test_safeguarding_alerts_reach_facilitators_who_switched_everything_off(world):
-    from contributions.conversation_services import report_add
+    from contributions.conversation.services import report_add
     from tests.factories import ContributionFactory
 
     facilitator = world.users["facilitator"]

@@ -19,7 +19,7 @@ from participants.views import (
     MemberAccessNeedsView,
     MembershipWithdrawView,
 )
-from sessions.closing_views import (
+from sessions.closing.views import (
     ExpenseClaimAddView,
     OwnExpenseClaimAddView,
     PaymentPolicyView,

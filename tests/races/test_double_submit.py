@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contributions.models import Contribution, Dot, LiveBoard, PrioritisationRound, Support
-from contributions.rounds_services import round_open
+from contributions.rounds.services import round_open
 from participants.models import Membership
 from sessions.models import Reply
 from tests.conftest import at_once

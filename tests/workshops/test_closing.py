@@ -15,8 +15,8 @@ from PIL import ExifTags, Image
 
 from outbox.models import OutboxMessage
 from participants.models import Constituency, Membership
-from sessions.closing_selectors import attendance_by_constituency
-from sessions.closing_services import (
+from sessions.closing.selectors import attendance_by_constituency
+from sessions.closing.services import (
     session_close,
     session_photo_add,
     walk_in_add,

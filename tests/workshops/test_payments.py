@@ -15,7 +15,7 @@ from PIL import ExifTags, Image
 
 from codesign.exports import csv_cell
 from participants.models import Constituency, Membership
-from sessions.closing_services import (
+from sessions.closing.services import (
     expense_claim_add,
     recognition_update,
     session_close,
@@ -477,7 +477,7 @@ def test_facilitator_claims_for_someone_they_manage(world, client):
 
 def test_closing_and_payment_changes_are_audited(world):
     from audit.models import AuditEntry
-    from sessions.closing_services import recognition_decline, recognition_update
+    from sessions.closing.services import recognition_decline, recognition_update
 
     held_session(world)
     closed = AuditEntry.objects.get(action="session.closed")

@@ -18,10 +18,10 @@ from icalendar import Calendar
 from outbox.models import OutboxMessage
 from outbox.services import outbox_deliver, outbox_sweep
 from participants.models import Membership
-from sessions import reminder_services
 from sessions.models import AgendaItem, Reminder, WorkshopSession
-from sessions.reminder_selectors import reminders_for_session
-from sessions.reminder_services import session_reminders_send
+from sessions.reminders import services as reminder_services
+from sessions.reminders.selectors import reminders_for_session
+from sessions.reminders.services import session_reminders_send
 from sessions.tasks import session_reminders_send_task
 from tests.factories import MembershipFactory, ReplyFactory, UserFactory, WorkshopSessionFactory
 

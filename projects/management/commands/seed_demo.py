@@ -438,9 +438,9 @@ class Command(BaseCommand):
         """Service changes along the way, one implemented with its evidence and a "you said, we
         did" summary, a public page, a closed ladder rating and a reflection."""
         from changes.models import LadderRating, LadderVote
-        from changes.reflection_services import reflection_add
+        from changes.reflection.services import reflection_add
         from changes.services import change_create, change_set_status, evidence_add
-        from changes.yousaid_services import you_said_set_public, you_said_update
+        from changes.yousaid.services import you_said_set_public, you_said_update
 
         today = timezone.localdate()
         medicines = change_create(
@@ -543,7 +543,7 @@ class Command(BaseCommand):
 
     def _held_session(self, project, facilitator):
         """A service user event held last month: attendance, a walk-in, payments and expenses."""
-        from sessions.closing_services import (
+        from sessions.closing.services import (
             expense_claim_add,
             organisation_payment_terms_save,
             payment_policy_save,

@@ -1,0 +1,47 @@
+"""Writes for "you said, we did": its introduction, the summaries and the public link."""
+
+from django.db import transaction
+
+from ..models import ServiceChange, YouSaidWeDid, new_public_token
+
+
+def _record_for_update(project) -> YouSaidWeDid:
+    record, _created = YouSaidWeDid.objects.get_or_create(project=project)
+    return YouSaidWeDid.objects.select_for_update().get(pk=record.pk)
+
+
+@transaction.atomic
+def you_said_update(*, project, introduction: str, summaries: dict[int, str]) -> YouSaidWeDid:
+    """Save the introduction and the facilitator's summary of what participants said per change."""
+    record = _record_for_update(project)
+    record.introduction = introduction
+    record.full_clean()
+    record.save()
+    changes = ServiceChange.objects.done().filter(project=project, pk__in=summaries)
+    for change in changes.select_for_update():
+        summary = summaries[change.pk]
+        if change.you_said != summary:
+            change.you_said = summary
+            change.full_clean()
+            change.save(update_fields=["you_said", "updated_at"])
+    return record
+
+
+@transaction.atomic
+def you_said_set_public(*, project, public: bool) -> YouSaidWeDid:
+    """Turn the public link on or off; it keeps its address until it is replaced."""
+    record = _record_for_update(project)
+    if record.public != public:
+        record.public = public
+        record.save(update_fields=["public"])
+    return record
+
+
+@transaction.atomic
+def you_said_replace_public_token(*, project) -> YouSaidWeDid:
+    """Give the public link a new address, so the old one stops working."""
+    record = _record_for_update(project)
+    record.public_token = new_public_token()
+    record.full_clean()
+    record.save(update_fields=["public_token"])
+    return record

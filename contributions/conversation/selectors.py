@@ -1,0 +1,57 @@
+"""Reads for conversation and moderation."""
+
+from django.db.models import OuterRef, Q, Subquery
+
+from participants.models import Membership
+
+from ..models import Report
+from ..selectors import thread
+
+
+def comment_thread(contribution) -> list:
+    """The contribution's comments, each with its replies that were not withdrawn
+    (``visible_replies``), in a fixed number of queries. A withdrawn comment stays only to
+    hold its replies.
+
+    Each reply knows its contribution (and so its project), so asking the rules about it
+    costs no query.
+    """
+    comments = []
+    for comment in thread(contribution):
+        comment.visible_replies = [r for r in comment.replies.all() if r.withdrawn_at is None]
+        for reply in comment.visible_replies:
+            reply.contribution = contribution
+        if comment.withdrawn_at is None or comment.visible_replies:
+            comments.append(comment)
+    return comments
+
+
+def project_reports(project):
+    """Reports about the project's contributions and comments, each with what it is about
+    and its author."""
+    return Report.objects.filter(
+        Q(contribution__project=project) | Q(comment__contribution__project=project)
+    ).select_related(
+        "contribution__author",
+        "contribution__project",
+        "comment__author",
+        "comment__contribution__project",
+    )
+
+
+def open_reports(project):
+    """The project's unresolved reports, newest first, with the reporter's name in the
+    project."""
+    return (
+        project_reports(project)
+        .filter(resolved_at__isnull=True)
+        .select_related("reporter")
+        .annotate(
+            reporter_name=Subquery(
+                Membership.objects.filter(project=project, user=OuterRef("reporter")).values(
+                    "display_name"
+                )[:1]
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )

@@ -1,0 +1,529 @@
+"""Closing a session (attendance, walk-ins, photos) and involvement payments."""
+
+import csv
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+
+from codesign.exports import Echo, csv_cell, private_file_response
+from codesign.mixins import OrganisationMixin, ProjectMixin
+
+from ..models import ExpenseClaim, Recognition, SessionPhoto, WalkIn, WorkshopSession
+from ..views import SessionMixin
+from . import selectors, services
+from .forms import (
+    ExpenseClaimForm,
+    OrganisationPaymentTermsForm,
+    PaymentPolicyForm,
+    RecognitionForm,
+    SessionCloseForm,
+    SessionPhotoForm,
+    WalkInForm,
+)
+
+RECEIPT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg"}
+
+
+class RecordingMixin:
+    """Pages for recording a session, open while it runs and after it is held (corrections).
+
+    List it after SessionMixin: PermissionMixin has already answered by the time this runs.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.session.status not in services.RECORDABLE:
+            messages.error(
+                request, _("Start the session first. Attendance is recorded once it is running.")
+            )
+            return redirect(self.session)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SessionCloseView(SessionMixin, RecordingMixin, FormView):
+    """Tick who came, write notes and outputs, and mark the session held: one form."""
+
+    permission_required = "workshops.run_session"
+    template_name = "workshops/closing/session_close.html"
+    form_class = SessionCloseForm
+
+    @property
+    def page_title(self):
+        if self.session.status == WorkshopSession.Status.HELD:
+            return _("Attendance and record")
+        return _("Record attendance and close")
+
+    @cached_property
+    def members(self):
+        return list(selectors.attendance_choices(self.session))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "members": self.members}
+
+    def get_initial(self):
+        recorded = [str(m.pk) for m in self.members if m.attended]
+        if not recorded and self.session.status != WorkshopSession.Status.HELD:
+            recorded = [str(m.pk) for m in self.members if m.replied_going]
+        return {
+            "attended": recorded,
+            "record_notes": self.session.record_notes,
+            "outputs": self.session.outputs,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            figures=selectors.attendance_by_constituency(self.session),
+            walk_ins=list(self.session.walk_ins.select_related("invited_membership")),
+            photos=list(self.session.photos.all()),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        was_held = self.session.status == WorkshopSession.Status.HELD
+        try:
+            services.session_close(
+                session=self.session,
+                attended_membership_ids=form.cleaned_data["attended"],
+                record_notes=form.cleaned_data["record_notes"],
+                outputs=form.cleaned_data["outputs"],
+                closed_by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if was_held:
+            messages.success(self.request, _("The session's record is updated."))
+        else:
+            messages.success(
+                self.request,
+                _("The session is marked as held. Payments have been offered to those who came."),
+            )
+        return redirect("closing:session-close", self.project.pk, self.session.pk)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class WalkInAddView(SessionMixin, RecordingMixin, FormView):
+    permission_required = "workshops.run_session"
+    template_name = "workshops/closing/walk_in_form.html"
+    form_class = WalkInForm
+    page_title = gettext_lazy("Add someone who walked in")
+
+    def form_valid(self, form):
+        walk_in = services.walk_in_add(
+            session=self.session, added_by=self.request.user, **form.cleaned_data
+        )
+        messages.success(self.request, _("%(name)s added.") % {"name": walk_in.name})
+        return redirect("closing:session-close", self.project.pk, self.session.pk)
+
+
+class WalkInInviteView(SessionMixin, RecordingMixin, TemplateView):
+    """Confirm, then invite a walk-in to the project by the email they gave."""
+
+    permission_required = "workshops.run_session"
+    template_name = "workshops/closing/walk_in_confirm_invite.html"
+    page_title = gettext_lazy("Invite to the project")
+
+    @cached_property
+    def walk_in(self):
+        return get_object_or_404(WalkIn, pk=self.kwargs["walk_in_pk"], session=self.session)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(walk_in=self.walk_in, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.walk_in_invite(walk_in=self.walk_in, invited_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": self.walk_in.email},
+            )
+        return redirect("closing:session-close", self.project.pk, self.session.pk)
+
+
+class SessionPhotosView(SessionMixin, FormView):
+    """Members see the photos of room outputs; facilitators add them here too."""
+
+    template_name = "workshops/closing/session_photos.html"
+    form_class = SessionPhotoForm
+    page_title = gettext_lazy("Photos of room outputs")
+
+    @property
+    def permission_required(self):
+        if self.request.method == "POST":
+            return "workshops.run_session"
+        return "workshops.view_photos"
+
+    def post(self, request, *args, **kwargs):
+        if self.session.status not in services.RECORDABLE:
+            messages.error(request, _("Photos can be added once the session has started."))
+            return redirect(self.session)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(photos=list(self.session.photos.all()), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.session_photo_add(
+                session=self.session,
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                uploaded_by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Photo added."))
+        return redirect("closing:session-photos", self.project.pk, self.session.pk)
+
+
+class PhotoMixin(SessionMixin):
+    @cached_property
+    def photo(self):
+        return get_object_or_404(SessionPhoto, pk=self.kwargs["photo_pk"], session=self.session)
+
+
+class PhotoFileView(PhotoMixin, TemplateView):
+    """The image itself, for the project's members only: there is no public media URL."""
+
+    permission_required = "workshops.view_photos"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            file = self.photo.image.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return private_file_response(
+            file,
+            content_type="image/jpeg",
+            filename=f"session-{self.session.pk}-photo-{self.photo.pk}.jpg",
+            attachment=False,
+        )
+
+
+class PhotoDeleteView(PhotoMixin, TemplateView):
+    permission_required = "workshops.run_session"
+    template_name = "workshops/closing/photo_confirm_delete.html"
+    page_title = gettext_lazy("Delete photo")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(photo=self.photo, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        services.session_photo_delete(photo=self.photo)
+        messages.success(request, _("Photo deleted."))
+        return redirect("closing:session-photos", self.project.pk, self.session.pk)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class PaymentPolicyView(ProjectMixin, FormView):
+    permission_required = "workshops.manage_payment_policy"
+    template_name = "workshops/closing/payment_policy_form.html"
+    form_class = PaymentPolicyForm
+    page_title = gettext_lazy("Payment policy")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": selectors.payment_policy_of(self.project)}
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.payment_policy_save(project=self.project, **fields)
+        messages.success(self.request, _("Payment policy saved."))
+        return redirect("closing:payment-list", self.project.pk)
+
+
+class OrganisationPaymentTermsView(OrganisationMixin, FormView):
+    """An organisation admin sets the terms each new project's payment policy starts from."""
+
+    permission_required = "projects.manage_organisation"
+    template_name = "workshops/closing/organisation_payment_terms_form.html"
+    form_class = OrganisationPaymentTermsForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": selectors.organisation_payment_terms(self.organisation),
+        }
+
+    def form_valid(self, form):
+        services.organisation_payment_terms_save(
+            organisation=self.organisation, **form.cleaned_data
+        )
+        messages.success(self.request, _("Payment terms saved. New projects start from them."))
+        return redirect(self.organisation)
+
+
+class PaymentFiltersMixin:
+    def get_filters(self):
+        status = self.request.GET.get("status", "")
+        if status not in Recognition.PaymentStatus.values:
+            status = ""
+        session = self.request.GET.get("session", "")
+        # An id past the database's 64-bit range is no session (and overflows SQLite).
+        session_id = int(session) if session.isdigit() and int(session) < 2**63 else None
+        return {"status": status, "session_id": session_id}
+
+
+class RecognitionListView(PaymentFiltersMixin, ProjectMixin, TemplateView):
+    """Everyone's payments and expenses in the project, for facilitators."""
+
+    permission_required = "workshops.view_project_recognition"
+    template_name = "workshops/closing/recognition_list.html"
+    page_title = gettext_lazy("Payments and expenses")
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = self.get_filters()
+        recognitions = selectors.recognitions_for_project(self.project, **filters)
+        page = Paginator(recognitions, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = {
+            "status": filters["status"],
+            "session": filters["session_id"] or "",
+        }
+        context.update(
+            filters=filters,
+            statuses=Recognition.PaymentStatus.choices,
+            sessions=list(selectors.held_sessions(self.project)),
+            page_obj=page,
+            recognitions=page.object_list,
+            filter_query=urlencode({k: v for k, v in query.items() if v}),
+        )
+        return context
+
+
+def money(value) -> Decimal:
+    # Sums come back from SQLite with many places; finance wants pounds and pence.
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+class PaymentsCsvView(PaymentFiltersMixin, ProjectMixin, TemplateView):
+    """The project's payments for finance, as CSV."""
+
+    permission_required = "workshops.view_project_recognition"
+
+    def get(self, request, *args, **kwargs):
+        recognitions = selectors.recognitions_for_project(self.project, **self.get_filters())
+        zone = ZoneInfo(self.project.organisation.time_zone)
+        header = [
+            _("Session"),
+            _("Date"),
+            _("Display name"),
+            _("Full name"),
+            _("Constituency"),
+            _("Hours"),
+            _("Amount (£)"),
+            _("Payment status"),
+            _("Paid on"),
+            _("Payment reference"),
+            _("Expenses claimed (£)"),
+            _("Expenses approved (£)"),
+            _("Benefits advice offered"),
+        ]
+        yes, no = _("Yes"), _("No")
+
+        def rows():
+            writer = csv.writer(Echo())
+            yield writer.writerow([csv_cell(cell) for cell in header])
+            for r in recognitions.iterator(chunk_size=500):
+                session, membership = r.attendance.session, r.attendance.membership
+                yield writer.writerow(
+                    [
+                        csv_cell(cell)
+                        for cell in (
+                            session.title,
+                            timezone.localtime(session.starts_at, zone).date().isoformat(),
+                            membership.display_name,
+                            membership.user.full_name,
+                            membership.get_constituency_display(),
+                            r.hours,
+                            r.amount,
+                            r.get_payment_status_display(),
+                            r.paid_on.isoformat() if r.paid_on else "",
+                            r.payment_reference,
+                            money(r.expenses_claimed),
+                            money(r.expenses_approved),
+                            yes if r.benefits_advice_offered else no,
+                        )
+                    ]
+                )
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="payments-project-{self.project.pk}.csv"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class RecognitionMixin(ProjectMixin):
+    """A view about one recognition record of the project: its person and facilitators see it."""
+
+    visibility_permission = "workshops.view_recognition"
+
+    @cached_property
+    def recognition(self):
+        recognition = selectors.recognition_for_project(self.project, self.kwargs["recognition_pk"])
+        if recognition is None:
+            raise Http404
+        return recognition
+
+    def get_permission_object(self):
+        return self.recognition
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("recognition", self.recognition)
+        return super().get_context_data(**kwargs)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class RecognitionUpdateView(RecognitionMixin, FormView):
+    permission_required = "workshops.change_recognition"
+    template_name = "workshops/closing/recognition_form.html"
+    form_class = RecognitionForm
+    page_title = gettext_lazy("Payment and expenses")
+
+    @cached_property
+    def expenses(self):
+        return list(self.recognition.expenses.order_by("pk"))
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "recognition": self.recognition,
+            "expenses": self.expenses,
+        }
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in RecognitionForm.base_fields}
+        try:
+            services.recognition_update(
+                recognition=self.recognition,
+                changed_by=self.request.user,
+                expense_statuses=form.expense_statuses(),
+                **fields,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved."))
+        return redirect("closing:payment-list", self.project.pk)
+
+
+class ReceiptView(RecognitionMixin, TemplateView):
+    """A receipt, for the person who claimed and the project's facilitators."""
+
+    @cached_property
+    def expense(self):
+        expense = get_object_or_404(
+            ExpenseClaim, pk=self.kwargs["expense_pk"], recognition=self.recognition
+        )
+        if not expense.receipt:
+            raise Http404
+        return expense
+
+    def get(self, request, *args, **kwargs):
+        extension = self.expense.receipt.name.rsplit(".", 1)[-1]
+        try:
+            file = self.expense.receipt.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return private_file_response(
+            file,
+            content_type=RECEIPT_TYPES.get(extension, "application/octet-stream"),
+            filename=f"receipt-{self.expense.pk}.{extension}",
+            attachment=True,
+        )
+
+
+class MyPaymentsView(ProjectMixin, TemplateView):
+    """A person's own payments and expenses in a project; nobody else's are ever listed."""
+
+    template_name = "workshops/closing/my_payments.html"
+    page_title = gettext_lazy("My payments and expenses")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            recognitions=list(selectors.own_recognitions(self.request.user, self.project)),
+            policy=selectors.payment_policy_of(self.project),
+            **kwargs,
+        )
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class RecognitionDeclineView(RecognitionMixin, TemplateView):
+    permission_required = "workshops.decline_recognition"
+    template_name = "workshops/closing/recognition_confirm_decline.html"
+    page_title = gettext_lazy("Decline payment")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.recognition_decline(recognition=self.recognition, declined_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("You have declined this payment. You can still claim expenses.")
+            )
+        return redirect("closing:my-payments", self.project.pk)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ExpenseClaimAddView(RecognitionMixin, FormView):
+    """A facilitator adds an expense claim for someone, for example a person they manage."""
+
+    permission_required = "workshops.change_recognition"
+    template_name = "workshops/closing/expense_claim_form.html"
+    form_class = ExpenseClaimForm
+    page_title = gettext_lazy("Claim an expense")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "policy": selectors.payment_policy_of(self.project)}
+
+    def get_success_url(self):
+        return self.recognition_url()
+
+    def recognition_url(self):
+        return reverse("closing:recognition-edit", args=[self.project.pk, self.recognition.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=self.recognition_url(), **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.expense_claim_add(
+                recognition=self.recognition,
+                claimed_by=self.request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Expense claimed."))
+        return redirect(self.get_success_url())
+
+
+class OwnExpenseClaimAddView(ExpenseClaimAddView):
+    """A person claims an expense for a session they came to."""
+
+    permission_required = "workshops.claim_own_expense"
+
+    def recognition_url(self):
+        return reverse("closing:my-payments", args=[self.project.pk])
