@@ -16,6 +16,14 @@ PARTICIPANT = "participant"
 OBSERVER = "observer"
 INVITED = "invited"
 
+# OrganisationRole.role as stored, and the role each gives.
+STORED_ORGANISATION_ROLES = {
+    "admin": ORG_ADMIN,
+    "manager": ORG_MANAGER,
+    "facilitator": ORG_FACILITATOR,
+}
+STORED_ORG_ADMIN = "admin"
+
 
 def _cache(user, name):
     # request.user is a lazy wrapper: keep the answers on the user inside it, so that rules
@@ -32,13 +40,8 @@ def organisation_roles(user, organisation_id) -> frozenset[str]:
     cache = _cache(user, "org_roles")
     if organisation_id not in cache:
         OrganisationRole = apps.get_model("projects", "OrganisationRole")
-        names = {
-            "admin": ORG_ADMIN,
-            "manager": ORG_MANAGER,
-            "facilitator": ORG_FACILITATOR,
-        }
         roles = {
-            names[role]
+            STORED_ORGANISATION_ROLES[role]
             for role in OrganisationRole.objects.filter(
                 user=user, organisation_id=organisation_id
             ).values_list("role", flat=True)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from dashboards.freshness import figures_changed
+from codesign.content import project_content_changed
 from notifications.models import Notification
 from notifications.services import notify
 from participants.models import Membership
@@ -15,7 +15,9 @@ from participants.models import Membership
 from .models import Contribution, Support, Tag
 
 
-def _check_can_post(membership: Membership, project) -> None:
+def posting_check(membership: Membership, project) -> None:
+    """Refuse (ValidationError) a post to a project that is not open, or by someone who may
+    not post there: contributions and comments alike."""
     if project.status != "active":
         raise ValidationError(_("The project is not open for contributions."))
     if membership.project_id != project.pk or membership.status != Membership.Status.ACTIVE:
@@ -50,7 +52,7 @@ def contribution_add(
         earlier = Contribution.objects.filter(author=author, submission_key=submission_key)
         if existing := earlier.first():
             return existing
-    _check_can_post(author, project)
+    posting_check(author, project)
     if is_anonymous and not project.allow_anonymous:
         raise ValidationError({"is_anonymous": _("This project does not take anonymous posts.")})
     contribution = Contribution(
@@ -118,7 +120,7 @@ def contribution_withdraw(*, contribution: Contribution) -> Contribution:
     Contribution.objects.filter(pk=contribution.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
-    figures_changed([contribution.project_id])
+    project_content_changed([contribution.project_id])
     contribution.refresh_from_db()
     return contribution
 
@@ -183,7 +185,7 @@ def support_toggle(
     (``support``), so a double click or a resent POST asks for the same thing twice and makes
     one row: the unique constraint refuses the second. Without it, the support flips.
     """
-    _check_can_post(membership, contribution.project)
+    posting_check(membership, contribution.project)
     if contribution.kind != Contribution.Kind.IDEA or contribution.withdrawn_at:
         raise ValidationError(_("Only ideas can be supported."))
     if support is not True:
@@ -203,3 +205,11 @@ def support_toggle(
     except IntegrityError:
         pass  # the same person's other click got there first
     return True
+
+
+def experiences_withdraw_for_leaver(*, membership, now) -> None:
+    """Leaving a project takes back the person's experiences (their stories); ideas, comments
+    and supports stay, shown as a former participant's (registered with participants)."""
+    Contribution.objects.filter(
+        author=membership, kind=Contribution.Kind.EXPERIENCE, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)

@@ -13,10 +13,10 @@ from django.views.generic import TemplateView, View
 
 from codesign.exports import csv_cell
 from codesign.mixins import OrganisationMixin, ProjectMixin
-from reports.views import panel_context
 
 from . import panels, selectors
 from .forms import DashboardFilterForm
+from .registry import dashboard_panels
 
 
 class DashboardFiltersMixin:
@@ -138,7 +138,7 @@ class OrganisationDashboardView(OrganisationDashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.dashboard_context(self.figures()))
         context.update(
-            panel_context(
+            dashboard_panels(
                 user=self.request.user, organisation=self.organisation, filters=self.filters()
             )
         )
@@ -156,7 +156,7 @@ class ProjectDashboardView(ProjectDashboardMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.dashboard_context(self.figures()))
         context.update(
-            panel_context(
+            dashboard_panels(
                 user=self.request.user,
                 organisation=self.project.organisation,
                 project=self.project,

@@ -60,8 +60,3 @@ TEMPLATE_CATEGORIES = {
 # Templates that never carry an unsubscribe link (see the module's docstring). Listed so that a
 # test can insist every email template is either here or in TEMPLATE_CATEGORIES.
 ALWAYS_SENT_TEMPLATES = frozenset({"invitation", "organisation_role_granted", "safeguarding_alert"})
-
-
-def category_for_template(template: str) -> str:
-    """The category a template's email belongs to, or "" if it is always sent."""
-    return TEMPLATE_CATEGORIES.get(template, "")

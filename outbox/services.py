@@ -1,7 +1,6 @@
 """The one path for email and background jobs that follow a user's action."""
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,10 +15,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from notifications.categories import EmailCategory, category_for_template
-from notifications.preferences import email_preferences_apply
-
+from . import registry
 from .models import OutboxMessage
+from .signals import message_claimed
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +56,7 @@ def _save(message: OutboxMessage) -> OutboxMessage | None:
 
     An email its recipient asked not to get is not written (None).
     """
-    if message.kind == OutboxMessage.Kind.EMAIL and not email_preferences_apply([message]):
+    if message.kind == OutboxMessage.Kind.EMAIL and not registry.emails_wanted([message]):
         return None
     dedupe_key = message.dedupe_key
     if dedupe_key:
@@ -86,7 +84,7 @@ def email_render(*, template: str, context: dict[str, Any], project=None) -> dic
             "subject": render_to_string(f"emails/{template}_subject.txt", context),
             "body_text": render_to_string(f"emails/{template}.txt", context),
             "body_html": render_to_string(f"emails/{template}.html", context),
-            "category": category_for_template(template),
+            "category": registry.category_for_template(template),
         }
 
 
@@ -103,10 +101,10 @@ def outbox_email_build(
 ) -> OutboxMessage:
     """An unsaved outbox email, with its own Message-ID.
 
-    A ``category`` (notifications.categories) makes it subject to the recipient's preferences:
-    it is written only if they want that kind of email, with an unsubscribe link.
+    A ``category`` (registered in ``outbox.registry``) makes it subject to the recipient's
+    preferences: it is written only if they want that kind of email, with an unsubscribe link.
     """
-    if category and category not in EmailCategory.values:
+    if category and not registry.is_email_category(category):
         raise ValueError(f"{category} is not an email category")
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
     return OutboxMessage(
@@ -181,7 +179,7 @@ def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     Emails whose recipients switched their category off are left out. Returns the rows now
     holding the remaining keys (or all written rows, for messages without keys).
     """
-    messages = email_preferences_apply(messages)
+    messages = registry.emails_wanted(messages)
     if not messages:
         return []
     for message in messages:
@@ -240,17 +238,6 @@ def _run_job(message: OutboxMessage) -> None:
     handler(**message.payload)
 
 
-# Test hook, off unless this variable is "1": the worker process dies right after its claim is
-# committed, before anything is sent. tests/failures/ sets it on one worker to prove that such a
-# message is shown as unconfirmed and never sent twice. Nothing outside those tests sets it.
-TEST_EXIT_AFTER_CLAIM = "OUTBOX_TEST_EXIT_AFTER_CLAIM"
-
-
-def _test_hook_exit_after_claim() -> None:
-    if os.environ.get(TEST_EXIT_AFTER_CLAIM) == "1":
-        os._exit(1)
-
-
 def _backoff(attempts: int) -> float:
     return settings.OUTBOX_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
 
@@ -263,7 +250,7 @@ def outbox_deliver(*, message_id: int) -> DeliveryResult:
     ).update(status=OutboxMessage.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return DeliveryResult(status="skipped")
-    _test_hook_exit_after_claim()
+    message_claimed.send(sender=OutboxMessage, message_id=message_id)
     message = OutboxMessage.objects.get(pk=message_id)
     try:
         if message.kind == OutboxMessage.Kind.EMAIL:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign.content import project_content_changed
 from codesign.permissions import forget_roles
-from dashboards.freshness import figures_changed
 from outbox.services import outbox_email
 
+from . import registry
 from .models import (
     AccessNeeds,
     Consent,
@@ -319,16 +320,10 @@ def _remove_for_project(*, membership: Membership, now) -> None:
     they told facilitators in session replies), invitations (they hold the address) and
     experiences (their stories); ideas, comments and supports stay, shown as a former
     participant's."""
-    from contributions.models import Contribution
-    from sessions.models import Reply
-
     AccessNeeds.objects.filter(membership=membership).delete()
-    Reply.objects.filter(membership=membership).update(reason="", session_needs="")
     Invitation.objects.filter(membership=membership).delete()
-    Contribution.objects.filter(
-        author=membership, kind=Contribution.Kind.EXPERIENCE, withdrawn_at__isnull=True
-    ).update(withdrawn_at=now)
-    figures_changed([membership.project_id])
+    registry.leaving_take_back(membership=membership, now=now)
+    project_content_changed([membership.project_id])
 
 
 @transaction.atomic
@@ -428,13 +423,10 @@ def participant_add_managed(
 def access_needs_save(*, membership: Membership, form) -> AccessNeeds:
     """Save a person's access needs; a new need that takes arranging close to a session the
     person is coming to alerts the facilitators."""
-    from sessions.services import access_needs_alert, arranging_needs
-
-    before = set(arranging_needs(AccessNeeds.objects.filter(membership=membership).first()))
+    before = AccessNeeds.objects.filter(membership=membership).first()
     needs = form.save(commit=False)
     needs.membership = membership
     needs.full_clean()
     needs.save()
-    added = [need for need in arranging_needs(needs) if need not in before]
-    access_needs_alert(membership=membership, needs=added)
+    registry.access_needs_saved(membership=membership, before=before, after=needs)
     return needs

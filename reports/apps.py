@@ -6,3 +6,10 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self):
+        from dashboards.registry import register_dashboard_panel
+
+        from .views import panel_context
+
+        register_dashboard_panel(panel_context)

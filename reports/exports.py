@@ -92,11 +92,7 @@ def _labels(choices) -> dict:
     return {value: str(label) for value, label in choices}
 
 
-def contributions(report):
-    start, end, tz = bounds(report)
-    kinds = _labels(Contribution.Kind.choices)
-    statuses = _labels(Contribution.Status.choices)
-    groups = _labels(Constituency.choices)
+def _contributions_header(report) -> list:
     header = [
         _("Reference"),
         _("Project"),
@@ -113,7 +109,11 @@ def contributions(report):
     ]
     if report.with_names:
         header.append(_("Contributor"))
-    queryset = (
+    return header
+
+
+def _contributions_rows(report, start, end):
+    return (
         Contribution.objects.visible()
         .filter(project__in=scope_projects(report), hidden_at__isnull=True)
         .filter(in_range("created_at", start, end))
@@ -147,6 +147,14 @@ def contributions(report):
             "author__display_name",
         )
     )
+
+
+def contributions(report):
+    start, end, tz = bounds(report)
+    kinds = _labels(Contribution.Kind.choices)
+    statuses = _labels(Contribution.Status.choices)
+    groups = _labels(Constituency.choices)
+    queryset = _contributions_rows(report, start, end)
     yes, no = _("Yes"), _("No")
 
     def rows():
@@ -175,30 +183,27 @@ def contributions(report):
                 )
             yield cells
 
-    return header, rows()
+    return _contributions_header(report), rows()
 
 
-def changes(report):
-    start, end, tz = bounds(report)
-    statuses = _labels(ServiceChange.Status.choices)
+def _linked(*constituencies):
+    """How many contributions (not withdrawn) a change is linked to, of these constituencies
+    (all if none given), as a subquery."""
     through = ServiceChange.contributions.through.objects.filter(
         servicechange_id=OuterRef("pk"), contribution__withdrawn_at__isnull=True
     )
+    if constituencies:
+        through = through.filter(contribution__constituency__in=constituencies)
+    return Coalesce(
+        Subquery(
+            through.order_by().values("servicechange_id").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
 
-    def linked(*constituencies):
-        filtered = (
-            through.filter(contribution__constituency__in=constituencies)
-            if constituencies
-            else through
-        )
-        return Coalesce(
-            Subquery(
-                filtered.order_by().values("servicechange_id").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
-        )
 
+def _changes_header(report) -> list:
     header = [
         _("Reference"),
         _("Project"),
@@ -218,13 +223,17 @@ def changes(report):
     ]
     if report.with_names:
         header.append(_("Owner"))
-    queryset = (
+    return header
+
+
+def _changes_rows(report, start, end):
+    return (
         ServiceChange.objects.filter(project__in=scope_projects(report))
         .filter(in_range("created_at", start, end))
         .annotate(
-            linked_all=linked(),
-            linked_su=linked(Constituency.SERVICE_USER, Constituency.CARER),
-            linked_staff=linked(Constituency.STAFF),
+            linked_all=_linked(),
+            linked_su=_linked(Constituency.SERVICE_USER, Constituency.CARER),
+            linked_staff=_linked(Constituency.STAFF),
         )
         .order_by("project_id", "created_at", "pk")
         .values_list(
@@ -246,6 +255,12 @@ def changes(report):
             "owner__display_name",
         )
     )
+
+
+def changes(report):
+    start, end, tz = bounds(report)
+    statuses = _labels(ServiceChange.Status.choices)
+    queryset = _changes_rows(report, start, end)
     yes, no = _("Yes"), _("No")
 
     def rows():
@@ -271,7 +286,7 @@ def changes(report):
                 cells.append(row[15] or row[14])
             yield cells
 
-    return header, rows()
+    return _changes_header(report), rows()
 
 
 def attendance(report):

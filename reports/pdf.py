@@ -22,8 +22,8 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from changes.models import Evidence, ServiceChange
 from changes.reflection.selectors import ladder_results
-from changes.yousaid.pdf import BOLD, BRAND, INK, REGULAR, _register_fonts, _text
 from changes.yousaid.selectors import changes_done
+from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
 from contributions.models import Contribution
 from dashboards import panels, selectors
 from participants.models import Constituency
@@ -76,7 +76,7 @@ class Story:
         self.items.append(Paragraph(escape(str(text)), self.styles["h3"]))
 
     def text(self, text, style="body"):
-        self.items.append(Paragraph(_text(str(text)) or "&nbsp;", self.styles[style]))
+        self.items.append(Paragraph(markup(str(text)) or "&nbsp;", self.styles[style]))
 
     def table(self, header, rows, *, empty=None):
         if not rows:
@@ -256,7 +256,7 @@ def _changes(story, project):
         ):
             if value.strip():
                 block.append(
-                    Paragraph(f"<b>{escape(str(label))}:</b> {_text(value)}", story.styles["body"])
+                    Paragraph(f"<b>{escape(str(label))}:</b> {markup(value)}", story.styles["body"])
                 )
         story.items.append(KeepTogether(block))
 
@@ -271,13 +271,13 @@ def _you_said(story, project):
         if change.you_said.strip():
             block.append(
                 Paragraph(
-                    f"<b>{escape(_('You said'))}:</b> {_text(change.you_said)}",
+                    f"<b>{escape(_('You said'))}:</b> {markup(change.you_said)}",
                     story.styles["body"],
                 )
             )
         block.append(
             Paragraph(
-                f"<b>{escape(_('We did'))}:</b> {_text(change.description or change.title)}",
+                f"<b>{escape(_('We did'))}:</b> {markup(change.description or change.title)}",
                 story.styles["body"],
             )
         )
@@ -350,7 +350,7 @@ def _organisation_story(report, story):
 
 def write(report, handle) -> int:
     """Write the PDF to ``handle``; returns its number of pages."""
-    _register_fonts()
+    register_fonts()
     story = Story()
     organisation = report.organisation
     with timezone.override(ZoneInfo(organisation.time_zone)):

@@ -14,3 +14,18 @@ class WorkshopsConfig(AppConfig):
     name = "sessions"
     label = "workshops"
     verbose_name = "Workshop sessions"
+
+    def ready(self):
+        from codesign.content import register_project_content
+        from participants import registry
+
+        from .models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
+        from .services import access_needs_changed, replies_forget_needs
+
+        registry.register_on_leaving(replies_forget_needs)
+        registry.register_on_access_needs_saved(access_needs_changed)
+        register_project_content(WorkshopSession)
+        register_project_content(Reply, "session__project_id")
+        register_project_content(Attendance, "session__project_id")
+        register_project_content(Recognition, "attendance__session__project_id")
+        register_project_content(ExpenseClaim, "recognition__attendance__session__project_id")

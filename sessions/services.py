@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboards.freshness import figures_changed
+from codesign.content import project_content_changed
 from outbox.services import outbox_email
 from participants.models import AccessNeeds, Membership
 
@@ -117,7 +117,7 @@ def session_start(*, session: WorkshopSession) -> WorkshopSession:
     updated = WorkshopSession.objects.filter(
         pk=session.pk, status=WorkshopSession.Status.SCHEDULED
     ).update(status=WorkshopSession.Status.IN_PROGRESS, updated_at=timezone.now())
-    figures_changed([session.project_id])
+    project_content_changed([session.project_id])
     if not updated:
         raise ValidationError(_("Only a scheduled session can be started."))
     session.refresh_from_db()
@@ -202,6 +202,21 @@ def arranging_needs(needs) -> list[str]:
         for name in NEEDS_TAKING_ARRANGING
         if getattr(needs, name)
     ]
+
+
+def access_needs_changed(*, membership: Membership, before, after) -> int:
+    """Alert the facilitators to the needs taking arranging that a person has just added
+    (registered with participants: it runs when access needs are saved)."""
+    known = set(arranging_needs(before))
+    return access_needs_alert(
+        membership=membership, needs=[need for need in arranging_needs(after) if need not in known]
+    )
+
+
+def replies_forget_needs(*, membership: Membership, now) -> None:
+    """Leaving a project takes back what the person told facilitators in session replies
+    (registered with participants)."""
+    Reply.objects.filter(membership=membership).update(reason="", session_needs="")
 
 
 def access_needs_alert(*, membership: Membership, needs: list[str], sessions=None) -> int:

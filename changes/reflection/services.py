@@ -6,17 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participants.models import Membership
-from projects.models import Project
 
 from ..models import Evidence, LadderRating, LadderVote, ReflectiveLogEntry, ServiceChange
 
 
 @transaction.atomic
-def ladder_open(*, project: Project, opened_by) -> LadderRating:
+def ladder_open(*, project, opened_by) -> LadderRating:
     """Open a ladder rating on the project, unless one is open already."""
     # The project's row is locked so that two facilitators opening at once make one rating.
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    if locked.status == Project.Status.CLOSED:
+    locked = type(project).objects.select_for_update().get(pk=project.pk)
+    if locked.status == project.Status.CLOSED:
         raise ValidationError(_("The project is closed."))
     if LadderRating.objects.filter(project=locked, closed_at__isnull=True).exists():
         raise ValidationError(_("A rating is already open: close it before opening another."))

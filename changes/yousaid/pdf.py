@@ -1,25 +1,19 @@
 """The "you said, we did" poster: an A4 PDF for a ward or team noticeboard.
 
-ReportLab installs from PyPI alone, so a fresh machine can print posters. The poster is set in
-Bitstream Vera (shipped with ReportLab and embedded in the file) in large type, and carries only
-what the facilitator wrote for everyone: no names, no contributions.
+The poster is set in large type (codesign.pdf) and carries only what the facilitator wrote
+for everyone: no names, no contributions.
 """
 
 from html import escape
 from io import BytesIO
-from pathlib import Path
 
-import reportlab
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     HRFlowable,
     KeepTogether,
@@ -28,19 +22,9 @@ from reportlab.platypus import (
     Spacer,
 )
 
-REGULAR, BOLD = "CodesignPoster", "CodesignPoster-Bold"
-BRAND = colors.HexColor("#1d4f73")
-INK = colors.HexColor("#1a1a1a")
+from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
+
 MARGIN = 18 * mm
-
-
-def _register_fonts() -> None:
-    if REGULAR in pdfmetrics.getRegisteredFontNames():
-        return
-    fonts = Path(reportlab.__file__).parent / "fonts"
-    pdfmetrics.registerFont(TTFont(REGULAR, fonts / "Vera.ttf"))
-    pdfmetrics.registerFont(TTFont(BOLD, fonts / "VeraBd.ttf"))
-    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -64,18 +48,13 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _text(value: str) -> str:
-    """Plain text as Paragraph markup: escaped, with its line breaks kept."""
-    return "<br/>".join(escape(line) for line in value.strip().splitlines())
-
-
 def poster_filename(project) -> str:
     return f"you-said-we-did-{slugify(project.title) or project.pk}.pdf"
 
 
 def poster_pdf(*, project, introduction: str, changes) -> bytes:
     """Render the poster of a project's implemented and embedded changes."""
-    _register_fonts()
+    register_fonts()
     styles = _styles()
     organisation = project.organisation.name
     today = formats.date_format(timezone.localdate(), "j F Y")
@@ -87,7 +66,7 @@ def poster_pdf(*, project, introduction: str, changes) -> bytes:
         Paragraph(escape(organisation), styles["organisation"]),
     ]
     if introduction.strip():
-        story.append(Paragraph(_text(introduction), styles["intro"]))
+        story.append(Paragraph(markup(introduction), styles["intro"]))
     story += [
         Spacer(1, 4 * mm),
         HRFlowable(width="100%", thickness=2, color=BRAND, spaceBefore=2, spaceAfter=2),
@@ -97,11 +76,11 @@ def poster_pdf(*, project, introduction: str, changes) -> bytes:
         if change.you_said.strip():
             block += [
                 Paragraph(escape(_("You said")), styles["label"]),
-                Paragraph(_text(change.you_said), styles["body"]),
+                Paragraph(markup(change.you_said), styles["body"]),
             ]
         block += [
             Paragraph(escape(_("We did")), styles["label"]),
-            Paragraph(_text(change.description or change.title), styles["body"]),
+            Paragraph(markup(change.description or change.title), styles["body"]),
         ]
         story.append(KeepTogether(block))
     if not changes:

@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from dashboards.freshness import figures_changed
+from codesign.content import project_content_changed
+from codesign.permissions import STORED_ORG_ADMIN
 from notifications.models import Notification
 from notifications.services import notify
 from outbox.services import outbox_email
 from participants.models import Membership
-from projects.models import OrganisationRole
 
 from ..models import Comment, Contribution, Report
-from ..services import _check_can_post
+from ..services import posting_check
 from ..templatetags.contributions import author_name
 
 
@@ -79,7 +79,7 @@ def comment_add(
     The contribution's author and the author of the comment replied to are told.
     """
     project = contribution.project
-    _check_can_post(author, project)
+    posting_check(author, project)
     if contribution.withdrawn_at or contribution.hidden_at:
         raise ValidationError(_("This contribution is not open for comments."))
     if is_anonymous and not project.allow_anonymous:
@@ -126,7 +126,9 @@ def comment_withdraw(*, comment: Comment) -> Comment:
     Comment.objects.filter(pk=comment.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
     )
-    figures_changed(Contribution.objects.filter(pk=comment.contribution_id).values("project_id"))
+    project_content_changed(
+        Contribution.objects.filter(pk=comment.contribution_id).values("project_id")
+    )
     comment.refresh_from_db()
     return comment
 
@@ -148,7 +150,7 @@ def _facilitator_addresses(project) -> list[tuple[int, str]]:
     admins = User.objects.filter(
         is_active=True,
         organisation_roles__organisation_id=project.organisation_id,
-        organisation_roles__role=OrganisationRole.Role.ADMIN,
+        organisation_roles__role=STORED_ORG_ADMIN,
     )
     for people in (facilitators, admins):
         addresses = sorted(

@@ -1,7 +1,7 @@
 """A worker dies between claiming an email and sending it: the email is shown as unconfirmed
 by the next sweep, and no other worker sends it (the designed outcome: shown, never resent).
 
-The crash is the outbox's test hook OUTBOX_TEST_EXIT_AFTER_CLAIM (outbox/services.py): the
+The crash is tests/failures/crashing_worker.py, a receiver of the outbox's message_claimed: the
 worker process exits right after its claim commits. Real parts: a redis-server of the test's
 own, Celery workers in their own processes, the shared PostgreSQL database, an SMTP server.
 """
@@ -11,7 +11,6 @@ import re
 import pytest
 
 from outbox.models import OutboxMessage
-from outbox.services import TEST_EXIT_AFTER_CLAIM
 from outbox.tasks import outbox_deliver_task
 from participants.services import participant_invite
 from tests.smoke.support import celery_worker_start, celery_worker_wait_ready, wait_until
@@ -30,7 +29,7 @@ def test_a_worker_dying_after_its_claim_leaves_the_email_unconfirmed_and_unsent(
     mailbox, _ = smtp_server
     publishing_to(redis_server.url)
     crashing = celery_worker_start(
-        processes, "crashing-worker", worker_env(**{TEST_EXIT_AFTER_CLAIM: "1"})
+        processes, "crashing-worker", worker_env(), app="tests.failures.crashing_worker"
     )
     celery_worker_wait_ready(processes, "crashing-worker")
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from digests.services import digest_send
 from notifications.categories import EmailCategory
-from notifications.digest_services import digest_send
 from notifications.services import email_preferences_update
 from outbox.models import OutboxMessage
 from participants.models import Membership

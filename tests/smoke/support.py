@@ -347,10 +347,12 @@ class RefusingMailbox(Mailbox):
             return list(self._messages)
 
 
-def celery_worker_start(processes, name: str, env: dict[str, str], *, beat: bool = False):
+def celery_worker_start(
+    processes, name: str, env: dict[str, str], *, beat: bool = False, app: str = "codesign"
+):
     """Start a solo-pool Celery worker (with embedded beat if asked); it takes a few seconds to
-    be ready (celery_worker_wait_ready)."""
-    args = [str(BIN / "celery"), "-A", "codesign", "worker", "-P", "solo", "--loglevel=INFO"]
+    be ready (celery_worker_wait_ready). ``app``: the module holding the Celery app."""
+    args = [str(BIN / "celery"), "-A", app, "worker", "-P", "solo", "--loglevel=INFO"]
     if beat:
         args.append("--beat")
     args += ["-n", f"{name}-{secrets.token_hex(4)}@%h"]

@@ -10,12 +10,12 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from notifications import digest_services
+from digests import services as digest_services
+from digests.services import digest_send
+from digests.tasks import digest_send_task
 from notifications.categories import EmailCategory
-from notifications.digest_services import digest_send
 from notifications.models import DigestSent
 from notifications.services import email_preferences_update
-from notifications.tasks import digest_send_task
 from outbox.models import OutboxMessage
 from participants.models import Membership
 from tests.factories import (

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from notifications.categories import EmailCategory
+from notifications.models import DigestSent
 from outbox.services import email_render, outbox_email_build, outbox_email_many
 
-from .categories import EmailCategory
-from .models import DigestSent
 from .selectors import ProjectNews, digest_news
 
 TEMPLATE = "digest"
