@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Organisations and projects"
+
+    def ready(self):
+        from codesign.content import register_project_content
+
+        from .models import Project, Stage
+
+        # A project's own fields show on its pages (its title, its status, whether it takes
+        # anonymous posts), and so do its stages.
+        register_project_content(Project, "pk")
+        register_project_content(Stage)

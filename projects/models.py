@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from codesign.content import ContentVersionField
+
 
 def time_zone_choices():
     return [(tz, tz) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
@@ -154,6 +156,9 @@ class Project(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised after every committed write that changes what the project's pages show; what
+    # the cache keeps for them is keyed on it (codesign.content).
+    content_version = ContentVersionField(_("content version"), default=0, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 

@@ -1,0 +1,135 @@
+"""The project content version: a number on each project, raised whenever something its pages
+show changes, that names what the cache keeps for those pages.
+
+Apps declare which of their models change a project's pages (``register_project_content``,
+from their ``AppConfig.ready``); every save, delete or many-to-many link of such a row raises
+the version of its project, and the bulk updates in services, which send no signals, call
+``project_content_changed`` themselves. What is kept for a project's pages (dashboard figures,
+board results) is keyed on its version and the code's release (``key``), so after a change
+the next request misses and works the page out afresh, and nothing ever needs clearing.
+
+The version is raised once the write commits: a request that read the old version and the old
+data can only keep what it works out under the old version, which no later request asks for.
+Until then the connection that wrote sees data no version names yet, so a connection inside a
+transaction neither reads nor keeps anything (``may_keep``). Requests run in autocommit
+(``ATOMIC_REQUESTS`` is off), so they keep and read what is kept; a service's own transaction,
+or a test inside one, works everything out.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import release
+
+# A model's rows, to the ids of the projects whose pages they change: a callable returning
+# ids or a queryset of ids, read once the write has committed.
+ProjectsOf = Callable[[models.Model], Iterable[int] | models.QuerySet]
+
+_projects_of: dict[type[models.Model], ProjectsOf] = {}
+
+
+class ContentVersionField(models.PositiveBigIntegerField):
+    """A version raised only in the database (``F() + 1``): saving a project loaded before a
+    raise leaves the column as it is, rather than writing back the older number."""
+
+    def pre_save(self, model_instance, add):
+        if add:
+            return super().pre_save(model_instance, add)
+        return models.F(self.attname)
+
+
+def project_content_changed(project_ids) -> None:
+    """Raise these projects' content versions once the current transaction commits.
+
+    ``project_ids``: ids, or a queryset of project ids (read at the commit, so it may reach
+    the project through rows that stay when the ones written are deleted)."""
+    if not isinstance(project_ids, models.QuerySet):
+        project_ids = list(project_ids)
+
+    def raise_versions():
+        Project = apps.get_model("projects", "Project")
+        Project.objects.filter(pk__in=project_ids).update(
+            content_version=models.F("content_version") + 1
+        )
+
+    transaction.on_commit(raise_versions)
+
+
+def register_project_content(
+    model: type[models.Model],
+    project_of: str | ProjectsOf = "project_id",
+    *,
+    links: Iterable[str] = (),
+) -> None:
+    """Declare that saving or deleting a row of ``model``, or linking it through its
+    many-to-many fields named in ``links``, changes what its project's pages show.
+
+    ``project_of``: how a row reaches its project's id: a field path (``"project_id"``,
+    ``"pk"`` for a project, ``"session__project_id"`` through a foreign key) or a callable.
+    A link changes the project of the row it is made from, on either side, so both models of
+    a link are declared."""
+    projects_of = project_of if callable(project_of) else _follow(model, project_of)
+    _projects_of[model] = projects_of
+    uid = f"project-content-{model._meta.label}"
+
+    def changed(sender, instance, raw=False, **kwargs):
+        if not raw:  # loaddata
+            project_content_changed(projects_of(instance))
+
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    for name in links:
+        through = model._meta.get_field(name).remote_field.through
+        m2m_changed.connect(_linked, sender=through, weak=False, dispatch_uid=uid)
+
+
+def _linked(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        project_content_changed(_projects_of[type(instance)](instance))
+
+
+def _follow(model: type[models.Model], path: str) -> ProjectsOf:
+    """The project ids a field path names: read on the row itself, or through the row its
+    first foreign key points to (which stays when the row itself is deleted)."""
+    first, _, rest = path.partition("__")
+    if not rest:
+        return lambda instance: [getattr(instance, first)]
+    field = model._meta.get_field(first)
+    related = field.related_model._default_manager
+    return lambda instance: related.filter(pk=getattr(instance, field.attname)).values(rest)
+
+
+def may_keep() -> bool:
+    """Whether this connection may read and keep what is kept under content versions: not
+    inside a transaction, which may hold writes that no version names yet."""
+    return transaction.get_autocommit()
+
+
+def versions(project_ids) -> dict[int, int]:
+    """The content version of each of these projects, in one query."""
+    Project = apps.get_model("projects", "Project")
+    return dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "content_version"))
+
+
+def key(name: str, *parts) -> str:
+    """The cache key of ``name`` for ``parts`` (content versions, and anything else what is
+    kept depends on) under the running release."""
+    digest = hashlib.blake2b(repr((release.current(), parts)).encode(), digest_size=20)
+    return f"{name}:{digest.hexdigest()}"
+
+
+def kept(cache_key: str):
+    """What is kept under ``cache_key``, or None (always None inside a transaction)."""
+    return cache.get(cache_key) if may_keep() else None
+
+
+def keep(cache_key: str, value, seconds: int) -> None:
+    """Keep ``value`` under ``cache_key`` (not from inside a transaction). Entries are never
+    stale, since their key names what they show; ``seconds`` only bounds the room they take."""
+    if may_keep():
+        cache.set(cache_key, value, seconds)
