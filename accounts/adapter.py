@@ -14,7 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """Count failed sign-ins per account *and* client address: five wrong passwords lock
         that account out from that address only, so nobody can lock a person out from
         elsewhere (each address is also limited across accounts: ``login_failed``'s ip rate)."""
-        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{self.get_client_ip(request)}"
 
     def send_mail(self, template_prefix, email, context):
         """Send allauth's mail (sign-in codes, verification, resets) through the outbox."""
