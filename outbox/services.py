@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 
 from . import registry
 from .models import OutboxMessage
+from .publisher import publisher
 from .signals import message_claimed
 
 logger = logging.getLogger(__name__)
@@ -29,26 +30,9 @@ class DeliveryResult:
 
 
 def _publish_after_commit(*message_ids: int) -> None:
-    """Ask the worker to deliver these messages once the transaction commits.
-
-    If the broker is down, stop at the first failure (each attempt waits for a timeout): the
-    beat sweep delivers what was not queued.
-    """
-
-    def publish():
-        from .tasks import outbox_deliver_task
-
-        for position, message_id in enumerate(message_ids):
-            try:
-                outbox_deliver_task.delay(message_id)
-            except Exception:
-                logger.warning(
-                    "%s outbox messages not queued; the sweep will deliver them",
-                    len(message_ids) - position,
-                )
-                return
-
-    transaction.on_commit(publish)
+    """Have these messages delivered once the transaction commits (outbox.publisher: the
+    request never waits for the broker; the beat sweep delivers what was not published)."""
+    transaction.on_commit(lambda: publisher.submit(list(message_ids)))
 
 
 def _save(message: OutboxMessage) -> OutboxMessage | None:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from codesign.forms import SubmissionKeyField, SubmissionKeyMixin
+
 from .models import AgendaItem, Reply, WorkshopSession
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,7 +33,8 @@ class ReminderOffsetsField(forms.CharField):
         return offsets
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(SubmissionKeyMixin, forms.ModelForm):
+    submission_key = SubmissionKeyField()
     online_link = forms.URLField(
         label=_("Online meeting link"),
         required=False,

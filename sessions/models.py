@@ -107,6 +107,8 @@ class WorkshopSession(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The scheduling form's one-time key: posting it twice schedules one session.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = WorkshopSessionQuerySet.as_manager()
 
@@ -116,7 +118,10 @@ class WorkshopSession(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_start",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["project", "submission_key"], name="one_session_per_submission"
+            ),
         ]
 
     def __str__(self):

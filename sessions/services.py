@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,11 +54,34 @@ def _save_agenda(session, agenda_formset) -> None:
 
 
 @transaction.atomic
-def session_schedule(*, project, created_by, agenda_formset=None, **fields) -> WorkshopSession:
-    """Schedule a session and invite its audience, each with a calendar invitation."""
-    session = WorkshopSession(project=project, created_by=created_by, **fields)
-    session.full_clean()
-    session.save()
+def session_schedule(
+    *, project, created_by, agenda_formset=None, submission_key=None, **fields
+) -> WorkshopSession:
+    """Schedule a session and invite its audience, each with a calendar invitation.
+
+    With a submission key, a second call for the same project and key (a double click, a
+    retry after a slow answer) returns the session the first one scheduled."""
+    earlier = WorkshopSession.objects.filter(project=project, submission_key=submission_key)
+    if submission_key is not None and (existing := earlier.first()):
+        return existing
+    session = WorkshopSession(
+        project=project, created_by=created_by, submission_key=submission_key, **fields
+    )
+    try:
+        session.full_clean()
+    except ValidationError:
+        # The same form's other POST may have committed between the check above and here.
+        if submission_key is not None and (existing := earlier.first()):
+            return existing
+        raise
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError:
+        if submission_key is None:
+            raise
+        # The same form's other POST committed it while this one was checking.
+        return earlier.get()
     _save_agenda(session, agenda_formset)
     _tell(session=session, memberships=session_audience(session), template="session_scheduled")
     return session

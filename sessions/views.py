@@ -79,6 +79,7 @@ class SessionFormMixin:
         form, agenda = self.get_forms(self.get_instance())
         if form.is_valid() and agenda.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+            self.submission_key = form.cleaned_data.get("submission_key")
             try:
                 session = self.save(fields, agenda)
             except ValidationError as error:
@@ -97,7 +98,11 @@ class SessionCreateView(SessionFormMixin, ProjectMixin, TemplateView):
 
     def save(self, fields, agenda):
         session = services.session_schedule(
-            project=self.project, created_by=self.request.user, agenda_formset=agenda, **fields
+            project=self.project,
+            created_by=self.request.user,
+            agenda_formset=agenda,
+            submission_key=self.submission_key,
+            **fields,
         )
         messages.success(
             self.request, _("Session scheduled. Everyone it is for has been sent an invitation.")

@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from codesign.forms import SubmissionKeyField, SubmissionKeyMixin
 from participants.models import Constituency, Membership
 
-from ..forms import SubmissionKeyField, SubmissionKeyMixin
 from ..models import SERVICE_USER_SIDE, Contribution
 
 ANONYMITY_HELP = _(

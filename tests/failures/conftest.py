@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from codesign.celery import app as celery_app
+from outbox.publisher import publisher
 from tests.smoke.support import Processes, RedisServer, RefusingMailbox, free_port
 
 
@@ -122,6 +123,7 @@ def publishing_to():
 
     def use(broker_url: str) -> None:
         _reset_producer_pools()
+        publisher._paused_until = 0.0  # no pause left from an earlier test's outage
         celery_app.conf.update(
             broker_url=broker_url,
             broker_transport_options={"visibility_timeout": 3600},
@@ -132,6 +134,7 @@ def publishing_to():
         yield use
     finally:
         _reset_producer_pools()
+        publisher._paused_until = 0.0
         celery_app.conf.update(saved)
 
 

@@ -59,7 +59,9 @@ def test_a_broker_that_is_down_does_not_break_the_action(
 ):
     client.force_login(world.users["facilitator"])
     with (
-        mock.patch("outbox.tasks.outbox_deliver_task.delay", side_effect=OperationalError("down")),
+        mock.patch(
+            "outbox.tasks.outbox_deliver_task.apply_async", side_effect=OperationalError("down")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
