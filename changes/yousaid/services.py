@@ -29,11 +29,15 @@ def you_said_update(*, project, introduction: str, summaries: dict[int, str]) ->
 
 @transaction.atomic
 def you_said_set_public(*, project, public: bool) -> YouSaidWeDid:
-    """Turn the public link on or off; it keeps its address until it is replaced."""
+    """Turn the public link on or off. Each time it is switched on it gets a new address, so
+    a link shared before it was switched off never works again."""
     record = _record_for_update(project)
     if record.public != public:
         record.public = public
-        record.save(update_fields=["public"])
+        if public:
+            record.public_token = new_public_token()
+        record.full_clean()
+        record.save(update_fields=["public", "public_token"])
     return record
 
 
