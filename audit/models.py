@@ -69,3 +69,26 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
+
+
+class RefusalBurst(models.Model):
+    """Refusals of one person close together, counted on the audit entry of the first.
+
+    A scan of hundreds of ids is one entry with its count, not hundreds of rows; the entry
+    itself stays append-only, only this counter moves.
+    """
+
+    entry = models.OneToOneField(AuditEntry, on_delete=models.PROTECT, related_name="burst")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=20)
+    count = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField()
+    last_path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["actor", "outcome", "-last_at"])]
+
+    def __str__(self):
+        return f"{self.outcome} ×{self.count}"

@@ -16,7 +16,7 @@ class AuditEntryListView(PermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         action = self.request.GET.get("action", "")
-        entries = AuditEntry.objects.select_related("actor", "project")
+        entries = AuditEntry.objects.select_related("actor", "project", "burst")
         if action in AuditEntry.Action.values:
             entries = entries.filter(action=action)
         context.update(

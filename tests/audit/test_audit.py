@@ -63,3 +63,21 @@ def test_the_admin_cannot_reveal_an_anonymous_author_through_a_membership_delete
     response = client.get(reverse("admin:participants_membership_delete", args=[membership.pk]))
     assert response.status_code == 403
     assert "Scared to ask" not in response.content.decode()
+
+
+def test_a_burst_of_refusals_is_one_entry_with_its_count(world, client, settings, time_machine):
+    settings.AUDIT_REFUSAL_BURST_SECONDS = 600
+    time_machine.move_to("2030-01-15 10:00:00+00:00", tick=False)
+    client.force_login(world.users["staff"])
+    edit = reverse("projects:project-edit", args=[world.project.pk])
+    for _ in range(5):
+        assert client.get(edit).status_code == 403
+    (entry,) = AuditEntry.objects.filter(action="permission.denied")
+    assert entry.burst.count == 5
+    # After a quiet spell longer than the window, a new burst starts.
+    time_machine.move_to("2030-01-15 10:11:00+00:00", tick=False)
+    assert client.get(edit).status_code == 403
+    assert AuditEntry.objects.filter(action="permission.denied").count() == 2
+    client.force_login(world.users["superuser"])
+    page = client.get(reverse("audit:entry-list")).content.decode()
+    assert "(5 times, the last at 15 Jan 2030 10:00:00)" in page
