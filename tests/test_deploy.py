@@ -172,6 +172,8 @@ def test_production_refuses_to_start_without(missing, message, tmp_path):
     [
         ("SECRET_KEY", ""),
         ("SECRET_KEY", "dev-only-insecure-key-change-me"),
+        ("SECRET_KEY", "short-but-random-Q7x9"),
+        ("SECRET_KEY", "ab" * 40),
         ("ALLOWED_HOSTS", ""),
     ],
 )
