@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from codesign.dates import validate_sane_date
 from contributions.templatetags.contributions import author_name
 from participants.models import Membership
 from sessions.models import WorkshopSession
@@ -78,7 +79,9 @@ class ChangeForm(forms.Form):
         help_text=_("When it is beyond the project's authority, for example the Trust board."),
     )
     approved = forms.BooleanField(label=_("They have approved it"), required=False)
-    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_WIDGET)
+    target_date = forms.DateField(
+        label=_("Target date"), required=False, widget=DATE_WIDGET, validators=[validate_sane_date]
+    )
     progress = forms.IntegerField(
         label=_("Progress (%)"),
         initial=0,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codesign.dates import validate_sane_date
 from participants.models import Constituency
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
@@ -79,7 +80,9 @@ class ServiceChange(models.Model):
         help_text=_("When it is beyond the project's authority, for example the Trust board."),
     )
     approved = models.BooleanField(_("approved"), default=False)
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=[validate_sane_date]
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
@@ -87,7 +90,7 @@ class ServiceChange(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
     )
     reason = models.CharField(_("why not taken forward"), max_length=500, blank=True)
-    implemented_on = models.DateField(null=True, blank=True)
+    implemented_on = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     you_said = models.TextField(
         _("what participants said"),
         blank=True,

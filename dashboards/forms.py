@@ -1,13 +1,11 @@
-from datetime import date
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from codesign.dates import validate_sane_date
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-# The figures count days and months across the range: a date out of these years is a typing
-# slip, and 9999-12-31 would overflow the day after it.
-DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2099, 12, 31))]
+# The figures count days and months across the range: the core's bounds keep it sane.
+DATE_BOUNDS = [validate_sane_date]
 
 
 class DashboardFilterForm(forms.Form):

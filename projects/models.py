@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from codesign.content import ContentVersionField
+from codesign.dates import validate_sane_date
 
 
 def time_zone_choices():
@@ -183,8 +184,10 @@ class Stage(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    starts_on = models.DateField(_("starts on"), null=True, blank=True)
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(
+        _("starts on"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=[validate_sane_date])
 
     class Meta:
         ordering = ["project", "order", "pk"]

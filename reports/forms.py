@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from codesign.dates import validate_sane_date
 from dashboards.forms import DashboardFilterForm
 
 from .models import Report
@@ -38,8 +39,12 @@ class ReportRequestForm(forms.Form):
         ),
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
-    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(
+        required=False, widget=forms.HiddenInput, validators=[validate_sane_date]
+    )
+    date_to = forms.DateField(
+        required=False, widget=forms.HiddenInput, validators=[validate_sane_date]
+    )
 
     def __init__(self, *args, may_name: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

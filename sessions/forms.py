@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codesign.forms import SubmissionKeyField, SubmissionKeyMixin
@@ -35,6 +36,13 @@ class ReminderOffsetsField(forms.CharField):
 
 class SessionForm(SubmissionKeyMixin, forms.ModelForm):
     submission_key = SubmissionKeyField()
+    already_held = forms.BooleanField(
+        label=_("It already took place"),
+        required=False,
+        help_text=_(
+            "Record a past session, for example to note who came. Nobody is invited to it."
+        ),
+    )
     online_link = forms.URLField(
         label=_("Online meeting link"),
         required=False,
@@ -76,6 +84,21 @@ class SessionForm(SubmissionKeyMixin, forms.ModelForm):
         self.fields["stage"].queryset = project.stages.all()
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.order_fields([*self.Meta.fields[:5], "already_held"])
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        moved = self.instance.pk is None or starts_at != self.instance.starts_at
+        if starts_at and moved and starts_at < timezone.now() and not cleaned.get("already_held"):
+            self.add_error(
+                "starts_at",
+                _(
+                    "This time has passed. To record a session that already took place, tick "
+                    "“It already took place”."
+                ),
+            )
+        return cleaned
 
 
 class AgendaItemForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codesign.dates import validate_sane_date
 from participants.models import Constituency
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
@@ -73,8 +74,8 @@ class WorkshopSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="workshop_sessions",
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_sane_date])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_sane_date])
     place = models.CharField(
         _("place"), max_length=300, blank=True, help_text=_("Room and address, with directions.")
     )
@@ -434,7 +435,7 @@ class Recognition(models.Model):
     payment_status = models.CharField(
         _("payment"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.OFFERED
     )
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, validators=[validate_sane_date])
     payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
     benefits_advice_offered = models.BooleanField(_("benefits advice offered"), default=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -83,7 +83,8 @@ def session_schedule(
         # The same form's other POST committed it while this one was checking.
         return earlier.get()
     _save_agenda(session, agenda_formset)
-    _tell(session=session, memberships=session_audience(session), template="session_scheduled")
+    if session.ends_at > timezone.now():  # a past session is recorded, nobody is invited
+        _tell(session=session, memberships=session_audience(session), template="session_scheduled")
     return session
 
 

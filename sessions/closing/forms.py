@@ -8,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from codesign.dates import validate_sane_date
+
 from ..models import ExpenseClaim, OrganisationPaymentTerms, PaymentPolicy, Recognition, WalkIn
 from .services import covered_expense_kinds, image_without_metadata
 
@@ -155,6 +157,7 @@ class RecognitionForm(forms.Form):
         label=_("Paid on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_sane_date],
     )
     payment_reference = forms.CharField(
         label=_("Payment reference"),

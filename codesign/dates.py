@@ -1,0 +1,48 @@
+"""The dates a person may type: within sane bounds, wherever they are typed.
+
+A session dated 9999-12-31 22:00 in a time zone twelve hours behind UTC is stored in year
+10000, which Python cannot read back: every page showing it would fail. Codesign's dates are
+about services now and in a working lifetime, so every date a person types (sessions,
+targets, project dates, payments, filters) lies between ``EARLIEST`` and ``LATEST``, checked
+both as typed (the organisation's time zone) and as stored (UTC): far enough from the ends
+of the calendar that no later change of time zone can carry a stored value past them.
+"""
+
+from datetime import UTC, date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def _out_of_bounds(day: date) -> bool:
+    return day < EARLIEST or day > LATEST
+
+
+def validate_sane_date(value) -> None:
+    """Refuse a date (or date and time) outside EARLIEST..LATEST."""
+    if value is None:
+        return
+    try:
+        if isinstance(value, datetime):
+            # As typed first: converting a time at the calendar's end can itself overflow.
+            days = [value.date()]
+            if timezone.is_aware(value):
+                days += [
+                    value.astimezone(UTC).date(),
+                    value.astimezone(timezone.get_current_timezone()).date(),
+                ]
+        else:
+            days = [value]
+        outside = any(_out_of_bounds(day) for day in days)
+    except OverflowError:
+        outside = True
+    if outside:
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST.year, "latest": LATEST.year},
+        )
