@@ -54,6 +54,7 @@ def test_org_facilitator_creates_a_project_from_the_browser_form(world, client):
     OrganisationRoleFactory(organisation=world.organisation, user=user, role="facilitator")
     client.force_login(user)
     url = reverse("projects:project-create", args=[world.organisation.pk])
+    assert "For Riverside Trust. The project starts as a draft" in client.get(url).content.decode()
     response = client.post(url, {"title": "", "method": "ebcd"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
