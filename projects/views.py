@@ -125,10 +125,8 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         )
         now = timezone.now()
         context.update(
-            upcoming_sessions=[s for s in sessions if s.ends_at >= now and s.status != "cancelled"][
-                :5
-            ],
-            past_sessions=[s for s in sessions if s.ends_at < now][::-1][:3],
+            upcoming_sessions=[s for s in sessions if s.is_coming_up(now)][:5],
+            past_sessions=[s for s in sessions if not s.is_coming_up(now)][::-1][:3],
             stages=list(self.project.stages.all()),
             constituency_counts=selectors.constituency_counts(self.project),
             change_summary=project_changes_summary(self.project),

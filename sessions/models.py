@@ -22,8 +22,9 @@ def default_reminder_offsets():
 
 class WorkshopSessionQuerySet(models.QuerySet):
     def upcoming(self, now=None):
-        return self.filter(ends_at__gte=now or timezone.now()).exclude(
-            status=WorkshopSession.Status.CANCELLED
+        """Sessions still to come: not over, not held, not cancelled."""
+        return self.filter(
+            ends_at__gte=now or timezone.now(), status__in=WorkshopSession.COMING_UP_STATUSES
         )
 
     def past(self, now=None):
@@ -60,6 +61,9 @@ class WorkshopSession(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
+
+    # A session recorded as held (or cancelled) is no longer coming up, whatever its end time.
+    COMING_UP_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS)
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="workshop_sessions"
@@ -127,6 +131,10 @@ class WorkshopSession(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_coming_up(self, now=None) -> bool:
+        """Still to come: the same rule as ``WorkshopSession.objects.upcoming()``."""
+        return self.status in self.COMING_UP_STATUSES and self.ends_at >= (now or timezone.now())
 
     def get_absolute_url(self):
         return reverse("workshops:session-detail", args=[self.project_id, self.pk])

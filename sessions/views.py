@@ -54,8 +54,8 @@ class SessionListView(ProjectMixin, TemplateView):
         )
         now = timezone.now()
         context.update(
-            upcoming=[s for s in sessions if s.ends_at >= now and s.status != "cancelled"],
-            past=[s for s in sessions if s.ends_at < now or s.status == "cancelled"][::-1],
+            upcoming=[s for s in sessions if s.is_coming_up(now)],
+            past=[s for s in sessions if not s.is_coming_up(now)][::-1],
         )
         return context
 
