@@ -103,7 +103,9 @@ class UnsubscribeView(TemplateView):
         if named is None:
             raise Http404
         user_id, category = named
-        self.person = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        # Anyone an email reached may stop that kind of email, signed up or not; a deleted
+        # account has no emails left to stop.
+        self.person = get_user_model().objects.filter(pk=user_id, deleted_at=None).first()
         if self.person is None:
             raise Http404
         self.category = EmailCategory(category)

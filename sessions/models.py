@@ -132,10 +132,6 @@ class WorkshopSession(models.Model):
     def __str__(self):
         return self.title
 
-    def is_coming_up(self, now=None) -> bool:
-        """Still to come: the same rule as ``WorkshopSession.objects.upcoming()``."""
-        return self.status in self.COMING_UP_STATUSES and self.ends_at >= (now or timezone.now())
-
     def get_absolute_url(self):
         return reverse("workshops:session-detail", args=[self.project_id, self.pk])
 
@@ -154,6 +150,10 @@ class WorkshopSession(models.Model):
             errors["reminder_offsets"] = _("Reminders are whole hours between 1 and 336.")
         if errors:
             raise ValidationError(errors)
+
+    def is_coming_up(self, now=None) -> bool:
+        """Still to come: the same rule as ``WorkshopSession.objects.upcoming()``."""
+        return self.status in self.COMING_UP_STATUSES and self.ends_at >= (now or timezone.now())
 
     @property
     def duration_hours(self) -> Decimal:

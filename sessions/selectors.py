@@ -11,10 +11,10 @@ from .models import Reply, WorkshopSession
 
 
 def session_audience(session, *, exclude_not_going: bool = False):
-    """Current members (participants and facilitators) the session is for."""
+    """Active members (participants and facilitators) the session is for: people who accepted
+    their invitation and consented; someone still invited hears of nothing until they join."""
     memberships = (
-        Membership.objects.filter(project_id=session.project_id)
-        .current()
+        Membership.objects.filter(project_id=session.project_id, status=Membership.Status.ACTIVE)
         .exclude(role=Membership.Role.OBSERVER)
         .select_related("user")
     )

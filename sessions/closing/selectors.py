@@ -25,7 +25,7 @@ MONEY = DecimalField(max_digits=10, decimal_places=2)
 def attendance_choices(session: WorkshopSession):
     """Who can be ticked as attending: active members the session is for, and anyone already
     recorded (someone who has since withdrawn, or a walk-in invited afterwards)."""
-    audience = session_audience(session).filter(status=Membership.Status.ACTIVE).values("pk")
+    audience = session_audience(session).values("pk")
     recorded = Attendance.objects.filter(session=session).values("membership_id")
     return (
         Membership.objects.filter(Q(pk__in=audience) | Q(pk__in=recorded))

@@ -353,3 +353,14 @@ def test_safeguarding_alerts_reach_facilitators_who_switched_everything_off(worl
     alert = OutboxMessage.objects.get(to=facilitator.email)
     assert alert.category == ""
     assert "List-Unsubscribe" not in alert.headers
+
+
+def test_the_link_works_for_someone_who_has_not_finished_joining(world):
+    # A person invited by email may have no usable account yet (inactive until they accept).
+    carer = world.users["carer"]
+    carer.is_active = False
+    carer.save(update_fields=["is_active"])
+    url = unsubscribe_url(carer, EmailCategory.SESSIONS)
+    assert Client().get(url).status_code == 200
+    assert Client().post(url).status_code == 302
+    assert email_preferences_of(carer)[EmailCategory.SESSIONS] is False

@@ -331,3 +331,16 @@ def test_a_session_past_midnight_shows_its_end_date(world, client):
     html = client.get(session.get_absolute_url()).content.decode()
     assert "Tuesday 12 January 2027, 22:00</time>–<time" in html
     assert "Wednesday 13 January 2027, 01:00" in html
+
+
+def test_only_people_who_accepted_and_consented_are_invited_to_a_session(
+    world, client, django_capture_on_commit_callbacks
+):
+    invited = MembershipFactory(
+        project=world.project, status=Membership.Status.INVITED, constituency="carer"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule(world, client)
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert world.users["carer"].email in recipients
+    assert invited.user.email not in recipients
