@@ -1,40 +1,21 @@
-"""Which version of the code is running, for keys of what the cache keeps across requests.
+"""Which release of the code is running, for the keys of what the cache keeps across requests.
 
-Kept dashboard figures and rendered fragments are named by the data they show; this names the
-code that made them too, so that after a deploy that changes a template, a translation or a
-calculation, no page shows what the previous version rendered.
+What is kept for a project's pages is named by its content version (``codesign.content``) and by
+this, so that after a deploy that changes a template, a translation or a calculation, no page
+shows what the previous release made. The build names the release (``CODESIGN_RELEASE``, set by
+the Makefile and the Dockerfile); without it, the installed package's version.
 """
 
-import functools
-import hashlib
-from pathlib import Path
+from importlib import metadata
 
 from django.conf import settings
 
-# What decides what a page shows: code, templates and compiled translations.
-SUFFIXES = {".py", ".html", ".mo"}
-SKIPPED = {"__pycache__", "bench", "node_modules", "static", "tests", "var"}
 
-
-@functools.cache
-def fingerprint() -> str:
-    """A digest of the project's own code, templates and translations, the same on every
-    process that runs the same files (worked out once per process)."""
-    root = Path(settings.BASE_DIR)
-    # Uploads and collected static files are not code, wherever they are kept.
-    skipped = {Path(folder).resolve() for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT)}
-    digest = hashlib.blake2b(digest_size=12)
-    for path in sorted(_files(root, skipped)):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _files(folder: Path, skipped: set[Path]):
-    for entry in folder.iterdir():
-        if entry.is_dir():
-            shipped = entry.name not in SKIPPED and not entry.name.startswith(".")
-            if shipped and entry.resolve() not in skipped:
-                yield from _files(entry, skipped)
-        elif entry.suffix in SUFFIXES:
-            yield entry
+def current() -> str:
+    """The running release: the build's name for it, or the package's version."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    try:
+        return metadata.version("codesign")
+    except metadata.PackageNotFoundError:
+        return ""

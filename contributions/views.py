@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from codesign import content
 from codesign.mixins import ProjectMixin
 from codesign.permissions import project_membership
-from dashboards import freshness
 from sessions.models import WorkshopSession
 
-from . import cards, results, selectors, services
+from . import results, selectors, services
 from .forms import (
     ContributionForForm,
     ContributionForm,
@@ -78,22 +80,23 @@ class BoardView(ProjectMixin, TemplateView):
             "sort": sort if sort in selectors.SORTS else "newest",
         }
 
-    def get_project_queryset(self):
-        # The token the results are kept under, read with the project (contributions/results.py).
-        return super().get_project_queryset().annotate(figures_token=freshness.project_token())
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         can_add = user.has_perm("contributions.add_contribution", self.project)
         if can_add:
             context["form"] = QuickContributionForm(project=self.project)
-        context["results"] = results.rendered(
-            self.project, user, self.request.GET, can_add=can_add, work_out=self.work_out
-        )
+        # Kept until the project's content changes (contributions/results.py).
+        key = results.key(self.project, user, self.request.GET, can_add=can_add)
+        html = content.kept(key)
+        if html is None:
+            html = render_to_string(results.TEMPLATE, self.results_context(can_add=can_add))
+            content.keep(key, html, results.KEEP_SECONDS)
+        # Rendered by the template, which escapes what people wrote; kept as text.
+        context["results"] = mark_safe(html)  # noqa: S308
         return context
 
-    def work_out(self) -> dict:
+    def results_context(self, *, can_add: bool) -> dict:
         """The context of the board's results: filters, the page and its cards."""
         user = self.request.user
         membership = project_membership(user, self.project)
@@ -113,7 +116,7 @@ class BoardView(ProjectMixin, TemplateView):
             item.project = self.project
             if item.stage_id in stage_of:
                 item.stage = stage_of[item.stage_id]
-        cards.attach_contents(items, user)
+        selectors.name_tags(items)
         query = {
             "kind": filters["kind"],
             "stage": filters["stage"].pk if filters["stage"] else "",
@@ -123,6 +126,9 @@ class BoardView(ProjectMixin, TemplateView):
             "sort": "" if filters["sort"] == "newest" else filters["sort"],
         }
         return {
+            "project": self.project,
+            "user": user,
+            "can_add": can_add,
             "filters": filters,
             "filtered": any(v for k, v in query.items() if k != "sort"),
             "filter_query": urlencode({k: v for k, v in query.items() if v}),
@@ -227,15 +233,14 @@ class ContributionCreateView(ContributionFormMixin, ProjectMixin, FormView):
         message = _("Thank you. “%(title)s” is on the board.") % {"title": contribution.title}
         if self.request.htmx:
             membership = project_membership(self.request.user, self.project)
+            [card] = selectors.name_tags([board_item(self.project, contribution, membership)])
             return render(
                 self.request,
                 "contributions/partials/add_form_added.html",
                 {
                     "project": self.project,
                     "form": QuickContributionForm(project=self.project),
-                    "c": cards.attach_contents(
-                        [board_item(self.project, contribution, membership)], self.request.user
-                    )[0],
+                    "c": card,
                     "message": message,
                 },
             )

@@ -6,8 +6,3 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = "Dashboards"
-
-    def ready(self):
-        from . import freshness
-
-        freshness.connect()

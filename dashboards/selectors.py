@@ -29,17 +29,17 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from changes.models import FollowUpCheck, ServiceChange
+from codesign import content
 from contributions.models import Comment, Contribution, Support
 from participants.models import Constituency, Membership
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
-
-from . import freshness
 
 SMALL_GROUP = 5
 SERVICE_USERS = "service_users"
@@ -564,32 +564,53 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
     tz = ZoneInfo(organisation.time_zone)
     with timezone.override(tz):
         today = today or timezone.localdate()
-
-        def work_out():
-            start, end = _bounds(date_from, date_to)
-            participant_rows = _participant_rows(ids)
-            return {
-                "today": today,
-                "date_from": date_from,
-                "date_to": date_to,
-                "parities": parity_for_projects(
-                    ids,
-                    date_from=date_from,
-                    date_to=date_to,
-                    organisation=organisation,
-                    participant_rows=participant_rows,
-                ),
-                "changes": _changes(ids, start, end, date_from, date_to, today, tz),
-                "people": _people(ids, start, end, participant_rows),
-                "payments": _payments(ids, start, end),
-                **_due(ids, today),
-            }
-
-        # Kept until a project's data changes; the next sessions depend on the hour, so they
-        # are always asked for.
         parts = (organisation.time_zone, organisation.parity_threshold, date_from, date_to, today)
-        figures = freshness.cached(ids, parts, work_out)
-        return {**figures, "upcoming_sessions": _upcoming(ids)}
+        key = _figures_key(ids, parts)
+        figures = content.kept(key) if key else None
+        if figures is None:
+            figures = _work_out(
+                ids, organisation=organisation, date_from=date_from, date_to=date_to, today=today
+            )
+            if key:
+                content.keep(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+        # The next sessions depend on the hour, not only on the data: always asked for.
+        return {**figures, "key": key, "upcoming_sessions": _upcoming(ids)}
+
+
+def _figures_key(ids, parts: tuple) -> str | None:
+    """The key these projects' figures are kept under: their content versions (read before
+    the figures are worked out, in one query), and ``parts`` (the filters, the day, the
+    organisation's settings). None when they may not be kept (inside a transaction, or a
+    project deleted meanwhile)."""
+    if not content.may_keep():
+        return None
+    versions = content.versions(ids)
+    if len(versions) < len(set(ids)):
+        return None
+    return content.key("dashboards:figures", sorted(versions.items()), parts)
+
+
+def _work_out(ids, *, organisation, date_from, date_to, today) -> dict:
+    """Work the figures out, in the organisation's time zone (which ``_figures`` sets)."""
+    tz = timezone.get_current_timezone()
+    start, end = _bounds(date_from, date_to)
+    participant_rows = _participant_rows(ids)
+    return {
+        "today": today,
+        "date_from": date_from,
+        "date_to": date_to,
+        "parities": parity_for_projects(
+            ids,
+            date_from=date_from,
+            date_to=date_to,
+            organisation=organisation,
+            participant_rows=participant_rows,
+        ),
+        "changes": _changes(ids, start, end, date_from, date_to, today, tz),
+        "people": _people(ids, start, end, participant_rows),
+        "payments": _payments(ids, start, end),
+        **_due(ids, today),
+    }
 
 
 def project_dashboard(project, *, date_from=None, date_to=None, today=None) -> dict:

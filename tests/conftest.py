@@ -94,21 +94,6 @@ def client_for(client):
 
 
 @pytest.fixture
-def commit_callbacks(db):
-    """Return a function that runs the commit callbacks the test's writes so far wait for,
-    as their commit would (the test's own transaction never commits): tokens are renewed,
-    and pages kept under them are kept from then on (contributions/results.py)."""
-
-    def run():
-        callbacks = [func for _savepoints, func, _robust in connection.run_on_commit]
-        connection.run_on_commit = []
-        for callback in callbacks:
-            callback()
-
-    return run
-
-
-@pytest.fixture
 def count_queries():
     """Return the number of queries a call makes (the call must answer 200)."""
     from django.db import connection as default_connection

@@ -23,9 +23,8 @@ TINY = 0.01
 
 
 @pytest.fixture
-def tiny(db, commit_callbacks):
+def tiny(db):
     call_command("seed_large", scale=TINY)
-    commit_callbacks()  # as the command's own commit would: pages are kept from then on
     return Organisation.objects.get(name=seed_large.ORGANISATION_NAME)
 
 
@@ -128,6 +127,8 @@ def test_bench_needs_the_data(db):
         bench.run(requests=1, warmup=0)
 
 
+# Committed data, and requests in autocommit, as in production: pages are kept.
+@pytest.mark.django_db(transaction=True)
 def test_tiny_benchmark_runs_end_to_end_and_query_targets_hold(tiny, tmp_path):
     out = tmp_path / "results.json"
     results = bench.run(requests=3, warmup=1, out=out)
@@ -140,10 +141,8 @@ def test_tiny_benchmark_runs_end_to_end_and_query_targets_hold(tiny, tmp_path):
     assert board["requests"] == 3 and board["median_ms"] > 0 and board["ratio_to_bare"] > 0
     # The ratio is to the bare view asked just before each request, by the same person.
     assert board["ratio_to_bare"] == round(board["median_ms"] / board["bare_median_ms"], 1)
-    # Kept results cost fewer queries than working them out, from kept cards or afresh.
-    after_a_write = pages["board_after_a_write"]["queries"]
-    assert board["queries"] < after_a_write == pages["board_worked_out"]["queries"]
-    assert after_a_write < bench.TARGETS["board_queries"]
+    # Kept results cost fewer queries than working them out, which stays under the target.
+    assert board["queries"] < pages["board_worked_out"]["queries"] < bench.TARGETS["board_queries"]
     for name in ("project_dashboard", "organisation_dashboard"):
         # Kept figures cost fewer queries than working them out, which stays under the target.
         worked_out = pages[f"{name}_worked_out"]["queries"]

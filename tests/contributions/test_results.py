@@ -1,32 +1,33 @@
-"""The board's results kept under the project's token (contributions/results.py): kept while
-nothing the board shows changes, worked out afresh after every write that does, and never
-one person's shown to another.
+"""The board's results kept under the project's content version (contributions/results.py):
+kept while nothing the board shows changes, worked out afresh after every write that does, and
+never one person's shown to another.
 
-The tests run inside a transaction that never commits, so each write here is committed the
-way a request's would be (its commit callbacks run, which renew the token);
-``commit_callbacks`` does the same for the fixtures' writes.
+The tests commit their writes and the requests run in autocommit, as in production: nothing is
+kept inside a transaction (codesign.content.may_keep).
 """
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from codesign import release
-from contributions import results
 from contributions import services as contribution_services
+from contributions import views
 from contributions.conversation import services as conversation_services
 from contributions.models import Contribution, Tag
-from dashboards.models import FiguresStamp
 from participants import services as participant_services
 from projects import services as project_services
 from tests.factories import ContributionFactory
 
 from .conftest import member
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
-# The session and its user, the project, the person's two role queries: a kept board page.
+# A kept board page: the session and its user, the project, the person's two roles, and the
+# count of their unread notifications.
 KEPT_QUERIES = 6
 
 
@@ -39,12 +40,6 @@ def board(client, world, query=""):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def idea(idea, commit_callbacks):
-    commit_callbacks()  # the fixtures' writes committed: pages are kept from here on
-    return idea
 
 
 @pytest.fixture
@@ -173,20 +168,12 @@ WRITES = {
 
 @pytest.mark.parametrize("write, shown, gone", WRITES.values(), ids=WRITES.keys())
 def test_every_write_the_board_shows_is_shown_on_the_next_view(
-    staff_client,
-    world,
-    idea,
-    django_capture_on_commit_callbacks,
-    django_assert_num_queries,
-    write,
-    shown,
-    gone,
+    staff_client, world, idea, django_assert_num_queries, write, shown, gone
 ):
     before = board(staff_client, world)
     with django_assert_num_queries(KEPT_QUERIES):
         assert results_of(board(staff_client, world)) == results_of(before)
-    with django_capture_on_commit_callbacks(execute=True):
-        write(idea, world)
+    write(idea, world)
     after = board(staff_client, world)
     if shown:
         assert shown not in before
@@ -196,15 +183,24 @@ def test_every_write_the_board_shows_is_shown_on_the_next_view(
         assert gone not in after
 
 
-def test_a_write_not_yet_committed_is_shown_to_the_connection_that_made_it(
-    staff_client, world, idea, commit_callbacks, django_assert_max_num_queries
+def test_inside_a_transaction_the_results_are_worked_out_and_not_kept(
+    staff_client, world, idea, monkeypatch, django_assert_num_queries
 ):
     board(staff_client, world)
-    add_idea(idea, world)  # its commit, which would renew the token, has not happened
-    assert "Quieter nights" in board(staff_client, world)
-    commit_callbacks()
-    board(staff_client, world)
-    with django_assert_max_num_queries(KEPT_QUERIES):
+    asked = []
+    for name in ("get", "set"):
+        real = getattr(cache, name)
+        monkeypatch.setattr(
+            cache, name, lambda *a, real=real, **k: asked.append(a) or real(*a, **k)
+        )
+    with transaction.atomic():
+        add_idea(idea, world)  # its commit, which raises the content version, has not happened
+        assert "Quieter nights" in board(staff_client, world)
+        assert "Quieter nights" in board(staff_client, world, "?kind=idea")
+    assert not [a for a in asked if str(a[0]).startswith("board-results:")]
+    monkeypatch.undo()
+    assert "Quieter nights" in board(staff_client, world)  # worked out afresh, and kept
+    with django_assert_num_queries(KEPT_QUERIES):
         assert "Quieter nights" in board(staff_client, world)
 
 
@@ -219,11 +215,8 @@ def test_a_write_rolled_back_leaves_the_page_kept(
         assert "Quieter nights" not in board(staff_client, world)
 
 
-def test_each_person_has_their_own_results(
-    client, world, idea, commit_callbacks, django_assert_num_queries
-):
+def test_each_person_has_their_own_results(client, world, idea, django_assert_num_queries):
     contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
-    commit_callbacks()
     client.force_login(world.users["carer"])
     assert "including yours" in board(client, world)
     with django_assert_num_queries(KEPT_QUERIES):
@@ -238,13 +231,10 @@ def test_each_person_has_their_own_results(
     assert ">Yours<" not in board(client, world)
 
 
-def test_filters_and_pages_are_kept_apart(
-    staff_client, world, idea, commit_callbacks, django_assert_num_queries
-):
+def test_filters_and_pages_are_kept_apart(staff_client, world, idea, django_assert_num_queries):
     ContributionFactory(
         project=world.project, author=member(world, "staff"), kind="experience", title="Ward phone"
     )
-    commit_callbacks()
     everything = board(staff_client, world)
     ideas = board(staff_client, world, "?kind=idea")
     found = board(staff_client, world, "?q=phone")
@@ -255,21 +245,47 @@ def test_filters_and_pages_are_kept_apart(
         assert results_of(board(staff_client, world, "?q=phone")) == results_of(found)
 
 
-def test_a_new_release_works_the_results_out_afresh(staff_client, world, monkeypatch):
+def test_a_new_release_works_the_results_out_afresh(staff_client, world, monkeypatch, settings):
     board(staff_client, world)
     calls = []
-    real = results.render_to_string
-    monkeypatch.setattr(results, "render_to_string", lambda *a: calls.append(a) or real(*a))
+    real = views.render_to_string
+    monkeypatch.setattr(views, "render_to_string", lambda *a: calls.append(a) or real(*a))
     board(staff_client, world)
     assert calls == []
-    monkeypatch.setattr(release, "fingerprint", lambda: "next-release")
+    settings.RELEASE = "next-release"
     board(staff_client, world)
     assert len(calls) == 1
 
 
-def test_a_project_without_its_stamp_is_worked_out_every_time(staff_client, world):
-    FiguresStamp.objects.filter(project=world.project).delete()
-    first = board(staff_client, world)
-    assert "Pack medicines early" in first
+def test_a_bulk_update_without_its_call_is_not_shown_until_the_content_changes(staff_client, world):
+    """What keeping costs: a write that neither sends a signal nor says the content changed
+    (``project_content_changed``) is not shown; every service's bulk update says it."""
+    board(staff_client, world)
     Contribution.objects.filter(title="Pack medicines early").update(title="Changed unseen")
+    assert "Changed unseen" not in board(staff_client, world)
+    world.project.save()
     assert "Changed unseen" in board(staff_client, world)
+
+
+def test_a_kept_page_shows_its_dates_in_the_organisations_time_zone(staff_client, world, idea):
+    # 23:30 in London on 1 March is 2 March in Auckland.
+    created = datetime(2026, 3, 1, 23, 30, tzinfo=ZoneInfo("Europe/London"))
+    Contribution.objects.filter(pk=idea.pk).update(created_at=created)
+    world.project.save()  # the bulk update above says nothing of the change
+    assert "1 Mar 2026" in board(staff_client, world)
+    world.organisation.time_zone = "Pacific/Auckland"
+    world.organisation.save()
+    assert "2 Mar 2026" in board(staff_client, world)
+
+
+def test_a_hidden_card_is_kept_for_its_author_apart_from_everyone_else(client, world, idea):
+    conversation_services.moderation_hide(
+        target=idea, reason="Names a patient", moderator=world.users["facilitator"]
+    )
+    for _ in range(2):  # worked out, then kept
+        client.force_login(world.users["staff"])
+        html = board(client, world)
+        assert "Pack medicines early" not in html and "What it said is not shown." in html
+        client.force_login(world.users["service_user"])
+        html = board(client, world)
+        assert "is hidden from the board" in html and "Names a patient" in html

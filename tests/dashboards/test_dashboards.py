@@ -362,6 +362,8 @@ def _populate(project, size):
             )
 
 
+# Committed data, and requests in autocommit, as in production: figures are kept.
+@pytest.mark.django_db(transaction=True)
 def test_query_counts_do_not_grow(world, client_for, count_queries):
     """Worked out (an empty cache) and kept (the same figures again): the same queries at
     two sizes, under 25 worked out; fewer kept, since only the next sessions are asked for."""

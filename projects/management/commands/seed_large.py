@@ -35,7 +35,6 @@ from changes.models import (
 )
 from changes.services import _add_months
 from contributions.models import Comment, Contribution, Support, Tag
-from dashboards.models import FiguresStamp
 from participants.models import AccessNeeds, Consent, ConsentStatement, Constituency, Membership
 from projects.methods import stages_for
 from projects.models import Organisation, OrganisationRole, Project, Stage
@@ -339,8 +338,6 @@ class LargeSeed:
                 )
             )
         self.insert(Project, self.project_list)
-        # Bulk inserts send no signals: the dashboards' stamps (dashboards.freshness) by hand.
-        self.insert(FiguresStamp, [FiguresStamp(project=p) for p in self.project_list])
         # created_at is auto_now_add on Project; spread the projects over the history.
         self.project_start = {}
         for index, project in enumerate(self.project_list):

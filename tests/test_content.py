@@ -1,27 +1,24 @@
-"""Cached dashboard figures: kept while nothing they count changes, never shown after a change.
-
-Every write path that changes a dashboard number gives the project a new token once it
-commits; the page then works its figures (and its panels) out afresh.
-"""
+"""The project content version (codesign.content): raised, once committed, by every write
+that changes what a project's pages show; left alone by a write rolled back, and by writes to
+other projects; never lowered by saving a project loaded before it was raised."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 
 from changes import services as change_services
 from changes.models import FollowUpCheck, ServiceChange
-from codesign import release
+from codesign import content
 from contributions import services as contribution_services
 from contributions.conversation import services as conversation_services
 from contributions.models import Contribution
-from dashboards.freshness import tokens
-from dashboards.selectors import project_dashboard
 from participants import services as participant_services
 from participants.models import Constituency, Membership
 from privacy import services as privacy_services
+from projects.models import Project
 from sessions import services as session_services
 from sessions.closing import services as closing_services
 from sessions.models import Attendance, Recognition, Reply
@@ -35,8 +32,8 @@ from tests.factories import (
 )
 
 
-def token(project):
-    return tokens([project.pk])[project.pk]
+def version(project) -> int:
+    return Project.objects.values_list("content_version", flat=True).get(pk=project.pk)
 
 
 @pytest.fixture
@@ -56,7 +53,7 @@ def scene(db):
     recognition = Recognition.objects.create(attendance=attendance, hours=2, amount=30)
     change = ServiceChangeFactory(project=project, status=ServiceChange.Status.PROPOSED)
     check = FollowUpCheck.objects.create(change=change, months=3, due_on=timezone.localdate())
-    # Made here, not in the changes below: their own writes would renew the token themselves.
+    # Made here, not in the changes below: their own writes would raise the version themselves.
     comment = conversation_services.comment_add(contribution=idea, author=staff, body="Yes")
     planned = WorkshopSessionFactory(project=project)
     running = WorkshopSessionFactory(project=project, status="in_progress")
@@ -212,102 +209,82 @@ CHANGES = {
     "consent withdrawn": _withdraw_consent,
     "an account deleted": _delete_account,
     "the project renamed": _rename_project,
-    # Shown on the board (contributions/results.py), counted by no dashboard.
+    # Shown on the board, counted by no dashboard.
     "a contribution tagged": _tag,
     "a stage renamed": _rename_stage,
 }
 
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
-def test_every_write_that_changes_a_figure_gives_a_new_token_once_committed(
+def test_every_write_that_changes_a_page_raises_the_version_once_committed(
     scene, change, django_capture_on_commit_callbacks
 ):
-    scene["before"] = token(scene["project"])
+    before = version(scene["project"])
     with django_capture_on_commit_callbacks() as callbacks:
         change(scene)
-        # Not before the commit: a request reading the old data keeps the old token.
-        assert token(scene["project"]) == scene["before"]
-    assert callbacks, "the change asks for a new token"
+        # Not before the commit: a request reading the old data keeps it under the old version.
+        assert version(scene["project"]) == before
+    assert callbacks, "the change asks for the version to be raised"
     for callback in callbacks:
         callback()
-    assert token(scene["project"]) != scene["before"]
+    assert version(scene["project"]) > before
 
 
-def test_a_change_in_one_project_leaves_the_others_cached(
-    scene, django_capture_on_commit_callbacks
-):
+def test_the_models_that_change_a_projects_pages_are_declared():
+    declared = {model._meta.label for model in content._projects_of}
+    assert declared == {
+        "projects.Project",
+        "projects.Stage",
+        "participants.Membership",
+        "workshops.WorkshopSession",
+        "workshops.Reply",
+        "workshops.Attendance",
+        "workshops.Recognition",
+        "workshops.ExpenseClaim",
+        "contributions.Contribution",
+        "contributions.Tag",
+        "contributions.Comment",
+        "contributions.Support",
+        "changes.ServiceChange",
+        "changes.FollowUpCheck",
+    }
+
+
+def test_a_change_in_one_project_leaves_the_others_alone(scene, django_capture_on_commit_callbacks):
     other = ProjectFactory(organisation=scene["project"].organisation)
-    before = token(other)
+    before = version(other)
     with django_capture_on_commit_callbacks(execute=True):
         _add_idea(scene)
-    assert token(other) == before
+    assert version(other) == before
 
 
-def test_figures_are_kept_and_then_worked_out_afresh(
-    scene, django_capture_on_commit_callbacks, django_assert_num_queries
-):
-    project = scene["project"]
-    first = project_dashboard(project)
-    assert first["parity"].contributions.service_users == 1
-    with django_assert_num_queries(2):  # the token, and the next sessions
-        kept = project_dashboard(project)
-    assert kept["version"] == first["version"]
-    assert kept["parity"].contributions.service_users == 1
-    with django_capture_on_commit_callbacks(execute=True):
-        contribution_services.contribution_add(
-            project=project, author=scene["su"], kind="idea", title="A second idea"
-        )
-    fresh = project_dashboard(project)
-    assert fresh["version"] != first["version"]
-    assert fresh["parity"].contributions.service_users == 2
+@pytest.mark.django_db(transaction=True)
+def test_a_write_rolled_back_leaves_the_version_alone(scene):
+    before = version(scene["project"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _add_idea(scene)
+        raise RuntimeError("the request failed")
+    assert version(scene["project"]) == before
+    _add_idea(scene)  # committed at once, in autocommit
+    assert version(scene["project"]) == before + 1
 
 
-def test_filters_and_the_day_are_part_of_what_is_kept(scene):
-    project = scene["project"]
-    today = timezone.localdate()
-    everything = project_dashboard(project, today=today)
-    since_tomorrow = project_dashboard(project, date_from=today + timedelta(days=1), today=today)
-    assert since_tomorrow["version"] != everything["version"]
-    assert since_tomorrow["parity"].contributions.service_users == 0
-    assert everything["parity"].contributions.service_users == 1
-    # Tomorrow, the follow-up due today is still due, but the figures are worked out again.
-    tomorrow = project_dashboard(project, today=today + timedelta(days=1))
-    assert tomorrow["version"] != everything["version"]
+@pytest.mark.django_db(transaction=True)
+def test_saving_a_project_loaded_before_a_raise_does_not_lower_its_version():
+    project = ProjectFactory()
+    loaded = Project.objects.get(pk=project.pk)
+    content.project_content_changed([project.pk])
+    content.project_content_changed([project.pk])
+    raised = version(project)
+    loaded.title = "Renamed"
+    loaded.save()  # raises it once more, after the commit
+    assert version(project) == raised + 1
+    assert Project.objects.get(pk=project.pk).title == "Renamed"
 
 
-def test_a_new_release_of_the_code_works_the_figures_out_afresh(scene, monkeypatch):
-    project = scene["project"]
-    first = project_dashboard(project)
-    assert project_dashboard(project)["version"] == first["version"]
-    # Panels are kept under the figures' version, so they are rendered afresh too.
-    monkeypatch.setattr(release, "fingerprint", lambda: "next-release")
-    assert project_dashboard(project)["version"] != first["version"]
-
-
-def test_the_page_shows_the_new_numbers_after_a_change(
-    world, client_for, django_capture_on_commit_callbacks
-):
-    project = world.project
-    client = client_for(world.users["facilitator"])
-    url = reverse("dashboards:project", args=[project.pk])
-    before = client.get(url).content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        change_services.change_create(
-            project=project, created_by=world.users["facilitator"], title="Evening clinics"
-        )
-    after = client.get(url).content.decode()
-    assert 'id="overdue-count"' in after
-    summary = after[after.index('id="summary"') :][:400]
-    assert "<dd>1</dd>" in summary  # one change proposed, drawn afresh, not the kept panels
-    assert "<dd>0</dd>" in before[before.index('id="summary"') :][:400]
-
-
-def test_the_next_sessions_are_always_current(world, client_for):
-    project = world.project
-    client = client_for(world.users["facilitator"])
-    url = reverse("dashboards:project", args=[project.pk])
-    client.get(url)
-    # A session planned through the ORM sends a signal too; here the cache is kept on
-    # purpose (no commit in this test), and the list still shows it.
-    WorkshopSessionFactory(project=project, title="Spring listening event")
-    assert "Spring listening event" in client.get(url).content.decode()
+@pytest.mark.django_db(transaction=True)
+def test_only_a_connection_in_autocommit_may_keep():
+    assert content.may_keep()
+    with transaction.atomic():
+        # Its writes are raised only once it commits: what it reads no version names yet.
+        assert not content.may_keep()

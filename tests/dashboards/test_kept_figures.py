@@ -1,0 +1,122 @@
+"""Dashboard figures kept under the content versions of the projects they count: kept while
+nothing they count changes, never shown after a change, never read or kept inside a transaction.
+
+Writes here commit, and requests run in autocommit, as in production (``transaction=True``);
+which writes raise a project's content version is tested in tests/test_content.py.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from changes import services as change_services
+from contributions import services as contribution_services
+from dashboards.selectors import project_dashboard
+from participants.models import Constituency
+from sessions.models import WorkshopSession
+from tests.factories import ContributionFactory, MembershipFactory, WorkshopSessionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def service_user(world):
+    member = MembershipFactory(project=world.project, constituency=Constituency.SERVICE_USER)
+    ContributionFactory(project=world.project, author=member, kind="idea")
+    return member
+
+
+def test_figures_are_kept_and_then_worked_out_afresh(
+    world, service_user, django_assert_num_queries
+):
+    project = world.project
+    first = project_dashboard(project)
+    assert first["parity"].contributions.service_users == 1
+    with django_assert_num_queries(2):  # the content version, and the next sessions
+        kept = project_dashboard(project)
+    assert kept["key"] == first["key"]
+    assert kept["parity"].contributions.service_users == 1
+    contribution_services.contribution_add(
+        project=project, author=service_user, kind="idea", title="A second idea"
+    )
+    fresh = project_dashboard(project)
+    assert fresh["key"] != first["key"]
+    assert fresh["parity"].contributions.service_users == 2
+
+
+def test_inside_a_transaction_figures_are_worked_out_and_not_kept(world, client_for, monkeypatch):
+    project = world.project
+    client = client_for(world.users["facilitator"])
+    url = reverse("dashboards:project", args=[project.pk])
+    client.get(url)
+    asked = []
+    for name in ("get", "set"):
+        real = getattr(cache, name)
+        monkeypatch.setattr(
+            cache, name, lambda *a, real=real, **k: asked.append(a) or real(*a, **k)
+        )
+    with transaction.atomic():
+        change_services.change_create(
+            project=project, created_by=world.users["facilitator"], title="Not yet committed"
+        )
+        figures = project_dashboard(project)
+        page = client.get(url).content.decode()
+    assert figures["key"] is None
+    assert figures["changes"]["total"] == 1
+    assert "<dd>1</dd>" in page[page.index('id="summary"') :][:400]  # not the kept panels
+    # Neither the figures nor the panels drawn from them were read or kept.
+    assert not [a for a in asked if "dashboard" in str(a[0])]
+
+
+def test_filters_and_the_day_are_part_of_what_is_kept(world, service_user):
+    project = world.project
+    today = timezone.localdate()
+    everything = project_dashboard(project, today=today)
+    since_tomorrow = project_dashboard(project, date_from=today + timedelta(days=1), today=today)
+    assert since_tomorrow["key"] != everything["key"]
+    assert since_tomorrow["parity"].contributions.service_users == 0
+    assert everything["parity"].contributions.service_users == 1
+    # Tomorrow, the figures are worked out again.
+    tomorrow = project_dashboard(project, today=today + timedelta(days=1))
+    assert tomorrow["key"] != everything["key"]
+
+
+def test_a_new_release_works_the_figures_out_afresh(world, settings):
+    project = world.project
+    first = project_dashboard(project)
+    assert project_dashboard(project)["key"] == first["key"]
+    # Panels are kept under the figures' key, so they are rendered afresh too.
+    settings.RELEASE = "next-release"
+    assert project_dashboard(project)["key"] != first["key"]
+
+
+def test_the_page_shows_the_new_numbers_after_a_change(world, client_for):
+    project = world.project
+    client = client_for(world.users["facilitator"])
+    url = reverse("dashboards:project", args=[project.pk])
+    before = client.get(url).content.decode()
+    change_services.change_create(
+        project=project, created_by=world.users["facilitator"], title="Evening clinics"
+    )
+    after = client.get(url).content.decode()
+    assert 'id="overdue-count"' in after
+    summary = after[after.index('id="summary"') :][:400]
+    assert "<dd>1</dd>" in summary  # one change proposed, drawn afresh, not the kept panels
+    assert "<dd>0</dd>" in before[before.index('id="summary"') :][:400]
+
+
+def test_the_next_sessions_are_always_current(world, client_for):
+    project = world.project
+    client = client_for(world.users["facilitator"])
+    url = reverse("dashboards:project", args=[project.pk])
+    client.get(url)
+    kept = project_dashboard(project)["key"]
+    # A bulk insert sends no signal: the figures stay kept, and the list still shows it.
+    planned = WorkshopSessionFactory.build(project=project, title="Spring listening event")
+    WorkshopSession.objects.bulk_create([planned])
+    assert project_dashboard(project)["key"] == kept
+    assert "Spring listening event" in client.get(url).content.decode()
