@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from changes.models import ServiceChange
 from contributions.models import Comment, Contribution, Support
-from dashboards.selectors import ADOPTED_STATUSES
+from dashboards.parity import ADOPTED_STATUSES
 from participants.models import Constituency, Membership
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition

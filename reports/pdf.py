@@ -25,14 +25,14 @@ from changes.reflection.selectors import ladder_results
 from changes.yousaid.selectors import changes_done
 from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
 from contributions.models import Contribution
-from dashboards import panels, selectors
+from dashboards import panels, parity, selectors
 from participants.models import Constituency
 from sessions.models import Attendance, WorkshopSession
 
 from .exports import bounds, in_range, scope_projects
 
 MARGIN = 16 * mm
-GROUPS = (selectors.SERVICE_USERS, selectors.STAFF, selectors.LEFT_OUT)
+GROUPS = (parity.SERVICE_USERS, parity.STAFF, parity.LEFT_OUT)
 LIGHT = colors.HexColor("#e8eef3")
 
 
@@ -112,7 +112,7 @@ class Story:
 
 def _small(count: int):
     """A count of people as the dashboards show it."""
-    return panels.fewer_than_5() if 0 < count < selectors.SMALL_GROUP else count
+    return panels.fewer_than_5() if 0 < count < parity.SMALL_GROUP else count
 
 
 def _dates(report) -> tuple[date | None, date | None]:
@@ -181,16 +181,16 @@ def _contributions(story, report):
         .order_by()
     )
     for kind, constituency, role, n in queryset:
-        counts[kind, selectors.group_of(constituency, role)] += n
+        counts[kind, parity.group_of(constituency, role)] += n
     story.heading(_("Contributions by kind"))
     story.table(
         [_("Kind"), _("Service users and carers"), _("Staff"), _("Left out"), _("All")],
         [
             [
                 kind.label,
-                counts[kind.value, selectors.SERVICE_USERS],
-                counts[kind.value, selectors.STAFF],
-                counts[kind.value, selectors.LEFT_OUT],
+                counts[kind.value, parity.SERVICE_USERS],
+                counts[kind.value, parity.STAFF],
+                counts[kind.value, parity.LEFT_OUT],
                 sum(counts[kind.value, g] for g in GROUPS),
             ]
             for kind in Contribution.Kind
@@ -211,7 +211,7 @@ def _changes(story, project):
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        provenance[change_id, selectors.group_of(constituency, role)] += n
+        provenance[change_id, parity.group_of(constituency, role)] += n
     story.heading(_("Service changes"))
     story.table(
         [
@@ -232,8 +232,8 @@ def _changes(story, project):
                 formats.date_format(change.implemented_on, "j M Y")
                 if change.implemented_on
                 else "",
-                provenance[change.pk, selectors.SERVICE_USERS],
-                provenance[change.pk, selectors.STAFF],
+                provenance[change.pk, parity.SERVICE_USERS],
+                provenance[change.pk, parity.STAFF],
             ]
             for change in changes
         ],
@@ -292,7 +292,7 @@ def _ladder(story, project):
         row = [formats.date_format(timezone.localtime(result.rating.opened_at), "j M Y")]
         for group in result.groups:
             if group.small:
-                row.append(_("fewer than %(n)s people rated") % {"n": selectors.SMALL_GROUP})
+                row.append(_("fewer than %(n)s people rated") % {"n": parity.SMALL_GROUP})
             else:
                 row.append(
                     _("%(name)s (median %(median)s, %(voters)s people)")

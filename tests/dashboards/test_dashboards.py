@@ -9,12 +9,8 @@ from django.utils import timezone
 
 from changes.models import FollowUpCheck, ServiceChange
 from contributions.models import Comment, Support
-from dashboards.selectors import (
-    organisation_dashboard,
-    parity_for_projects,
-    parity_total,
-    project_dashboard,
-)
+from dashboards.parity import parity_for_projects, parity_total
+from dashboards.selectors import organisation_dashboard, project_dashboard
 from participants.models import Constituency, Membership
 from reports.models import Report
 from sessions.models import Attendance, Recognition

@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign.personal_data import months_before, site
 from contributions.models import Contribution
-from dashboards.selectors import SERVICE_USERS, group_of
+from dashboards.parity import SERVICE_USERS, group_of
 from outbox.models import OutboxMessage
+from outbox.personal_data import PURGED_ADDRESS
 from participants.models import AccessNeeds, Invitation, Membership
-from privacy.retention import PURGED_ADDRESS, months_before, retention_plan, retention_purge
+from privacy.retention import retention_plan, retention_purge
 from privacy.selectors import personal_data
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WalkIn

@@ -1,0 +1,314 @@
+"""Parity: how the work of a set of projects splits between service users and staff.
+
+*Service users* are the service user and carer constituencies, *staff* the staff
+constituency. Only participants count: what facilitators and observers do, and what people of
+the "other" constituency do, is shown as "left out" and is in neither group. Each measure is
+one aggregate query over all the projects, whatever the amount of data.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from changes.models import ServiceChange
+from contributions.models import Comment, Contribution, Support
+from participants.models import Constituency, Membership
+from projects.models import Project
+from sessions.models import Attendance
+
+SMALL_GROUP = 5
+SERVICE_USERS = "service_users"
+STAFF = "staff"
+LEFT_OUT = "left_out"
+# A contribution is adopted once a change it is linked to is agreed or further along.
+ADOPTED_STATUSES = (
+    ServiceChange.Status.AGREED,
+    ServiceChange.Status.IN_PROGRESS,
+    ServiceChange.Status.IMPLEMENTED,
+    ServiceChange.Status.EMBEDDED,
+)
+MEASURES = (
+    ("contributions", _("Contributions")),
+    ("comments", _("Comments")),
+    ("supports", _("Supports given")),
+    ("attendance", _("Sessions attended")),
+    ("adopted", _("Adopted contributions")),
+)
+LIST_LIMIT = 10
+
+
+def group_of(constituency: str, role: str) -> str:
+    """Which parity group an action belongs to, from the constituency and role behind it."""
+    if role != Membership.Role.PARTICIPANT or constituency == Constituency.OTHER:
+        return LEFT_OUT
+    if constituency == Constituency.STAFF:
+        return STAFF
+    return SERVICE_USERS
+
+
+def percent(share: Fraction | None) -> int | None:
+    """A share as a whole percentage, halves rounded up."""
+    if share is None:
+        return None
+    return int(
+        (Decimal(share.numerator) * 100 / Decimal(share.denominator)).to_integral_value(
+            "ROUND_HALF_UP"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure's counts for the two groups, and what was left out of both."""
+
+    service_users: int = 0
+    staff: int = 0
+    left_out: int = 0
+
+    def __add__(self, other):
+        return Measure(
+            self.service_users + other.service_users,
+            self.staff + other.staff,
+            self.left_out + other.left_out,
+        )
+
+    @property
+    def share(self) -> Fraction | None:
+        """Service users' share: SU / (SU + staff); None when both are zero."""
+        both = self.service_users + self.staff
+        return Fraction(self.service_users, both) if both else None
+
+    @property
+    def percent(self) -> int | None:
+        return percent(self.share)
+
+    @property
+    def staff_percent(self) -> int | None:
+        share = self.share
+        return None if share is None else 100 - percent(share)
+
+
+@dataclass
+class Parity:
+    """A project's (or several projects') parity of participation.
+
+    Keys: ``participants`` (active participants: role participant, status active), and one
+    ``Measure`` per entry of ``MEASURES``: ``contributions`` and ``comments`` (not withdrawn),
+    ``supports`` (given), ``attendance`` (sessions attended), ``adopted`` (contributions not
+    withdrawn that are linked to a change agreed or further along, never "not taken forward",
+    each counted once). ``ratio`` = share of adopted ÷ share of participants; ``warning`` when
+    the share of adopted is below ``threshold`` percent. When either group has fewer than 5
+    active participants, ``withheld`` is true: that group is shown as "fewer than 5" and no
+    exact count of either group is shown for any measure (shares, ratio and warning are).
+    """
+
+    project_id: int | None
+    threshold: int
+    participants: Measure = field(default_factory=Measure)
+    contributions: Measure = field(default_factory=Measure)
+    comments: Measure = field(default_factory=Measure)
+    supports: Measure = field(default_factory=Measure)
+    attendance: Measure = field(default_factory=Measure)
+    adopted: Measure = field(default_factory=Measure)
+
+    @property
+    def service_users_few(self) -> bool:
+        return self.participants.service_users < SMALL_GROUP
+
+    @property
+    def staff_few(self) -> bool:
+        return self.participants.staff < SMALL_GROUP
+
+    @property
+    def withheld(self) -> bool:
+        return self.service_users_few or self.staff_few
+
+    @property
+    def ratio(self) -> Fraction | None:
+        adopted, participants = self.adopted.share, self.participants.share
+        if adopted is None or not participants:
+            return None
+        return adopted / participants
+
+    @property
+    def ratio_display(self) -> str:
+        """The ratio to two places ("0.50"), or "" when it cannot be computed."""
+        ratio = self.ratio
+        if ratio is None:
+            return ""
+        value = Decimal(ratio.numerator) / Decimal(ratio.denominator)
+        return str(value.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"))
+
+    @property
+    def warning(self) -> bool:
+        share = self.adopted.share
+        return share is not None and share * 100 < self.threshold
+
+    def measures(self) -> list[dict]:
+        """Each measure with its label, in display order."""
+        return [
+            {"key": key, "label": label, "measure": getattr(self, key)} for key, label in MEASURES
+        ]
+
+
+def day_bounds(date_from: date | None, date_to: date | None):
+    """The range as aware datetimes [start, end) in the current time zone."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(date_from, time.min), tz) if date_from else None
+    end = (
+        timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), tz)
+        if date_to
+        else None
+    )
+    return start, end
+
+
+def in_range(field_name: str, start, end) -> Q:
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field_name}__gte": start})
+    if end is not None:
+        q &= Q(**{f"{field_name}__lt": end})
+    return q
+
+
+def _grouped(queryset, project_field: str, constituency_field: str, role_field: str, **counts):
+    """Rows of (project id, constituency, role) with the given counts, in one query."""
+    return queryset.values(project_field, constituency_field, role_field).annotate(**counts)
+
+
+def _add(table, project_id, name, group, n):
+    current = getattr(table[project_id], name)
+    setattr(
+        table[project_id],
+        name,
+        current
+        + Measure(
+            n if group == SERVICE_USERS else 0,
+            n if group == STAFF else 0,
+            n if group == LEFT_OUT else 0,
+        ),
+    )
+
+
+def participant_counts(ids) -> list[dict]:
+    """Active participants by project, constituency and role (the role is always
+    participant: facilitators and observers are not counted as people taking part)."""
+    return list(
+        _grouped(
+            Membership.objects.filter(
+                project_id__in=ids,
+                status=Membership.Status.ACTIVE,
+                role=Membership.Role.PARTICIPANT,
+            ),
+            "project_id",
+            "constituency",
+            "role",
+            n=Count("pk"),
+        )
+    )
+
+
+def _counted_rows(ids, start, end) -> dict:
+    """What parity counts, per measure: the rows, the fields that give their (project,
+    constituency, role), and what to count."""
+    contribution = ("project_id", "constituency", "author__role")
+    on_contribution = ("contribution__project_id", "constituency")
+    return {
+        "contributions": (
+            Contribution.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
+                in_range("created_at", start, end)
+            ),
+            contribution,
+            Count("pk"),
+        ),
+        # Adopted: read from the links to agreed (or later) changes, each contribution once
+        # however many such changes it is behind (half the time of asking each contribution).
+        "adopted": (
+            ServiceChange.contributions.through.objects.filter(
+                servicechange__status__in=ADOPTED_STATUSES,
+                contribution__project_id__in=ids,
+                contribution__withdrawn_at__isnull=True,
+            ).filter(in_range("contribution__created_at", start, end)),
+            tuple(f"contribution__{name}" for name in contribution),
+            Count("contribution_id", distinct=True),
+        ),
+        "comments": (
+            Comment.objects.filter(
+                contribution__project_id__in=ids, withdrawn_at__isnull=True
+            ).filter(in_range("created_at", start, end)),
+            (*on_contribution, "author__role"),
+            Count("pk"),
+        ),
+        "supports": (
+            Support.objects.filter(contribution__project_id__in=ids).filter(
+                in_range("created_at", start, end)
+            ),
+            (*on_contribution, "membership__role"),
+            Count("pk"),
+        ),
+        "attendance": (
+            Attendance.objects.filter(session__project_id__in=ids).filter(
+                in_range("session__starts_at", start, end)
+            ),
+            ("session__project_id", "membership__constituency", "membership__role"),
+            Count("pk"),
+        ),
+    }
+
+
+def parity_for_projects(
+    project_ids, *, date_from=None, date_to=None, organisation=None, participant_rows=None
+) -> dict[int, Parity]:
+    """One ``Parity`` per project id, in six queries whatever the amount of data.
+
+    With ``organisation`` (which the projects all belong to), its threshold is used without
+    asking the database for each project's. Dates are read in the current time zone;
+    ``project_dashboard`` and ``organisation_dashboard`` set it to the organisation's.
+    ``participant_rows``: ``participant_counts(project_ids)`` when the caller has them.
+    """
+    project_ids = list(project_ids)
+    if organisation is not None:
+        thresholds = dict.fromkeys(project_ids, organisation.parity_threshold)
+    else:
+        thresholds = dict(
+            Project.objects.filter(pk__in=project_ids).values_list(
+                "pk", "organisation__parity_threshold"
+            )
+        )
+    table = {pk: Parity(project_id=pk, threshold=thresholds[pk]) for pk in thresholds}
+    if not table:
+        return table
+    ids = list(table)
+    start, end = day_bounds(date_from, date_to)
+
+    if participant_rows is None:
+        participant_rows = participant_counts(ids)
+    for row in participant_rows:
+        _add(
+            table,
+            row["project_id"],
+            "participants",
+            group_of(row["constituency"], row["role"]),
+            row["n"],
+        )
+    for name, (queryset, fields, counted) in _counted_rows(ids, start, end).items():
+        project_field, constituency_field, role_field = fields
+        for row in _grouped(queryset, *fields, n=counted):
+            group = group_of(row[constituency_field], row[role_field])
+            _add(table, row[project_field], name, group, row["n"])
+    return table
+
+
+def parity_total(parities, *, threshold: int, project_id=None) -> Parity:
+    """Several projects' parity added up (people in two projects count in each)."""
+    total = Parity(project_id=project_id, threshold=threshold)
+    for parity in parities:
+        for name in ("participants", *(key for key, _label in MEASURES)):
+            setattr(total, name, getattr(total, name) + getattr(parity, name))
+    return total
