@@ -15,6 +15,8 @@ env = environ.Env()
 
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 CODESIGN_ENVIRONMENT = env("CODESIGN_ENVIRONMENT", default="development")
+# The build's release (`make` and the Docker image set it from git): logs and error reports.
+RELEASE = env("CODESIGN_RELEASE", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
@@ -284,6 +286,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# Dashboard figures are cached until the data they count changes (dashboards.freshness);
+# Dashboard figures are kept until the data they count changes (codesign.content);
 # this only bounds how long an entry no one asks for stays.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60 * 60)
