@@ -69,6 +69,14 @@ class Contribution(models.Model):
         on_delete=models.SET_NULL,
         related_name="contributions",
     )
+    journey_step = models.ForeignKey(
+        "projects.JourneyStep",
+        verbose_name=_("step of the journey"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+    )
     session = models.ForeignKey(
         "workshops.WorkshopSession",
         verbose_name=_("session"),
@@ -148,6 +156,8 @@ class Contribution(models.Model):
             errors["status_note"] = _("Say why it is not taken forward.")
         if self.stage_id and self.stage.project_id != self.project_id:
             errors["stage"] = _("Choose one of this project's stages.")
+        if self.journey_step_id and self.journey_step.project_id != self.project_id:
+            errors["journey_step"] = _("Choose one of this project's journey steps.")
         if self.session_id and self.session.project_id != self.project_id:
             errors["session"] = _("Choose one of this project's sessions.")
         if errors:

@@ -1,4 +1,4 @@
-"""Method templates: each seeds a new project's editable stages."""
+"""Method templates: each seeds a new project's editable stages (and EBCD its journey)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +42,19 @@ def stages_for(method: str):
         "ebcd": EBCD_STAGES,
         "double_diamond": DOUBLE_DIAMOND_STAGES,
     }.get(method, CUSTOM_STAGES)
+
+
+# The steps of a service journey as service users live it, where EBCD places touchpoints.
+EBCD_JOURNEY = [
+    _("Being told about the appointment"),
+    _("Getting there"),
+    _("Arriving"),
+    _("Waiting"),
+    _("Being seen"),
+    _("Going home"),
+]
+
+
+def journey_for(method: str):
+    """Return the journey step names a method template seeds (none but EBCD's)."""
+    return EBCD_JOURNEY if method == "ebcd" else []

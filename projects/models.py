@@ -208,3 +208,19 @@ class Stage(models.Model):
             raise ValidationError(
                 {"ends_on": _("The end date must be on or after the start date.")}
             )
+
+
+class JourneyStep(models.Model):
+    """One ordered step of the service journey as people live it (EBCD: 'Waiting'), where
+    touchpoints are placed; not the project's method stages."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="journey_steps")
+    name = models.CharField(_("name"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["project", "order", "pk"]
+        verbose_name = _("journey step")
+
+    def __str__(self):
+        return self.name
