@@ -69,11 +69,26 @@ def _write_xlsx(header, rows, handle, *, sheet: str) -> int:
     return count
 
 
-def build(report: Report, handle) -> int:
-    """Write the report's file to ``handle`` (binary); returns how many rows it holds."""
+def _no_heartbeat() -> None:
+    pass
+
+
+def _beating(rows, heartbeat):
+    for row in rows:
+        heartbeat()
+        yield row
+
+
+def build(report: Report, handle, *, heartbeat=_no_heartbeat) -> int:
+    """Write the report's file to ``handle`` (binary); returns how many rows it holds.
+
+    ``heartbeat`` is called for each row (or PDF page) written: the worker's lease renews
+    itself from it every few seconds, so a build that stops writing loses its lease.
+    """
     if report.kind == Report.Kind.REPORT:
-        return pdf.write(report, handle)
+        return pdf.write(report, handle, heartbeat=heartbeat)
     header, rows = DATASETS[report.kind](report)
+    rows = _beating(rows, heartbeat)
     if report.file_format == Report.Format.CSV:
         return _write_csv(header, rows, handle)
     return _write_xlsx(header, rows, handle, sheet=report.get_kind_display())

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,13 +11,24 @@ def report_path(report, filename):
     return f"reports/{uuid.uuid4().hex}/{filename}"
 
 
+class ReportQuerySet(models.QuerySet):
+    def stalled(self, now=None):
+        """Builds whose worker stopped renewing its lease (killed, or stuck)."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(lease_expires_at__lt=now) | models.Q(lease_expires_at__isnull=True),
+            status=Report.Status.RUNNING,
+        )
+
+
 class Report(models.Model):
     """A report or export the worker builds for a project or a whole organisation.
 
     One in progress per request: a double click while the first is queued or running finds
-    it (``request_key`` is unique among reports in progress). The file is stored privately,
-    served only by the download view after a fresh permission check, and removed when the
-    report expires.
+    it (``request_key`` is unique among reports in progress). The worker that builds it holds
+    a lease it renews as it writes (``reports.leases``); a build whose lease ran out is taken
+    back and built again. The file is stored privately, served only by the download view after
+    a fresh permission check, and removed when the report expires.
     """
 
     class Kind(models.TextChoices):
@@ -39,6 +51,8 @@ class Report(models.Model):
         EXPIRED = "expired", _("Expired")
 
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+    # The error of a build whose worker stopped part-way (its lease ran out).
+    INTERRUPTED = "Interrupted"
 
     organisation = models.ForeignKey(
         "projects.Organisation", on_delete=models.CASCADE, related_name="reports"
@@ -72,9 +86,22 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # While running: which claim owns the build, and until when unless it renews.
+    lease_token = models.UUIDField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=models.Q(status="running"),
+                name="report_running_lease",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["request_key"],
@@ -97,6 +124,13 @@ class Report(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+    @property
+    def stalled(self) -> bool:
+        """Being built by a worker that stopped renewing its lease."""
+        return self.status == self.Status.RUNNING and (
+            self.lease_expires_at is None or self.lease_expires_at < timezone.now()
+        )
 
     @property
     def title(self) -> str:

@@ -348,8 +348,9 @@ def _organisation_story(report, story):
         story.panel(name, figures, PANEL_TITLES[name]())
 
 
-def write(report, handle) -> int:
-    """Write the PDF to ``handle``; returns its number of pages."""
+def write(report, handle, *, heartbeat=lambda: None) -> int:
+    """Write the PDF to ``handle``; returns its number of pages. ``heartbeat`` is called once
+    the figures are read and for each page laid out."""
     register_fonts()
     story = Story()
     organisation = report.organisation
@@ -376,8 +377,10 @@ def write(report, handle) -> int:
         else:
             _organisation_story(report, story)
         today = formats.date_format(timezone.localdate(), "j F Y")
+    heartbeat()
 
     def footer(canvas, doc):
+        heartbeat()
         canvas.saveState()
         canvas.setFont(REGULAR, 8)
         canvas.setFillColor(INK)

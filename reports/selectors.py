@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.utils import timezone
 
 from .models import Report
@@ -10,13 +7,6 @@ def reports_to_expire(*, now=None):
     """Built reports whose time is up: their files are deleted."""
     now = now or timezone.now()
     return Report.objects.filter(status=Report.Status.DONE, expires_at__lte=now)
-
-
-def stale_builds(*, now=None):
-    """Builds that started longer ago than the outbox waits for a claim to report back."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
-    return Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=cutoff)
 
 
 def recent_reports(*, organisation, project=None, with_names: bool, limit: int | None = 10):

@@ -1,22 +1,24 @@
 """Requesting, building, retrying and expiring reports.
 
 A request writes a queued ``Report`` and an outbox job in one transaction; the worker runs
-``report_build`` through the outbox, which retries it with back-off. The report keeps its
-attempts in step with the outbox: it shows as queued between attempts and as failed after the
-last, with the type of the error only. The file is written whole before the report says done,
-so a report is never half-built or reported as success when it failed.
+``report_build`` through the outbox, which retries it with back-off. The build holds a lease
+(``reports.leases``) that it renews as it writes; a build whose worker was killed loses it, and
+``reports_reclaim`` (beat, every minute) queues it again or, after its last attempt, fails it.
+The report shows as queued between attempts and as failed after the last, with the type of the
+error only. The file is written whole before the report says done, so a report is never
+half-built or reported as success when it failed.
 """
 
 import hashlib
 import json
 import logging
 import tempfile
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -24,6 +26,7 @@ from audit.services import audit_record
 from outbox.services import outbox_job
 
 from . import builders
+from .leases import Lease, LeaseLost, report_claim
 from .models import Report
 
 logger = logging.getLogger(__name__)
@@ -51,13 +54,37 @@ def request_key(*, organisation, project, kind, file_format, with_names, paramet
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _enqueue(report: Report) -> None:
+def _enqueue(report: Report, *, again: str = "") -> None:
+    """The build job; ``again`` tells a rebuild's job from the first one's (its dedupe key)."""
     outbox_job(
         job=BUILD_JOB,
         payload={"report_id": report.pk},
         project=report.project,
-        dedupe_key=f"report:{report.pk}",
+        dedupe_key=f"report:{report.pk}:{again}" if again else f"report:{report.pk}",
     )
+
+
+def max_attempts() -> int:
+    """Builds a report gets, counting those whose worker stopped. Never more than the outbox
+    runs one job, so a report always fails before its job gives up on it."""
+    return min(settings.REPORTS_BUILD_ATTEMPTS, settings.OUTBOX_MAX_ATTEMPTS)
+
+
+def _in_progress(key: str) -> Report | None:
+    """The report in progress for this request. One whose build stalled is failed instead,
+    so that asking again starts a new build rather than finding the stuck one."""
+    report = Report.objects.filter(request_key=key, status__in=Report.IN_PROGRESS).first()
+    if report is None or not report.stalled:
+        return report
+    Report.objects.stalled().filter(pk=report.pk, lease_token=report.lease_token).update(
+        status=Report.Status.FAILED,
+        error=Report.INTERRUPTED,
+        finished_at=timezone.now(),
+        lease_token=None,
+        lease_expires_at=None,
+    )
+    # Whatever happened meanwhile (the sweep queued it again, or someone asked first) wins.
+    return Report.objects.filter(request_key=key, status__in=Report.IN_PROGRESS).first()
 
 
 def report_request(
@@ -87,7 +114,7 @@ def report_request(
         with_names=with_names,
         parameters=parameters,
     )
-    existing = Report.objects.filter(request_key=key, status__in=Report.IN_PROGRESS).first()
+    existing = _in_progress(key)
     if existing:
         return existing, False
     try:
@@ -117,25 +144,29 @@ def report_request(
 
 
 def report_build(*, report_id: int) -> None:
-    """Build one report (the outbox job). Raises on failure, so the outbox retries it."""
-    claimed = Report.objects.filter(
-        pk=report_id, status__in=(Report.Status.QUEUED, Report.Status.RUNNING)
-    ).update(status=Report.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
-    if not claimed:
-        return  # expired, done or failed meanwhile: nothing to do
+    """Build one report (the outbox job) if it is queued. Raises on failure, so the outbox
+    retries it; a build taken over by another worker meanwhile is dropped quietly."""
+    lease = report_claim(report_id=report_id)
+    if lease is None:
+        return  # another worker has it, or it is done, failed or expired: nothing to do
     report = Report.objects.select_related("organisation", "project").get(pk=report_id)
     try:
         with tempfile.TemporaryFile() as handle:
-            rows = builders.build(report, handle)
+            rows = builders.build(report, handle, heartbeat=lease.heartbeat)
             size = handle.tell()
             handle.seek(0)
             filename = builders.filename(report)
+            lease.heartbeat(force=True)
             report.file.save(filename, File(handle, name=filename), save=False)
+    except LeaseLost:
+        _drop_lost_build(report)
+        return
     except Exception as exc:
-        _record_failure(report, exc)
-        raise
+        if _record_failure(report, lease, exc):
+            raise
+        return
     now = timezone.now()
-    Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
+    done = lease.release(
         status=Report.Status.DONE,
         file=report.file.name,
         filename=filename,
@@ -145,13 +176,23 @@ def report_build(*, report_id: int) -> None:
         finished_at=now,
         expires_at=now + timedelta(days=settings.REPORTS_KEEP_DAYS),
     )
+    if not done:
+        _drop_lost_build(report)
 
 
-def _record_failure(report: Report, exc: Exception) -> None:
-    """Queued again while the outbox will retry; failed after its last attempt."""
+def _drop_lost_build(report: Report) -> None:
+    """This worker lost the build (its lease ran out or it was retried): another builds it."""
+    if report.file:
+        report.file.delete(save=False)
+    logger.warning("Report %s: this build lost its lease and was dropped", report.pk)
+
+
+def _record_failure(report: Report, lease: Lease, exc: Exception) -> bool:
+    """Queued again while the outbox will retry; failed after its last attempt. False if the
+    build was no longer this worker's."""
     report.refresh_from_db(fields=["attempts"])
-    last = report.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-    Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING).update(
+    last = report.attempts >= max_attempts()
+    recorded = lease.release(
         status=Report.Status.FAILED if last else Report.Status.QUEUED,
         error=type(exc).__name__[:100],
         finished_at=timezone.now() if last else None,
@@ -163,30 +204,73 @@ def _record_failure(report: Report, exc: Exception) -> None:
         report.pk,
         report.attempts,
         type(exc).__name__,
-        "; giving up" if last else "; it will be retried",
+        ("; giving up" if last else "; it will be retried") if recorded else "; lease lost",
     )
+    return recorded
+
+
+def reports_reclaim(*, now=None) -> dict[str, int]:
+    """Take back builds whose lease ran out (their worker was killed or stuck): queue each again
+    with a new job, or after its last attempt, fail it. A second sweep finds nothing to do."""
+    now = now or timezone.now()
+    requeued = failed = 0
+    for report in Report.objects.stalled(now=now).select_related("project"):
+        last = report.attempts >= max_attempts()
+        with transaction.atomic():
+            # Conditional on what was read: a worker that renewed, another sweep or a retry
+            # that got there first leaves nothing to update.
+            taken = (
+                Report.objects.stalled(now=now)
+                .filter(pk=report.pk, lease_token=report.lease_token, attempts=report.attempts)
+                .update(
+                    status=Report.Status.FAILED if last else Report.Status.QUEUED,
+                    error=Report.INTERRUPTED,
+                    finished_at=now if last else None,
+                    lease_token=None,
+                    lease_expires_at=None,
+                )
+            )
+            if taken and not last:
+                _enqueue(report, again=f"lease:{report.lease_token or uuid.uuid4()}")
+        if taken:
+            failed += last
+            requeued += not last
+            logger.warning(
+                "Report %s attempt %s stopped part-way (its lease ran out)%s",
+                report.pk,
+                report.attempts,
+                "; giving up" if last else "; it will be built again",
+            )
+    return {"requeued": requeued, "failed": failed}
 
 
 @transaction.atomic
 def report_retry(*, report: Report, user) -> Report:
-    """Queue a failed report again. If the same report is meanwhile in progress, that one."""
-    if report.status != Report.Status.FAILED:
+    """Build a failed or stalled report again, afresh. If the same report is meanwhile in
+    progress, that one."""
+    if report.stalled:
+        # Its worker stopped: the build is taken from it (its later writes are refused).
+        retried = Report.objects.stalled().filter(pk=report.pk, lease_token=report.lease_token)
+    elif report.status == Report.Status.FAILED:
+        existing = _in_progress(report.request_key)
+        if existing:
+            return existing
+        retried = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED)
+    else:
         return report
-    existing = Report.objects.filter(
-        request_key=report.request_key, status__in=Report.IN_PROGRESS
-    ).first()
-    if existing:
-        return existing
-    Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-        status=Report.Status.QUEUED, attempts=0, error="", finished_at=None, started_at=None
+    retried = retried.update(
+        status=Report.Status.QUEUED,
+        attempts=0,
+        error="",
+        finished_at=None,
+        started_at=None,
+        lease_token=None,
+        lease_expires_at=None,
     )
     report.refresh_from_db()
-    outbox_job(
-        job=BUILD_JOB,
-        payload={"report_id": report.pk},
-        project=report.project,
-        dedupe_key=f"report:{report.pk}:retry:{timezone.now().timestamp()}",
-    )
+    if not retried:
+        return report  # someone else retried it, or it moved on, meanwhile
+    _enqueue(report, again=f"retry:{uuid.uuid4().hex}")
     audit_record(
         actor=user,
         action=AuditEntry.Action.REPORT_REQUESTED,
@@ -208,12 +292,8 @@ def report_downloaded(*, report: Report, user) -> None:
 
 
 def reports_expire(*, now=None) -> dict[str, int]:
-    """Delete the files of reports past their expiry, and fail builds that never finished.
-
-    A build still running long after the outbox gave up on its claim was interrupted (the
-    worker stopped): it is shown as failed, with a retry.
-    """
-    from .selectors import reports_to_expire, stale_builds
+    """Delete the files of reports past their expiry."""
+    from .selectors import reports_to_expire
 
     now = now or timezone.now()
     expired = 0
@@ -223,7 +303,4 @@ def reports_expire(*, now=None) -> dict[str, int]:
         expired += Report.objects.filter(pk=report.pk, status=Report.Status.DONE).update(
             status=Report.Status.EXPIRED, file="", size=0
         )
-    interrupted = stale_builds(now=now).update(
-        status=Report.Status.FAILED, error="Interrupted", finished_at=now
-    )
-    return {"expired": expired, "interrupted": interrupted}
+    return {"expired": expired}

@@ -5,5 +5,11 @@ from . import services
 
 @shared_task
 def reports_expire_task():
-    """Hourly: delete the files of expired reports and fail builds that were interrupted."""
+    """Hourly: delete the files of expired reports."""
     return services.reports_expire()
+
+
+@shared_task
+def reports_reclaim_task():
+    """Every minute: build again (or fail) the builds whose worker stopped renewing its lease."""
+    return services.reports_reclaim()

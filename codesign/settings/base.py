@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.reports_expire_task",
         "schedule": crontab(minute=15),
     },
+    # Report builds whose worker stopped renewing its lease are built again (or failed).
+    "reports-reclaim": {
+        "task": "reports.tasks.reports_reclaim_task",
+        "schedule": env.float("REPORTS_RECLAIM_SECONDS", default=60.0),
+    },
 }
 
 # Services the outbox may run as background jobs (dotted paths taking keyword arguments).
@@ -260,6 +265,12 @@ OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=6
 
 # Reports and exports: how long a built file is kept before it expires and is deleted (days).
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)
+# A build holds a lease (s) that it renews at most every REPORTS_HEARTBEAT_SECONDS as it writes;
+# once a lease runs out (its worker was killed) the build is taken back, up to
+# REPORTS_BUILD_ATTEMPTS builds in all (never more than OUTBOX_MAX_ATTEMPTS).
+REPORTS_LEASE_SECONDS = env.int("REPORTS_LEASE_SECONDS", default=120)
+REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=10)
+REPORTS_BUILD_ATTEMPTS = env.int("REPORTS_BUILD_ATTEMPTS", default=3)
 
 # Retention, counted from a project's close: access needs and invitations are deleted and
 # experiences anonymised after RETENTION_MONTHS, as are the bodies of sent or failed emails
