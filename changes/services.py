@@ -84,12 +84,11 @@ def change_update(
 
 def contributors_of(change: ServiceChange):
     """Everyone whose contribution the change came from (anonymous authors included)."""
-    return [
-        c.author.user
-        for c in change.contributions.select_related("author__user").filter(
-            withdrawn_at__isnull=True
-        )
-    ]
+    return [c.author.user for c in _sources(change)]
+
+
+def _sources(change: ServiceChange):
+    return change.contributions.select_related("author__user").filter(withdrawn_at__isnull=True)
 
 
 @transaction.atomic
@@ -134,8 +133,12 @@ def change_set_status(
                 defaults={"due_on": _add_months(change.implemented_on, months)},
             )
     if change.status != before[0]:
+        sources = list(_sources(change))
+        # Someone with a named contribution behind the change may be told which change it is.
+        named = {c.author.user_id for c in sources if not c.is_anonymous}
         notify(
-            users=contributors_of(change),
+            users=[c.author.user for c in sources],
+            discreet_for={c.author.user_id for c in sources} - named,
             kind=Notification.Kind.CHANGE,
             project=change.project,
             message=_("A change that came from your contribution is now %(status)s: “%(title)s”.")

@@ -153,6 +153,7 @@ def contribution_set_status(
         message=_("Your idea “%(title)s” is now: %(status)s.")
         % {"title": contribution.title, "status": contribution.get_status_display()},
         url=contribution.get_absolute_url(),
+        discreet_for=[contribution.author.user_id] if contribution.is_anonymous else [],
     )
     return contribution
 

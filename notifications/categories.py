@@ -16,7 +16,10 @@ class EmailCategory(models.TextChoices):
     REMINDERS = "reminders", _("Session reminders")
     PAYMENTS = "payments", _("Payments for taking part")
     ACCESS_NEEDS = "access_needs", _("Access-need alerts")
-    ACTIVITY = "activity", _("Replies, comments, news about your ideas, and prioritisation rounds")
+    REPLIES = "replies", _("Replies and comments on what you posted")
+    IDEAS = "ideas", _("News about your ideas and the changes they led to")
+    ROUNDS = "rounds", _("Prioritisation rounds opening")
+    FOLLOW_UPS = "follow_ups", _("Follow-up checks due on changes")
     DIGEST = "digest", _("Daily digest of new activity in your projects")
 
 
@@ -31,9 +34,17 @@ DESCRIPTIONS = {
         "For facilitators: when someone coming to a session soon needs something that takes "
         "arranging, such as an interpreter."
     ),
-    EmailCategory.ACTIVITY: _(
-        "The same news as the bell at the top of the page: replies to your comments, comments on "
-        "your contributions, a new status for your idea, and a prioritisation round opening."
+    EmailCategory.REPLIES: _(
+        "When someone replies to your comment or comments on something you posted. The same "
+        "news is under the bell at the top of the page."
+    ),
+    EmailCategory.IDEAS: _(
+        "When your idea gets a new status, and when a change that came from what you posted "
+        "moves on."
+    ),
+    EmailCategory.ROUNDS: _("When a prioritisation round opens and you have dots to place."),
+    EmailCategory.FOLLOW_UPS: _(
+        "For facilitators: when it is time to check whether a change has stuck."
     ),
     EmailCategory.DIGEST: _(
         "Once a day, a short summary of new contributions, sessions and decisions in your "
@@ -52,8 +63,10 @@ TEMPLATE_CATEGORIES = {
     "session_reminder": EmailCategory.REMINDERS,
     "recognition_offered": EmailCategory.PAYMENTS,
     "access_need_alert": EmailCategory.ACCESS_NEEDS,
-    "notification": EmailCategory.ACTIVITY,
-    "follow_up_due": EmailCategory.ACTIVITY,
+    # Each kind of notification has its own category (notifications.services.KIND_CATEGORIES);
+    # this one stands for the template until the kind replaces it.
+    "notification": EmailCategory.REPLIES,
+    "follow_up_due": EmailCategory.FOLLOW_UPS,
     "digest": EmailCategory.DIGEST,
 }
 

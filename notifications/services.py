@@ -12,51 +12,56 @@ from outbox.services import email_render, outbox_email_build, outbox_email_many
 from .categories import EmailCategory
 from .models import EmailPreference, Notification
 
-# News about a person's own contribution or comment may concern something they posted
-# anonymously. Its email says only that there is news: the outbox (which facilitators and the
-# admin can read) must not pair their address with what they wrote.
-DISCREET_KINDS = frozenset(
-    {
-        Notification.Kind.REPLY,
-        Notification.Kind.COMMENT,
-        Notification.Kind.STATUS,
-        Notification.Kind.CHANGE,
-    }
-)
+# Which switch on the email choices page each kind of news answers to.
+KIND_CATEGORIES = {
+    Notification.Kind.REPLY: EmailCategory.REPLIES,
+    Notification.Kind.COMMENT: EmailCategory.REPLIES,
+    Notification.Kind.STATUS: EmailCategory.IDEAS,
+    Notification.Kind.CHANGE: EmailCategory.IDEAS,
+    Notification.Kind.ROUND: EmailCategory.ROUNDS,
+}
 
 
-def _email(*, users: list, kind: str, project, message: str, url: str) -> None:
-    """Email the notification to each person who wants this kind of news by email."""
+def _email(*, users: list, kind: str, project, message: str, url: str, discreet_for) -> None:
+    """Email the notification to each person who wants this kind of news by email.
+
+    It says what happened and where. For news about something a person posted anonymously
+    (``discreet_for``: their user ids) it says only that there is news, and the outbox (which
+    facilitators and the admin can read) does not tie it to the project: nothing there may
+    pair their address with what they wrote."""
     users = [user for user in users if user.email]
-    if not users:
-        return
-    discreet = kind in DISCREET_KINDS
-    if discreet:
-        link = settings.CODESIGN_SITE_URL + reverse("notifications:notification-list")
-    else:
-        link = settings.CODESIGN_SITE_URL + url if url.startswith("/") else ""
-    rendered = email_render(
-        template="notification",
-        context={
-            "discreet": discreet,
-            "message": message,
-            "link": link,
-            "kind_label": Notification.Kind(kind).label,
-        },
-        project=None if discreet else project,
-    )
-    outbox_email_many(
-        [
+    messages = []
+    for discreet, group in (
+        (False, [user for user in users if user.pk not in discreet_for]),
+        (True, [user for user in users if user.pk in discreet_for]),
+    ):
+        if not group:
+            continue
+        if discreet:
+            link = settings.CODESIGN_SITE_URL + reverse("notifications:notification-list")
+        else:
+            link = settings.CODESIGN_SITE_URL + url if url.startswith("/") else ""
+        rendered = email_render(
+            template="notification",
+            context={"discreet": discreet, "message": message, "link": link},
+            project=None if discreet else project,
+        )
+        rendered["category"] = KIND_CATEGORIES[kind]
+        messages += [
             outbox_email_build(to=user.email, project=None if discreet else project, **rendered)
-            for user in users
+            for user in group
         ]
-    )
+    if messages:
+        outbox_email_many(messages)
 
 
 @transaction.atomic
-def notify(*, users: Iterable, kind: str, project, message: str, url: str = "") -> int:
+def notify(
+    *, users: Iterable, kind: str, project, message: str, url: str = "", discreet_for=()
+) -> int:
     """Put a notification under each person's bell (once per person), and email it to those
-    who keep that category of email on."""
+    who keep that category of email on; ``discreet_for``: ids of people for whom the news is
+    about something they posted anonymously."""
     seen = set()
     people = []
     for user in users:
@@ -70,7 +75,14 @@ def notify(*, users: Iterable, kind: str, project, message: str, url: str = "") 
             for user in people
         ]
     )
-    _email(users=people, kind=kind, project=project, message=message[:300], url=url)
+    _email(
+        users=people,
+        kind=kind,
+        project=project,
+        message=message[:300],
+        url=url,
+        discreet_for=set(discreet_for),
+    )
     return len(people)
 
 

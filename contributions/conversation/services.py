@@ -41,17 +41,19 @@ def _comment_notify(comment: Comment, replying_to: Comment | None) -> None:
     told = {comment.author.user_id}
     names = {"name": author_name(comment), "title": contribution.title}
     if comment.parent is not None:
-        addressed = [
-            c.author.user
+        replied_to = [
+            c
             for c in (comment.parent, replying_to)
             if c is not None and c.author.user_id not in told and _is_active_member(c.author)
         ]
+        addressed = [c.author.user for c in replied_to]
         notify(
             users=addressed,
             kind=Notification.Kind.REPLY,
             project=contribution.project,
             message=_("%(name)s replied to your comment on “%(title)s”.") % names,
             url=_comment_url(comment),
+            discreet_for=[c.author.user_id for c in replied_to if c.is_anonymous],
         )
         told.update(user.pk for user in addressed)
     if contribution.author.user_id not in told and _is_active_member(contribution.author):
@@ -61,6 +63,7 @@ def _comment_notify(comment: Comment, replying_to: Comment | None) -> None:
             project=contribution.project,
             message=_("%(name)s commented on your contribution “%(title)s”.") % names,
             url=_comment_url(comment),
+            discreet_for=[contribution.author.user_id] if contribution.is_anonymous else [],
         )
 
 

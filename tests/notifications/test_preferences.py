@@ -82,7 +82,7 @@ def test_switching_a_category_off_stops_exactly_that_category(world):
         message="A round opened.",
     )
     assert OutboxMessage.objects.filter(
-        to="service_user@example.org", category=EmailCategory.ACTIVITY
+        to="service_user@example.org", category=EmailCategory.ROUNDS
     ).exists()
 
 
@@ -275,7 +275,10 @@ def test_the_preferences_page_shows_and_saves_choices(world, client_for):
         "reminders": False,
         "payments": False,
         "access_needs": False,
-        "activity": False,
+        "replies": False,
+        "ideas": False,
+        "rounds": False,
+        "follow_ups": False,
         "digest": True,
     }
     # Nobody else's choices change.
@@ -288,24 +291,40 @@ def test_defaults_are_on_except_the_digest(world):
     }
 
 
-def test_news_about_ones_own_posts_is_emailed_discreetly(world):
+def test_news_about_an_anonymous_post_is_emailed_discreetly(world):
     notify(
         users=[world.users["service_user"]],
         kind=Notification.Kind.STATUS,
         project=world.project,
         message="Your idea “Later buses” is now: Taken forward.",
         url="/projects/1/contributions/7/",
+        discreet_for=[world.users["service_user"].pk],
     )
     message = OutboxMessage.objects.get()
     assert message.to == "service_user@example.org"
-    assert message.category == EmailCategory.ACTIVITY
-    # Nothing in the outbox pairs the address with what they posted (it may be anonymous),
-    # and the project's "Emails sent" page does not list it.
+    assert message.category == EmailCategory.IDEAS
+    # Nothing in the outbox pairs the address with what they posted anonymously, and the
+    # project's "Emails sent" page does not list it.
     assert message.project is None
+    assert message.subject == "News about something you posted anonymously on Codesign"
     for text in (message.subject, message.body_text, message.body_html):
         assert "Later buses" not in text
         assert world.project.title not in text
     assert reverse("notifications:notification-list") in message.body_text
+
+
+def test_news_about_a_named_post_says_what_happened_and_where(world):
+    notify(
+        users=[world.users["service_user"]],
+        kind=Notification.Kind.CHANGE,
+        project=world.project,
+        message="A change that came from your contribution is now in progress: “Later buses”.",
+        url="/projects/1/changes/7/",
+    )
+    message = OutboxMessage.objects.get()
+    assert message.category == EmailCategory.IDEAS
+    assert "Later buses" in message.subject and world.project.title in message.subject
+    assert "Something new" not in message.subject
 
 
 def test_a_round_opening_is_emailed_with_its_message(world):
@@ -323,8 +342,8 @@ def test_a_round_opening_is_emailed_with_its_message(world):
     assert world.project.title in message.subject
 
 
-def test_switching_activity_off_keeps_the_bell_but_stops_the_email(world):
-    switch_off(world.users["service_user"], EmailCategory.ACTIVITY)
+def test_switching_replies_off_keeps_the_bell_but_stops_the_email(world):
+    switch_off(world.users["service_user"], EmailCategory.REPLIES)
     notify(
         users=[world.users["service_user"]],
         kind=Notification.Kind.COMMENT,
