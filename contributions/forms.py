@@ -29,6 +29,40 @@ class SourceChoiceField(forms.ModelMultipleChoiceField):
         return f"{contribution.get_kind_display()}: {contribution.title}"
 
 
+class JourneyStepField(forms.TypedChoiceField):
+    """Where in the project's journey it happened, chosen from steps read once: the board
+    renders its form on every view, so the choices cost one query and checking none."""
+
+    def __init__(self, *, steps, **kwargs):
+        by_pk = {str(step.pk): step for step in steps}
+        kwargs.setdefault("label", _("Where in the journey?"))
+        super().__init__(
+            choices=[
+                ("", _("Not on one step / not sure")),
+                *((pk, step.name) for pk, step in by_pk.items()),
+            ],
+            coerce=by_pk.__getitem__,
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+
+def add_journey_step_field(form, project, *, after: str) -> None:
+    """Give a form the project's journey steps after the field named `after`, if it has any."""
+    steps = list(project.journey_steps.order_by("order", "pk"))
+    if not steps:
+        return
+    field = JourneyStepField(
+        steps=steps,
+        help_text=_("The step of the journey this moment belongs to, so the map can show it."),
+    )
+    names = list(form.fields)
+    position = names.index(after) + 1 if after in names else len(names)
+    names.insert(position, "journey_step")
+    form.fields = {name: form.fields.get(name, field) for name in names}
+
+
 class QuickContributionForm(SubmissionKeyMixin, forms.Form):
     """What the board's own form asks: the kind, a title, the person's words, how it felt and
     whether to post anonymously. `ContributionForm` adds the stage, the session and what is
@@ -87,6 +121,8 @@ class QuickContributionForm(SubmissionKeyMixin, forms.Form):
             )
         if not project.allow_anonymous:
             del self.fields["is_anonymous"]
+        if kind != Contribution.Kind.IDEA:
+            add_journey_step_field(self, project, after="emotion")
 
     def clean(self):
         cleaned = super().clean()
@@ -100,6 +136,8 @@ class QuickContributionForm(SubmissionKeyMixin, forms.Form):
         kind = data.pop("kind", self.fixed_kind)
         if kind != Contribution.Kind.TOUCHPOINT:
             data.pop("emotion", None)
+        if kind == Contribution.Kind.IDEA:
+            data.pop("journey_step", None)
         if kind != Contribution.Kind.IDEA:
             data.pop("sources", None)
         return {"kind": kind, **data}
@@ -133,6 +171,7 @@ class ContributionForm(QuickContributionForm):
         "title",
         "body",
         "emotion",
+        "journey_step",
         "stage",
         "session",
         "sources",

@@ -5,10 +5,10 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from participants.models import Constituency, Membership
+from participants.models import Membership
 from sessions.models import WorkshopSession
 
-from .models import SERVICE_USER_SIDE, Comment, Contribution, Support, Tag
+from .models import Comment, Contribution, Support, Tag
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -125,29 +125,3 @@ def contribution_links(contribution) -> dict:
             )
         links.update(cited_together=cited_together, same_stage=same_stage)
     return links
-
-
-def touchpoint_map(project) -> tuple[list[dict], int]:
-    """The journey's stages as columns (and one for touchpoints at no stage), each with service
-    users' and carers' touchpoints beside staff's (and others')."""
-    touchpoints = list(
-        Contribution.objects.filter(
-            project=project, kind=Contribution.Kind.TOUCHPOINT, hidden_at__isnull=True
-        )
-        .visible()
-        .order_by("created_at", "pk")
-    )
-    columns = [{"stage": stage} for stage in project.stages.all()]
-    columns.append({"stage": None})
-    by_stage = {column["stage"].pk if column["stage"] else None: column for column in columns}
-    for column in columns:
-        column.update(service_users=[], staff=[], others=[])
-    for touchpoint in touchpoints:
-        column = by_stage.get(touchpoint.stage_id, by_stage[None])
-        if touchpoint.constituency in SERVICE_USER_SIDE:
-            column["service_users"].append(touchpoint)
-        elif touchpoint.constituency == Constituency.STAFF:
-            column["staff"].append(touchpoint)
-        else:
-            column["others"].append(touchpoint)
-    return columns, len(touchpoints)

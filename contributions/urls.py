@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .journey import views as journey_views
 
 app_name = "contributions"
 
@@ -26,5 +27,22 @@ urlpatterns = [
     path(contribution + "support/", views.SupportView.as_view(), name="support"),
     path(project + "tags/", views.TagListView.as_view(), name="tag-list"),
     path(project + "tags/<int:tag_pk>/delete/", views.TagDeleteView.as_view(), name="tag-delete"),
-    path(project + "touchpoints/", views.TouchpointMapView.as_view(), name="touchpoint-map"),
+    path(
+        project + "touchpoints/", journey_views.TouchpointMapView.as_view(), name="touchpoint-map"
+    ),
+    path(
+        project + "touchpoints/numbers.csv",
+        journey_views.TouchpointMapCsvView.as_view(),
+        name="touchpoint-map-csv",
+    ),
+    path(
+        project + "touchpoints/print/",
+        journey_views.TouchpointMapPrintView.as_view(),
+        name="touchpoint-map-print",
+    ),
+    path(
+        project + "touchpoints/steps/<str:step>/<str:group>/",
+        journey_views.TouchpointsAtStepView.as_view(),
+        name="touchpoints-at-step",
+    ),
 ]

@@ -333,6 +333,7 @@ class ContributionUpdateView(ContributionFormMixin, ContributionMixin, FormView)
             "stage": c.stage,
             "session": c.session,
             "emotion": c.emotion,
+            "journey_step": c.journey_step_id,
             "is_anonymous": c.is_anonymous,
         }
         if c.kind == Contribution.Kind.IDEA:
@@ -493,18 +494,3 @@ class TagDeleteView(ProjectMixin, TemplateView):
         services.tag_delete(tag=self.tag)
         messages.success(request, _("Tag “%(name)s” deleted.") % {"name": self.tag.name})
         return redirect("contributions:tag-list", project_pk=self.project.pk)
-
-
-class TouchpointMapView(ProjectMixin, TemplateView):
-    """EBCD's map: the journey's stages as columns, each with service users' and carers'
-    touchpoints beside staff's."""
-
-    permission_required = "contributions.view_board"
-    template_name = "contributions/touchpoint_map.html"
-    page_title = gettext_lazy("Touchpoint map")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        columns, touchpoint_count = selectors.touchpoint_map(self.project)
-        context.update(columns=columns, touchpoint_count=touchpoint_count)
-        return context

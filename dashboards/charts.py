@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from codesign.charts import SERVICE_USER_FILL, STAFF_FILL
+from codesign.charts import svg_number as _number
+
 WIDTH = 360
 BAR_MAX = 270
 ROW_HEIGHT = 46
@@ -16,15 +19,7 @@ BAR_HEIGHT = 18
 LABEL_BASELINE = 15
 BAR_TOP = 21
 GAP = 2
-# Brand blue (8.7:1 on white) and burnt orange (4.6:1 on white).
-SERVICE_USER_FILL = "#1d4f73"
-STAFF_FILL = "#c05600"
 BAR_FILL = SERVICE_USER_FILL
-
-
-def _number(value: float) -> str:
-    # Geometry is written into SVG attributes: always a dot, never a localised comma.
-    return f"{value:.1f}"
 
 
 @dataclass

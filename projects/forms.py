@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Constituency
 
-from .models import Organisation, OrganisationRole, Project, Stage, time_zone_choices
+from .models import (
+    JourneyStep,
+    Organisation,
+    OrganisationRole,
+    Project,
+    Stage,
+    time_zone_choices,
+)
 
 
 class ProjectCreateForm(forms.ModelForm):
@@ -77,6 +84,20 @@ class CurrentStageForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["current_stage"].queryset = project.stages.all()
+
+
+class JourneyStepForm(forms.ModelForm):
+    class Meta:
+        model = JourneyStep
+        fields = ["name", "order"]
+        labels = {"name": _("Step"), "order": _("Place in the journey")}
+        help_texts = {"name": _("In the words service users use, e.g. “Waiting”.")}
+        widgets = {"order": forms.NumberInput(attrs={"min": 1})}
+
+
+JourneyStepFormSet = forms.inlineformset_factory(
+    Project, JourneyStep, form=JourneyStepForm, extra=1, can_delete=True
+)
 
 
 class OrganisationForm(forms.ModelForm):

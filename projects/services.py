@@ -12,8 +12,8 @@ from codesign.permissions import forget_roles
 from outbox.services import outbox_email
 from participants.models import Constituency, Membership
 
-from .methods import stages_for
-from .models import Organisation, OrganisationRole, Project, Stage
+from .methods import journey_for, stages_for
+from .models import JourneyStep, Organisation, OrganisationRole, Project, Stage
 
 User = get_user_model()
 
@@ -32,7 +32,8 @@ def project_create(
     allow_anonymous: bool = False,
     facilitator_constituency: str = Constituency.STAFF,
 ) -> Project:
-    """Create a draft project with its method's stages; its creator becomes a facilitator."""
+    """Create a draft project with its method's stages and journey; its creator becomes a
+    facilitator."""
     project = Project(
         organisation=organisation,
         created_by=created_by,
@@ -51,6 +52,10 @@ def project_create(
         for index, (name, description) in enumerate(stages_for(method), start=1)
     ]
     Stage.objects.bulk_create(stages)
+    JourneyStep.objects.bulk_create(
+        JourneyStep(project=project, name=str(name), order=index)
+        for index, name in enumerate(journey_for(method), start=1)
+    )
     project.current_stage = project.stages.order_by("order").first()
     project.save(update_fields=["current_stage"])
     from participants.services import consent_statement_publish
@@ -124,6 +129,15 @@ def stages_save(*, project: Project, formset, current_stage_form) -> None:
     project.current_stage = chosen
     project.full_clean()
     project.save(update_fields=["current_stage", "updated_at"])
+
+
+@transaction.atomic
+def journey_save(*, project: Project, formset) -> None:
+    """Save the edited, reordered journey steps, numbered 1, 2, 3… in their new order."""
+    formset.save()
+    for index, step in enumerate(project.journey_steps.order_by("order", "pk"), start=1):
+        if step.order != index:
+            JourneyStep.objects.filter(pk=step.pk).update(order=index)
 
 
 @transaction.atomic

@@ -38,4 +38,7 @@ urlpatterns = [
         name="project-status",
     ),
     path("projects/<int:project_pk>/stages/", views.StageEditView.as_view(), name="stage-edit"),
+    path(
+        "projects/<int:project_pk>/journey/", views.JourneyEditView.as_view(), name="journey-edit"
+    ),
 ]

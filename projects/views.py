@@ -4,6 +4,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from changes.selectors import project_changes_summary
@@ -16,6 +17,7 @@ from sessions.selectors import sessions_for_project
 from . import selectors, services
 from .forms import (
     CurrentStageForm,
+    JourneyStepFormSet,
     OrganisationForm,
     OrganisationRoleForm,
     ProjectCreateForm,
@@ -212,6 +214,30 @@ class StageEditView(ProjectMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(formset=formset, current_stage_form=current_stage_form)
         )
+
+
+class JourneyEditView(ProjectMixin, TemplateView):
+    """Facilitators name, reorder, add and remove the steps of the project's journey."""
+
+    permission_required = "projects.change_project"
+    template_name = "projects/journey_form.html"
+    page_title = gettext_lazy("Steps of the journey")
+
+    def formset(self, data=None):
+        following = self.project.journey_steps.count() + 1
+        return JourneyStepFormSet(data, instance=self.project, initial=[{"order": following}])
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.formset())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        formset = self.formset(request.POST)
+        if formset.is_valid():
+            services.journey_save(project=self.project, formset=formset)
+            messages.success(request, _("The journey is saved."))
+            return redirect("contributions:touchpoint-map", project_pk=self.project.pk)
+        return self.render_to_response(self.get_context_data(formset=formset))
 
 
 class HomeView(TemplateView):

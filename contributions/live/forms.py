@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from codesign.forms import SubmissionKeyField, SubmissionKeyMixin
 from participants.models import Constituency, Membership
 
+from ..forms import add_journey_step_field
 from ..models import SERVICE_USER_SIDE, Contribution
 
 ANONYMITY_HELP = _(
@@ -65,6 +66,7 @@ class LiveContributionForm(SubmissionKeyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not project.allow_anonymous:
             del self.fields["is_anonymous"]
+        add_journey_step_field(self, project, after="emotion")
         if for_someone:
             if "is_anonymous" in self.fields:
                 self.fields["is_anonymous"].label = _("They want it posted anonymously")
@@ -82,6 +84,8 @@ class LiveContributionForm(SubmissionKeyMixin, forms.Form):
             self.add_error("emotion", _("Choose how it felt at this moment."))
         if cleaned.get("kind") != Contribution.Kind.TOUCHPOINT:
             cleaned["emotion"] = ""
+        if cleaned.get("kind") == Contribution.Kind.IDEA:
+            cleaned["journey_step"] = None
         return cleaned
 
 

@@ -68,6 +68,7 @@ def live_contribution_add(
     title: str,
     body: str = "",
     emotion: str = "",
+    journey_step=None,
     is_anonymous: bool = False,
     submission_key=None,
 ) -> Contribution:
@@ -89,6 +90,7 @@ def live_contribution_add(
         stage=session.stage,
         session=session,
         emotion=emotion,
+        journey_step=journey_step,
         is_anonymous=is_anonymous,
         added_by=added_by,
         submission_key=submission_key,

@@ -126,6 +126,7 @@ class BoardJoinView(PermissionMixin, FormView):
                 title=data["title"],
                 body=data["body"],
                 emotion=data["emotion"],
+                journey_step=data.get("journey_step"),
                 is_anonymous=data.get("is_anonymous", False),
                 submission_key=data.get("submission_key"),
             )
@@ -336,6 +337,7 @@ class BoardAddForView(LiveBoardMixin, FormView):
                 title=data["title"],
                 body=data["body"],
                 emotion=data["emotion"],
+                journey_step=data.get("journey_step"),
                 is_anonymous=data.get("is_anonymous", False),
                 submission_key=data.get("submission_key"),
             )
