@@ -36,6 +36,7 @@ class AuditEntry(models.Model):
         REPORT = "report", _("Contribution or comment reported")
         REPORT_REQUESTED = "report.requested", _("Report or export requested")
         REPORT_DOWNLOADED = "report.downloaded", _("Report or export downloaded")
+        REPORTS_REMOVED = "reports.removed", _("Reports that may name a person removed")
         DATA_EXPORTED = "data.exported", _("Personal data downloaded")
         ACCOUNT_DELETED = "account.deleted", _("Account deleted")
         RETENTION_PURGED = "retention.purged", _("Data purged after its retention period")

@@ -9,7 +9,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from dashboards.registry import register_dashboard_panel
+        from participants.registry import register_on_leaving
 
+        from .services import reports_remove_for_leaver
         from .views import panel_context
 
         register_dashboard_panel(panel_context)
+        register_on_leaving(reports_remove_for_leaver)

@@ -53,6 +53,8 @@ class Report(models.Model):
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
     # The error of a build whose worker stopped part-way (its lease ran out).
     INTERRUPTED = "Interrupted"
+    # The error of a build stopped because someone it would name left or deleted their account.
+    PERSON_REMOVED = "PersonRemoved"
 
     organisation = models.ForeignKey(
         "projects.Organisation", on_delete=models.CASCADE, related_name="reports"

@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -304,3 +304,52 @@ def reports_expire(*, now=None) -> dict[str, int]:
             status=Report.Status.EXPIRED, file="", size=0
         )
     return {"expired": expired}
+
+
+def reports_naming_person_remove(*, project_ids, organisation_ids=(), actor=None) -> int:
+    """Remove every stored report and export that may name a person who has just left these
+    projects or deleted their account: exports with names and payments exports (they carry
+    payment references), of these projects and of these organisations as a whole. Files are
+    deleted and the reports shown as expired; builds under way are stopped (their worker loses
+    its lease and writes nothing). Asking again builds them without the person. Returns how
+    many, and the audit log says so."""
+    naming = Report.objects.filter(
+        models.Q(with_names=True) | models.Q(kind=Report.Kind.PAYMENTS),
+        models.Q(project_id__in=list(project_ids))
+        | models.Q(project__isnull=True, organisation_id__in=list(organisation_ids)),
+    )
+    done = list(naming.filter(status=Report.Status.DONE).only("pk", "file"))
+    removed = Report.objects.filter(
+        pk__in=[report.pk for report in done], status=Report.Status.DONE
+    ).update(status=Report.Status.EXPIRED, file="", size=0)
+
+    def delete_files():
+        # Once the rows say so: a rolled-back withdrawal keeps its reports and their files.
+        for report in done:
+            if report.file:
+                report.file.storage.delete(report.file.name)
+
+    transaction.on_commit(delete_files)
+    removed += naming.filter(status__in=Report.IN_PROGRESS).update(
+        status=Report.Status.FAILED,
+        error=Report.PERSON_REMOVED,
+        lease_token=None,
+        lease_expires_at=None,
+        finished_at=timezone.now(),
+    )
+    if removed:
+        audit_record(
+            action=AuditEntry.Action.REPORTS_REMOVED,
+            actor=actor,
+            details={"reports": removed, "projects": sorted(project_ids)},
+        )
+    return removed
+
+
+def reports_remove_for_leaver(*, membership, now) -> None:
+    """Leaving a project removes the stored reports that may name the person (registered with
+    participants)."""
+    reports_naming_person_remove(
+        project_ids=[membership.project_id],
+        organisation_ids=[membership.project.organisation_id],
+    )
