@@ -5,9 +5,8 @@ import io
 import json
 import secrets
 import zipfile
+from collections import defaultdict
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -17,30 +16,40 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from codesign.exports import csv_cell
 from codesign.permissions import forget_roles
-from contributions.models import Contribution
-from notifications.models import DigestSent, EmailPreference, Notification
-from outbox.models import OutboxMessage
-from participants.models import AccessNeeds, Invitation, Membership
+from codesign.personal_data import site
+from participants.models import Membership
 from participants.services import membership_withdraw
-from projects.models import OrganisationRole
-from sessions.models import CalendarFeed, Reply, WalkIn
 
-from .selectors import personal_data
+from .selectors import personal_data, sections_about
 
 User = get_user_model()
 
 README = """Your data from Codesign
 
-data.json holds everything below in one file. Each CSV file holds one part of it:
-memberships (the projects you take part in), consents, access needs, contributions
-(your experiences, touchpoints and ideas, including any you posted anonymously), comments,
-supports, dots (prioritisation votes), session replies, attendance, payments, expenses and
-notifications. account.json holds your account: name, email, phone, address, and your
-email and calendar settings. Secret tokens and passwords are never included.
+data.json holds everything below in one file; each other file holds one part of it.
 
-Contributions, comments and supports refer to other contributions by number only, so
-nobody else's personal data is in this download.
+{files}
+
+Secret tokens and passwords are never included. Contributions, comments and supports refer
+to other contributions by number only, so nobody else's personal data is in this download.
 """
+
+
+def _readme(data: dict) -> str:
+    """Each file of the download and what it holds, with the parts of the account under it."""
+    parts: dict[str, list[str]] = defaultdict(list)
+    files = []
+    for name, about in sections_about():
+        parent, _dot, part = name.rpartition(".")
+        if parent:
+            parts[parent].append(f"  {part}: {about}")
+        else:
+            files.append((name, about))
+    lines = []
+    for name, about in files:
+        extension = "json" if isinstance(data[name], dict) else "csv"
+        lines += [f"{name}.{extension}: {about}", *parts[name]]
+    return README.format(files="\n".join(lines))
 
 
 def _csv(rows: list[dict]) -> str:
@@ -58,12 +67,13 @@ def personal_data_zip(*, person, requested_by, path: str = "") -> bytes:
     data = personal_data(person)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", README)
+        archive.writestr("README.txt", _readme(data))
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
-        archive.writestr("account.json", json.dumps(data["account"], indent=2, ensure_ascii=False))
-        for section, rows in data.items():
-            if section != "account":
-                archive.writestr(f"{section}.csv", _csv(rows))
+        for section, value in data.items():
+            if isinstance(value, dict):
+                archive.writestr(f"{section}.json", json.dumps(value, indent=2, ensure_ascii=False))
+            else:
+                archive.writestr(f"{section}.csv", _csv(value))
     audit_record(
         action=AuditEntry.Action.DATA_EXPORTED,
         actor=requested_by,
@@ -76,6 +86,14 @@ def personal_data_zip(*, person, requested_by, path: str = "") -> bytes:
 
 def _pseudonym() -> str:
     return _("Former participant %(id)s") % {"id": secrets.token_hex(4)}
+
+
+def _erase(person, *, pseudonym: str) -> None:
+    """Erase the person's rows as each app declares: deleted, redacted or kept. The account
+    row goes last; until then it is as the person left it."""
+    declarations = sorted(site.declarations(), key=lambda d: d.model is User)
+    for declaration in declarations:
+        declaration.erase.apply(declaration.rows(person), pseudonym=pseudonym)
 
 
 @transaction.atomic
@@ -93,30 +111,8 @@ def account_delete(*, person, deleted_by, path: str = ""):
     ):
         membership_withdraw(membership=membership, withdrawn_by=deleted_by)
     pseudonym = _pseudonym()
-    memberships = Membership.objects.filter(user=person)
-    AccessNeeds.objects.filter(membership__in=memberships).delete()
-    Invitation.objects.filter(membership__in=memberships).delete()
-    Contribution.objects.filter(author__in=memberships, kind=Contribution.Kind.EXPERIENCE).delete()
-    Reply.objects.filter(membership__in=memberships).update(reason="", session_needs="")
-    WalkIn.objects.filter(invited_membership__in=memberships).update(name=pseudonym, email="")
-    memberships.update(display_name=pseudonym[:80], job_title="")
-    if person.email:
-        OutboxMessage.objects.filter(to__iexact=person.email).delete()
-    for model in (
-        EmailAddress,
-        Authenticator,
-        CalendarFeed,
-        Notification,
-        EmailPreference,
-        DigestSent,
-        OrganisationRole,
-    ):
-        model.objects.filter(user=person).delete()
-    person.email = None
-    person.full_name = ""
-    person.phone = ""
-    person.postal_address = ""
-    person.pseudonym = pseudonym
+    _erase(person, pseudonym=pseudonym)
+    person.refresh_from_db()
     person.deleted_at = timezone.now()
     person.is_active = False
     person.is_staff = False

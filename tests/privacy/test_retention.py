@@ -1,6 +1,7 @@
 """Retention after a project closes: the last column of the README's table, either side of
 each cut-off."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from io import StringIO
 
@@ -261,6 +262,19 @@ def test_audit_entries_go_after_the_audit_period(world):
     assert AuditEntry.objects.filter(pk=kept.pk).exists()
 
 
+def test_an_old_refusal_goes_with_its_burst_counter(world):
+    from audit.models import RefusalBurst
+
+    with time_machine.travel(months_before(NOW, 12 * 6) - DAY, tick=False):
+        old = audit_record(action=AuditEntry.Action.PERMISSION_DENIED, actor=world.users["carer"])
+        RefusalBurst.objects.create(
+            entry=old, actor=world.users["carer"], outcome="denied", count=40, last_at=NOW
+        )
+    assert retention_purge(now=NOW)["audit_entries"] == 1
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert not RefusalBurst.objects.exists()
+
+
 def test_the_periods_come_from_settings(world, kept_data, settings):
     settings.RETENTION_MONTHS = 24
     assert retention_plan(now=NOW)["access_needs"] == 0
@@ -297,18 +311,23 @@ def test_a_second_run_changes_nothing_and_records_nothing(world, kept_data):
 
 
 def test_a_failing_kind_rolls_back_only_itself(world, kept_data, monkeypatch):
-    from privacy import retention
-
-    def broken(queryset):
+    def broken(rows, now):
+        rows.update(is_anonymous=True)
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(retention, "_purge_emails", broken)
-    email("sent", months_before(NOW, 12) - DAY)
+    rules = [
+        replace(rule, then=broken) if rule.kind == "experiences" else rule
+        for rule in site.retention_rules()
+    ]
+    monkeypatch.setattr(site, "retention_rules", lambda: rules)
+    kinds = [rule.kind for rule in rules]
+    assert kinds.index("access_needs") < kinds.index("experiences")
     with pytest.raises(RuntimeError):
         retention_purge(now=NOW)
-    # Earlier kinds were committed in their own transactions.
+    # Earlier kinds were committed in their own transactions; the failing one rolled back.
     assert not AccessNeeds.objects.filter(membership=kept_data["old"]).exists()
-    assert OutboxMessage.objects.filter(to="service_user@example.org").exists()
+    experience = Contribution.objects.get(pk=kept_data["experience"].pk)
+    assert experience.author == kept_data["old"] and not experience.is_anonymous
 
 
 def test_expired_report_files_are_deleted(world, settings, tmp_path):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from privacy.retention import KINDS, retention_plan, retention_purge
+from privacy.retention import retention_kinds, retention_plan, retention_purge
 
 
 class Command(BaseCommand):
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         else:
             counts = retention_purge()
             self.stdout.write(_("Purged:"))
-        for kind, label in KINDS.items():
+        for kind, label in retention_kinds().items():
             self.stdout.write(f"  {label}: {counts[kind]}")
