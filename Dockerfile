@@ -9,11 +9,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies come from pyproject.toml only; this layer is rebuilt when it changes.
+# Exactly the versions in the runtime lock, checked against their hashes (`make lock` writes
+# it from pyproject.toml); this layer is rebuilt only when the lock changes.
+COPY requirements/lock.txt requirements/lock.txt
+RUN pip install --require-hashes -r requirements/lock.txt
+
+# Codesign itself (its name and version), without dependencies: the lock brought them.
 COPY pyproject.toml ./
-RUN pip install . && rm -rf build ./*.egg-info
+RUN pip install --no-deps . && rm -rf build ./*.egg-info
 
 COPY . .
+
+# The release this image is (logs, error reports, cache keys): docker-compose.yml passes the
+# commit, e.g. `CODESIGN_RELEASE=$(git rev-parse --short HEAD) docker compose build`. Set
+# last, so a new release reuses the dependency layers above.
+ARG CODESIGN_RELEASE=""
+ENV CODESIGN_RELEASE=${CODESIGN_RELEASE}
 
 # Run as an unprivileged user; only var/ (static files, Celery's beat schedule, and var/media:
 # uploads and built reports, a volume shared by web and worker) is writable.

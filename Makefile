@@ -5,25 +5,60 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
+# Pinned versions (with hashes) of everything pyproject.toml asks for: `make lock` writes them.
+LOCK := requirements/lock.txt
+DEV_LOCK := requirements/dev-lock.txt
 
-.PHONY: run test install install-dev migrate seed worker lint format clean
+# The release this build is (logs, error reports, cache keys): the commit, "-dirty" when tracked
+# files differ from it, "dev" outside a git checkout. Set CODESIGN_RELEASE to override.
+ifndef CODESIGN_RELEASE
+CODESIGN_RELEASE := $(shell commit=$$(git rev-parse --short HEAD 2>/dev/null); \
+	if [ -z "$$commit" ]; then echo dev; \
+	elif [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then echo "$$commit-dirty"; \
+	else echo "$$commit"; fi)
+endif
+export CODESIGN_RELEASE
+
+# pytest-xdist workers: one per core, at least 2 (the database takes its share), at most 8.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(8, max(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2)))')
+# The lanes `make test-fast` leaves out (markers in pyproject.toml, given in tests/conftest.py).
+SLOW_LANES := browser or smoke or failures or hostile or races or matrix
+
+.PHONY: run test test-fast install install-dev lock lock-upgrade migrate seed worker lint format clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Codesign needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# Installs exactly the locked versions, checked against their hashes; then Codesign itself.
+$(STAMP): $(LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-$(DEV_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+$(DEV_STAMP): $(DEV_LOCK) pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP) $(DEV_STAMP)
 
 install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
+
+# Pins what pyproject.toml asks for, for every platform, keeping the versions already pinned
+# where they still fit; `make lock-upgrade` moves every pin to the newest version allowed.
+# The dev lock is constrained by the runtime one, so both pin the same runtime versions.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock"
+lock: | $(PY)
+	$(PY) -m pip install --quiet "uv>=0.5,<1"
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) $(UV_FLAGS) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --constraint $(LOCK) $(LOCK_FLAGS) \
+		$(UV_FLAGS) -o $(DEV_LOCK)
+
+lock-upgrade:
+	$(MAKE) lock UV_FLAGS=--upgrade
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -35,7 +70,7 @@ seed: migrate
 # filesystem transport, unless REDIS_URL is set). Ctrl-C stops both.
 run: seed
 	@echo ""
-	@echo "Codesign is starting at http://127.0.0.1:8000 (Ctrl-C stops it)."
+	@echo "Codesign $(CODESIGN_RELEASE) is starting at http://127.0.0.1:8000 (Ctrl-C stops it)."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/celery -A codesign worker --beat -P solo --loglevel=INFO & \
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -54,13 +89,27 @@ format: install-dev
 
 TEMPLATE_DIRS := templates $(wildcard */templates)
 
+# Everything: lint, checks, the tests marked `serial` one at a time, then all the others on
+# $(PYTEST_WORKERS) workers (each with its own test database); it fails if either lane failed.
+# pytest exits 5 when a lane selects no test (PYTEST_ARGS naming one file, say): not a failure.
+# The parallel lane goes last so the run ends on the whole suite's count.
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint $(TEMPLATE_DIRS) --lint --quiet
 	DJANGO_SETTINGS_MODULE=codesign.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=codesign.settings.test $(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@status=0; \
+	$(BIN)/pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ] || status=1; \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ] || status=1; \
+	exit $$status
+
+# Unit, service and view tests only (no browser, real processes, hostile input, races or the
+# permission matrix), in parallel: the quick check while working.
+test-fast: install-dev
+	@start=$$(date +%s); \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not ($(SLOW_LANES) or serial)" $(PYTEST_ARGS); \
+	status=$$?; echo "test-fast took $$(( $$(date +%s) - start )) s"; exit $$status
 
 clean:
 	rm -rf $(VENV) var

@@ -105,8 +105,10 @@ def test_dockerfile_shape():
     dockerfile = (ROOT / "Dockerfile").read_text()
     lines = [line.strip() for line in dockerfile.splitlines()]
     assert "FROM python:3.11-slim" in lines
-    assert any(line.startswith("RUN pip install .") for line in lines)
-    assert "requirements" not in dockerfile, "dependencies are declared in pyproject.toml only"
+    # Dependencies are declared in pyproject.toml and installed from its runtime lock, by hash.
+    assert "RUN pip install --require-hashes -r requirements/lock.txt" in lines
+    assert any(line.startswith("RUN pip install --no-deps .") for line in lines)
+    assert "dev-lock" not in dockerfile
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
 
