@@ -2,6 +2,7 @@
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -16,6 +17,26 @@ from .factories import (
     ProjectFactory,
     UserFactory,
 )
+
+# The lane each folder's tests run in (markers in pyproject.toml): `make test-fast` leaves these
+# out, `make test` runs them too.
+LANES = {
+    "e2e": "browser",
+    "smoke": "smoke",
+    "failures": "failures",
+    "hostile": "hostile",
+    "races": "races",
+}
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.is_relative_to(TESTS):
+            folder = item.path.relative_to(TESTS).parts[0]
+            if folder in LANES:
+                item.add_marker(LANES[folder])
+
 
 ROLES = [
     "anonymous",
@@ -44,6 +65,11 @@ class World:
 @pytest.fixture
 def world(db):
     """A project with one person per role, and a second organisation with its own project."""
+    return make_world()
+
+
+def make_world():
+    """Build the world fixture's objects (the permission matrix builds them once per module)."""
     organisation = OrganisationFactory(name="Riverside Trust")
     other_organisation = OrganisationFactory(name="Northfield Council")
     project = ProjectFactory(organisation=organisation, title="Going home from Ward 7")
