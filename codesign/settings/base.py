@@ -7,6 +7,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from codesign import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log record of the request carries its id.
+    "codesign.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -290,11 +294,42 @@ RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)
 # How often (seconds) an open live board's big screen asks for new contributions.
 LIVE_BOARD_POLL_SECONDS = env.int("LIVE_BOARD_POLL_SECONDS", default=3)
 
+# Errors reach someone: ADMINS ("Name <a@example.org>, Other <b@example.org>") are emailed
+# server errors, and Sentry hears of them too when SENTRY_DSN is set (dev and production
+# settings start it; tests never do). Log records name the request and the person by id
+# (codesign/observability.py), never by email address.
+ADMINS = observability.admins_from(env("ADMINS", default=""))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "codesign.observability.RequestContextFilter"},
+        "redact_emails": {"()": "codesign.observability.RedactEmailsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "request": {
+            "()": "codesign.observability.RequestFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s "
+            "request=%(request_id)s user=%(user_id)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context", "redact_emails"],
+            "formatter": "request",
+        },
+        "mail_admins": {
+            "class": "codesign.observability.RedactingAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_context", "redact_emails"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Django's own records reach the console through the root logger, and its errors ADMINS.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
 }
 
 # Dashboard figures are kept until the data they count changes (codesign.content);

@@ -4,8 +4,10 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from codesign import observability
+
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL, env
+from .base import CACHES, REDIS_URL, RELEASE, env
 
 CODESIGN_ENVIRONMENT = "production"
 DEBUG = False
@@ -54,3 +56,6 @@ elif CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 
 CODESIGN_REQUIRE_MFA = env.bool("CODESIGN_REQUIRE_MFA", default=True)
 CODESIGN_IDLE_TIMEOUT = env.int("CODESIGN_IDLE_TIMEOUT", default=30 * 60)
+
+# Errors go to Sentry too when SENTRY_DSN is set, scrubbed of personal data.
+observability.sentry_init_from_env(env, environment=CODESIGN_ENVIRONMENT, release=RELEASE)
