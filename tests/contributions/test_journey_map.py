@@ -313,3 +313,25 @@ def test_a_project_without_a_journey_asks_for_no_step(world, client):
     assert 'name="journey_step"' not in client.get(url("board", world)).content.decode()
     project = ProjectFactory()
     assert not project.journey_steps.exists()
+
+
+def test_the_demo_project_has_a_journey_with_both_groups_on_it(db, settings, tmp_path):
+    from django.core.management import call_command
+
+    from contributions.journey.selectors import journey_map
+    from projects.models import Project
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("seed_demo")
+    project = Project.objects.get(title="Going home from Ward 7")
+    journey = journey_map(project)
+    assert len(journey.steps) == 5
+    assert all(step.service_users.count and step.staff.count for step in journey.steps)
+    assert journey.widest_gap.name == "The first night at home"
+    counts = (JourneyStep.objects.count(), Contribution.objects.count())
+    call_command("seed_demo")
+    assert (JourneyStep.objects.count(), Contribution.objects.count()) == counts
+    # Demo data seeded before journeys existed: its touchpoints are placed on the next run.
+    Contribution.objects.update(journey_step=None)
+    call_command("seed_demo")
+    assert journey_map(project).not_placed.points["service-users"].count == 0

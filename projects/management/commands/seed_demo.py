@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from participants.models import AccessNeeds, Constituency, Membership
 from participants.services import consent_give
-from projects.models import Organisation, OrganisationRole, Project
+from projects.models import JourneyStep, Organisation, OrganisationRole, Project
 from projects.services import project_create
 from sessions.models import AgendaItem, Recognition, Reply, WorkshopSession
 
@@ -41,6 +41,38 @@ EXTRA_MEMBERS = [
     ("nurse.kate@demo.test", "Kate", Constituency.STAFF, "Ward sister"),
     ("pharm.li@demo.test", "Li", Constituency.STAFF, "Pharmacist"),
     ("ot.fiona@demo.test", "Fiona", Constituency.STAFF, "Occupational therapist"),
+]
+
+# Going home from Ward 7 as patients and carers live it, and the touchpoints placed on it
+# (the first four were added on the board before they were placed): staff and service users
+# feel alike about the ward, and far apart about waiting and the first night home.
+WARD_7_JOURNEY = [
+    "Being told you can go home",
+    "Waiting for medicines and letters",
+    "Leaving the ward",
+    "Getting home",
+    "The first night at home",
+]
+WARD_7_TOUCHPOINTS = [
+    ("Alex", "Waiting all day for my tablets", "frustrated", "Waiting for medicines and letters"),
+    ("Kate", "Pharmacy queue at discharge time", "worried", "Waiting for medicines and letters"),
+    ("Jo", "Nobody to phone the first night", "upset", "The first night at home"),
+    ("Sam", "Thank-you cards at the nurses' station", "happy", "Leaving the ward"),
+    ("Dev", "The doctor said I could go that morning", "happy", "Being told you can go home"),
+    ("Li", "Discharge decided on the ward round", "content", "Being told you can go home"),
+    (
+        "Maria",
+        "Nobody said when the tablets would come",
+        "upset",
+        "Waiting for medicines and letters",
+    ),
+    ("Li", "Prescriptions all arrive at once", "neutral", "Waiting for medicines and letters"),
+    ("Tom", "Wheelchair to the car park", "content", "Leaving the ward"),
+    ("Fiona", "A calm goodbye from the team", "happy", "Leaving the ward"),
+    ("Jo", "Hospital transport came at 9pm", "frustrated", "Getting home"),
+    ("Kate", "Transport booked for the afternoon", "neutral", "Getting home"),
+    ("Tom", "Not knowing which tablets to give", "worried", "The first night at home"),
+    ("Fiona", "We trust the community team to call", "content", "The first night at home"),
 ]
 
 DISCHARGE = {
@@ -92,9 +124,40 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._seed(password)
             self.stdout.write(self.style.SUCCESS("Demo data created."))
+        with transaction.atomic():
+            self._journey(Project.objects.get(title=DISCHARGE["title"]))
         self.stdout.write(f"Demo sign-ins (password: {password}):")
         for email, name in PEOPLE:
             self.stdout.write(f"  {email:32} {name}")
+
+    def _journey(self, project):
+        """Ward 7's journey, with touchpoints from both groups placed on its steps. Also run
+        on demo data seeded before journeys existed; a second run changes nothing."""
+        from contributions.models import Contribution
+        from contributions.services import contribution_add
+
+        if project.journey_steps.exclude(name__in=WARD_7_JOURNEY).exists() or (
+            not project.journey_steps.exists()
+        ):
+            project.journey_steps.all().delete()
+            for order, name in enumerate(WARD_7_JOURNEY, start=1):
+                JourneyStep.objects.create(project=project, name=name, order=order)
+        steps = {step.name: step for step in project.journey_steps.all()}
+        members = {m.display_name: m for m in project.memberships.all()}
+        touchpoints = project.contributions.filter(kind=Contribution.Kind.TOUCHPOINT)
+        for who, title, emotion, step in WARD_7_TOUCHPOINTS:
+            placed = touchpoints.filter(title=title).first()
+            if placed is None:
+                placed = contribution_add(
+                    project=project,
+                    author=members[who],
+                    kind=Contribution.Kind.TOUCHPOINT,
+                    title=title,
+                    emotion=emotion,
+                    journey_step=steps[step],
+                )
+            elif placed.journey_step_id is None:
+                Contribution.objects.filter(pk=placed.pk).update(journey_step=steps[step])
 
     def _person(self, email, name, password, **extra):
         user = User.objects.create_user(email=email, password=password, full_name=name, **extra)

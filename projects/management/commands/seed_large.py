@@ -36,8 +36,8 @@ from changes.models import (
 from changes.services import _add_months
 from contributions.models import Comment, Contribution, Support, Tag
 from participants.models import AccessNeeds, Consent, ConsentStatement, Constituency, Membership
-from projects.methods import stages_for
-from projects.models import Organisation, OrganisationRole, Project, Stage
+from projects.methods import journey_for, stages_for
+from projects.models import JourneyStep, Organisation, OrganisationRole, Project, Stage
 from projects.services import default_consent_text
 from sessions.models import (
     AgendaItem,
@@ -361,6 +361,15 @@ class LargeSeed:
         for project in self.project_list:
             project.current_stage = self.stages[project.pk][len(self.stages[project.pk]) // 2]
         Project.objects.bulk_update(self.project_list, ["current_stage"], batch_size=BATCH)
+        steps = [
+            JourneyStep(project=project, name=str(name), order=order)
+            for project in self.project_list
+            for order, name in enumerate(journey_for(project.method), start=1)
+        ]
+        self.insert(JourneyStep, steps)
+        self.journeys = {project.pk: [] for project in self.project_list}
+        for step in steps:
+            self.journeys[step.project_id].append(step)
 
         self.statements = {
             project.pk: ConsentStatement(
@@ -626,6 +635,7 @@ class LargeSeed:
             # Staff write more than their share: the imbalance the parity panel is there to show.
             weights = list(accumulate(3 if m.constituency == "staff" else 2 for m in authors))
             held = self.held[project.pk]
+            journey = self.journeys[project.pk]
             for _index in range(quota):
                 author = rng.choices(authors, cum_weights=weights)[0]
                 kind = rng.choices(kinds, weights=[35, 25, 40])[0]
@@ -647,6 +657,11 @@ class LargeSeed:
                         stage=rng.choice(self.stages[project.pk]) if rng.random() < 0.8 else None,
                         session=rng.choice(held) if on_paper else None,
                         emotion=rng.choice(emotions) if kind == "touchpoint" else "",
+                        # Touchpoints go round the journey's steps (no draw: the rest of the
+                        # data stays as it was).
+                        journey_step=journey[len(rows) % len(journey)]
+                        if kind == "touchpoint" and journey
+                        else None,
                         author=author,
                         constituency=author.constituency,
                         is_anonymous=project.allow_anonymous and rng.random() < 0.08,
