@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.functional import cached_property
+from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 
 from . import selectors, services
 from .forms import ChangeForm, EvidenceForm, FollowUpForm, StatusForm
@@ -55,27 +54,18 @@ class ChangeListView(ProjectMixin, TemplateView):
         return context
 
 
-class ChangeMixin(ProjectMixin):
+class ChangeMixin(ProjectObjectMixin):
     """A view about one service change of the project in the URL; unseen ones are a 404."""
 
+    model = ServiceChange
+    object_url_kwarg = "change_pk"
+    context_object_name = "change"
     visibility_permission = "changes.view_change"
+    select_related = ("owner",)
 
-    @cached_property
+    @property
     def change(self):
-        change = get_object_or_404(
-            ServiceChange.objects.select_related("owner"),
-            pk=self.kwargs["change_pk"],
-            project=self.project,
-        )
-        change.project = self.project
-        return change
-
-    def get_permission_object(self):
-        return self.change
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("change", self.change)
-        return super().get_context_data(**kwargs)
+        return self.scoped_object
 
 
 class ChangeFormMixin:
@@ -253,35 +243,29 @@ class EvidenceAddView(ChangeMixin, FormView):
         return redirect(self.change)
 
 
-class FollowUpRecordView(ProjectMixin, FormView):
+class FollowUpRecordView(ProjectObjectMixin, FormView):
     """The owner or a facilitator records whether a change has stuck."""
 
+    model = FollowUpCheck
+    object_url_kwarg = "follow_up_pk"
+    context_object_name = "follow_up"
+    project_lookup = "change__project"
+    select_related = ("change__owner",)
     visibility_permission = "changes.view_change"
     permission_required = "changes.record_follow_up"
     template_name = "changes/follow_up_form.html"
     form_class = FollowUpForm
     page_title = gettext_lazy("Has it stuck?")
 
-    @cached_property
+    @property
     def follow_up(self):
-        follow_up = get_object_or_404(
-            FollowUpCheck.objects.select_related("change__owner"),
-            pk=self.kwargs["follow_up_pk"],
-            change__project=self.project,
-        )
-        follow_up.change.project = self.project
-        return follow_up
-
-    def get_permission_object(self):
-        return self.follow_up
+        return self.scoped_object
 
     def get_initial(self):
         return {"outcome": self.follow_up.outcome, "note": self.follow_up.outcome_note}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            follow_up=self.follow_up, change=self.follow_up.change, **kwargs
-        )
+        return super().get_context_data(change=self.follow_up.change, **kwargs)
 
     def form_valid(self, form):
         services.follow_up_record(

@@ -116,37 +116,74 @@ class OrganisationMixin(PermissionMixin):
         return super().get_context_data(**kwargs)
 
 
-class ProjectObjectMixin(ProjectMixin):
-    """A view about one object of the project in the URL: the object is looked up within the
-    project (an id from another project is a 404), then its own rule is asked.
+class ScopedObjectMixin:
+    """One object from the URL, looked up within the page's scope (a project, an organisation):
+    an id from elsewhere is a 404, so ids reveal nothing.
 
     Subclasses name the ``model``, the URL keyword of its id (``object_url_kwarg``), the name
-    it has in templates and on the view (``context_object_name``), and the rules permissions
-    (``visibility_permission`` on the object; ``permission_required`` as usual).
+    it has in templates (``context_object_name``), what to read with it (``select_related``)
+    and, in ``get_object_scope``, the lookups that put it in the scope.
     """
 
     model = None
     object_url_kwarg = ""
     context_object_name = ""
-    # How the object reaches its project, for the lookup (e.g. "contribution__project").
-    project_lookup = "project"
     select_related: tuple[str, ...] = ()
 
     def get_object_queryset(self):
         queryset = self.model._default_manager.all()
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
-    @cached_property
-    def project_object(self):
+    def get_object_scope(self) -> dict:
+        raise NotImplementedError
+
+    def get_scoped_object(self):
         return get_object_or_404(
             self.get_object_queryset(),
             pk=self.kwargs[self.object_url_kwarg],
-            **{self.project_lookup: self.project},
+            **self.get_object_scope(),
         )
 
-    def get_permission_object(self):
-        return self.project_object
+    @cached_property
+    def scoped_object(self):
+        return self.get_scoped_object()
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault(self.context_object_name, self.project_object)
+        kwargs.setdefault(self.context_object_name, self.scoped_object)
         return super().get_context_data(**kwargs)
+
+
+class ProjectObjectMixin(ScopedObjectMixin, ProjectMixin):
+    """A view about one object of the project in the URL: the object is looked up within the
+    project (an id from another project is a 404), then its own rule is asked.
+
+    Subclasses name the object as ``ScopedObjectMixin`` says, and the rules permissions:
+    ``visibility_permission`` on the object (404), ``permission_required`` as usual (403).
+    A page whose rules are the project's (``participants.manage_members``, whatever the
+    membership) returns ``self.project`` from ``get_permission_object``/``get_visibility_object``:
+    the object is then looked up only once the person may use the page.
+    """
+
+    # How the object reaches its project (e.g. "contribution__project"). The objects on that
+    # path are read with it, and given the page's project, so rules and links that ask for
+    # the project cost no query.
+    project_lookup = "project"
+
+    def get_object_queryset(self):
+        queryset = super().get_object_queryset()
+        path = self.project_lookup.rpartition("__")[0]
+        return queryset.select_related(path) if path else queryset
+
+    def get_object_scope(self) -> dict:
+        return {self.project_lookup: self.project}
+
+    def get_scoped_object(self):
+        obj = super().get_scoped_object()
+        holder = obj
+        for name in self.project_lookup.split("__")[:-1]:
+            holder = getattr(holder, name)
+        holder.project = self.project
+        return obj
+
+    def get_permission_object(self):
+        return self.scoped_object

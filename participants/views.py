@@ -3,7 +3,7 @@ from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 
 from . import selectors, services
@@ -143,20 +143,24 @@ class AddManagedView(ProjectMixin, FormView):
         )
 
 
-class MembershipMixin(ProjectMixin):
-    """A view about one membership of the project in the URL."""
+class MembershipMixin(ProjectObjectMixin):
+    """A view about one membership of the project in the URL. The rules are the project's
+    (who may manage its people), so the membership is looked up once they have answered."""
 
-    @cached_property
+    model = Membership
+    object_url_kwarg = "membership_pk"
+    context_object_name = "membership"
+    select_related = ("user",)
+
+    @property
     def membership(self):
-        return get_object_or_404(
-            Membership.objects.select_related("user"),
-            pk=self.kwargs["membership_pk"],
-            project=self.project,
-        )
+        return self.scoped_object
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("membership", self.membership)
-        return super().get_context_data(**kwargs)
+    def get_visibility_object(self):
+        return self.project
+
+    def get_permission_object(self):
+        return self.project
 
 
 class MembershipDetailView(MembershipMixin, TemplateView):
@@ -261,19 +265,24 @@ class MemberAccessNeedsView(MembershipMixin, AccessNeedsFormMixin):
         return self.membership.get_absolute_url()
 
 
-class InvitationMixin(ProjectMixin):
+class InvitationMixin(ProjectObjectMixin):
+    """An invitation to the project in the URL, for those who manage its people."""
+
+    model = Invitation
+    object_url_kwarg = "invitation_pk"
+    context_object_name = "invitation"
+    project_lookup = "membership__project"
     permission_required = "participants.manage_members"
 
-    @cached_property
+    @property
     def invitation(self):
-        return get_object_or_404(
-            Invitation.objects.select_related("membership"),
-            pk=self.kwargs["invitation_pk"],
-            membership__project=self.project,
-        )
+        return self.scoped_object
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(invitation=self.invitation, **kwargs)
+    def get_visibility_object(self):
+        return self.project
+
+    def get_permission_object(self):
+        return self.project
 
 
 class InvitationResendView(InvitationMixin, TemplateView):

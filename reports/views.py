@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from codesign.exports import private_file_response
-from codesign.mixins import OrganisationMixin, ProjectMixin
+from codesign.mixins import OrganisationMixin, ProjectMixin, ScopedObjectMixin
 
 from . import selectors, services
 from .forms import ReportRequestForm
@@ -174,17 +174,21 @@ class OrganisationReportsView(ReportsViewMixin, OrganisationScopeMixin, Template
     pass
 
 
-class ReportMixin:
-    """One report of the scope. One a person may not download does not exist for them."""
+class ReportMixin(ScopedObjectMixin):
+    """One report of the scope. One a person may not download does not exist for them: its
+    rule is asked after the scope's, so a page the person may not use is a 403 as ever."""
+
+    model = Report
+    object_url_kwarg = "generated_report_pk"
+    context_object_name = "report"
+    select_related = ("organisation", "project")
+
+    def get_object_scope(self) -> dict:
+        return {"organisation": self.organisation, "project": self.scope_project}
 
     @cached_property
     def report(self):
-        report = get_object_or_404(
-            Report.objects.select_related("organisation", "project"),
-            pk=self.kwargs["generated_report_pk"],
-            organisation=self.organisation,
-            project=self.scope_project,
-        )
+        report = self.scoped_object
         if not self.request.user.has_perm("reports.view_report", report):
             self._audit_denial(report, "hidden")
             raise Http404

@@ -33,11 +33,11 @@ class SessionMixin(ProjectObjectMixin):
     object_url_kwarg = "session_pk"
     context_object_name = "session"
     visibility_permission = "workshops.view_session"
-    select_related = ("stage", "project__organisation")
+    select_related = ("stage",)
 
     @property
     def session(self):
-        return self.project_object
+        return self.scoped_object
 
 
 class SessionListView(ProjectMixin, TemplateView):

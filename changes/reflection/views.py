@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from sessions.views import SessionMixin
 
@@ -122,25 +122,23 @@ class LadderOpenView(ProjectMixin, TemplateView):
         return redirect(ladder_url(self.project))
 
 
-class LadderCloseView(ProjectMixin, TemplateView):
+class LadderCloseView(ProjectObjectMixin, TemplateView):
+    model = LadderRating
+    object_url_kwarg = "rating_pk"
+    context_object_name = "rating"
     permission_required = "changes.close_ladder"
     template_name = "changes/reflection/ladder_close.html"
     page_title = gettext_lazy("Close the ladder rating")
 
-    @cached_property
+    @property
     def rating(self):
-        return get_object_or_404(LadderRating, pk=self.kwargs["rating_pk"], project=self.project)
+        return self.scoped_object
 
     def get_visibility_object(self):
         return self.project
 
-    def get_permission_object(self):
-        return self.rating
-
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            rating=self.rating, voter_count=selectors.voter_count(self.rating), **kwargs
-        )
+        return super().get_context_data(voter_count=selectors.voter_count(self.rating), **kwargs)
 
     def post(self, request, *args, **kwargs):
         services.ladder_close(rating=self.rating)

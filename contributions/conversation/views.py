@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 
-from ..models import Comment, Contribution, Report
+from ..models import Comment, Report
 from ..templatetags.conversation import thread_context
+from ..views import ContributionMixin
 from . import services
 from .forms import (
     CommentEditForm,
@@ -44,56 +45,33 @@ def comment_url(comment) -> str:
     return f"{comment.contribution.get_absolute_url()}#comment-{comment.pk}"
 
 
-class ContributionMixin(ProjectMixin):
-    """A view about one contribution of the project in the URL; one the person may not see
-    (a withdrawn one, or any, for managers) is a 404."""
+class CommentMixin(ProjectObjectMixin):
+    """A view about one comment (not withdrawn) on a contribution of the project in the URL;
+    one on a contribution the person may not see is a 404."""
 
+    model = Comment
+    object_url_kwarg = "comment_pk"
+    context_object_name = "comment"
+    project_lookup = "contribution__project"
+    select_related = ("author", "parent__author", "contribution__author")
     visibility_permission = "contributions.view_contribution"
 
-    @cached_property
-    def contribution(self):
-        contribution = get_object_or_404(
-            Contribution.objects.select_related("author"),
-            pk=self.kwargs["contribution_pk"],
-            project=self.project,
-        )
-        contribution.project = self.project
-        return contribution
+    def get_object_queryset(self):
+        return super().get_object_queryset().filter(withdrawn_at__isnull=True)
 
-    def get_visibility_object(self):
-        return self.contribution
-
-    def get_permission_object(self):
-        return self.contribution
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("contribution", self.contribution)
-        return super().get_context_data(**kwargs)
-
-
-class CommentMixin(ContributionMixin):
-    """A view about one comment (not withdrawn) on a contribution of the project in the URL."""
-
-    @cached_property
+    @property
     def comment(self):
-        comment = get_object_or_404(
-            Comment.objects.select_related("author", "parent__author", "contribution__author"),
-            pk=self.kwargs["comment_pk"],
-            contribution__project=self.project,
-            withdrawn_at__isnull=True,
-        )
-        comment.contribution.project = self.project
-        return comment
+        return self.scoped_object
 
     @property
     def contribution(self):
         return self.comment.contribution
 
-    def get_permission_object(self):
-        return self.comment
+    def get_visibility_object(self):
+        return self.contribution
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("comment", self.comment)
+        kwargs.setdefault("contribution", self.contribution)
         return super().get_context_data(**kwargs)
 
 

@@ -1,8 +1,9 @@
 """Prioritisation rounds: list, open, place dots, close, and results once closed."""
 
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from sessions.models import WorkshopSession
 
@@ -37,25 +38,22 @@ def live_screen_url(prioritisation_round) -> str:
     return reverse("live:board-screen", args=[session.project_id, session.pk])
 
 
-class RoundMixin(ProjectMixin):
+class RoundMixin(ProjectObjectMixin):
     """A view about one round of the project in the URL (another project's round is a 404)."""
 
-    @cached_property
+    model = PrioritisationRound
+    object_url_kwarg = "round_pk"
+    context_object_name = "round"
+    select_related = ("session",)
+
+    @property
     def prioritisation_round(self):
-        return get_object_or_404(
-            PrioritisationRound.objects.select_related("session"),
-            pk=self.kwargs["round_pk"],
-            project=self.project,
-        )
+        return self.scoped_object
 
     def get_visibility_object(self):
         return self.project
 
-    def get_permission_object(self):
-        return self.prioritisation_round
-
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("round", self.prioritisation_round)
         kwargs.setdefault("next", safe_next(self.request))
         return super().get_context_data(**kwargs)
 

@@ -138,14 +138,6 @@ def held_sessions(project):
     )
 
 
-def recognition_for_project(project, pk: int) -> Recognition | None:
-    return (
-        Recognition.objects.filter(pk=pk, attendance__session__project=project)
-        .select_related("attendance__session__project", "attendance__membership__user")
-        .first()
-    )
-
-
 def own_recognitions(user, project):
     """The person's own recognition records in a project, with their expense claims."""
     return (

@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from codesign.exports import Echo, csv_cell, private_file_response
-from codesign.mixins import OrganisationMixin, ProjectMixin
+from codesign.mixins import OrganisationMixin, ProjectMixin, ProjectObjectMixin
 
 from ..models import ExpenseClaim, Recognition, SessionPhoto, WalkIn, WorkshopSession
 from ..views import SessionMixin
@@ -193,10 +193,33 @@ class SessionPhotosView(SessionMixin, FormView):
         return redirect("closing:session-photos", self.project.pk, self.session.pk)
 
 
-class PhotoMixin(SessionMixin):
-    @cached_property
+class PhotoMixin(ProjectObjectMixin):
+    """One photo of the session in the URL; the session's rules decide who sees and acts."""
+
+    model = SessionPhoto
+    object_url_kwarg = "photo_pk"
+    context_object_name = "photo"
+    project_lookup = "session__project"
+    select_related = ("session__stage",)
+    visibility_permission = SessionMixin.visibility_permission
+
+    def get_object_queryset(self):
+        return super().get_object_queryset().filter(session=self.kwargs["session_pk"])
+
+    @property
     def photo(self):
-        return get_object_or_404(SessionPhoto, pk=self.kwargs["photo_pk"], session=self.session)
+        return self.scoped_object
+
+    @property
+    def session(self):
+        return self.photo.session
+
+    def get_permission_object(self):
+        return self.session
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("session", self.session)
+        return super().get_context_data(**kwargs)
 
 
 class PhotoFileView(PhotoMixin, TemplateView):
@@ -221,9 +244,6 @@ class PhotoDeleteView(PhotoMixin, TemplateView):
     permission_required = "workshops.run_session"
     template_name = "workshops/closing/photo_confirm_delete.html"
     page_title = gettext_lazy("Delete photo")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(photo=self.photo, **kwargs)
 
     def post(self, request, *args, **kwargs):
         services.session_photo_delete(photo=self.photo)
@@ -373,24 +393,19 @@ class PaymentsCsvView(PaymentFiltersMixin, ProjectMixin, TemplateView):
         return response
 
 
-class RecognitionMixin(ProjectMixin):
+class RecognitionMixin(ProjectObjectMixin):
     """A view about one recognition record of the project: its person and facilitators see it."""
 
+    model = Recognition
+    object_url_kwarg = "recognition_pk"
+    context_object_name = "recognition"
+    project_lookup = "attendance__session__project"
+    select_related = ("attendance__membership__user",)
     visibility_permission = "workshops.view_recognition"
 
-    @cached_property
+    @property
     def recognition(self):
-        recognition = selectors.recognition_for_project(self.project, self.kwargs["recognition_pk"])
-        if recognition is None:
-            raise Http404
-        return recognition
-
-    def get_permission_object(self):
-        return self.recognition
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("recognition", self.recognition)
-        return super().get_context_data(**kwargs)
+        return self.scoped_object
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
