@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from codesign import content
-from codesign.mixins import ProjectMixin
+from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from sessions.models import WorkshopSession
 
@@ -141,27 +141,19 @@ class BoardView(ProjectMixin, TemplateView):
         }
 
 
-class ContributionMixin(ProjectMixin):
-    """A view about one contribution of the project in the URL; unseen ones are a 404."""
+class ContributionMixin(ProjectObjectMixin):
+    """A view about one contribution of the project in the URL; one the person may not see
+    (a withdrawn one, or any, for managers) is a 404."""
 
+    model = Contribution
+    object_url_kwarg = "contribution_pk"
+    context_object_name = "contribution"
+    select_related = ("author", "stage", "session")
     visibility_permission = "contributions.view_contribution"
 
-    @cached_property
+    @property
     def contribution(self):
-        contribution = get_object_or_404(
-            Contribution.objects.select_related("author", "stage", "session"),
-            pk=self.kwargs["contribution_pk"],
-            project=self.project,
-        )
-        contribution.project = self.project
-        return contribution
-
-    def get_permission_object(self):
-        return self.contribution
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("contribution", self.contribution)
-        return super().get_context_data(**kwargs)
+        return self.scoped_object
 
 
 class ContributionFormMixin:
