@@ -51,8 +51,12 @@ class ProjectUpdateForm(forms.ModelForm):
             "scope",
             "hide_job_titles",
             "allow_anonymous",
+            "group_threshold",
         ]
-        widgets = {"challenge": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "challenge": forms.Textarea(attrs={"rows": 4}),
+            "group_threshold": forms.NumberInput(attrs={"min": 2, "max": 20}),
+        }
 
 
 class ProjectStatusForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codesign.content import ContentVersionField
 from codesign.dates import validate_sane_date
+from codesign.disclosure import DEFAULT_GROUP_THRESHOLD, MINIMUM_GROUP_THRESHOLD
 
 
 def time_zone_choices():
@@ -149,6 +150,16 @@ class Project(models.Model):
         _("allow anonymous contributions"),
         default=False,
         help_text=_("Let people contribute without their name being shown to anyone."),
+    )
+    group_threshold = models.PositiveSmallIntegerField(
+        _("smallest group shown"),
+        default=DEFAULT_GROUP_THRESHOLD,
+        validators=[MinValueValidator(MINIMUM_GROUP_THRESHOLD), MaxValueValidator(20)],
+        help_text=_(
+            "How many people of a group (service users and carers, or staff) must have voted or "
+            "rated before the group's own results are shown. At least 2. Managers' dashboards "
+            "and reports always need at least 5."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
