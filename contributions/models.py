@@ -291,6 +291,16 @@ class PrioritisationRound(models.Model):
         _("dots per person"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     ideas = models.ManyToManyField(Contribution, related_name="rounds")
+    # Votes were placed in the room (dots on a wall) where everyone saw them: the split by
+    # constituency is shown whatever the groups' sizes (codesign.disclosure).
+    in_the_open = models.BooleanField(
+        _("votes placed in the open"),
+        default=False,
+        help_text=_(
+            "Tick this if people placed their dots in the room, where everyone could see them. "
+            "Each group's dots are then shown however few people are in it."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -57,6 +57,11 @@ def round_is_closed(user, prioritisation_round):
 
 
 @rules.predicate
+def round_is_in_the_open(user, prioritisation_round):
+    return prioritisation_round is not None and prioritisation_round.in_the_open
+
+
+@rules.predicate
 def board_is_live(user, board):
     return board is not None and board.is_open and board.session.status == "in_progress"
 
@@ -104,6 +109,8 @@ rules.add_perm("contributions.view_round", can_see_board)
 rules.add_perm("contributions.vote", can_contribute & round_is_open)
 rules.add_perm("contributions.view_round_results", can_see_board & round_is_closed)
 rules.add_perm("contributions.close_round", can_manage_project & round_is_open)
+# Once declared open, it stays open: its split may already have been seen.
+rules.add_perm("contributions.declare_round_open", can_manage_project & ~round_is_in_the_open)
 
 # On a session (opening its board) and on a live board.
 rules.add_perm("contributions.run_live_board", can_manage_project)

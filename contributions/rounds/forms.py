@@ -12,10 +12,11 @@ from ..models import Contribution, PrioritisationRound
 class RoundForm(forms.ModelForm):
     class Meta:
         model = PrioritisationRound
-        fields = ["title", "dots_per_person", "session", "ideas"]
+        fields = ["title", "dots_per_person", "session", "ideas", "in_the_open"]
         labels = {
             "session": _("Session (optional)"),
             "ideas": _("Ideas to prioritise"),
+            "in_the_open": _("People place their dots in the room, where everyone can see them"),
         }
         help_texts = {
             "title": _("For example: “Which ideas should we work on first?”"),
@@ -25,6 +26,11 @@ class RoundForm(forms.ModelForm):
             ),
             "session": _("Link the round to a session to run it on the session's live board."),
             "ideas": _("Choose at least two."),
+            "in_the_open": _(
+                "For example, dots on a wall. Then the results show each group's dots however few "
+                "people are in it, and say that the votes were placed in the open. Leave it "
+                "unticked for votes placed on screens, where nobody sees anyone else's."
+            ),
         }
         widgets = {"ideas": forms.CheckboxSelectMultiple}
 

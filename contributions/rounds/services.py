@@ -25,6 +25,7 @@ def round_open(
     dots_per_person: int,
     ideas: Iterable[Contribution],
     session=None,
+    in_the_open: bool = False,
     opened_by,
 ) -> PrioritisationRound:
     """Open a dot-vote over chosen ideas of the project and tell its people."""
@@ -46,6 +47,7 @@ def round_open(
         session=session,
         title=title.strip(),
         dots_per_person=dots_per_person,
+        in_the_open=in_the_open,
         opened_by=opened_by,
     )
     prioritisation_round.full_clean()
@@ -136,4 +138,11 @@ def round_close(*, prioritisation_round: PrioritisationRound) -> PrioritisationR
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closed_at"])
     prioritisation_round.refresh_from_db(fields=["status", "closed_at"])
+    return prioritisation_round
+
+
+def round_declare_open(*, prioritisation_round: PrioritisationRound) -> PrioritisationRound:
+    """Declare that a round's votes were placed in the open, so its split is always shown."""
+    PrioritisationRound.objects.filter(pk=prioritisation_round.pk).update(in_the_open=True)
+    prioritisation_round.in_the_open = True
     return prioritisation_round

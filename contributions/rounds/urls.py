@@ -13,4 +13,14 @@ urlpatterns = [
     path(prioritisation_round, views.RoundDetailView.as_view(), name="round-detail"),
     path(prioritisation_round + "vote/", views.RoundVoteView.as_view(), name="round-vote"),
     path(prioritisation_round + "close/", views.RoundCloseView.as_view(), name="round-close"),
+    path(
+        prioritisation_round + "in-the-open/",
+        views.RoundDeclareOpenView.as_view(),
+        name="round-declare-open",
+    ),
+    path(
+        prioritisation_round + "results.csv",
+        views.RoundResultsCsvView.as_view(),
+        name="round-results-csv",
+    ),
 ]

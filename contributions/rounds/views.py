@@ -1,16 +1,19 @@
 """Prioritisation rounds: list, open, place dots, close, and results once closed."""
 
+import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
+from codesign.exports import csv_cell
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from sessions.models import WorkshopSession
@@ -18,6 +21,7 @@ from sessions.models import WorkshopSession
 from ..models import Contribution, LiveBoard, PrioritisationRound
 from . import selectors, services
 from .forms import RoundForm, VoteForm
+from .tables import results_table
 
 
 def safe_next(request) -> str:
@@ -112,6 +116,7 @@ class RoundCreateView(ProjectMixin, FormView):
                 dots_per_person=form.cleaned_data["dots_per_person"],
                 ideas=form.cleaned_data["ideas"],
                 session=form.cleaned_data["session"],
+                in_the_open=form.cleaned_data["in_the_open"],
                 opened_by=self.request.user,
             )
         except ValidationError as error:
@@ -204,3 +209,36 @@ class RoundCloseView(RoundMixin, TemplateView):
         services.round_close(prioritisation_round=self.prioritisation_round)
         messages.success(request, _("The round is closed and its results are shown."))
         return redirect(safe_next(request) or self.prioritisation_round)
+
+
+class RoundDeclareOpenView(RoundMixin, TemplateView):
+    """Declare, after a confirm, that the round's votes were placed where everyone saw them."""
+
+    permission_required = "contributions.declare_round_open"
+    template_name = "contributions/rounds/round_declare_open.html"
+    page_title = gettext_lazy("Votes placed in the open")
+
+    def post(self, request, *args, **kwargs):
+        services.round_declare_open(prioritisation_round=self.prioritisation_round)
+        messages.success(
+            request, _("The round is marked as voted in the open: each group's dots are shown.")
+        )
+        return redirect(self.prioritisation_round)
+
+
+class RoundResultsCsvView(RoundMixin, View):
+    """A closed round's results as CSV: the page's table, withheld where the page withholds."""
+
+    permission_required = "contributions.view_round_results"
+
+    def get(self, request, *args, **kwargs):
+        results = selectors.round_results(self.prioritisation_round)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="round-{self.prioritisation_round.pk}-results.csv"'
+        )
+        writer = csv.writer(response)
+        header, rows = results_table(results)
+        for row in [header, *rows]:
+            writer.writerow([csv_cell(cell) for cell in row])
+        return response

@@ -1,5 +1,7 @@
 """Prioritisation rounds: opening, dots, secrecy until closed, and results split by constituency."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ from notifications.models import Notification
 from participants.models import Constituency, Membership
 from tests.conftest import at_once
 from tests.factories import ContributionFactory, MembershipFactory, WorkshopSessionFactory
+from tests.round_support import TITLES, assert_nothing_worked_out, round_with_groups, shown_splits
 
 pytestmark = pytest.mark.django_db
 
@@ -416,7 +419,7 @@ def test_results_split_service_users_and_carers_from_staff(world, client):
     assert html.count("5 voted") == 2
 
 
-def test_a_group_with_fewer_than_5_voters_shows_no_numbers(world, client):
+def test_a_group_below_the_threshold_hides_both_splits(world, client):
     a, b, c = ideas_in(world.project, 3)
     prioritisation_round = open_round(world, [a, b, c], dots=3)
     for membership in people(world, Constituency.SERVICE_USER, 5):
@@ -433,7 +436,7 @@ def test_a_group_with_fewer_than_5_voters_shows_no_numbers(world, client):
     assert not results.marked
     as_(client, world, "facilitator")
     html = client.get(url("round-detail", prioritisation_round)).content.decode()
-    assert "fewer than 5 voted" in html
+    assert "fewer than 3 voted" in html
     assert cells(html, "All dots") == ["15", "6", "0"]
     assert set(cells(html, "Staff")) == {"not shown"}
     assert set(cells(html, "Service users and carers")) == {"not shown"}
@@ -446,9 +449,10 @@ def test_a_group_nobody_in_which_voted_hides_nothing_of_the_other(world):
         vote(prioritisation_round, membership, {a: 1, b: 1})
     round_close(prioritisation_round=prioritisation_round)
     results = round_results(prioritisation_round)
-    assert results.service_users.shown
-    assert results.staff.withheld == "small"
+    assert results.service_users.shown and results.staff.shown
     assert [r.service_users for r in results.rows] == [5, 5]
+    # Nobody's ranking to compare theirs with.
+    assert results.staff.voters == 0 and not results.splits_shown
 
 
 def test_a_few_others_voting_hide_both_splits(world):
@@ -461,7 +465,10 @@ def test_a_few_others_voting_hide_both_splits(world):
     results = round_results(prioritisation_round)
     assert results.other_voters == 1
     assert [r.total for r in results.rows] == [10, 2]
-    assert results.service_users.withheld == results.staff.withheld == "complement"
+    # The one "other" is hidden with the service users: the totals less the staff's give
+    # 6 people's dots together, never the one person's.
+    assert results.service_users.withheld == "complement"
+    assert results.staff.shown
 
 
 def test_ideas_both_groups_rank_highly_are_marked(world, client):
@@ -480,10 +487,11 @@ def test_ideas_both_groups_rank_highly_are_marked(world, client):
     assert [row.idea for row in results.marked] == [b]
     as_(client, world, "service_user")
     html = client.get(url("round-detail", prioritisation_round)).content.decode()
-    assert html.count('class="badge text-bg-success both-rank-highly"') == 1
+    # In the results table and in each group's ranking.
+    assert html.count('class="badge text-bg-success text-wrap text-start both-rank-highly"') == 3
     marked_row = re.search(r'<tr class="table-success">\s*<th scope="row">([^<]+)</th>', html)
     assert marked_row.group(1) == b.title
-    assert "top 2 of the ideas" in html
+    assert "top 2 (the top third of the ideas" in html
 
 
 def test_ties_at_the_cut_are_all_ranked_highly(world):
@@ -512,3 +520,149 @@ def test_the_round_list_shows_how_many_voted_not_what(world, client, count_queri
     assert count_queries(lambda: client.get(list_url)) == small
     html = client.get(list_url).content.decode()
     assert html.count("4 people have voted so far") == 12
+
+
+# The disclosure rule, by subtraction, on the page and in its CSV
+
+
+def page_rows(html):
+    titles = re.findall(r'<th scope="row">([^<]+)</th>\s*<td data-label="All dots"', html)
+    return list(
+        zip(
+            titles,
+            cells(html, "All dots"),
+            cells(html, "Service users and carers"),
+            cells(html, "Staff"),
+            strict=True,
+        )
+    )
+
+
+def csv_rows(client, prioritisation_round):
+    response = client.get(url("round-results-csv", prioritisation_round))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert header[:4] == ["Idea", "All dots", "Service users and carers", "Staff"]
+    assert rows[-1][0] == "People who voted"
+    return [row[:4] for row in rows[:-1]]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        # The demo's sizes: both groups shown at the project's threshold of 3.
+        ((5, 3, 0), (True, True)),
+        # 2 staff: shown, the service users' dots would give the staff's away (all less them).
+        ((5, 2, 0), (False, False)),
+        # One "other" voter, counted in all dots only: the staff are hidden with them.
+        ((5, 3, 1), (True, False)),
+        # Two small groups together make 3: hidden together, service users shown.
+        ((5, 2, 1), (True, False)),
+    ],
+)
+def test_no_small_group_is_worked_out_from_the_page_or_its_csv(world, client, sizes, expected):
+    su, staff, other = sizes
+    prioritisation_round, groups, truth = round_with_groups(
+        world.project, world.users["facilitator"], su=su, staff=staff, other=other
+    )
+    as_(client, world, "carer")
+    html = client.get(url("round-detail", prioritisation_round)).content.decode()
+    for rows in (page_rows(html), csv_rows(client, prioritisation_round)):
+        assert_nothing_worked_out(rows, groups, truth, threshold=3)
+        assert shown_splits(rows) == expected
+
+
+def test_the_project_threshold_decides(world, client):
+    world.project.group_threshold = 4
+    world.project.save(update_fields=["group_threshold"])
+    prioritisation_round, groups, truth = round_with_groups(
+        world.project, world.users["facilitator"], su=5, staff=3
+    )
+    as_(client, world, "facilitator")
+    html = client.get(url("round-detail", prioritisation_round)).content.decode()
+    rows = page_rows(html)
+    assert shown_splits(rows) == (False, False)
+    assert_nothing_worked_out(rows, groups, truth, threshold=4)
+    assert "fewer than 4 voted" in html and "at least 4 of its people voted" in html
+
+
+def test_the_demo_round_shows_both_rankings_side_by_side(world, client):
+    prioritisation_round, _groups, _truth = round_with_groups(
+        world.project, world.users["facilitator"], su=5, staff=3
+    )
+    results = round_results(prioritisation_round)
+    assert results.splits_shown and results.top_places == 1
+    # Service users: the medicines (10); staff: the phone number (6).
+    assert [row.idea.title for row in results.service_users_ranking][:1] == [TITLES[0]]
+    assert [row.idea.title for row in results.staff_ranking][:1] == [TITLES[1]]
+    assert [row.idea.title for row in results.service_users_higher] == [TITLES[0]]
+    assert [row.idea.title for row in results.staff_higher] == [TITLES[1]]
+    html = as_(client, world, "staff").get(url("round-detail", prioritisation_round)).content
+    html = html.decode()
+    assert f'id="ranking-service_users-{prioritisation_round.pk}"' in html
+    assert f'id="ranking-staff-{prioritisation_round.pk}"' in html
+    assert "Only service users and carers rank it highly" in html
+    assert "Only staff rank it highly" in html
+
+
+def test_a_round_declared_open_shows_every_group_and_says_so(world, client):
+    prioritisation_round, groups, truth = round_with_groups(
+        world.project, world.users["facilitator"], su=4, staff=1
+    )
+    as_(client, world, "carer")
+    html = client.get(url("round-detail", prioritisation_round)).content.decode()
+    assert shown_splits(page_rows(html)) == (False, False)
+    assert client.get(url("round-declare-open", prioritisation_round)).status_code == 403
+
+    as_(client, world, "facilitator")
+    confirm = client.get(url("round-declare-open", prioritisation_round))
+    assert "This cannot be undone" in confirm.content.decode()
+    prioritisation_round.refresh_from_db()
+    assert not prioritisation_round.in_the_open  # nothing changes until they confirm
+    assert client.post(url("round-declare-open", prioritisation_round)).status_code == 302
+    prioritisation_round.refresh_from_db()
+    assert prioritisation_round.in_the_open
+    html = client.get(url("round-detail", prioritisation_round)).content.decode()
+    rows = page_rows(html)
+    assert shown_splits(rows) == (True, True)
+    assert [(r[2], r[3]) for r in rows] == [("8", "0"), ("4", "2"), ("0", "1")]
+    assert "placed in the open" in html
+    assert shown_splits(csv_rows(client, prioritisation_round)) == (True, True)
+    # Declared once, for good.
+    assert client.get(url("round-declare-open", prioritisation_round)).status_code == 403
+
+
+def test_a_round_can_be_declared_open_when_it_is_opened(world, client):
+    ideas = ideas_in(world.project, 2)
+    as_(client, world, "facilitator")
+    response = client.post(
+        reverse("rounds:round-create", args=[world.project.pk]),
+        {
+            "title": "Dots on the wall",
+            "dots_per_person": 3,
+            "ideas": [idea.pk for idea in ideas],
+            "in_the_open": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert PrioritisationRound.objects.get(title="Dots on the wall").in_the_open
+
+
+def test_the_threshold_is_set_on_the_projects_edit_form(world, client):
+    as_(client, world, "facilitator")
+    edit = reverse("projects:project-edit", args=[world.project.pk])
+    form = client.get(edit).content.decode()
+    assert 'name="group_threshold"' in form
+    data = {
+        "title": world.project.title,
+        "challenge": world.project.challenge or "Going home",
+        "service_area": world.project.service_area or "Ward 7",
+        "scope": world.project.scope,
+        "hide_job_titles": "on",
+        "group_threshold": 1,
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 200 and "greater than or equal to 2" in response.content.decode()
+    assert client.post(edit, {**data, "group_threshold": 4}).status_code == 302
+    world.project.refresh_from_db()
+    assert world.project.group_threshold == 4
