@@ -48,17 +48,25 @@ class LadderVoteForm(forms.ModelForm):
         model = LadderVote
         fields = ["rung", "comment"]
         labels = {"rung": _("Where does the project stand now?")}
-        help_texts = {
-            "comment": _(
-                "Shown without your name once the rating closes, and only if at least 5 people "
-                "in your group took part."
-            ),
-        }
         widgets = {
             "rung": forms.RadioSelect,
             "comment": forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
         }
         error_messages = {"rung": {"required": _("Choose one of the seven rungs.")}}
+
+    def __init__(self, *args, group_threshold: int, as_facilitator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if as_facilitator:
+            help_text = _(
+                "Shown without your name once the rating closes, as one of the facilitators' "
+                "comments, however few facilitators rate."
+            )
+        else:
+            help_text = _(
+                "Shown without your name once the rating closes, and only if at least "
+                "%(n)s participants rated."
+            ) % {"n": group_threshold}
+        self.fields["comment"].help_text = help_text
 
     def rung_options(self):
         """Each radio button with its rung's plain-words explanation, for the template."""

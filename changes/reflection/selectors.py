@@ -8,12 +8,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from codesign import disclosure
+
 from ..models import LadderRating, LadderVote, ReflectiveLogEntry
 
 Rung = LadderRating.Rung
-
-# A group's distribution, median and comments are shown only when at least this many rated.
-MIN_GROUP_VOTERS = 5
 
 PARTICIPANTS = "participants"
 FACILITATORS = "facilitators"
@@ -57,7 +56,8 @@ class RungCount:
 @dataclass
 class GroupResult:
     key: str
-    # For a group of fewer than MIN_GROUP_VOTERS nothing else is filled in: not even how many.
+    # For a group not shown (participants fewer than the threshold) nothing else is filled in:
+    # not even how many. Facilitators rate in their professional role and are always shown.
     small: bool
     voters: int | None = None
     distribution: list[RungCount] = field(default_factory=list)
@@ -159,8 +159,8 @@ class LadderResults:
         return _("The gap is the same as last time (%(now)s).") % values
 
 
-def _group_result(key: str, votes: list[tuple[int, str]]) -> GroupResult:
-    if len(votes) < MIN_GROUP_VOTERS:
+def _group_result(key: str, votes: list[tuple[int, str]], *, shown: bool) -> GroupResult:
+    if not shown or not votes:
         return GroupResult(key=key, small=True)
     counts = defaultdict(int)
     for rung, _comment in votes:
@@ -184,11 +184,29 @@ def _group_result(key: str, votes: list[tuple[int, str]]) -> GroupResult:
     )
 
 
-def ladder_results(project) -> list[LadderResults]:
+def ladder_threshold(project, *, for_managers: bool = False) -> int:
+    """How many participants must rate before their answers are shown."""
+    if for_managers:
+        return disclosure.managers_threshold(project.group_threshold)
+    return project.group_threshold
+
+
+def _shown(sizes: dict[str, int], threshold: int) -> dict[str, bool]:
+    # No total of everyone is shown beside the groups, so nothing is worked out by subtraction.
+    decision = disclosure.disclose(
+        sizes, threshold=threshold, total_shown=False, professional=[FACILITATORS]
+    )
+    return {key: decision.shown(key) for key in sizes}
+
+
+def ladder_results(project, *, for_managers: bool = False) -> list[LadderResults]:
     """The results of the project's closed ratings, newest first, in two queries.
 
+    Participants' answers follow the disclosure rule at the project's group threshold (the
+    managers' threshold in reports); facilitators' are shown as theirs whatever their number.
     Each rating's groups are compared with the same groups in the closed rating before it.
     """
+    threshold = ladder_threshold(project, for_managers=for_managers)
     ratings = list(
         LadderRating.objects.filter(project=project, closed_at__isnull=False).order_by(
             "opened_at", "pk"
@@ -202,10 +220,16 @@ def ladder_results(project) -> list[LadderResults]:
     results = []
     previous = None
     for rating in ratings:
+        groups = votes[rating.pk]
+        shown = _shown({key: len(groups[key]) for key in (PARTICIPANTS, FACILITATORS)}, threshold)
         current = LadderResults(
             rating=rating,
-            participants=_group_result(PARTICIPANTS, votes[rating.pk][PARTICIPANTS]),
-            facilitators=_group_result(FACILITATORS, votes[rating.pk][FACILITATORS]),
+            participants=_group_result(
+                PARTICIPANTS, groups[PARTICIPANTS], shown=shown[PARTICIPANTS]
+            ),
+            facilitators=_group_result(
+                FACILITATORS, groups[FACILITATORS], shown=shown[FACILITATORS]
+            ),
         )
         if previous is not None:
             current.previous = previous.rating

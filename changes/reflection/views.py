@@ -64,7 +64,17 @@ class LadderView(ProjectMixin, FormView):
         return self.open_rating if self.request.method == "POST" else self.project
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.own_vote}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.own_vote,
+            "group_threshold": self.project.group_threshold,
+            "as_facilitator": self.rates_as_facilitator,
+        }
+
+    @property
+    def rates_as_facilitator(self) -> bool:
+        membership = self.membership
+        return membership is not None and membership.role == membership.Role.FACILITATOR
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -76,7 +86,8 @@ class LadderView(ProjectMixin, FormView):
             "can_rate": rating is not None and user.has_perm("changes.rate_ladder", rating),
             "results": selectors.ladder_results(self.project),
             "rungs": rungs(),
-            "min_group": selectors.MIN_GROUP_VOTERS,
+            "min_group": self.project.group_threshold,
+            "rates_as_facilitator": self.rates_as_facilitator,
         }
         return super().get_context_data(**context, **kwargs)
 

@@ -296,27 +296,60 @@ def test_movement_down_and_a_widening_gap(world):
 # Small groups
 
 
-def test_a_group_under_five_is_shown_as_fewer_than_five(client, world):
+def test_participants_below_the_threshold_are_hidden_and_facilitators_shown_as_theirs(
+    client, world
+):
     comments = {
         (Membership.Role.PARTICIPANT, 0): "We were only asked at the end",
-        (Membership.Role.FACILITATOR, 0): "Only three of us, easy to spot",
+        (Membership.Role.FACILITATOR, 0): "Staff still set the agenda",
     }
-    closed_rating(world, participants=[4, 4, 5, 5, 6], facilitators=[6, 7, 7], comments=comments)
+    closed_rating(world, participants=[4, 5], facilitators=[6], comments=comments)
     (result,) = ladder_results(world.project)
-    assert result.facilitators.small
-    assert result.facilitators.voters is None and result.facilitators.median is None
-    assert result.facilitators.distribution == [] and result.facilitators.comments == []
+    # Two participants are fewer than the project's threshold of 3: nothing of theirs, not
+    # even how many.
+    assert result.participants.small
+    assert result.participants.voters is None and result.participants.median is None
+    assert result.participants.distribution == [] and result.participants.comments == []
+    # One facilitator rated, in their professional role: shown as the facilitators'.
+    assert not result.facilitators.small and result.facilitators.voters == 1
+    assert result.facilitators.comments == ["Staff still set the agenda"]
     assert result.gap is None
-    assert result.participants.comments == ["We were only asked at the end"]
 
     page = as_(client, world, "facilitator").get(ladder(world)).content.decode()
-    facilitators = cells(page, "Facilitators")
-    assert facilitators[:7] == ["not shown"] * 7
-    assert facilitators[7:] == ["fewer than 5", "not shown"]
-    assert cells(page, "Participants")[7] == "5"
-    assert "Only three of us" not in page
-    assert "We were only asked at the end" in page
-    assert "can be compared only when at least 5 people in each rated" in page
+    participants = cells(page, "Participants")
+    assert participants[:7] == ["not shown"] * 7
+    assert participants[7:] == ["fewer than 3", "not shown"]
+    assert cells(page, "Facilitators")[7:] == ["1", "Co-design (rung 6)"]
+    assert "We were only asked at the end" not in page
+    assert "Staff still set the agenda" in page
+    assert "at least 3 participants and a facilitator rated" in page
+
+
+def test_the_project_sets_the_participants_threshold(world):
+    world.project.group_threshold = 5
+    world.project.save(update_fields=["group_threshold"])
+    closed_rating(world, participants=[4] * 4, facilitators=[6, 6])
+    (result,) = ladder_results(world.project)
+    assert result.participants.small and not result.facilitators.small
+    world.project.group_threshold = 4
+    world.project.save(update_fields=["group_threshold"])
+    (result,) = ladder_results(world.project)
+    assert result.participants.voters == 4
+    assert result.gap_text == "Facilitators place the project 2 rungs higher than participants do."
+    # Reports for managers keep 5.
+    (report,) = ladder_results(world.project, for_managers=True)
+    assert report.participants.small and report.facilitators.voters == 2
+
+
+def test_the_form_tells_a_facilitator_before_they_rate(client, world):
+    open_rating(world)
+    page = as_(client, world, "facilitator").get(ladder(world)).content.decode()
+    assert 'id="ladder-facilitator-note"' in page
+    assert "in your professional role" in page
+    assert "however few facilitators rate" in page
+    page = as_(client, world, "carer").get(ladder(world)).content.decode()
+    assert 'id="ladder-facilitator-note"' not in page
+    assert "only if at least 3 participants rated" in page
 
 
 def test_comments_carry_no_names(client, world):
@@ -332,7 +365,7 @@ def test_comments_carry_no_names(client, world):
 
 
 def test_no_comparison_with_a_rating_where_a_group_was_small(world):
-    closed_rating(world, participants=[3, 3, 3], facilitators=[6] * 5)
+    closed_rating(world, participants=[3, 3], facilitators=[6] * 5)
     closed_rating(world, participants=[4] * 5, facilitators=[6] * 5)
     latest, _first = ladder_results(world.project)
     assert latest.participants.movement is None and latest.participants.movement_text == ""
