@@ -14,7 +14,7 @@ from django.views.generic import TemplateView, View
 from codesign.exports import csv_cell
 from codesign.mixins import OrganisationMixin, ProjectMixin
 
-from . import panels, selectors
+from . import panels, rounds, selectors
 from .forms import DashboardFilterForm
 from .registry import dashboard_panels
 
@@ -163,6 +163,7 @@ class ProjectDashboardView(ProjectDashboardMixin, TemplateView):
                 filters=self.filters(),
             )
         )
+        context["round_tables"] = rounds.round_tables(self.project)
         return context
 
 

@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from changes.models import ServiceChange
-from contributions.models import Comment, Contribution, Support
+from contributions.models import Comment, Contribution, PrioritisationRound, Support
+from contributions.rounds.selectors import round_results
+from contributions.rounds.tables import results_header, results_table
 from dashboards.parity import ADOPTED_STATUSES
 from participants.models import Constituency, Membership
 from projects.models import Project
@@ -417,9 +419,39 @@ def payments(report):
     return header, rows()
 
 
+def rounds(report):
+    """Closed prioritisation rounds, idea by idea, at the managers' threshold: a group's dots
+    only when at least 5 of its people voted, whether or not the round was voted in the open."""
+    start, end, tz = bounds(report)
+    closed = (
+        PrioritisationRound.objects.filter(
+            project__in=scope_projects(report), status=PrioritisationRound.Status.CLOSED
+        )
+        .filter(in_range("closed_at", start, end))
+        .select_related("project")
+        .order_by("closed_at", "pk")
+    )
+    header = [_("Round"), _("Project"), _("Closed on")]
+
+    def rows():
+        for prioritisation_round in closed.iterator(chunk_size=CHUNK):
+            results = round_results(prioritisation_round, for_managers=True)
+            _header, table = results_table(results)
+            for cells in table:
+                yield [
+                    prioritisation_round.title,
+                    prioritisation_round.project.title,
+                    _local_date(prioritisation_round.closed_at, tz),
+                    *cells,
+                ]
+
+    return header + results_header(), rows()
+
+
 DATASETS = {
     "contributions": contributions,
     "changes": changes,
     "attendance": attendance,
     "payments": payments,
+    "rounds": rounds,
 }

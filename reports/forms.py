@@ -16,6 +16,8 @@ CHOICES = [
     ("attendance:xlsx", _("Attendance (Excel)")),
     ("payments:csv", _("Involvement payments (CSV)")),
     ("payments:xlsx", _("Involvement payments (Excel)")),
+    ("rounds:csv", _("Prioritisation rounds (CSV)")),
+    ("rounds:xlsx", _("Prioritisation rounds (Excel)")),
 ]
 
 

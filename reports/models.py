@@ -37,6 +37,7 @@ class Report(models.Model):
         CHANGES = "changes", _("Service changes")
         ATTENDANCE = "attendance", _("Attendance")
         PAYMENTS = "payments", _("Involvement payments")
+        ROUNDS = "rounds", _("Prioritisation rounds")
 
     class Format(models.TextChoices):
         PDF = "pdf", _("PDF")

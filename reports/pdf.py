@@ -21,11 +21,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from changes.models import Evidence, ServiceChange
-from changes.reflection.selectors import ladder_results
+from changes.reflection.selectors import ladder_results, ladder_threshold
 from changes.yousaid.selectors import changes_done
+from codesign.disclosure import managers_threshold
 from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
 from contributions.models import Contribution
 from dashboards import panels, parity, selectors
+from dashboards.rounds import round_tables
 from participants.models import Constituency
 from sessions.models import Attendance, WorkshopSession
 
@@ -284,15 +286,36 @@ def _you_said(story, project):
         story.items.append(KeepTogether(block))
 
 
+def _rounds(story, project):
+    """Closed rounds, at the managers' threshold (dashboards.rounds)."""
+    story.heading(_("Prioritisation rounds"))
+    story.text(
+        _(
+            "A group's dots are shown only when at least %(n)s of its people voted, and not "
+            "when they would let a smaller group's dots be worked out from the totals."
+        )
+        % {"n": managers_threshold(project.group_threshold)}
+    )
+    tables = round_tables(project, limit=None)
+    if not tables:
+        story.text(_("No round has closed yet."))
+    for item in tables:
+        story.subheading(item["round"].title)
+        story.table(item["header"], item["rows"])
+
+
 def _ladder(story, project):
     story.heading(_("Ladder of participation"))
-    results = ladder_results(project)
+    results = ladder_results(project, for_managers=True)
+    threshold = ladder_threshold(project, for_managers=True)
     rows = []
     for result in results:
         row = [formats.date_format(timezone.localtime(result.rating.opened_at), "j M Y")]
         for group in result.groups:
-            if group.small:
-                row.append(_("fewer than %(n)s people rated") % {"n": parity.SMALL_GROUP})
+            if group.small and group.key == "facilitators":
+                row.append(_("no facilitator rated"))
+            elif group.small:
+                row.append(_("fewer than %(n)s people rated") % {"n": threshold})
             else:
                 row.append(
                     _("%(name)s (median %(median)s, %(voters)s people)")
@@ -332,6 +355,7 @@ def _project_story(report, story):
         story.panel(name, figures, PANEL_TITLES[name]())
     _changes(story, project)
     _you_said(story, project)
+    _rounds(story, project)
     _ladder(story, project)
 
 
