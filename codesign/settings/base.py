@@ -299,6 +299,7 @@ LIVE_BOARD_POLL_SECONDS = env.int("LIVE_BOARD_POLL_SECONDS", default=3)
 # settings start it; tests never do). Log records name the request and the person by id
 # (codesign/observability.py), never by email address.
 ADMINS = observability.admins_from(env("ADMINS", default=""))
+DEFAULT_EXCEPTION_REPORTER_FILTER = "codesign.observability.PrivateExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,
