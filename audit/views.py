@@ -1,28 +1,19 @@
-from django.core.paginator import Paginator
-from django.utils.http import urlencode
-from django.views.generic import TemplateView
+from django.views.generic import ListView
 
+from codesign.filters import FilteredListMixin
 from codesign.mixins import PermissionMixin
 
+from .filters import AuditEntryFilter
 from .models import AuditEntry
 
 
-class AuditEntryListView(PermissionMixin, TemplateView):
+class AuditEntryListView(FilteredListMixin, PermissionMixin, ListView):
     """The audit log, newest first, for superusers. Read-only by design."""
 
     permission_required = "audit.view_auditentry"
     template_name = "audit/entry_list.html"
+    filterset_class = AuditEntryFilter
+    paginate_by = 50
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        action = self.request.GET.get("action", "")
-        entries = AuditEntry.objects.select_related("actor", "project", "burst")
-        if action in AuditEntry.Action.values:
-            entries = entries.filter(action=action)
-        context.update(
-            page_obj=Paginator(entries, 50).get_page(self.request.GET.get("page")),
-            action=action,
-            filter_query=urlencode({"action": action}) if action else "",
-            actions=AuditEntry.Action.choices,
-        )
-        return context
+    def get_unfiltered_queryset(self):
+        return AuditEntry.objects.select_related("actor", "project")

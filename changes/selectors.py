@@ -13,13 +13,11 @@ from participants.models import Constituency, Membership
 
 from .models import Evidence, FollowUpCheck, ServiceChange, TimelineEntry
 
-OVERDUE = "overdue"
 
-
-def change_list(project, *, status: str = ""):
-    """A project's changes with their owners and how many contributions are behind each,
-    optionally only those of one status (or the overdue ones), in a fixed number of queries."""
-    changes = (
+def change_list(project):
+    """A project's changes with their owners and how many contributions are behind each, in a
+    fixed number of queries."""
+    return (
         ServiceChange.objects.filter(project=project)
         .select_related("owner")
         .annotate(
@@ -27,12 +25,8 @@ def change_list(project, *, status: str = ""):
                 "contributions", filter=Q(contributions__withdrawn_at__isnull=True)
             )
         )
+        .order_by("-updated_at", "-pk")
     )
-    if status == OVERDUE:
-        changes = changes.overdue()
-    elif status in ServiceChange.Status.values:
-        changes = changes.filter(status=status)
-    return changes.order_by("-updated_at", "-pk")
 
 
 def behind_change(change: ServiceChange) -> dict:

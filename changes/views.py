@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
+from codesign.filters import FilteredListMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 
 from . import selectors, services
+from .filters import ChangeFilter
 from .forms import ChangeForm, EvidenceForm, FollowUpForm, StatusForm
 from .models import Evidence, FollowUpCheck, ServiceChange
 
@@ -23,34 +23,23 @@ def put_errors_in_form(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class ChangeListView(ProjectMixin, TemplateView):
+class ChangeListView(FilteredListMixin, ProjectMixin, ListView):
     """The project's service changes, by status, with the overdue ones marked."""
 
     permission_required = "changes.view_changes"
     template_name = "changes/change_list.html"
     page_title = gettext_lazy("Service changes")
+    filterset_class = ChangeFilter
     paginate_by = 20
+    context_object_name = "changes"
+
+    def get_unfiltered_queryset(self):
+        return selectors.change_list(self.project)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status", "")
-        if status != selectors.OVERDUE and status not in ServiceChange.Status.values:
-            status = ""
-        changes = selectors.change_list(self.project, status=status)
-        page = Paginator(changes, self.paginate_by).get_page(self.request.GET.get("page"))
-        items = list(page.object_list)
-        for change in items:
+        for change in context["changes"]:
             change.project = self.project
-        context.update(
-            status=status,
-            statuses=[
-                *ServiceChange.Status.choices,
-                (selectors.OVERDUE, _("Overdue (past target, not implemented)")),
-            ],
-            page_obj=page,
-            changes=items,
-            query=urlencode({"status": status}) if status else "",
-        )
         return context
 
 

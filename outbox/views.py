@@ -1,41 +1,37 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
+from codesign.filters import FilteredListMixin
 from codesign.mixins import ProjectMixin
 
+from .filters import MessageFilter
 from .models import OutboxMessage
 from .services import outbox_retry
 
 
-class MessageListView(ProjectMixin, TemplateView):
-    """The emails Codesign sent for a project, with failures first."""
+class MessageListView(FilteredListMixin, ProjectMixin, ListView):
+    """The emails Codesign sent for a project, newest first, with a count of the failures."""
 
     permission_required = "outbox.view_project_messages"
     template_name = "outbox/message_list.html"
+    filterset_class = MessageFilter
+    paginate_by = 50
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status", "")
-        messages_qs = OutboxMessage.objects.filter(
+    def get_unfiltered_queryset(self):
+        return OutboxMessage.objects.filter(
             project=self.project, kind=OutboxMessage.Kind.EMAIL
         ).only("to", "subject", "status", "attempts", "created_at", "sent_at", "last_error")
-        if status in OutboxMessage.Status.values:
-            messages_qs = messages_qs.filter(status=status)
-        context.update(
-            page_obj=Paginator(messages_qs, 50).get_page(self.request.GET.get("page")),
-            status=status,
-            filter_query=urlencode({"status": status}) if status else "",
-            statuses=OutboxMessage.Status.choices,
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
             problem_count=OutboxMessage.objects.filter(
                 project=self.project,
                 status__in=[OutboxMessage.Status.FAILED, OutboxMessage.Status.UNCONFIRMED],
             ).count(),
+            **kwargs,
         )
-        return context
 
 
 class MessageRetryView(ProjectMixin, TemplateView):

@@ -1,13 +1,13 @@
 """Reads about a project's people that depend on who is looking."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from .models import Consent, Invitation, Membership
 
 
-def members_for_facilitator(project, *, constituency: str = "", status: str = "", query: str = ""):
+def members_for_facilitator(project):
     """Every membership of a project with what a facilitator needs to act on it."""
-    memberships = (
+    return (
         project.memberships.select_related("user", "access_needs")
         .prefetch_related(
             Prefetch(
@@ -27,17 +27,6 @@ def members_for_facilitator(project, *, constituency: str = "", status: str = ""
         )
         .order_by("status", "display_name", "pk")
     )
-    if constituency:
-        memberships = memberships.filter(constituency=constituency)
-    if status:
-        memberships = memberships.filter(status=status)
-    if query:
-        memberships = memberships.filter(
-            Q(display_name__icontains=query)
-            | Q(user__email__icontains=query)
-            | Q(user__full_name__icontains=query)
-        )
-    return memberships
 
 
 def fellow_members(project):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,12 +10,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
+from codesign.filters import FilteredListMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 
 from . import selectors, services
+from .filters import MembershipFilter
 from .forms import (
     AccessNeedsForm,
     ConsentForm,
@@ -27,52 +28,36 @@ from .forms import (
     MembershipForm,
     WithdrawForm,
 )
-from .models import AccessNeeds, Constituency, Invitation, Membership
+from .models import AccessNeeds, Invitation, Membership
 
 
-class MembershipListView(ProjectMixin, TemplateView):
+class MembershipListView(FilteredListMixin, ProjectMixin, ListView):
+    """Facilitators see everyone, with what they need to act, and filter; fellow participants
+    see each other's display names only."""
+
     permission_required = "participants.view_members"
     template_name = "participants/membership_list.html"
+    filterset_class = MembershipFilter
     paginate_by = 25
+    context_object_name = "memberships"
+
+    @cached_property
+    def full_view(self) -> bool:
+        return self.request.user.has_perm("participants.view_member_details", self.project)
+
+    def get_unfiltered_queryset(self):
+        if self.full_view:
+            return selectors.members_for_facilitator(self.project)
+        return selectors.fellow_members(self.project)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if not self.full_view:
+            kwargs["data"] = None  # names only: nothing to filter by
+        return kwargs
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        if user.has_perm("participants.view_member_details", self.project):
-            filters = {
-                "constituency": self.request.GET.get("constituency", ""),
-                "status": self.request.GET.get("status", ""),
-                # PostgreSQL refuses text with NUL in it, even to search for.
-                "query": self.request.GET.get("q", "").replace("\x00", "").strip()[:100],
-            }
-            if filters["constituency"] not in Constituency.values:
-                filters["constituency"] = ""
-            if filters["status"] not in Membership.Status.values:
-                filters["status"] = ""
-            memberships = selectors.members_for_facilitator(self.project, **filters)
-            context.update(
-                full_view=True,
-                filters=filters,
-                constituencies=Constituency.choices,
-                statuses=Membership.Status.choices,
-                filter_query=urlencode(
-                    {
-                        k: v
-                        for k, v in {
-                            "constituency": filters["constituency"],
-                            "status": filters["status"],
-                            "q": filters["query"],
-                        }.items()
-                        if v
-                    }
-                ),
-            )
-        else:
-            memberships = selectors.fellow_members(self.project)
-            context["full_view"] = False
-        page = Paginator(memberships, self.paginate_by).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, memberships=page.object_list)
-        return context
+        return super().get_context_data(full_view=self.full_view, **kwargs)
 
 
 class InviteView(ProjectMixin, FormView):
