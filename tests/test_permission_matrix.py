@@ -28,7 +28,7 @@ from notifications.models import Notification
 from outbox.models import OutboxMessage
 from participants import services as participant_services
 from participants.models import Consent, Constituency, Membership
-from projects.models import OrganisationRole
+from projects.models import JourneyStep, OrganisationRole
 from reports.models import Report as GeneratedReport
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
 
@@ -121,6 +121,7 @@ EXPECTED = {
     "projects:project-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "projects:project-status": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "projects:stage-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "projects:journey-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     # Managers of the organisation see the project and its figures, not who takes part.
     "participants:membership-list": access(
         sees=SEES_PROJECT, may=MEMBERS | PROJECT_MANAGERS, post=405
@@ -202,6 +203,9 @@ EXPECTED = {
     # moderate; observers read without posting.
     "contributions:board": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
     "contributions:touchpoint-map": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "contributions:touchpoint-map-csv": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "contributions:touchpoint-map-print": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
+    "contributions:touchpoints-at-step": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
     "contributions:contribution-create": access(sees=SEES_PROJECT, may=POSTERS, post=200),
     "contributions:contribution-add-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "contributions:contribution-detail": access(sees=SEES_BOARD, may=SEES_BOARD, post=405),
@@ -329,6 +333,8 @@ KWARG_OBJECTS = {
     ("workshops:session-reply-for", "membership_pk"): "managed_membership",
     ("conversation:contribution-restore", "contribution_pk"): "hidden_contribution",
     ("conversation:comment-restore", "comment_pk"): "hidden_comment",
+    ("contributions:touchpoints-at-step", "step"): "journey_step",
+    ("contributions:touchpoints-at-step", "group"): "staff_group",
     ("live:board-open", "session_pk"): "boardless_session",
     **{
         (name, "session_pk"): "live_session"
@@ -549,6 +555,13 @@ class Scene:
         return Report.objects.create(
             contribution=self.contribution, reporter=self.membership.user, reason="other"
         )
+
+    # The touchpoints behind the staff curve at a step of the journey.
+    staff_group = "staff"
+
+    @cached_property
+    def journey_step(self):
+        return JourneyStep.objects.create(project=self.project, name="Waiting", order=1)
 
     @cached_property
     def tag(self):
