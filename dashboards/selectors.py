@@ -34,7 +34,7 @@ from changes.models import FollowUpCheck, ServiceChange
 from codesign import content
 from participants.models import Constituency, Membership
 from projects.models import Project
-from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
+from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession, money
 
 from .parity import (
     LIST_LIMIT,
@@ -197,8 +197,8 @@ def _payments(ids, start, end) -> dict:
                 "status": value,
                 "label": label,
                 "count": row.get("n", 0),
-                "hours": _money(row.get("hours")),
-                "amount": _money(row.get("amount")),
+                "hours": money(row.get("hours")),
+                "amount": money(row.get("amount")),
                 "counted": value != Recognition.PaymentStatus.DECLINED,
             }
         )
@@ -217,7 +217,7 @@ def _payments(ids, start, end) -> dict:
                 "status": value,
                 "label": label,
                 "count": row.get("n", 0),
-                "amount": _money(row.get("amount")),
+                "amount": money(row.get("amount")),
                 "counted": value != ExpenseClaim.Status.REJECTED,
             }
         )
@@ -231,11 +231,6 @@ def _payments(ids, start, end) -> dict:
             (row["amount"] for row in expenses if row["counted"]), Decimal("0.00")
         ),
     }
-
-
-def _money(value) -> Decimal:
-    # SQLite hands sums back with many places; show pounds and pence, and hours to 2 places.
-    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 def _due(ids, today) -> dict:

@@ -17,7 +17,6 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -31,7 +30,9 @@ from contributions.rounds.tables import results_header, results_table
 from dashboards.parity import ADOPTED_STATUSES
 from participants.models import Constituency, Membership
 from projects.models import Project
-from sessions.models import Attendance, ExpenseClaim, Recognition
+from sessions.closing import exports as closing_exports
+from sessions.closing import selectors as closing_selectors
+from sessions.models import Attendance, Recognition
 
 CHUNK = 2000
 
@@ -338,85 +339,17 @@ def attendance(report):
 
 
 def payments(report):
+    """The payments dataset of sessions/closing/exports.py, for the report's projects and
+    dates, named only in a facilitator's export."""
     start, end, tz = bounds(report)
-    groups = _labels(Constituency.choices)
-    statuses = _labels(Recognition.PaymentStatus.choices)
-
-    def expenses(**filters):
-        return Coalesce(
-            Subquery(
-                ExpenseClaim.objects.filter(recognition_id=OuterRef("pk"), **filters)
-                .order_by()
-                .values("recognition_id")
-                .annotate(total=Sum("amount"))
-                .values("total")
-            ),
-            Value(0),
-            output_field=Recognition._meta.get_field("amount"),
-        )
-
-    header = [
-        _("Session"),
-        _("Project"),
-        _("Date"),
-        _("Constituency"),
-        _("Hours"),
-        _("Amount (£)"),
-        _("Payment status"),
-        _("Paid on"),
-        _("Expenses claimed (£)"),
-        _("Expenses approved (£)"),
-        _("Benefits advice offered"),
-    ]
-    if report.with_names:
-        header += [_("Display name"), _("Full name"), _("Payment reference")]
-    queryset = (
+    recognitions = closing_selectors.for_finance(
         Recognition.objects.filter(attendance__session__project__in=scope_projects(report))
         .filter(in_range("attendance__session__starts_at", start, end))
-        .annotate(
-            claimed=expenses(),
-            approved_total=expenses(status=ExpenseClaim.Status.APPROVED),
-        )
         .order_by("attendance__session__starts_at", "pk")
-        .values_list(
-            "attendance__session__title",
-            "attendance__session__project__title",
-            "attendance__session__starts_at",
-            "attendance__membership__constituency",
-            "hours",
-            "amount",
-            "payment_status",
-            "paid_on",
-            "claimed",
-            "approved_total",
-            "benefits_advice_offered",
-            "attendance__membership__display_name",
-            "attendance__membership__user__full_name",
-            "payment_reference",
-        )
     )
-    yes, no = _("Yes"), _("No")
-
-    def rows():
-        for row in queryset.iterator(chunk_size=CHUNK):
-            cells = [
-                row[0],
-                row[1],
-                _local_date(row[2], tz),
-                groups.get(row[3], row[3]),
-                row[4],
-                row[5],
-                statuses.get(row[6], row[6]),
-                row[7].isoformat() if row[7] else "",
-                row[8],
-                row[9],
-                yes if row[10] else no,
-            ]
-            if report.with_names:
-                cells += [row[11], row[12], row[13]]
-            yield cells
-
-    return header, rows()
+    return closing_exports.payments(
+        recognitions, tz=tz, with_names=report.with_names, chunk_size=CHUNK
+    )
 
 
 def rounds(report):

@@ -16,6 +16,12 @@ DEFAULT_REMINDER_OFFSETS = [48, 2]
 PENNY = Decimal("0.01")
 
 
+def money(value) -> Decimal:
+    """An amount in pounds and pence. Sums come back from SQLite with many places (and as 0
+    when there is nothing to add up); finance wants two."""
+    return Decimal(value or 0).quantize(PENNY)
+
+
 def default_reminder_offsets():
     return list(DEFAULT_REMINDER_OFFSETS)
 
@@ -422,8 +428,8 @@ class PaymentPolicy(PaymentTerms):
 
     def amount_for(self, hours: Decimal) -> Decimal:
         if self.basis == self.Basis.HOURLY:
-            return (Decimal(self.hourly_rate) * hours).quantize(PENNY)
-        return Decimal(self.fixed_amount).quantize(PENNY)
+            return money(Decimal(self.hourly_rate) * hours)
+        return money(self.fixed_amount)
 
 
 class Recognition(models.Model):

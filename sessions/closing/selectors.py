@@ -98,8 +98,12 @@ def payment_policy_of(project) -> PaymentPolicy:
     return policy or PaymentPolicy(project=project, **payment_policy_defaults(project))
 
 
-def _with_expense_totals(recognitions):
-    return recognitions.annotate(
+def for_finance(recognitions):
+    """Recognition records with what finance reads of each: the session and its project, the
+    person, and the expenses claimed and approved (approved or already paid)."""
+    return recognitions.select_related(
+        "attendance__session__project", "attendance__membership__user"
+    ).annotate(
         expenses_claimed=Coalesce(Sum("expenses__amount"), Value(0), output_field=MONEY),
         expenses_approved=Coalesce(
             Sum(
@@ -117,18 +121,13 @@ def _with_expense_totals(recognitions):
     )
 
 
-def recognitions_for_project(project, *, status: str = "", session_id: int | None = None):
-    """A project's recognition records with the person, the session and expense totals."""
-    recognitions = _with_expense_totals(
-        Recognition.objects.filter(attendance__session__project=project)
-        .select_related("attendance__session", "attendance__membership__user")
-        .order_by("-attendance__session__starts_at", "attendance__membership__display_name", "pk")
+def recognitions_for_project(project):
+    """A project's recognition records, newest session first, as finance reads them."""
+    return for_finance(
+        Recognition.objects.filter(attendance__session__project=project).order_by(
+            "-attendance__session__starts_at", "attendance__membership__display_name", "pk"
+        )
     )
-    if status:
-        recognitions = recognitions.filter(payment_status=status)
-    if session_id:
-        recognitions = recognitions.filter(attendance__session_id=session_id)
-    return recognitions
 
 
 def held_sessions(project):

@@ -1,30 +1,28 @@
 """Closing a session (attendance, walk-ins, photos) and involvement payments."""
 
 import csv
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from codesign.exports import Echo, csv_cell, private_file_response
+from codesign.filters import FilteredListMixin
 from codesign.mixins import OrganisationMixin, ProjectMixin, ProjectObjectMixin
 
 from ..models import ExpenseClaim, Recognition, SessionPhoto, WalkIn, WorkshopSession
 from ..views import SessionMixin
-from . import selectors, services
+from . import exports, selectors, services
+from .filters import PaymentFilter
 from .forms import (
     ExpenseClaimForm,
     OrganisationPaymentTermsForm,
@@ -289,102 +287,52 @@ class OrganisationPaymentTermsView(OrganisationMixin, FormView):
         return redirect(self.organisation)
 
 
-class PaymentFiltersMixin:
-    def get_filters(self):
-        status = self.request.GET.get("status", "")
-        if status not in Recognition.PaymentStatus.values:
-            status = ""
-        session = self.request.GET.get("session", "")
-        # An id past the database's 64-bit range is no session (and overflows SQLite).
-        session_id = int(session) if session.isdigit() and int(session) < 2**63 else None
-        return {"status": status, "session_id": session_id}
-
-
-class RecognitionListView(PaymentFiltersMixin, ProjectMixin, TemplateView):
+class RecognitionListView(FilteredListMixin, ProjectMixin, ListView):
     """Everyone's payments and expenses in the project, for facilitators."""
 
     permission_required = "workshops.view_project_recognition"
     template_name = "workshops/closing/recognition_list.html"
     page_title = gettext_lazy("Payments and expenses")
+    filterset_class = PaymentFilter
     paginate_by = 25
+    context_object_name = "recognitions"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filters = self.get_filters()
-        recognitions = selectors.recognitions_for_project(self.project, **filters)
-        page = Paginator(recognitions, self.paginate_by).get_page(self.request.GET.get("page"))
-        query = {
-            "status": filters["status"],
-            "session": filters["session_id"] or "",
-        }
-        context.update(
-            filters=filters,
-            statuses=Recognition.PaymentStatus.choices,
-            sessions=list(selectors.held_sessions(self.project)),
-            page_obj=page,
-            recognitions=page.object_list,
-            filter_query=urlencode({k: v for k, v in query.items() if v}),
-        )
-        return context
+    def get_unfiltered_queryset(self):
+        return selectors.recognitions_for_project(self.project)
 
 
-def money(value) -> Decimal:
-    # Sums come back from SQLite with many places; finance wants pounds and pence.
-    return Decimal(value).quantize(Decimal("0.01"))
-
-
-class PaymentsCsvView(PaymentFiltersMixin, ProjectMixin, TemplateView):
-    """The project's payments for finance, as CSV."""
+class PaymentsCsvView(ProjectMixin, View):
+    """The project's payments for finance, as CSV, with the payments page's filters."""
 
     permission_required = "workshops.view_project_recognition"
 
     def get(self, request, *args, **kwargs):
-        recognitions = selectors.recognitions_for_project(self.project, **self.get_filters())
-        zone = ZoneInfo(self.project.organisation.time_zone)
-        header = [
-            _("Session"),
-            _("Date"),
-            _("Display name"),
-            _("Full name"),
-            _("Constituency"),
-            _("Hours"),
-            _("Amount (£)"),
-            _("Payment status"),
-            _("Paid on"),
-            _("Payment reference"),
-            _("Expenses claimed (£)"),
-            _("Expenses approved (£)"),
-            _("Benefits advice offered"),
-        ]
-        yes, no = _("Yes"), _("No")
+        filterset = PaymentFilter(
+            request.GET or None,
+            queryset=selectors.recognitions_for_project(self.project),
+            request=request,
+            project=self.project,
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            refused = "; ".join(
+                f"{filterset.form[name].label}: {' '.join(errors)}"
+                for name, errors in filterset.errors.items()
+            )
+            return HttpResponseBadRequest(
+                _("These filters could not be used: %(refused)s") % {"refused": refused},
+                content_type="text/plain; charset=utf-8",
+            )
+        header, rows = exports.payments(
+            filterset.qs, tz=ZoneInfo(self.project.organisation.time_zone), with_names=True
+        )
 
-        def rows():
+        def lines():
             writer = csv.writer(Echo())
             yield writer.writerow([csv_cell(cell) for cell in header])
-            for r in recognitions.iterator(chunk_size=500):
-                session, membership = r.attendance.session, r.attendance.membership
-                yield writer.writerow(
-                    [
-                        csv_cell(cell)
-                        for cell in (
-                            session.title,
-                            timezone.localtime(session.starts_at, zone).date().isoformat(),
-                            membership.display_name,
-                            membership.user.full_name,
-                            membership.get_constituency_display(),
-                            r.hours,
-                            r.amount,
-                            r.get_payment_status_display(),
-                            r.paid_on.isoformat() if r.paid_on else "",
-                            r.payment_reference,
-                            money(r.expenses_claimed),
-                            money(r.expenses_approved),
-                            yes if r.benefits_advice_offered else no,
-                        )
-                    ]
-                )
+            for row in rows:
+                yield writer.writerow([csv_cell(cell) for cell in row])
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="payments-project-{self.project.pk}.csv"'
         )

@@ -204,35 +204,38 @@ def test_csv_for_finance_escapes_cells_a_spreadsheet_would_run(world, client):
     )
     client.force_login(world.users["facilitator"])
     header, row = read_csv(client.get(url("payment-csv", world)))
+    # The same columns as the reports' payments export (sessions/closing/exports.py).
     assert header == [
         "Session",
+        "Project",
         "Date",
-        "Display name",
-        "Full name",
         "Constituency",
         "Hours",
         "Amount (£)",
         "Payment status",
         "Paid on",
-        "Payment reference",
         "Expenses claimed (£)",
         "Expenses approved (£)",
         "Benefits advice offered",
+        "Display name",
+        "Full name",
+        "Payment reference",
     ]
     assert row == [
         "'+Budget session",
+        world.project.title,
         timezone.localtime(session.starts_at).date().isoformat(),
-        '\'=HYPERLINK("http://evil.example","Click")',
-        "'@SUM(1+1)",
         "Service user",
         "2.00",
         "40.00",
         "Paid",
         "2027-01-20",
-        "'-PAY-0042",
         "4.20",
         "4.20",
         "No",
+        '\'=HYPERLINK("http://evil.example","Click")',
+        "'@SUM(1+1)",
+        "'-PAY-0042",
     ]
 
 

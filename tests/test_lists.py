@@ -1,0 +1,82 @@
+"""Lists, one way (codesign/filters.py): a filter value a list cannot use is named beside its
+field and left out, never a server error or a silent surprise; paging forgives."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from changes.models import ServiceChange
+from outbox.models import OutboxMessage
+
+from .factories import ServiceChangeFactory
+
+pytestmark = pytest.mark.django_db
+
+# (page, who reads it, a filter with a value that exists)
+LISTS = {
+    "audit:entry-list": ("superuser", "action", AuditEntry.Action.INVITATION_SENT),
+    "outbox:message-list": ("facilitator", "status", OutboxMessage.Status.SENT),
+    "changes:change-list": ("staff", "status", ServiceChange.Status.AGREED),
+    "participants:membership-list": ("facilitator", "constituency", "carer"),
+    "closing:payment-list": ("facilitator", "status", "paid"),
+}
+
+
+def list_url(world, name):
+    return reverse(name) if name.startswith("audit:") else reverse(name, args=[world.project.pk])
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_a_value_the_filter_cannot_use_is_named_beside_its_field(world, client, name):
+    reader, parameter, _ = LISTS[name]
+    client.force_login(world.users[reader])
+    response = client.get(list_url(world, name), {parameter: "no-such-value"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Some of these filters could not be used" in html
+    assert f'id="filter-{parameter}"' in html and 'aria-invalid="true"' in html
+    assert f'aria-describedby="filter-{parameter}_error"' in html
+    assert "Select a valid choice" in html
+    assert response.context["filter_query"] == ""
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_a_value_it_can_use_is_kept_in_the_paging_links(world, client, name):
+    reader, parameter, value = LISTS[name]
+    client.force_login(world.users[reader])
+    response = client.get(list_url(world, name), {parameter: value, "page": "x"})
+    assert response.status_code == 200
+    assert "could not be used" not in response.content.decode()
+    assert response.context["filter_query"] == f"{parameter}={value}"
+    assert response.context["page_obj"].number == 1
+
+
+def test_filters_left_out_still_let_the_others_filter(world, client):
+    ServiceChangeFactory(project=world.project, title="Agreed one", status="agreed")
+    ServiceChangeFactory(project=world.project, title="Proposed one", status="proposed")
+    client.force_login(world.users["facilitator"])
+    url = list_url(world, "participants:membership-list")
+    response = client.get(url, {"constituency": "carer", "status": "nonsense"})
+    html = response.content.decode()
+    assert "carer@example.org" in html and "staff@example.org" not in html
+    assert "Status: Select a valid choice" in html
+    assert response.context["filter_query"] == "constituency=carer"
+
+
+def test_a_page_past_the_end_shows_the_last_one(world, client):
+    for number in range(23):
+        ServiceChangeFactory(project=world.project, title=f"Change {number}")
+    client.force_login(world.users["staff"])
+    response = client.get(list_url(world, "changes:change-list"), {"page": "99"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+
+
+def test_search_text_too_long_or_with_a_nul_is_refused_not_searched(world, client):
+    client.force_login(world.users["facilitator"])
+    url = list_url(world, "participants:membership-list")
+    for value in ("x" * 101, "car\x00er"):
+        response = client.get(url, {"q": value})
+        assert response.status_code == 200
+        assert response.context["filter"].errors["q"]
+        assert "carer@example.org" in response.content.decode()
