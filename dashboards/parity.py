@@ -7,15 +7,14 @@ one aggregate query over all the projects, whatever the amount of data.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from changes.models import ServiceChange
+from codesign.dates import day_range, in_range
 from contributions.models import Comment, Contribution, Support
 from participants.models import Constituency, Membership
 from projects.models import Project
@@ -156,27 +155,6 @@ class Parity:
         ]
 
 
-def day_bounds(date_from: date | None, date_to: date | None):
-    """The range as aware datetimes [start, end) in the current time zone."""
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(date_from, time.min), tz) if date_from else None
-    end = (
-        timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), tz)
-        if date_to
-        else None
-    )
-    return start, end
-
-
-def in_range(field_name: str, start, end) -> Q:
-    q = Q()
-    if start is not None:
-        q &= Q(**{f"{field_name}__gte": start})
-    if end is not None:
-        q &= Q(**{f"{field_name}__lt": end})
-    return q
-
-
 def _grouped(queryset, project_field: str, constituency_field: str, role_field: str, **counts):
     """Rows of (project id, constituency, role) with the given counts, in one query."""
     return queryset.values(project_field, constituency_field, role_field).annotate(**counts)
@@ -285,7 +263,7 @@ def parity_for_projects(
     if not table:
         return table
     ids = list(table)
-    start, end = day_bounds(date_from, date_to)
+    start, end = day_range(date_from, date_to)
 
     if participant_rows is None:
         participant_rows = participant_counts(ids)

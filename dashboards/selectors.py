@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from changes.models import FollowUpCheck, ServiceChange
 from codesign import content
+from codesign.dates import day_range, in_range
 from participants.models import Constituency, Membership
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession, money
@@ -40,8 +41,6 @@ from .parity import (
     LIST_LIMIT,
     SMALL_GROUP,
     Parity,
-    day_bounds,
-    in_range,
     parity_for_projects,
     parity_total,
     participant_counts,
@@ -297,7 +296,7 @@ def _figures_key(ids, parts: tuple) -> str | None:
 def _work_out(ids, *, organisation, date_from, date_to, today) -> dict:
     """Work the figures out, in the organisation's time zone (which ``_figures`` sets)."""
     tz = timezone.get_current_timezone()
-    start, end = day_bounds(date_from, date_to)
+    start, end = day_range(date_from, date_to)
     participant_rows = participant_counts(ids)
     return {
         "today": today,

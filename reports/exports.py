@@ -7,7 +7,7 @@ contributors except anonymous ones ("Anonymous participant") and people who left
 participant").
 """
 
-from datetime import date, datetime, time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
@@ -24,9 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from changes.models import ServiceChange
+from codesign.dates import day_range, in_range
 from contributions.models import Comment, Contribution, PrioritisationRound, Support
 from contributions.rounds.selectors import round_results
 from contributions.rounds.tables import results_header, results_table
+from contributions.templatetags.contributions import author_label
 from dashboards.parity import ADOPTED_STATUSES
 from participants.models import Constituency, Membership
 from projects.models import Project
@@ -45,23 +46,14 @@ def scope_projects(report):
 
 
 def bounds(report):
-    """The report's date range as aware datetimes in the organisation's time zone."""
+    """The report's days (codesign.dates.day_range) in the organisation's time zone."""
     tz = ZoneInfo(report.organisation.time_zone)
-    start = end = None
-    if value := report.parameters.get("date_from"):
-        start = datetime.combine(date.fromisoformat(value), time.min, tzinfo=tz)
-    if value := report.parameters.get("date_to"):
-        end = datetime.combine(date.fromisoformat(value), time.max, tzinfo=tz)
+    days = [
+        date.fromisoformat(value) if (value := report.parameters.get(key)) else None
+        for key in ("date_from", "date_to")
+    ]
+    start, end = day_range(*days, tz)
     return start, end, tz
-
-
-def in_range(field_name, start, end) -> Q:
-    q = Q()
-    if start:
-        q &= Q(**{f"{field_name}__gte": start})
-    if end:
-        q &= Q(**{f"{field_name}__lte": end})
-    return q
 
 
 def _local_date(value, tz) -> str:
@@ -81,14 +73,6 @@ def _count(model, field_name, **filters):
         ),
         Value(0),
     )
-
-
-def author_label(*, is_anonymous: bool, status: str, display_name: str) -> str:
-    if is_anonymous:
-        return _("Anonymous participant")
-    if status == Membership.Status.WITHDRAWN:
-        return _("Former participant")
-    return display_name
 
 
 def _labels(choices) -> dict:

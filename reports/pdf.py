@@ -23,6 +23,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from changes.models import Evidence, ServiceChange
 from changes.reflection.selectors import ladder_results, ladder_threshold
 from changes.yousaid.selectors import changes_done
+from codesign.dates import in_range
 from codesign.disclosure import managers_threshold
 from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
 from contributions.models import Contribution
@@ -31,7 +32,7 @@ from dashboards.rounds import round_tables
 from participants.models import Constituency
 from sessions.models import Attendance, WorkshopSession
 
-from .exports import bounds, in_range, scope_projects
+from .exports import bounds, scope_projects
 
 MARGIN = 16 * mm
 GROUPS = (parity.SERVICE_USERS, parity.STAFF, parity.LEFT_OUT)

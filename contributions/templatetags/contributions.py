@@ -6,14 +6,24 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+def author_label(*, is_anonymous: bool, status: str, display_name: str) -> str:
+    """"Anonymous participant", "Former participant" (a member who left), or the display name:
+    the one rule for pages, mail and exports, which may hold the parts without the objects."""
+    if is_anonymous:
+        return _("Anonymous participant")
+    if status == "withdrawn":
+        return _("Former participant")
+    return display_name
+
+
 @register.filter
 def author_name(item) -> str:
-    """The author's display name, "Anonymous participant", or "Former participant"."""
-    if item.is_anonymous:
-        return _("Anonymous participant")
-    if item.author.status == "withdrawn":
-        return _("Former participant")
-    return item.author.display_name
+    """The label of a contribution's or comment's author (``author_label``)."""
+    return author_label(
+        is_anonymous=item.is_anonymous,
+        status=item.author.status,
+        display_name=item.author.display_name,
+    )
 
 
 @register.filter
