@@ -241,6 +241,9 @@ EXPECTED = {
     # Joining by code: a code is only known to be a board by those it is for.
     "live:join": {role: (LOGIN, LOGIN) if role == "anonymous" else (200, 200) for role in ROLES},
     "live:board-join": access(
+    "rounds:round-declare-open": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # The matrix's round is open: its results are nobody's yet.
+    "rounds:round-results-csv": access(sees=SEES_PROJECT, may=set(), post=405),
         sees=POSTERS | {"observer", "org_admin", "superuser"}, may=POSTERS, post=200
     ),
     # Everyone the session is for may watch the board; only facilitators run it.
