@@ -5,6 +5,7 @@ from codesign.dates import validate_sane_date
 from dashboards.forms import DashboardFilterForm
 
 from .models import Report
+from .rules import TEXT_KINDS
 
 CHOICES = [
     ("report:pdf", _("Report (PDF)")),
@@ -51,7 +52,14 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, may_name: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_name:
+            # Those who may not see names may not read what people wrote either: the board's
+            # text is for the project's team (reports.rules.TEXT_KINDS).
             del self.fields["with_names"]
+            self.fields["what"].choices = [
+                (value, label)
+                for value, label in self.fields["what"].choices
+                if value.split(":")[0] not in TEXT_KINDS
+            ]
 
     def clean(self):
         cleaned = super().clean()

@@ -9,15 +9,23 @@ can_see_project_figures = can_manage_project | is_project_manager
 can_see_organisation_figures = is_org_admin | is_org_manager | is_superuser
 
 
+# Exports that quote what people wrote: like the board itself, for the project's team only
+# (managers see figures and published outputs: the board is 403 for them, and so is this).
+TEXT_KINDS = frozenset({"contributions"})
+
+
 @rules.predicate
 def can_download_report(user, report):
-    """Those who may see the report's figures; a named export only its project's facilitators."""
+    """Those who may see the report's figures; a named export, or one that quotes what people
+    wrote, only its project's facilitators."""
     if report is None:
         return False
     if report.project_id:
-        if report.with_names:
+        if report.with_names or report.kind in TEXT_KINDS:
             return can_manage_project(user, report.project)
         return can_see_project_figures(user, report.project)
+    if report.kind in TEXT_KINDS:
+        return False  # never offered for a whole organisation
     return can_see_organisation_figures(user, report.organisation)
 
 

@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from .models import Report
+from .rules import TEXT_KINDS
 
 
 def reports_to_expire(*, now=None):
@@ -15,5 +16,6 @@ def recent_reports(*, organisation, project=None, with_names: bool, limit: int |
         "project", "organisation"
     )
     if not with_names:
-        reports = reports.filter(with_names=False)
+        # Without the team's view: neither names nor what people wrote (rules.TEXT_KINDS).
+        reports = reports.filter(with_names=False).exclude(kind__in=TEXT_KINDS)
     return reports[:limit] if limit else reports

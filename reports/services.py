@@ -28,6 +28,7 @@ from outbox.services import outbox_job
 from . import builders
 from .leases import Lease, LeaseLost, report_claim
 from .models import Report
+from .rules import TEXT_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,10 @@ def report_request(
     """
     if (kind, file_format) not in builders.OFFERED:
         raise ReportNotAllowed(f"{kind}/{file_format}")
+    if kind in TEXT_KINDS and (
+        project is None or not user.has_perm("reports.request_named_export", project)
+    ):
+        raise ReportNotAllowed(f"{kind} is for the project's team")
     if project is None or kind == Report.Kind.REPORT:
         with_names = False
     parameters = parameters or {}

@@ -45,7 +45,7 @@ def builds(monkeypatch):
 
 def request(world, *, kind="report", file_format="pdf"):
     report, _created = report_request(
-        user=world.users["manager"],
+        user=world.users["facilitator"],
         organisation=world.organisation,
         project=world.project,
         kind=kind,

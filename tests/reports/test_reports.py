@@ -17,7 +17,7 @@ from participants.models import Constituency, Membership
 from projects.models import OrganisationRole
 from reports import builders
 from reports.models import Report
-from reports.services import report_request, reports_expire
+from reports.services import ReportNotAllowed, report_request, reports_expire
 from sessions.models import Attendance, Recognition
 from tests.conftest import at_once
 from tests.factories import (
@@ -271,8 +271,8 @@ def test_permission_is_asked_again_on_every_download(world, client_for, run_work
 
 
 def test_an_export_with_names_is_for_the_project_team_only(world, client_for, run_worker):
-    named = request(world, "facilitator", kind="contributions", file_format="csv", with_names=True)
-    plain = request(world, "facilitator", kind="contributions", file_format="csv")
+    named = request(world, "facilitator", kind="changes", file_format="csv", with_names=True)
+    plain = request(world, "facilitator", kind="changes", file_format="csv")
     run_worker()
     manager = client_for(world.users["manager"])
     assert manager.get(named.download_url).status_code == 404
@@ -281,10 +281,29 @@ def test_an_export_with_names_is_for_the_project_team_only(world, client_for, ru
     assert named.download_url not in listing and plain.download_url in listing
     assert "with_names" not in listing
     # A manager cannot ask for names: the field is not theirs, so it is ignored.
-    ask(manager, reports_url(world), "changes:csv", with_names="on")
-    assert not Report.objects.get(kind="changes").with_names
+    ask(manager, reports_url(world), "attendance:csv", with_names="on")
+    assert not Report.objects.get(kind="attendance").with_names
     facilitator = client_for(world.users["facilitator"])
     assert facilitator.get(named.download_url).status_code == 200
+
+
+def test_what_people_wrote_is_exported_for_the_project_team_only(world, client_for, run_worker):
+    # The board is 403 for a manager; so is every export of its text, named or not.
+    text = request(world, "facilitator", kind="contributions", file_format="csv")
+    run_worker()
+    manager = client_for(world.users["manager"])
+    assert manager.get(text.download_url).status_code == 404
+    page = manager.get(reports_url(world)).content.decode()
+    assert "contributions:csv" not in page and text.download_url not in page
+    assert ask(manager, reports_url(world), "contributions:csv").status_code == 400
+    assert Report.objects.filter(kind="contributions").count() == 1
+    with pytest.raises(ReportNotAllowed):
+        request(world, "manager", kind="contributions", file_format="csv")
+    with pytest.raises(ReportNotAllowed):
+        request(world, "org_admin", kind="contributions", file_format="csv", project=False)
+    facilitator = client_for(world.users["facilitator"])
+    assert facilitator.get(text.download_url).status_code == 200
+    assert "contributions:csv" in facilitator.get(reports_url(world)).content.decode()
 
 
 @pytest.mark.parametrize("who", ["service_user", "staff", "observer"])
@@ -378,7 +397,7 @@ def test_a_facilitators_export_names_people_but_never_anonymous_ones(
     assert by_title["Discharge lounge"][header.index("Constituency")] == "Staff"
 
 
-@pytest.mark.parametrize("kind", ["contributions", "changes", "attendance", "payments"])
+@pytest.mark.parametrize("kind", ["changes", "attendance", "payments"])
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_managers_export_names_nobody(world, voices, run_worker, kind, file_format):
     ServiceChange.objects.update(owner=Membership.objects.get(display_name="Priya Shah"))
@@ -398,7 +417,7 @@ def test_a_managers_export_names_nobody(world, voices, run_worker, kind, file_fo
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_cells_that_would_run_as_formulas_are_escaped(world, voices, run_worker, file_format):
-    report = request(world, kind="contributions", file_format=file_format)
+    report = request(world, "facilitator", kind="contributions", file_format=file_format)
     run_worker()
     titles = [row[4] for row in read_export(report)[1:]]
     assert '\'=HYPERLINK("http://evil.test","x")' in titles
