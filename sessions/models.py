@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codesign.dates import validate_sane_date
+from codesign.images import ImageStatus
 from participants.models import Constituency
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
@@ -333,10 +334,20 @@ def session_photo_path(instance, filename):
 
 
 class SessionPhoto(models.Model):
-    """A photo of a room output such as a flipchart, stored without location or camera data."""
+    """A photo of a room output such as a flipchart.
+
+    The upload is kept as sent until the worker has shrunk it and removed location and camera
+    data (``image_status`` ready); until then nobody is shown it.
+    """
 
     session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(upload_to=session_photo_path)
+    image_status = models.CharField(
+        _("image status"),
+        max_length=20,
+        choices=ImageStatus.choices,
+        default=ImageStatus.PROCESSING,
+    )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -502,6 +513,13 @@ class ExpenseClaim(models.Model):
     )
     description = models.CharField(_("what for"), max_length=200, blank=True)
     receipt = models.FileField(_("receipt"), upload_to=receipt_path, blank=True)
+    # A photographed receipt is shown once the worker has stripped it; a PDF is ready at once.
+    receipt_status = models.CharField(
+        _("receipt status"),
+        max_length=20,
+        choices=ImageStatus.choices,
+        default=ImageStatus.PROCESSING,
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CLAIMED
     )

@@ -23,6 +23,7 @@ from PIL import Image
 
 from audit.models import AuditEntry
 from changes.models import FollowUpCheck, LadderRating, ReflectiveLogEntry
+from codesign.images import ImageStatus
 from contributions.models import Comment, LiveBoard, PrioritisationRound, Report, Tag
 from notifications.models import Notification
 from outbox.models import OutboxMessage
@@ -502,6 +503,7 @@ class Scene:
             kind=ExpenseClaim.Kind.TRAVEL,
             amount=6,
             receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
+            receipt_status=ImageStatus.READY,
         )
 
     @cached_property
@@ -521,6 +523,7 @@ class Scene:
             session=self.held_session,
             caption="Flipchart",
             image=ContentFile(buffer.getvalue(), name="flipchart.jpg"),
+            image_status=ImageStatus.READY,
         )
 
     @cached_property

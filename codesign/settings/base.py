@@ -260,7 +260,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Services the outbox may run as background jobs (dotted paths taking keyword arguments).
-OUTBOX_JOBS: list[str] = ["reports.services.report_build"]
+OUTBOX_JOBS: list[str] = [
+    "reports.services.report_build",
+    "sessions.closing.uploads.session_photo_process",
+    "sessions.closing.uploads.expense_receipt_process",
+]
 # Outbox delivery: attempts before a message is marked failed, and the first back-off (s).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)

@@ -6,41 +6,12 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
+from codesign import images
 from codesign.dates import validate_sane_date
 
 from ..models import ExpenseClaim, OrganisationPaymentTerms, PaymentPolicy, Recognition, WalkIn
-from .services import covered_expense_kinds, image_without_metadata
-
-# Formats Pillow names, for photos and photographed receipts.
-IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
-# Bigger than any phone camera; decoding more than this is a decompression bomb, not a photo.
-MAX_PIXELS = 60_000_000
-
-
-def check_image(upload) -> None:
-    """Raise a ValidationError unless the upload really is a JPEG, PNG or WebP image."""
-    not_an_image = forms.ValidationError(
-        _("This file is not a photo we can use. Upload a JPEG, PNG or WebP image."),
-        code="invalid_image",
-    )
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            if image.format not in IMAGE_FORMATS:
-                raise not_an_image
-            if image.width * image.height > MAX_PIXELS:
-                raise forms.ValidationError(
-                    _("This image is too large. Take it at a lower resolution."),
-                    code="too_many_pixels",
-                )
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise not_an_image from None
-    finally:
-        upload.seek(0)
+from .services import covered_expense_kinds
 
 
 def check_size(upload, limit: int) -> None:
@@ -95,7 +66,7 @@ class WalkInForm(forms.ModelForm):
 class SessionPhotoForm(forms.Form):
     image = forms.FileField(
         label=_("Photo"),
-        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+        widget=forms.ClearableFileInput(attrs={"accept": images.ACCEPT}),
         help_text=_(
             "A JPEG, PNG or WebP photo of a flipchart or other room output. "
             "Location and camera details are removed."
@@ -114,7 +85,7 @@ class SessionPhotoForm(forms.Form):
     def clean_image(self):
         upload = self.cleaned_data["image"]
         check_size(upload, settings.SESSION_PHOTO_MAX_BYTES)
-        check_image(upload)
+        images.image_check(upload)
         return upload
 
 
@@ -210,7 +181,7 @@ class ExpenseClaimForm(forms.Form):
     receipt = forms.FileField(
         label=_("Receipt (optional)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT + ",application/pdf"}),
+        widget=forms.ClearableFileInput(attrs={"accept": images.ACCEPT + ",application/pdf"}),
         help_text=_("A photo of the receipt or a PDF. Only you and the facilitators can see it."),
     )
 
@@ -222,20 +193,23 @@ class ExpenseClaimForm(forms.Form):
         ]
 
     def clean_receipt(self):
-        """Return (extension, content): a PDF as sent, an image re-encoded without metadata."""
+        """Return (extension, file): a PDF, or a picture whose header says it is one we take."""
         upload = self.cleaned_data.get("receipt")
         if not upload:
             return None
         check_size(upload, settings.RECEIPT_MAX_BYTES)
         upload.seek(0)
-        if upload.read(5) == b"%PDF-":
-            upload.seek(0)
-            return "pdf", upload.read()
+        is_pdf = upload.read(5) == b"%PDF-"
+        upload.seek(0)
+        if is_pdf:
+            return "pdf", upload
         try:
-            check_image(upload)
-        except forms.ValidationError:
+            image_format = images.image_check(upload)
+        except forms.ValidationError as error:
+            if error.code != "invalid_image":
+                raise
             raise forms.ValidationError(
                 _("Upload the receipt as a PDF, or as a JPEG, PNG or WebP photo."),
                 code="invalid_receipt",
             ) from None
-        return "jpg", image_without_metadata(upload)
+        return image_format.lower(), upload

@@ -1,19 +1,18 @@
 """Closing a session: attendance, walk-ins, photos of room outputs, and involvement payments."""
 
-import io
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
 
 from audit.models import AuditEntry
 from audit.services import audit_record
-from outbox.services import outbox_email
+from codesign.images import ImageStatus
+from outbox.services import outbox_email, outbox_job
 from participants.models import Constituency, Membership
 from participants.services import participant_invite
 
@@ -31,10 +30,9 @@ from .selectors import attendance_choices, payment_policy_defaults
 
 RECORDABLE = (WorkshopSession.Status.IN_PROGRESS, WorkshopSession.Status.HELD)
 PAID_CONSTITUENCIES = (Constituency.SERVICE_USER, Constituency.CARER)
-# Longest side of a stored photo: a flipchart stays legible, a phone's 50 MP original does not
-# fill the disk.
-PHOTO_MAX_SIDE = 3000
-JPEG_QUALITY = 85
+# The worker's jobs (sessions.closing.uploads) that make an uploaded picture fit to show.
+PHOTO_JOB = "sessions.closing.uploads.session_photo_process"
+RECEIPT_JOB = "sessions.closing.uploads.expense_receipt_process"
 
 
 def _lock_recordable(session: WorkshopSession) -> WorkshopSession:
@@ -222,55 +220,31 @@ def walk_in_invite(*, walk_in: WalkIn, invited_by) -> WalkIn:
     return walk_in
 
 
-def _clean_jpeg(image: Image.Image, *, max_side: int | None = None) -> bytes:
-    """Re-encode as a JPEG carrying pixels only: no EXIF, GPS, XMP, ICC or comments."""
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
-        image = image.convert("RGBA")
-        background = Image.new("RGB", image.size, "white")
-        background.paste(image, mask=image.getchannel("A"))
-        image = background
-    else:
-        image = image.convert("RGB")
-    if max_side:
-        image.thumbnail((max_side, max_side))
-    # A brand-new image has no metadata to carry over from the upload.
-    clean = Image.new("RGB", image.size)
-    clean.paste(image)
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    return out.getvalue()
-
-
-def image_without_metadata(upload, *, max_side: int | None = None) -> bytes:
-    """Read an uploaded image (already checked by the form) and return a clean JPEG."""
-    upload.seek(0)
-    with Image.open(upload) as image:
-        image.load()
-        return _clean_jpeg(image, max_side=max_side)
-
-
 @transaction.atomic
 def session_photo_add(
     *, session: WorkshopSession, image, caption: str = "", uploaded_by
 ) -> SessionPhoto:
-    """Store a photo of a room output, upright and stripped of location and camera data."""
+    """Store a photo of a room output as sent (its header checked by the form) and have the
+    worker make the copy members see: upright, shrunk, without location or camera data."""
     session = _lock_recordable(session)
     caption = caption.strip() or _("Photo of room output %(number)d") % {
         "number": session.photos.count() + 1
     }
     photo = SessionPhoto(session=session, caption=caption, uploaded_by=uploaded_by)
-    photo.image.save(
-        "photo.jpg",
-        ContentFile(image_without_metadata(image, max_side=PHOTO_MAX_SIDE)),
-        save=False,
-    )
+    image.seek(0)
+    photo.image.save("photo.jpg", File(image), save=False)
     try:
         photo.full_clean()
         photo.save()
     except Exception:
         photo.image.delete(save=False)
         raise
+    outbox_job(
+        job=PHOTO_JOB,
+        payload={"photo_id": photo.pk},
+        project=session.project,
+        dedupe_key=f"session-photo:{photo.pk}",
+    )
     return photo
 
 
@@ -379,12 +353,13 @@ def expense_claim_add(
     kind: str,
     amount: Decimal,
     description: str = "",
-    receipt: tuple[str, bytes] | None = None,
+    receipt: tuple[str, File] | None = None,
     claimed_by,
 ) -> ExpenseClaim:
     """Claim an expense the project's policy covers; a receipt is stored under a random name.
 
-    ``receipt`` is (extension, content) as checked and cleaned by the form.
+    ``receipt`` is (extension, file) as checked by the form. A PDF is kept as sent; a picture
+    is shown once the worker has shrunk it and removed its location and camera data.
     """
     recognition = Recognition.objects.select_related("attendance__session__project").get(
         pk=recognition.pk
@@ -393,9 +368,12 @@ def expense_claim_add(
     if kind not in covered_expense_kinds(policy):
         raise ValidationError({"kind": _("This project's policy does not cover that expense.")})
     claim = ExpenseClaim(recognition=recognition, kind=kind, amount=amount, description=description)
-    if receipt is not None:
-        extension, content = receipt
-        claim.receipt.save(f"receipt.{extension}", ContentFile(content), save=False)
+    extension, file = receipt or ("", None)
+    if file is not None:
+        file.seek(0)
+        claim.receipt.save(f"receipt.{extension}", File(file), save=False)
+    is_picture = file is not None and extension != "pdf"
+    claim.receipt_status = ImageStatus.PROCESSING if is_picture else ImageStatus.READY
     try:
         claim.full_clean()
         claim.save()
@@ -403,4 +381,11 @@ def expense_claim_add(
         if claim.receipt:
             claim.receipt.delete(save=False)
         raise
+    if is_picture:
+        outbox_job(
+            job=RECEIPT_JOB,
+            payload={"claim_id": claim.pk},
+            project=recognition.attendance.session.project,
+            dedupe_key=f"expense-receipt:{claim.pk}",
+        )
     return claim

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from codesign.exports import Echo, csv_cell, private_file_response
+from codesign.images import ImageStatus
 from codesign.filters import FilteredListMixin
 from codesign.mixins import OrganisationMixin, ProjectMixin, ProjectObjectMixin
 
@@ -226,6 +227,8 @@ class PhotoFileView(PhotoMixin, TemplateView):
     permission_required = "workshops.view_photos"
 
     def get(self, request, *args, **kwargs):
+        if self.photo.image_status != ImageStatus.READY:
+            raise Http404  # as sent, it may still carry where and with what it was taken
         try:
             file = self.photo.image.open("rb")
         except FileNotFoundError:
@@ -398,8 +401,8 @@ class ReceiptView(RecognitionMixin, TemplateView):
         expense = get_object_or_404(
             ExpenseClaim, pk=self.kwargs["expense_pk"], recognition=self.recognition
         )
-        if not expense.receipt:
-            raise Http404
+        if not expense.receipt or expense.receipt_status != ImageStatus.READY:
+            raise Http404  # as sent, a photographed one may carry where it was taken
         return expense
 
     def get(self, request, *args, **kwargs):

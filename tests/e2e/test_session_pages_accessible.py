@@ -10,6 +10,8 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from outbox.publisher import publisher
+from outbox.services import outbox_sweep
 from participants.models import Membership
 from sessions.closing.services import session_close, session_photo_add
 from sessions.models import AgendaItem, Attendance, Reminder, WorkshopSession
@@ -254,3 +256,25 @@ def test_attendance_list_is_usable_on_a_phone(open_page, live_server, sessions):
         )
     )
     assert attended == {"Service User", "Carer", "Facilitator"}
+
+
+def test_an_uploaded_photo_is_shown_once_the_worker_has_stripped_it(
+    page, live_server, sessions, monkeypatch
+):
+    """The request keeps the photo as sent; the page says it is being processed and asks again
+    until the worker's copy is there."""
+    monkeypatch.setattr(publisher, "submit", lambda message_ids: None)  # the worker is busy
+    login(page, live_server, sessions.world.users["facilitator"].email)
+    page.goto(live_server.url + url(sessions, "photos"))
+    page.locator("#id_image").set_input_files(
+        files=[{"name": "wall.jpg", "mimeType": "image/jpeg", "buffer": jpeg().getvalue()}]
+    )
+    page.get_by_role("textbox", name="What it shows").fill("Wall of sticky notes")
+    page.get_by_role("button", name="Upload photo").click()
+    expect(page.get_by_role("status")).to_contain_text("Photo added.")
+    waiting = page.locator("#session-photos li").filter(has_text="Wall of sticky notes")
+    expect(waiting).to_contain_text("Being processed")
+    expect(page.get_by_role("img", name="Wall of sticky notes")).to_have_count(0)
+    outbox_sweep()  # the worker gets to it
+    expect(page.get_by_role("img", name="Wall of sticky notes")).to_be_visible(timeout=10_000)
+    axe_check(page)

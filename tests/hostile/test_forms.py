@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_permission_matrix import snapshot
+from tests.workshops.test_uploads import png_claiming
 
 from .support import (
     ACCOUNT_PAGES,
@@ -87,12 +88,26 @@ def field_value(draw, form, name):
     """A value for one field: sometimes one of its own options, mostly something odd."""
     options = [option for option in form.options(name) if option is not None]
     if form.kind(name) == "file":
-        content = draw(st.sampled_from([b"", b"\x00" * 10, b"%PDF-1.4\n%%EOF\n", b"GIF89a;" * 3]))
+        content = draw(st.sampled_from(FILE_CONTENTS))
         filename = draw(st.sampled_from(["x.jpg", "../../x.pdf", "a\x00b.png", "é" * 200 + ".pdf"]))
         return SimpleUploadedFile(filename, content)
     if options and draw(st.booleans()):
         return draw(st.lists(st.sampled_from(options), max_size=3))
     return draw(st.lists(value, min_size=1, max_size=2))
+
+
+# Files that are not what they say: small PNGs whose headers claim 1.6 gigapixels and 56
+# megapixels (refused from the header, never decoded), and one without its pixels (stored for
+# the worker, which marks it unreadable).
+FILE_CONTENTS = [
+    b"",
+    b"\x00" * 10,
+    b"%PDF-1.4\n%%EOF\n",
+    b"GIF89a;" * 3,
+    png_claiming(40_000, 40_000),
+    png_claiming(7_000, 8_000),
+    png_claiming(64, 64),
+]
 
 
 EXAMPLE_SETTINGS = settings(

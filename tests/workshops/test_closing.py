@@ -396,16 +396,20 @@ def upload(
     )
 
 
-def test_a_photo_is_stored_upright_without_location_or_camera_details(world, client):
+def test_a_photo_is_stored_upright_without_location_or_camera_details(
+    world, client, django_capture_on_commit_callbacks
+):
     original = photo_with_location()
     with Image.open(io.BytesIO(original)) as source:  # the test photo really carries them
         assert source.getexif().get_ifd(ExifTags.IFD.GPSInfo)
         assert source.getexif()[ExifTags.Base.Make] == "PhoneMaker"
     session = running_session(world)
     client.force_login(world.users["facilitator"])
-    response = upload(client, world, session, original)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's job runs at once
+        response = upload(client, world, session, original)
     assert response.status_code == 302
     photo = SessionPhoto.objects.get()
+    assert photo.image_status == "ready"
     assert photo.caption == "Flipchart of priorities"
     with open(photo.image.path, "rb") as stored:
         content = stored.read()
@@ -419,16 +423,21 @@ def test_a_photo_is_stored_upright_without_location_or_camera_details(world, cli
     assert "flipchart" not in photo.image.name
 
 
-def test_png_and_webp_are_accepted_and_stored_as_jpeg(world, client):
+def test_png_and_webp_are_accepted_and_stored_as_jpeg(
+    world, client, django_capture_on_commit_callbacks
+):
     session = running_session(world)
     client.force_login(world.users["facilitator"])
     for image_format, name in [("PNG", "a.png"), ("WEBP", "b.webp")]:
         out = io.BytesIO()
         Image.new("RGBA", (10, 10), (0, 255, 0, 128)).save(out, image_format)
-        assert upload(client, world, session, out.getvalue(), name=name).status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            assert upload(client, world, session, out.getvalue(), name=name).status_code == 302
     for photo in SessionPhoto.objects.all():
         with Image.open(photo.image.path) as stored:
             assert stored.format == "JPEG"
+            # Half-transparent green, shown on white.
+            assert stored.getpixel((5, 5)) == pytest.approx((127, 255, 127), abs=3)
 
 
 def test_a_file_that_is_not_an_image_is_refused_next_to_the_field(world, client):
@@ -487,14 +496,18 @@ def test_members_cannot_upload_photos(world, client):
 
 
 @pytest.fixture
-def photo(world):
+def photo(world, django_capture_on_commit_callbacks):
+    """A photo the worker has processed."""
     session = running_session(world)
-    return session_photo_add(
-        session=session,
-        image=io.BytesIO(photo_with_location()),
-        caption="Wall of sticky notes",
-        uploaded_by=world.users["facilitator"],
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = session_photo_add(
+            session=session,
+            image=io.BytesIO(photo_with_location()),
+            caption="Wall of sticky notes",
+            uploaded_by=world.users["facilitator"],
+        )
+    photo.refresh_from_db()
+    return photo
 
 
 def photo_url(photo):
