@@ -16,8 +16,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from codesign.exports import Echo, csv_cell, private_file_response
-from codesign.images import ImageStatus
 from codesign.filters import FilteredListMixin
+from codesign.images import ImageStatus
 from codesign.mixins import OrganisationMixin, ProjectMixin, ProjectObjectMixin
 
 from ..models import ExpenseClaim, Recognition, SessionPhoto, WalkIn, WorkshopSession
