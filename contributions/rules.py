@@ -66,15 +66,22 @@ def board_is_live(user, board):
     return board is not None and board.is_open and board.session.status == "in_progress"
 
 
+def _session(obj):
+    return obj.session if obj._meta.label == "contributions.LiveBoard" else obj
+
+
 @rules.predicate
 def is_in_session_audience(user, obj):
-    session = obj.session if obj._meta.label == "contributions.LiveBoard" else obj
-    membership = p.project_membership(user, session.project)
-    return (
-        membership is not None
-        and membership.status == "active"
-        and (membership.role == "facilitator" or session.is_for(membership.constituency))
-    )
+    """The person is in the audience of the session (of the live board)."""
+    session = _session(obj)
+    return session.is_for_member(p.project_membership(user, session.project))
+
+
+@rules.predicate
+def sees_session(user, obj):
+    """The person may see the session (of the live board) as one of the project's people."""
+    session = _session(obj)
+    return session.is_seen_by_member(p.project_membership(user, session.project))
 
 
 # Managers never see individual contributions: the board is for the project's own people.
@@ -119,7 +126,7 @@ rules.add_perm(
 )
 # Whether the person may know a board with that code exists: its project's facilitators and
 # admins, and members the session is for. Everyone else is told there is no open board.
-rules.add_perm("contributions.view_live_board", can_manage_project | is_in_session_audience)
+rules.add_perm("contributions.view_live_board", can_manage_project | sees_session)
 # A facilitator adds, from the big screen, for someone without a device.
 rules.add_perm(
     "contributions.add_to_live_board_for", can_manage_project & project_is_active & board_is_live

@@ -25,15 +25,6 @@ class ProjectNews:
         return bool(self.contributions or self.sessions or self.decisions)
 
 
-def _sees_session(membership: Membership, session: WorkshopSession) -> bool:
-    """Mirror of workshops.view_session for an active member (see sessions/rules.py)."""
-    if membership.role == Membership.Role.FACILITATOR:
-        return True
-    if membership.role == Membership.Role.OBSERVER:
-        return session.audience == WorkshopSession.Audience.EVERYONE
-    return session.is_for(membership.constituency)
-
-
 def digest_news(
     people: list, *, since: dict[int, datetime], until: datetime
 ) -> dict[int, list[ProjectNews]]:
@@ -99,7 +90,7 @@ def digest_news(
             for s in sessions
             if s.project_id == membership.project_id
             and s.created_at >= begin
-            and _sees_session(membership, s)
+            and s.is_seen_by_member(membership)
         ]
         if project_news:
             news.setdefault(membership.user_id, []).append(project_news)

@@ -5,13 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codesign.dates import validate_sane_date
 from codesign.images import ImageStatus
-from participants.models import Constituency
+from participants.models import Constituency, Membership
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
 PENNY = Decimal("0.01")
@@ -39,12 +40,25 @@ class WorkshopSessionQuerySet(models.QuerySet):
 
     def for_constituency(self, constituency: str):
         """Sessions whose audience includes people of this constituency."""
-        audiences = [WorkshopSession.Audience.EVERYONE]
-        if constituency in (Constituency.SERVICE_USER, Constituency.CARER):
-            audiences.append(WorkshopSession.Audience.SERVICE_USERS)
-        elif constituency == Constituency.STAFF:
-            audiences.append(WorkshopSession.Audience.STAFF)
-        return self.filter(audience__in=audiences)
+        return self.filter(audience__in=WorkshopSession.audiences_for(constituency))
+
+    def for_members(self, memberships):
+        """Sessions whose audience includes any of these members, each in their own project
+        (the rule of ``WorkshopSession.is_for_member``, as a query)."""
+        condition = Q(pk__in=[])
+        for membership in memberships:
+            if membership.status != Membership.Status.ACTIVE:
+                continue
+            if membership.role == Membership.Role.FACILITATOR:
+                condition |= Q(project_id=membership.project_id)
+            elif membership.role == Membership.Role.PARTICIPANT:
+                audiences = WorkshopSession.audiences_for(membership.constituency)
+                condition |= Q(project_id=membership.project_id, audience__in=audiences)
+        return self.filter(condition)
+
+    def for_member(self, membership):
+        """Sessions whose audience includes this member."""
+        return self.for_members([membership])
 
 
 class WorkshopSession(models.Model):
@@ -167,13 +181,65 @@ class WorkshopSession(models.Model):
         seconds = Decimal((self.ends_at - self.starts_at).total_seconds())
         return (seconds / 3600).quantize(PENNY)
 
+    # Who a session is for: the one rule, which the predicates, the selectors, the calendar
+    # feed, the digest and the live board all ask. Its audience is the project's active
+    # facilitators (every session) and its active participants of the constituencies below
+    # (None: every constituency). Observers are in no audience: they watch the sessions for
+    # everyone.
+    AUDIENCE_CONSTITUENCIES = {
+        Audience.EVERYONE: None,
+        Audience.SERVICE_USERS: (Constituency.SERVICE_USER, Constituency.CARER),
+        Audience.STAFF: (Constituency.STAFF,),
+    }
+
+    @classmethod
+    def audiences_for(cls, constituency: str) -> list[str]:
+        """The audiences that include people of this constituency."""
+        return [
+            audience
+            for audience, constituencies in cls.AUDIENCE_CONSTITUENCIES.items()
+            if constituencies is None or constituency in constituencies
+        ]
+
     def is_for(self, constituency: str) -> bool:
         """Is a person of this constituency in the session's audience."""
-        if self.audience == self.Audience.EVERYONE:
+        return self.audience in self.audiences_for(constituency)
+
+    def is_for_member(self, membership) -> bool:
+        """Is this member in the session's audience (invited, may reply, in their calendar)."""
+        if not self._is_active_member(membership):
+            return False
+        if membership.role == Membership.Role.FACILITATOR:
             return True
-        if self.audience == self.Audience.SERVICE_USERS:
-            return constituency in (Constituency.SERVICE_USER, Constituency.CARER)
-        return constituency == Constituency.STAFF
+        return membership.role == Membership.Role.PARTICIPANT and self.is_for(
+            membership.constituency
+        )
+
+    def is_seen_by_member(self, membership) -> bool:
+        """May this member see the session: its audience, and the project's observers when it
+        is for everyone (``workshops.view_session``, for the project's own people)."""
+        return self.is_for_member(membership) or (
+            self._is_active_member(membership)
+            and membership.role == Membership.Role.OBSERVER
+            and self.audience == self.Audience.EVERYONE
+        )
+
+    def audience_memberships(self) -> Q:
+        """The session's audience as a condition on memberships."""
+        constituencies = self.AUDIENCE_CONSTITUENCIES[self.audience]
+        participants = Q(role=Membership.Role.PARTICIPANT)
+        if constituencies is not None:
+            participants &= Q(constituency__in=constituencies)
+        return Q(project_id=self.project_id, status=Membership.Status.ACTIVE) & (
+            Q(role=Membership.Role.FACILITATOR) | participants
+        )
+
+    def _is_active_member(self, membership) -> bool:
+        return (
+            membership is not None
+            and membership.project_id == self.project_id
+            and membership.status == Membership.Status.ACTIVE
+        )
 
 
 class AgendaItem(models.Model):

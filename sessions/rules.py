@@ -11,23 +11,18 @@ from codesign.predicates import (
 
 @rules.predicate
 def is_in_audience(user, session):
-    """The person is an active member whom the session is for (facilitators: every session)."""
-    if session is None:
-        return False
-    membership = p.project_membership(user, session.project)
-    if membership is None or membership.status != "active":
-        return False
-    if membership.role == "facilitator":
-        return True
-    return membership.role == "participant" and session.is_for(membership.constituency)
+    """The person is in the session's audience (WorkshopSession.is_for_member)."""
+    return session is not None and session.is_for_member(
+        p.project_membership(user, session.project)
+    )
 
 
 @rules.predicate
-def is_observer_of(user, session):
-    """An observer of the session's project sees sessions for everyone."""
-    if session is None:
-        return False
-    return p.OBSERVER in p.project_roles(user, session.project) and session.audience == "everyone"
+def sees_as_member(user, session):
+    """The session's audience, and observers the sessions for everyone."""
+    return session is not None and session.is_seen_by_member(
+        p.project_membership(user, session.project)
+    )
 
 
 @rules.predicate
@@ -60,7 +55,7 @@ rules.add_perm("workshops.view_own_calendar", is_project_member)
 # On a session.
 rules.add_perm(
     "workshops.view_session",
-    can_manage_project | is_in_audience | is_observer_of | is_project_manager,
+    can_manage_project | sees_as_member | is_project_manager,
 )
 rules.add_perm("workshops.change_session", can_manage_project & project_is_open)
 rules.add_perm("workshops.reply", is_in_audience & session_is_open & project_is_open)

@@ -7,25 +7,13 @@ from django.utils.translation import gettext as _
 
 from participants.models import AccessNeeds, Membership
 
-from .models import Reply, WorkshopSession
+from .models import Reply
 
 
 def session_audience(session, *, exclude_not_going: bool = False):
     """Active members (participants and facilitators) the session is for: people who accepted
     their invitation and consented; someone still invited hears of nothing until they join."""
-    memberships = (
-        Membership.objects.filter(project_id=session.project_id, status=Membership.Status.ACTIVE)
-        .exclude(role=Membership.Role.OBSERVER)
-        .select_related("user")
-    )
-    if session.audience == WorkshopSession.Audience.SERVICE_USERS:
-        memberships = memberships.filter(
-            Q(constituency__in=["service_user", "carer"]) | Q(role=Membership.Role.FACILITATOR)
-        )
-    elif session.audience == WorkshopSession.Audience.STAFF:
-        memberships = memberships.filter(
-            Q(constituency="staff") | Q(role=Membership.Role.FACILITATOR)
-        )
+    memberships = Membership.objects.filter(session.audience_memberships()).select_related("user")
     if exclude_not_going:
         memberships = memberships.exclude(
             session_replies__session=session, session_replies__answer=Reply.Answer.NOT_GOING

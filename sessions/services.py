@@ -186,7 +186,7 @@ def session_reply(
     session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     if session.status != WorkshopSession.Status.SCHEDULED or session.ends_at < timezone.now():
         raise ValidationError(_("Replies are closed for this session."))
-    if not session.is_for(membership.constituency):
+    if not session.is_for_member(membership):
         raise ValidationError(_("This session is for a different group of participants."))
     if answer not in (Reply.Answer.GOING, Reply.Answer.MAYBE, Reply.Answer.NOT_GOING):
         raise ValidationError(_("Choose going, maybe or not going."))

@@ -79,7 +79,7 @@ def live_contribution_add(
     session = board.session
     if not board.is_open or session.status != session.Status.IN_PROGRESS:
         raise ValidationError(_("This live board is closed."))
-    if author.role != Membership.Role.FACILITATOR and not session.is_for(author.constituency):
+    if not session.is_for_member(author):
         raise ValidationError(_("This session is not for that person."))
     return contribution_add(
         project=session.project,

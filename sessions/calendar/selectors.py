@@ -38,22 +38,10 @@ def calendar_feed_owner(token: str):
 def sessions_in_feed(user, *, now=None):
     """Sessions of the person's projects that they are in the audience for, except those
     they said they are not going to; cancelled sessions are left out."""
-    memberships = Membership.objects.filter(
-        user=user,
-        status=Membership.Status.ACTIVE,
-        role__in=[Membership.Role.PARTICIPANT, Membership.Role.FACILITATOR],
-    ).only("project_id", "role", "constituency")
-    sessions = WorkshopSession.objects.none()
-    by_constituency: dict[str, list[int]] = {}
-    for membership in memberships:
-        if membership.role == Membership.Role.FACILITATOR:
-            sessions |= WorkshopSession.objects.filter(project_id=membership.project_id)
-        else:
-            by_constituency.setdefault(membership.constituency, []).append(membership.project_id)
-    for constituency, project_ids in by_constituency.items():
-        sessions |= WorkshopSession.objects.for_constituency(constituency).filter(
-            project_id__in=project_ids
-        )
+    memberships = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).only(
+        "project_id", "status", "role", "constituency"
+    )
+    sessions = WorkshopSession.objects.for_members(memberships)
     not_going = Reply.objects.filter(
         session=OuterRef("pk"), membership__user=user, answer=Reply.Answer.NOT_GOING
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from outbox.models import OutboxMessage
 from outbox.services import email_render, outbox_email_build, outbox_email_many
-from participants.models import Constituency, Membership
+from participants.models import Membership
 
 from ..calendar.ics import ics_attachment, session_invitation_ics
 from ..models import Reminder, Reply, WorkshopSession
@@ -62,19 +62,15 @@ def _due_sessions(now: datetime) -> dict[int, int]:
 
 
 def _in_audience() -> Q:
-    """The member is still someone the session is for (its audience can change after a reply)."""
-    return (
-        Q(membership__role=Membership.Role.FACILITATOR)
-        | Q(session__audience=WorkshopSession.Audience.EVERYONE)
-        | Q(
-            session__audience=WorkshopSession.Audience.SERVICE_USERS,
-            membership__constituency__in=[Constituency.SERVICE_USER, Constituency.CARER],
-        )
-        | Q(
-            session__audience=WorkshopSession.Audience.STAFF,
-            membership__constituency=Constituency.STAFF,
-        )
-    )
+    """The member is still someone the session is for (its audience can change after a reply):
+    ``WorkshopSession.is_for_member``, as a condition on replies."""
+    condition = Q(membership__role=Membership.Role.FACILITATOR)
+    for audience, constituencies in WorkshopSession.AUDIENCE_CONSTITUENCIES.items():
+        participants = Q(session__audience=audience, membership__role=Membership.Role.PARTICIPANT)
+        if constituencies is not None:
+            participants &= Q(membership__constituency__in=constituencies)
+        condition |= participants
+    return condition
 
 
 def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
