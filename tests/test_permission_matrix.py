@@ -14,7 +14,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory, override_settings
 from django.urls import URLResolver, get_resolver, reverse
@@ -29,12 +29,14 @@ from notifications.models import Notification
 from outbox.models import OutboxMessage
 from participants import services as participant_services
 from participants.models import Consent, Constituency, Membership
-from projects.models import JourneyStep, OrganisationRole
+from projects.models import JourneyStep, OrganisationRole, Project
 from reports.models import Report as GeneratedReport
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
 
-from .conftest import ROLES
+from .conftest import ROLES, make_world
 from .factories import ContributionFactory, ServiceChangeFactory, WorkshopSessionFactory
+
+pytestmark = pytest.mark.matrix
 
 LOGIN = "302 to sign in"
 DONE = "302, done"
@@ -239,12 +241,12 @@ EXPECTED = {
     "rounds:round-detail": access(sees=SEES_PROJECT, may=SEES_BOARD, post=405),
     "rounds:round-vote": access(sees=SEES_PROJECT, may=POSTERS, post=200),
     "rounds:round-close": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
-    # Joining by code: a code is only known to be a board by those it is for.
-    "live:join": {role: (LOGIN, LOGIN) if role == "anonymous" else (200, 200) for role in ROLES},
-    "live:board-join": access(
     "rounds:round-declare-open": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     # The matrix's round is open: its results are nobody's yet.
     "rounds:round-results-csv": access(sees=SEES_PROJECT, may=set(), post=405),
+    # Joining by code: a code is only known to be a board by those it is for.
+    "live:join": {role: (LOGIN, LOGIN) if role == "anonymous" else (200, 200) for role in ROLES},
+    "live:board-join": access(
         sees=POSTERS | {"observer", "org_admin", "superuser"}, may=POSTERS, post=200
     ),
     # Everyone the session is for may watch the board; only facilitators run it.
@@ -323,6 +325,72 @@ EXPECTED = {
         )
     },
 }
+
+# The project's state is the matrix's third axis; EXPECTED is written for an active project.
+# Every URL is tried in every state, so a page not named below is shown to answer the same.
+STATES = ("draft", "active", "closed")
+# Contributing needs an active project (contributions.rules: can_contribute, project_is_active):
+# in a draft or closed one, whoever may act when it is active is refused.
+ACTIVE_ONLY = {
+    "contributions:contribution-create",
+    "contributions:contribution-add-for",
+    "contributions:contribution-edit",
+    "contributions:contribution-withdraw",
+    "contributions:support",
+    "conversation:comment-create",
+    "conversation:comment-reply",
+    "conversation:comment-edit",
+    "conversation:comment-withdraw",
+    "rounds:round-create",
+    "rounds:round-vote",
+    "live:board-join",
+    "live:board-add-for",
+}
+# Planning needs a project that is not closed (projects.predicates.project_is_open): members,
+# invitations, sessions and replies, service changes, opening a ladder rating. What follows a
+# project's close (follow-ups, closing sessions, "you said, we did", moderation) goes on.
+OPEN_ONLY = {
+    "participants:invite",
+    "participants:invite-many",
+    "participants:add-managed",
+    "participants:membership-edit",
+    "participants:membership-withdraw",
+    "participants:invitation-resend",
+    "participants:invitation-revoke",
+    "workshops:session-create",
+    "workshops:session-edit",
+    "workshops:session-cancel",
+    "workshops:session-reply",
+    "changes:change-create",
+    "changes:change-edit",
+    "changes:change-status",
+    "changes:evidence-add",
+    "reflection:ladder-open",
+}
+# Opening a live board outside an active project comes back to the session with nothing done.
+ACTIVE_ONLY_QUIETLY = {"live:board-open"}
+REFUSED_ALREADY = {(LOGIN, LOGIN), (403, 403), (404, 404)}
+
+
+def expected(name, state):
+    """EXPECTED[name] for a project in the given state."""
+    refused = (name in ACTIVE_ONLY and state != "active") or (
+        name in OPEN_ONLY and state == "closed"
+    )
+    table = {}
+    for role, row in EXPECTED[name].items():
+        if row not in REFUSED_ALREADY:
+            if refused:
+                row = (403, 403)
+            elif name in ACTIVE_ONLY_QUIETLY and state != "active" and row[1] == DONE:
+                row = (row[0], REDIRECT)
+        # A draft is its team's alone: the organisation's managers do not know it exists
+        # (projects.predicates.is_project_manager).
+        if state == "draft" and role == "manager" and "project_pk" in OUR_URLS[name]["kwargs"]:
+            row = (404, 404)
+        table[role] = row
+    return table
+
 
 # Which object a URL keyword names, when it is not the default for that keyword.
 KWARG_OBJECTS = {
@@ -637,14 +705,14 @@ class Scene:
         report = GeneratedReport.objects.create(
             organisation=self.organisation,
             project=project,
-            kind=GeneratedReport.Kind.CONTRIBUTIONS,
+            kind=GeneratedReport.Kind.CHANGES,  # figures a manager may see
             file_format=GeneratedReport.Format.CSV,
             request_key=f"{self.side}-{project is not None}-{status}",
             status=status,
-            filename="contributions.csv",
+            filename="changes.csv",
         )
         if status == GeneratedReport.Status.DONE:
-            report.file.save("contributions.csv", ContentFile(b"Reference\r\n"))
+            report.file.save("changes.csv", ContentFile(b"Reference\r\n"))
         return report
 
     @cached_property
@@ -691,13 +759,53 @@ def build_url(name, scenes, **attributes):
     return reverse(name, kwargs=kwargs)
 
 
+def _snapshot_sql(vendor):
+    """One query that returns, for each table of SNAPSHOT_MODELS, a text that changes when any
+    of its rows does (PostgreSQL: a digest of the rows; SQLite: the rows themselves)."""
+    # Only our models' own table and column names go into the SQL, quoted (hence the noqa).
+    quote = connection.ops.quote_name
+    parts = []
+    for model in SNAPSHOT_MODELS:
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        columns = [quote(field.column) for field in model._meta.local_concrete_fields]
+        if vendor == "postgresql":
+            digest = f"md5(string_agg(ROW({', '.join(columns)})::text, '|' ORDER BY {pk}))"
+            parts.append(f"(SELECT {digest} FROM {table})")  # noqa: S608
+        else:
+            row = " || ',' || ".join(f"quote({column})" for column in columns)
+            rows = f"SELECT {row} AS r FROM {table} ORDER BY {pk}"  # noqa: S608
+            parts.append(f"(SELECT group_concat(r, '|') FROM ({rows}))")  # noqa: S608
+    return "SELECT " + ", ".join(parts)
+
+
 def snapshot():
-    """Every row of our models, except the audit log."""
-    return {
-        model._meta.label: list(model._base_manager.order_by("pk").values_list())
-        for model in apps.get_models()
-        if model._meta.app_label in SNAPSHOT_APPS and model is not AuditEntry
-    }
+    """Every row of our models except the audit log, by model: one query where the database
+    can say it in SQL, one per model elsewhere."""
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        return {
+            model._meta.label: list(model._base_manager.order_by("pk").values_list())
+            for model in SNAPSHOT_MODELS
+        }
+    if vendor not in _SNAPSHOT_SQL:
+        _SNAPSHOT_SQL[vendor] = _snapshot_sql(vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_SQL[vendor])
+        row = cursor.fetchone()
+    return dict(zip([model._meta.label for model in SNAPSHOT_MODELS], row, strict=True))
+
+
+_SNAPSHOT_SQL = {}
+SNAPSHOT_MODELS = [
+    model
+    for model in apps.get_models()
+    if model._meta.app_label in SNAPSHOT_APPS and model is not AuditEntry and not model._meta.proxy
+]
+
+
+def changed(before, after):
+    """Name the models whose rows differ."""
+    return ", ".join(label for label in before if before[label] != after[label])
 
 
 def client_for(user):
@@ -730,38 +838,57 @@ def wrong_answer(response, expected):
     return None if ok else f"expected {expected}, got {got} {location}".rstrip()
 
 
-def try_as(user, url, expected_get, expected_post):
+def try_as(client, url, before, expected_get, expected_post):
     """GET then POST the URL; return what went wrong. Only a POST that is DONE changes data."""
-    client = client_for(user)
     problems = []
-    before = snapshot()
     if wrong := wrong_answer(client.get(url), expected_get):
         problems.append(f"GET {wrong}")
-    if snapshot() != before:
-        problems.append("GET changed data")
+    if changes := changed(before, snapshot()):
+        problems.append(f"GET changed data ({changes})")
     if wrong := wrong_answer(
         client.post(url, {"csrfmiddlewaretoken": client.csrf_token}), expected_post
     ):
         problems.append(f"POST {wrong}")
-    changed = snapshot() != before
-    if expected_post == DONE and not changed:
+    changes = changed(before, snapshot())
+    if expected_post == DONE and not changes:
         problems.append("POST answered 302 but changed nothing")
-    if expected_post != DONE and changed:
-        problems.append("POST was refused but changed data")
+    if expected_post != DONE and changes:
+        problems.append(f"POST was refused but changed data ({changes})")
     return problems
 
 
 def try_each(world, url, expectations):
-    """Try the URL as each role in turn, rolling the database back after each one."""
+    """Try the URL as each role in turn, rolling the database back after each one.
+
+    Everyone signs in first, so the rows are the same before each role's turn: one snapshot
+    serves them all.
+    """
+    clients = {role: client_for(world.users[role]) for role in expectations}
+    before = snapshot()
     problems = []
     for role, (expected_get, expected_post) in expectations.items():
         with transaction.atomic():
             problems += [
                 f"{role}: {problem}"
-                for problem in try_as(world.users[role], url, expected_get, expected_post)
+                for problem in try_as(clients[role], url, before, expected_get, expected_post)
             ]
             transaction.set_rollback(True)
     return problems
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world of tests/conftest.py, built once for this module in a transaction that is
+    rolled back at its end; each test runs in a savepoint inside it (the db fixture), so what
+    a test makes (a scene's objects, a project's state) is gone before the next one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield make_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_rolled_back(db):
+    pass
 
 
 @pytest.fixture(autouse=True)
@@ -774,6 +901,11 @@ def _no_two_factor_gate():
     # The two-factor gate redirects before any permission is asked; it has its own tests.
     with override_settings(CODESIGN_REQUIRE_MFA=False):
         yield
+
+
+def in_state(world, state):
+    """Put the world's project in the state, for the rest of the test (its savepoint)."""
+    Project.objects.filter(pk=world.project.pk).update(status=state)
 
 
 def test_every_url_is_in_the_matrix():
@@ -794,12 +926,15 @@ def test_third_party_urls_are_walked():
 
 
 @pytest.mark.parametrize("name", sorted(OUR_URLS))
-def test_permission_matrix(world, name):
+@pytest.mark.parametrize("state", STATES)
+def test_permission_matrix(world, state, name):
     if name not in EXPECTED:
         pytest.fail(f"add {name} to EXPECTED in {__name__}")
+    # The scene's objects are made while the project is active, as they would have been.
     url = build_url(name, {None: Scene(world, "a")})
-    problems = try_each(world, url, EXPECTED[name])
-    assert not problems, f"{name} {url}\n" + "\n".join(problems)
+    in_state(world, state)
+    problems = try_each(world, url, expected(name, state))
+    assert not problems, f"{name} {url} ({state} project)\n" + "\n".join(problems)
 
 
 CROSS_ROLES = ("facilitator", "org_admin", "manager")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dashboards",
     "reports",
     "privacy",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -96,8 +97,16 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the worker's write lock instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web server and the worker write to one file. Each transaction takes the write lock
+    # when it starts (IMMEDIATE: a read that later writes cannot be refused halfway), waits
+    # for it up to the timeout, and readers never wait for a writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -134,7 +143,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://codesign")}
+# Without CACHE_URL (or Redis in production), a folder shared by every process of the machine:
+# the web server and worker count sign-in failures together, with nothing to set up.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 
 # Sessions end after an idle period (seconds), enforced by accounts.middleware.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
@@ -149,6 +160,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # stalled server from hanging a worker.
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 globals().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Whole messages go to files; the log names each by subject and Message-ID (codesign/mail.py).
+    EMAIL_BACKEND = "codesign.mail.SavedMailBackend"
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Codesign <no-reply@codesign.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -177,6 +192,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A password reset sends a code to type in, not a link whose key would sit in access logs.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -223,6 +240,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Publishing fails fast when the broker is down; the outbox sweep delivers later.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# After a failed publish, outbox messages wait for the beat sweep this long (outbox.publisher).
+OUTBOX_PUBLISH_PAUSE_SECONDS = env.int("OUTBOX_PUBLISH_PAUSE_SECONDS", default=30)
+# One person's refusals this close together are one audit entry with a count (audit.receivers).
+AUDIT_REFUSAL_BURST_SECONDS = env.int("AUDIT_REFUSAL_BURST_SECONDS", default=10 * 60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "outbox.tasks.outbox_sweep_task",
@@ -240,7 +261,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every hour from DIGEST_HOUR (local time) to the end of the day: the first run that gets
     # through sends the day's digests, the later ones find them claimed.
     "daily-digest": {
-        "task": "notifications.tasks.digest_send_task",
+        "task": "digests.tasks.digest_send_task",
         "schedule": crontab(minute=0, hour=f"{env.int('DIGEST_HOUR', default=7)}-23"),
     },
     # Daily: what has passed its retention period is purged (see RETENTION_* below).

@@ -12,8 +12,12 @@ from .base import CACHES, REDIS_URL, RELEASE, env
 CODESIGN_ENVIRONMENT = "production"
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY.strip() or SECRET_KEY.startswith("dev-only-"):
-    raise ImproperlyConfigured("Set SECRET_KEY to a long random string.")
+# Django's own deploy check warns of a weak key; production refuses to start with one.
+if SECRET_KEY.startswith("dev-only-") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random string (50 characters or more), for example from "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site answers to.")

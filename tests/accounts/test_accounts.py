@@ -181,7 +181,7 @@ def test_rate_limits_are_not_switched_off_outside_tests(module, monkeypatch):
     import importlib
 
     monkeypatch.setenv("ALLOWED_HOSTS", "codesign.example.org")
-    monkeypatch.setenv("SECRET_KEY", "x" * 50)
+    monkeypatch.setenv("SECRET_KEY", "k7Qw9zX2-pL4mN8rT1vB6yH3jF0dS5aE" * 2)
     settings_module = importlib.import_module(module)
     assert getattr(settings_module, "ACCOUNT_RATE_LIMITS", None) is not False
     assert settings_module.ACCOUNT_PREVENT_ENUMERATION is True
