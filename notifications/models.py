@@ -14,6 +14,7 @@ class Notification(models.Model):
         STATUS = "status", _("News about your idea")
         ROUND = "round", _("A prioritisation round opened")
         CHANGE = "change", _("News about a change that came from your contribution")
+        CONSENT = "consent", _("The consent statement changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

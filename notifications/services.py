@@ -46,7 +46,8 @@ def _email(*, users: list, kind: str, project, message: str, url: str, discreet_
             context={"discreet": discreet, "message": message, "link": link},
             project=None if discreet else project,
         )
-        rendered["category"] = KIND_CATEGORIES[kind]
+        # A kind with no category (a new consent statement) reaches everyone it concerns.
+        rendered["category"] = KIND_CATEGORIES.get(kind, "")
         messages += [
             outbox_email_build(to=user.email, project=None if discreet else project, **rendered)
             for user in group

@@ -16,6 +16,8 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from codesign.content import project_content_changed
 from codesign.permissions import forget_roles
+from notifications.models import Notification
+from notifications.services import notify
 from outbox.services import outbox_email
 
 from . import registry
@@ -274,7 +276,33 @@ def consent_statement_publish(*, project, text: str) -> ConsentStatement:
     )
     statement.full_clean()
     statement.save()
+    if latest is not None:
+        _ask_to_agree_again(statement)
     return statement
+
+
+def _ask_to_agree_again(statement: ConsentStatement) -> None:
+    """Tell everyone taking part who agreed to an earlier version that the statement changed:
+    under the bell and by email, whatever their email choices."""
+    agreed_before = (
+        Membership.objects.filter(project=statement.project, status=Membership.Status.ACTIVE)
+        .filter(
+            consents__withdrawn_at__isnull=True, consents__statement__version__lt=statement.version
+        )
+        .select_related("user")
+        .distinct()
+    )
+    notify(
+        users=[membership.user for membership in agreed_before],
+        kind=Notification.Kind.CONSENT,
+        project=statement.project,
+        message=_(
+            "The consent statement of “%(title)s” has changed (now version %(version)d). Please "
+            "read it and agree again to keep taking part."
+        )
+        % {"title": statement.project.title, "version": statement.version},
+        url=reverse("participants:consent", args=[statement.project_id]),
+    )
 
 
 def current_consent(membership: Membership) -> Consent | None:

@@ -109,10 +109,18 @@ class OrganisationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "time_zone", "parity_threshold", "safeguarding_text", "payment_policy"]
+        fields = [
+            "name",
+            "time_zone",
+            "parity_threshold",
+            "safeguarding_text",
+            "payment_policy",
+            "consent_template",
+        ]
         widgets = {
             "safeguarding_text": forms.Textarea(attrs={"rows": 4}),
             "payment_policy": forms.Textarea(attrs={"rows": 4}),
+            "consent_template": forms.Textarea(attrs={"rows": 6}),
         }
 
 

@@ -45,6 +45,15 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("The default policy for paying service users and covering their expenses."),
     )
+    consent_template = models.TextField(
+        _("consent statement for new projects"),
+        blank=True,
+        help_text=_(
+            "Each new project's consent statement starts from this. Write {project} where the "
+            "project's name goes and {service} where its service goes. Leave it empty to use "
+            "Codesign's own."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -75,6 +75,13 @@ def project_create(
 
 
 def default_consent_text(project: Project) -> str:
+    """The first consent statement of a new project: from its organisation's template, or
+    Codesign's own."""
+    template = project.organisation.consent_template.strip()
+    if template:
+        return template.replace("{project}", project.title).replace(
+            "{service}", project.service_area
+        )
     return _(
         "I agree to take part in “%(title)s”. I understand that:\n"
         "- what I share is used to improve %(area)s;\n"

@@ -133,7 +133,13 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             constituency_counts=selectors.constituency_counts(self.project),
             change_summary=project_changes_summary(self.project),
             membership=membership,
-            consent=current_consent(membership) if membership else None,
+        )
+        consent = current_consent(membership) if membership else None
+        latest = self.project.consent_statements.order_by("-version").first() if consent else None
+        context.update(
+            consent=consent,
+            # Agreed to an earlier version: asked to read the new one and agree again.
+            newer_statement=latest if latest and latest.pk != consent.statement_id else None,
         )
         return context
 
