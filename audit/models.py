@@ -49,6 +49,11 @@ class AuditEntry(models.Model):
     project = models.ForeignKey(
         "projects.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whose log it is in: the project's organisation, or the one an organisation-wide action
+    # concerns. Its admins read it there.
+    organisation = models.ForeignKey(
+        "projects.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=60, blank=True)
     details = models.JSONField(default=dict, blank=True)

@@ -10,6 +10,7 @@ def audit_record(
     action: str,
     actor=None,
     project=None,
+    organisation=None,
     target: models.Model | None = None,
     details: dict[str, Any] | None = None,
     path: str = "",
@@ -20,6 +21,9 @@ def audit_record(
         action=action,
         actor=actor,
         project=project,
+        organisation_id=organisation.pk
+        if organisation is not None
+        else getattr(project, "organisation_id", None),
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         details=details or {},

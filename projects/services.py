@@ -173,6 +173,7 @@ def organisation_role_grant(
         audit_record(
             action=AuditEntry.Action.ORG_ROLE_GRANTED,
             actor=granted_by,
+            organisation=organisation,
             target=org_role,
             details={"organisation": organisation.pk, "role": role, "user": user.pk},
         )
@@ -196,6 +197,7 @@ def organisation_role_revoke(*, org_role: OrganisationRole, revoked_by) -> None:
     audit_record(
         action=AuditEntry.Action.ORG_ROLE_REVOKED,
         actor=revoked_by,
+        organisation=org_role.organisation,
         target=org_role,
         details={
             "organisation": org_role.organisation_id,

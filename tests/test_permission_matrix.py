@@ -109,6 +109,12 @@ EXPECTED = {
     "home": everyone(200, 405),
     "healthz": everyone(200, 200),
     "audit:entry-list": access(sees=SIGNED_IN, may={"superuser"}, post=405),
+    "audit:organisation-entry-list": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405
+    ),
+    "audit:organisation-entry-csv": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405
+    ),
     "projects:organisation-detail": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
     "projects:organisation-edit": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200

@@ -81,3 +81,33 @@ def test_a_burst_of_refusals_is_one_entry_with_its_count(world, client, settings
     client.force_login(world.users["superuser"])
     page = client.get(reverse("audit:entry-list")).content.decode()
     assert "(5 times, the last at 15 Jan 2030 10:00:00)" in page
+
+
+def test_organisation_admins_read_their_organisations_log_and_download_it(world, client_for):
+    from audit.services import audit_record
+    from tests.factories import UserFactory
+
+    audit_record(action="consent.given", actor=world.users["carer"], project=world.project)
+    audit_record(action="consent.given", project=world.other_project, details={"x": "=1+1"})
+    client_for(UserFactory()).get(world.project.get_absolute_url())  # a refusal: not theirs
+    url = reverse("audit:organisation-entry-list", args=[world.organisation.pk])
+    admin = client_for(world.users["org_admin"])
+    page = admin.get(url).content.decode()
+    assert "carer@example.org" in page and "Repairs" not in page
+    assert "Permission denied" not in page.split("<tbody>", 1)[1]
+    assert (
+        'href="/audit/organisations/'
+        in admin.get(
+            reverse("projects:organisation-detail", args=[world.organisation.pk])
+        ).content.decode()
+    )
+    csv_text = b"".join(
+        admin.get(
+            reverse("audit:organisation-entry-csv", args=[world.organisation.pk]),
+            {"action": "consent.given"},
+        ).streaming_content
+    ).decode()
+    assert csv_text.count("Consent given") == 1 and "Repairs" not in csv_text
+    # Managers and facilitators do not; another organisation's admin may not know it exists.
+    assert client_for(world.users["manager"]).get(url).status_code == 403
+    assert client_for(world.users["facilitator"]).get(url).status_code in (403, 404)
