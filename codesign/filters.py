@@ -10,7 +10,7 @@ ignored.
 
 import django_filters
 from django import forms
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property, lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
@@ -63,16 +63,30 @@ class FilterSet(django_filters.FilterSet):
         return urlencode(self.used)
 
 
-class FilteredListMixin(FilterMixin):
+class PagedListMixin:
+    """``ListView`` paging, forgiving as the pages always have been: a page that is no number
+    shows the first, one past the end the last (an old link still lands somewhere)."""
+
+    paginate_by = 25
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class FilteredListMixin(FilterMixin, PagedListMixin):
     """``ListView`` of what the view's ``filterset_class`` lets through.
 
     The view gives the unfiltered list (``get_unfiltered_queryset``: the selector, with what
     the page reads of each row); the template gets ``filter`` and ``filter_query`` (the valid
-    filters, for the pagination include). Paging forgives as the pages always have: a page
-    that is no number shows the first, one past the end the last.
+    filters, for the pagination include).
     """
-
-    paginate_by = 25
 
     def get_unfiltered_queryset(self):
         raise NotImplementedError
@@ -92,17 +106,8 @@ class FilteredListMixin(FilterMixin):
     def get_queryset(self):
         return self.filterset.qs
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(
-            queryset,
-            page_size,
-            orphans=self.get_paginate_orphans(),
-            allow_empty_first_page=self.get_allow_empty(),
-        )
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("filter", self.filterset)
-        kwargs.setdefault("filter_query", self.filterset.query_string())
+        # Worked out when shown: a page that keeps its rendered list (the board) never is.
+        kwargs.setdefault("filter", SimpleLazyObject(lambda: self.filterset))
+        kwargs.setdefault("filter_query", lazy(lambda: self.filterset.query_string(), str)())
         return super().get_context_data(**kwargs)

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from participants.models import Membership
@@ -28,34 +28,23 @@ COMMENT_COUNT = _count_of(
 )
 
 
-def board(
-    project, *, membership=None, kind="", stage=None, tag=None, status="", query="", sort="newest"
-):
-    """The project's board: each contribution with its author, comment and support counts,
-    and whether the viewer supports it, in one query (`name_tags` adds the tags; the page has
-    the project's stages already, and gives each its own)."""
+def board(project, *, membership=None):
+    """The project's board, newest first: each contribution with its author, comment and
+    support counts, and whether the viewer supports it, in one query (`name_tags` adds the
+    tags; the page has the project's stages already, and gives each its own). The board's
+    filters and other order are contributions/filters.py's."""
     counts = {"support_count": SUPPORT_COUNT, "comment_count": COMMENT_COUNT}
     if membership is not None:
         counts["supported"] = Exists(
             Support.objects.filter(contribution=OuterRef("pk"), membership=membership)
         )
-    contributions = (
+    return (
         Contribution.objects.filter(project=project)
         .visible()
         .select_related("author")
         .annotate(**counts)
+        .order_by(*SORTS["newest"])
     )
-    if kind in Contribution.Kind.values:
-        contributions = contributions.filter(kind=kind)
-    if stage is not None:
-        contributions = contributions.filter(stage=stage)
-    if tag is not None:
-        contributions = contributions.filter(tags=tag)
-    if status in Contribution.Status.values:
-        contributions = contributions.filter(kind=Contribution.Kind.IDEA, status=status)
-    if query:
-        contributions = contributions.filter(Q(title__icontains=query) | Q(body__icontains=query))
-    return contributions.order_by(*SORTS.get(sort, SORTS["newest"]))
 
 
 def name_tags(contributions) -> list:

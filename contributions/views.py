@@ -1,21 +1,22 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, ListView, TemplateView, View
 
 from codesign import content
+from codesign.filters import FilteredListMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from sessions.models import WorkshopSession
 
 from . import results, selectors, services
+from .filters import BoardFilter
 from .forms import (
     ContributionForForm,
     ContributionForm,
@@ -57,86 +58,91 @@ def board_item(project, contribution, membership):
     return item
 
 
-class BoardView(ProjectMixin, TemplateView):
-    """The project's contributions, filtered, sorted and paged, with an inline form to add."""
+class BoardView(FilteredListMixin, ProjectMixin, ListView):
+    """The project's contributions, filtered, sorted and paged, with an inline form to add.
+
+    The results (filters, count, cards, pages) are kept until the project's content changes
+    (contributions/results.py): while they are, there is no list to work out.
+    """
 
     permission_required = "contributions.view_board"
     template_name = "contributions/board.html"
     page_title = gettext_lazy("Contributions")
+    filterset_class = BoardFilter
     paginate_by = 20
+    context_object_name = "contributions"
 
-    def get_filters(self, stages, tags):
-        get = self.request.GET
-        kind = get.get("kind", "")
-        status = get.get("status", "")
-        sort = get.get("sort", "")
+    @cached_property
+    def can_add(self) -> bool:
+        return self.request.user.has_perm("contributions.add_contribution", self.project)
+
+    @cached_property
+    def results_key(self) -> str:
+        return results.key(self.project, self.request.user, self.request.GET, can_add=self.can_add)
+
+    @cached_property
+    def kept_results(self) -> str | None:
+        return content.kept(self.results_key)
+
+    @cached_property
+    def stages(self) -> list:
+        # Ordered here, not by the models' default (which sorts by the project first, a join).
+        return list(self.project.stages.order_by("order", "pk"))
+
+    @cached_property
+    def tags(self) -> list:
+        return list(self.project.tags.order_by("name"))
+
+    def get_unfiltered_queryset(self):
+        return selectors.board(
+            self.project, membership=project_membership(self.request.user, self.project)
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
         return {
-            "kind": kind if kind in Contribution.Kind.values else "",
-            "stage": next((s for s in stages if str(s.pk) == get.get("stage")), None),
-            "tag": next((t for t in tags if str(t.pk) == get.get("tag")), None),
-            "status": status if status in Contribution.Status.values else "",
-            # PostgreSQL refuses text with NUL in it, even to search for.
-            "query": get.get("q", "").replace("\x00", "").strip()[:100],
-            "sort": sort if sort in selectors.SORTS else "newest",
+            **super().get_filterset_kwargs(filterset_class),
+            "stages": self.stages,
+            "tags": self.tags,
         }
+
+    def get_queryset(self):
+        if self.kept_results is not None:
+            return Contribution.objects.none()
+        return super().get_queryset()
+
+    def get_paginate_by(self, queryset):
+        return None if self.kept_results is not None else self.paginate_by
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        can_add = user.has_perm("contributions.add_contribution", self.project)
-        if can_add:
+        if self.can_add:
             context["form"] = QuickContributionForm(project=self.project)
-        # Kept until the project's content changes (contributions/results.py).
-        key = results.key(self.project, user, self.request.GET, can_add=can_add)
-        html = content.kept(key)
+        html = self.kept_results
         if html is None:
-            html = render_to_string(results.TEMPLATE, self.results_context(can_add=can_add))
-            content.keep(key, html, results.KEEP_SECONDS)
+            html = render_to_string(results.TEMPLATE, self.results_context(context))
+            content.keep(self.results_key, html, results.KEEP_SECONDS)
         # Rendered by the template, which escapes what people wrote; kept as text.
         context["results"] = mark_safe(html)  # noqa: S308
         return context
 
-    def results_context(self, *, can_add: bool) -> dict:
-        """The context of the board's results: filters, the page and its cards."""
-        user = self.request.user
-        membership = project_membership(user, self.project)
-        # Ordered here, not by the models' default (which sorts by the project first, a join).
-        stages = list(self.project.stages.order_by("order", "pk"))
-        tags = list(self.project.tags.order_by("name"))
-        filters = self.get_filters(stages, tags)
-        contributions = selectors.board(self.project, membership=membership, **filters)
-        if filters["query"]:
-            # A hidden text is not shown, so it must not be found by what it says either.
-            contributions = contributions.filter(hidden_at__isnull=True)
-        page = Paginator(contributions, self.paginate_by).get_page(self.request.GET.get("page"))
-        items = list(page.object_list)
-        stage_of = {stage.pk: stage for stage in stages}
+    def results_context(self, context) -> dict:
+        """The context of the board's results: the filters, the page and its cards."""
+        items = list(context["contributions"])
+        stage_of = {stage.pk: stage for stage in self.stages}
         for item in items:
             # Rules ask each card's project, and cards show their stage: no query per card.
             item.project = self.project
             if item.stage_id in stage_of:
                 item.stage = stage_of[item.stage_id]
         selectors.name_tags(items)
-        query = {
-            "kind": filters["kind"],
-            "stage": filters["stage"].pk if filters["stage"] else "",
-            "tag": filters["tag"].pk if filters["tag"] else "",
-            "status": filters["status"],
-            "q": filters["query"],
-            "sort": "" if filters["sort"] == "newest" else filters["sort"],
-        }
         return {
             "project": self.project,
-            "user": user,
-            "can_add": can_add,
-            "filters": filters,
-            "filtered": any(v for k, v in query.items() if k != "sort"),
-            "filter_query": urlencode({k: v for k, v in query.items() if v}),
-            "stages": stages,
-            "tags": tags,
-            "kinds": Contribution.Kind.choices,
-            "statuses": Contribution.Status.choices,
-            "page_obj": page,
+            "user": self.request.user,
+            "can_add": self.can_add,
+            "filter": self.filterset,
+            "filter_query": self.filterset.query_string(),
+            "filtered": any(name != "sort" for name in self.filterset.used),
+            "page_obj": context["page_obj"],
             "contributions": items,
         }
 

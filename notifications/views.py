@@ -13,6 +13,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
 
+from codesign.filters import PagedListMixin
+
 from .categories import EmailCategory
 from .forms import EmailPreferencesForm
 from .models import Notification
@@ -36,7 +38,7 @@ def _back(request):
     return redirect("notifications:notification-list")
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, PagedListMixin, ListView):
     """A person's own notifications, newest first."""
 
     template_name = "notifications/notification_list.html"

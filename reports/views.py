@@ -2,7 +2,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -11,9 +10,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import ListView, View
 
 from codesign.exports import private_file_response
+from codesign.filters import PagedListMixin
 from codesign.mixins import OrganisationMixin, ProjectMixin, ScopedObjectMixin
 
 from . import selectors, services
@@ -104,27 +104,30 @@ def panel_context(*, user, organisation, project=None, filters: dict | None = No
     }
 
 
-class ReportsViewMixin:
-    """The reports page: ask for a report (POST) and see the scope's reports (GET)."""
+class ReportsViewMixin(PagedListMixin):
+    """The reports page: ask for a report (POST) and see the scope's reports (GET), newest
+    first, 20 to a page."""
 
     template_name = "reports/reports.html"
     page_title = gettext_lazy("Reports and exports")
+    paginate_by = 20
+    context_object_name = "report_list"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        reports = selectors.recent_reports(
+    def get_queryset(self):
+        return selectors.recent_reports(
             organisation=self.organisation,
             project=self.scope_project,
             with_names=self.may_name,
             limit=None,
         )
-        page = Paginator(reports, 20).get_page(self.request.GET.get("page"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         context.update(
             page_title=self.page_title,
-            page_obj=page,
-            report_list=page.object_list,
             report_form=kwargs.get("form")
             or ReportRequestForm(
+                # A dashboard's dates carry over to the form (checked when it is sent).
                 initial={
                     key: self.request.GET[key]
                     for key in ("date_from", "date_to")
@@ -142,6 +145,7 @@ class ReportsViewMixin:
     def post(self, request, *args, **kwargs):
         form = ReportRequestForm(request.POST, may_name=self.may_name)
         if not form.is_valid():
+            self.object_list = self.get_queryset()
             return self.render_to_response(self.get_context_data(form=form), status=400)
         report, created = services.report_request(
             user=request.user,
@@ -166,11 +170,11 @@ class ReportsViewMixin:
         return redirect(self.reports_url)
 
 
-class ProjectReportsView(ReportsViewMixin, ProjectScopeMixin, TemplateView):
+class ProjectReportsView(ReportsViewMixin, ProjectScopeMixin, ListView):
     pass
 
 
-class OrganisationReportsView(ReportsViewMixin, OrganisationScopeMixin, TemplateView):
+class OrganisationReportsView(ReportsViewMixin, OrganisationScopeMixin, ListView):
     pass
 
 

@@ -19,6 +19,7 @@ LISTS = {
     "changes:change-list": ("staff", "status", ServiceChange.Status.AGREED),
     "participants:membership-list": ("facilitator", "constituency", "carer"),
     "closing:payment-list": ("facilitator", "status", "paid"),
+    "contributions:board": ("staff", "kind", "idea"),
 }
 
 
@@ -80,3 +81,13 @@ def test_search_text_too_long_or_with_a_nul_is_refused_not_searched(world, clien
         assert response.status_code == 200
         assert response.context["filter"].errors["q"]
         assert "carer@example.org" in response.content.decode()
+
+
+def test_a_download_refuses_filters_it_cannot_use_and_says_which(world, client):
+    client.force_login(world.users["facilitator"])
+    url = reverse("closing:payment-csv", args=[world.project.pk])
+    response = client.get(url, {"status": "<b>paid</b>", "session": "99999999999999999999"})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "could not be used: Payment status, Session" in text and "<b>" not in text
+    assert client.get(url, {"status": "paid"}).status_code == 200

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
+from codesign.filters import PagedListMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 
@@ -263,7 +264,7 @@ class SafeguardingView(ProjectMixin, TemplateView):
     page_title = gettext_lazy("If someone may be at risk")
 
 
-class ModerationQueueView(ProjectMixin, ListView):
+class ModerationQueueView(PagedListMixin, ProjectMixin, ListView):
     """Open reports, newest first, for the facilitators."""
 
     permission_required = "contributions.moderate"

@@ -317,12 +317,11 @@ class PaymentsCsvView(ProjectMixin, View):
             project=self.project,
         )
         if filterset.is_bound and not filterset.is_valid():
-            refused = "; ".join(
-                f"{filterset.form[name].label}: {' '.join(errors)}"
-                for name, errors in filterset.errors.items()
-            )
+            # Named, not repeated: what was typed is never sent back.
+            refused = ", ".join(str(filterset.form[name].label) for name in filterset.errors)
             return HttpResponseBadRequest(
-                _("These filters could not be used: %(refused)s") % {"refused": refused},
+                _("These filters could not be used: %(refused)s. Choose them on the payments page.")
+                % {"refused": refused},
                 content_type="text/plain; charset=utf-8",
             )
         header, rows = exports.payments(
