@@ -28,6 +28,7 @@ personal_data.register(
             label=gettext_lazy("Audit entries past the audit retention period"),
             period=personal_data.years("RETENTION_AUDIT_YEARS"),
             age="created_at",
+            organisation="organisation",
             then=_purge_audit_entries,
         ),
     ),

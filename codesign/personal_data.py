@@ -135,7 +135,11 @@ def after_close(project: str) -> dict:
     (``project``: the lookup to it). A project opened again is not closed, whenever it last
     was."""
     closed = apps.get_model("projects", "Project").Status.CLOSED
-    return {"age": f"{project}__closed_at", "where": models.Q(**{f"{project}__status": closed})}
+    return {
+        "age": f"{project}__closed_at",
+        "where": models.Q(**{f"{project}__status": closed}),
+        "organisation": f"{project}__organisation",
+    }
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,9 @@ class Retention:
 
     ``exclude`` names rows already purged, so that a second run counts nothing; ``due(now)``
     replaces the period for rows whose time is written on them (a report's expiry). ``kind``
-    names the rule in the purge's counts, ``label`` in the command's output.
+    names the rule in the purge's counts, ``label`` in the command's output. ``organisation``
+    is the lookup to the organisation the rows belong to, for its admins' preview of the next
+    run (empty for rows of no organisation).
     """
 
     kind: str
@@ -157,6 +163,7 @@ class Retention:
     exclude: models.Q | None = None
     due: Callable[[datetime], models.QuerySet] | None = None
     model: type[models.Model] | None = None
+    organisation: str = ""
 
     def rows(self, now: datetime) -> models.QuerySet:
         """The rows past their retention period at ``now``."""
@@ -165,6 +172,12 @@ class Retention:
         cutoff = {f"{self.age}__lt": self.period.cutoff(now)}
         rows = self.model._default_manager.filter(self.where, **cutoff)
         return rows if self.exclude is None else rows.exclude(self.exclude)
+
+    def rows_of(self, organisation, now: datetime) -> models.QuerySet | None:
+        """The rows of one organisation past their period, or None if the rule cannot tell."""
+        if not self.organisation:
+            return None
+        return self.rows(now).filter(**{self.organisation: organisation})
 
     def purge(self, now: datetime) -> int:
         """Purge what is past its period; return how many rows it purged."""

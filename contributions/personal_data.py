@@ -142,6 +142,7 @@ personal_data.register(
             period=personal_data.months("RETENTION_MONTHS"),
             age=_closed["age"],
             where=_closed["where"] & EXPERIENCE,
+            organisation=_closed["organisation"],
             exclude=models.Q(
                 author__user__deleted_at__isnull=False,
                 author__user__pseudonym__in=[

@@ -49,6 +49,7 @@ personal_data.register(
                 status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
             ),
             exclude=models.Q(to=PURGED_ADDRESS),
+            organisation="project__organisation",
             then=_purge_emails,
         ),
     ),

@@ -30,6 +30,18 @@ def retention_plan(*, now: datetime | None = None) -> dict[str, int]:
     return {rule.kind: rule.rows(now).count() for rule in site.retention_rules()}
 
 
+def retention_preview(*, organisation, now: datetime | None = None) -> list[tuple[str, int]]:
+    """What the next purge would remove of one organisation's data, as (what, how many), for
+    its admins: rules that cannot tell whose rows they are (none today) are left out."""
+    now = now or timezone.now()
+    preview = []
+    for rule in site.retention_rules():
+        rows = rule.rows_of(organisation, now)
+        if rows is not None:
+            preview.append((str(rule.label), rows.count()))
+    return preview
+
+
 def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
     """Delete or anonymise what has passed its retention period, one transaction per kind,
     and record the counts (and nothing else) in the audit log."""

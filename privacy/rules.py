@@ -3,7 +3,7 @@
 import rules
 from django.apps import apps
 
-from codesign.predicates import can_manage_project
+from codesign.predicates import can_manage_project, is_org_admin, is_superuser
 from participants.rules import is_managed_membership
 
 
@@ -34,3 +34,5 @@ rules.add_perm(
     "privacy.act_for_person",
     can_manage_project & is_managed_membership & manages_all_of_the_persons_projects,
 )
+# On an organisation: what the next retention run would remove of its data, for its admins.
+rules.add_perm("privacy.view_retention_preview", is_org_admin | is_superuser)

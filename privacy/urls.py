@@ -7,6 +7,11 @@ app_name = "privacy"
 member = "projects/<int:project_pk>/participants/<int:membership_pk>/"
 
 urlpatterns = [
+    path(
+        "organisations/<int:organisation_pk>/retention/",
+        views.RetentionPreviewView.as_view(),
+        name="retention-preview",
+    ),
     path("your-data/", views.YourDataView.as_view(), name="your-data"),
     path("your-data/download/", views.DataDownloadView.as_view(), name="data-download"),
     path("your-data/delete-account/", views.AccountDeleteView.as_view(), name="account-delete"),

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from codesign.mixins import PermissionMixin
+from codesign.mixins import OrganisationMixin, PermissionMixin
 from participants.models import Membership
 from participants.views import MembershipMixin
 
 from . import services
+from .retention import retention_preview
 
 
 class ReauthenticatedPostMixin:
@@ -150,3 +151,17 @@ class MemberAccountDeleteView(MemberDataMixin, ReauthenticatedPostMixin, Templat
             _("The account is deleted. They appear as a former participant from now on."),
         )
         return redirect(self.membership.get_absolute_url())
+
+
+class RetentionPreviewView(OrganisationMixin, TemplateView):
+    """What the next retention run would remove of the organisation's data: counts only."""
+
+    permission_required = "privacy.view_retention_preview"
+    template_name = "privacy/retention_preview.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            preview=retention_preview(organisation=self.organisation),
+            page_title=_("What the next retention run would remove"),
+            **kwargs,
+        )

@@ -24,6 +24,7 @@ personal_data.register(
             kind="reports",
             label=gettext_lazy("Files of expired reports"),
             due=lambda now: reports_to_expire(now=now),
+            organisation="organisation",
             then=_expire,
         ),
     ),

@@ -180,6 +180,7 @@ personal_data.register(
             label=gettext_lazy("Payment records past the finance retention period"),
             period=personal_data.years("RETENTION_FINANCE_YEARS"),
             age="attendance__session__starts_at",
+            organisation="attendance__session__project__organisation",
             then=_purge_payments,
         ),
     ),

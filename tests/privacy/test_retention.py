@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -19,11 +20,12 @@ from dashboards.parity import SERVICE_USERS, group_of
 from outbox.models import OutboxMessage
 from outbox.personal_data import PURGED_ADDRESS
 from participants.models import AccessNeeds, Invitation, Membership
-from privacy.retention import retention_plan, retention_purge
+from privacy.retention import retention_plan, retention_preview, retention_purge
 from privacy.selectors import personal_data
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WalkIn
 from tests.factories import (
+    AccessNeedsFactory,
     ContributionFactory,
     MembershipFactory,
     ProjectFactory,
@@ -434,3 +436,24 @@ def test_session_replies_and_walk_ins_lose_what_identifies_people(world, project
     reply, walk_in = (row.__class__.objects.get(pk=row.pk) for row in recent)
     assert reply.reason and walk_in.email == "jo@example.org"
     assert set(retention_purge(now=NOW).values()) == {0}
+
+
+def test_organisation_admins_see_what_the_next_run_would_remove(world, client_for):
+    # Every rule can tell whose rows it would remove, so the preview is whole.
+    assert all(rule.organisation for rule in site.retention_rules())
+    AccessNeedsFactory(membership=world.users["carer"].memberships.get(project=world.project))
+    world.project.status = "closed"
+    world.project.closed_at = timezone.now() - timedelta(days=500)
+    world.project.save()
+    preview = dict(retention_preview(organisation=world.organisation))
+    assert preview["Access needs of closed projects"] == 1
+    assert (
+        dict(retention_preview(organisation=world.other_organisation))[
+            "Access needs of closed projects"
+        ]
+        == 0
+    )
+    url = reverse("privacy:retention-preview", args=[world.organisation.pk])
+    page = client_for(world.users["org_admin"]).get(url).content.decode()
+    assert "Access needs of closed projects" in page
+    assert client_for(world.users["manager"]).get(url).status_code == 403
