@@ -115,9 +115,7 @@ EXPECTED = {
     "audit:organisation-entry-csv": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405
     ),
-    "privacy:retention-preview": access(
-        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405
-    ),
+    "privacy:retention-preview": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405),
     "projects:organisation-detail": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
     "projects:organisation-edit": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
