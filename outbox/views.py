@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from codesign.filters import FilteredListMixin
@@ -37,6 +38,7 @@ class MessageListView(FilteredListMixin, ProjectMixin, ListView):
 class MessageRetryView(ProjectMixin, TemplateView):
     permission_required = "outbox.view_project_messages"
     template_name = "outbox/message_confirm_retry.html"
+    page_title = gettext_lazy("Send again")
 
     def get_message(self):
         return get_object_or_404(OutboxMessage, pk=self.kwargs["message_pk"], project=self.project)

@@ -272,6 +272,7 @@ class InvitationMixin(ProjectObjectMixin):
 
 class InvitationResendView(InvitationMixin, TemplateView):
     template_name = "participants/invitation_confirm_resend.html"
+    page_title = gettext_lazy("Resend invitation")
 
     def post(self, request, *args, **kwargs):
         try:
@@ -287,6 +288,7 @@ class InvitationResendView(InvitationMixin, TemplateView):
 
 class InvitationRevokeView(InvitationMixin, TemplateView):
     template_name = "participants/invitation_confirm_revoke.html"
+    page_title = gettext_lazy("Cancel invitation")
 
     def post(self, request, *args, **kwargs):
         try:

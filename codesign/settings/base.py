@@ -88,6 +88,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "codesign.context_processors.site",
             ],
+            # base.html's breadcrumb trail (codesign is the project, not an app to discover).
+            "libraries": {"layout": "codesign.templatetags.layout"},
         },
     },
 ]

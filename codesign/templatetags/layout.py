@@ -1,0 +1,33 @@
+"""The page layout's tags: ``{% breadcrumbs %}`` wraps the trail a page fills in base.html's
+``breadcrumbs`` block, and writes nothing on a page without one."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+class BreadcrumbsNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        items = self.nodelist.render(context).strip()
+        if not items:
+            return ""
+        # Rendered by the template engine, which escaped what it had to.
+        return format_html(
+            '<nav aria-label="{}">\n  <ol class="breadcrumb">\n{}\n  </ol>\n</nav>',
+            _("Breadcrumb"),
+            mark_safe(items),  # noqa: S308
+        )
+
+
+@register.tag
+def breadcrumbs(parser, token):
+    """{% breadcrumbs %}<li class="breadcrumb-item">…</li>…{% endbreadcrumbs %}"""
+    nodelist = parser.parse(("endbreadcrumbs",))
+    parser.delete_first_token()
+    return BreadcrumbsNode(nodelist)
