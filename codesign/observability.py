@@ -90,7 +90,7 @@ def _user_id(request) -> str:
     # from inside logging (and log that query).
     user = getattr(request, "_cached_user", None)
     if user is None:
-        user = request.__dict__.get("user")
+        user = vars(request).get("user")
         if isinstance(user, LazyObject):
             user = None
     if user is None or not getattr(user, "is_authenticated", False):
@@ -103,7 +103,10 @@ class RequestContextFilter(logging.Filter):
 
     def filter(self, record):
         # Django logs a response's status after the middleware has finished, with the request.
+        # (runserver's records name a socket "request": not one of ours.)
         request = _current_request.get() or getattr(record, "request", None)
+        if not hasattr(request, "META"):
+            request = None
         request_id = getattr(request, "request_id", None) if request is not None else None
         record.request_id = request_id or NOT_KNOWN
         record.user_id = _user_id(request) if request is not None else NOT_KNOWN

@@ -5,6 +5,7 @@ import json
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -132,6 +133,17 @@ def test_email_addresses_are_redacted_from_log_messages_and_tracebacks(console):
     assert "Invitation for [redacted] bounced" in output
     assert "ValueError: [redacted] is not a member" in output
     assert "@" not in output
+
+
+def test_a_record_whose_request_is_not_a_django_request_has_no_ids():
+    """runserver logs each request with the socket as the record's "request"."""
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"GET /" 200', (), None)
+    record.request = socket.socket()
+    try:
+        assert RequestContextFilter().filter(record)
+    finally:
+        record.request.close()
+    assert (record.request_id, record.user_id) == ("-", "-")
 
 
 def test_the_formatter_copes_with_records_that_no_filter_has_seen():
