@@ -47,9 +47,7 @@ def test_the_first_and_last_instants_are_in_and_the_next_midnight_is_out():
         contribution = ContributionFactory(project=project, title=title)
         Contribution.objects.filter(pk=contribution.pk).update(created_at=moment)
     start, end = day_range(date(2026, 6, 1), date(2026, 6, 30), LONDON)
-    inside = Contribution.objects.filter(project=project).filter(
-        in_range("created_at", start, end)
-    )
+    inside = Contribution.objects.filter(project=project).filter(in_range("created_at", start, end))
     assert set(inside.values_list("title", flat=True)) == {"first", "last"}
     # The next range starts where this one ends: the midnight between is counted once.
     start, end = day_range(date(2026, 7, 1), date(2026, 7, 31), LONDON)

@@ -7,7 +7,7 @@ register = template.Library()
 
 
 def author_label(*, is_anonymous: bool, status: str, display_name: str) -> str:
-    """"Anonymous participant", "Former participant" (a member who left), or the display name:
+    """ "Anonymous participant", "Former participant" (a member who left), or the display name:
     the one rule for pages, mail and exports, which may hold the parts without the objects."""
     if is_anonymous:
         return _("Anonymous participant")

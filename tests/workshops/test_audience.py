@@ -28,9 +28,7 @@ def scene():
     }
     members = [
         MembershipFactory(project=project, role=role, status=status, constituency=constituency)
-        for role, status, constituency in itertools.product(
-            ROLES, STATUSES, Constituency.values
-        )
+        for role, status, constituency in itertools.product(ROLES, STATUSES, Constituency.values)
     ]
     other_project_session = WorkshopSessionFactory()
     return sessions, members, other_project_session
