@@ -6,21 +6,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from codesign.filters import FilteredListMixin
+from codesign.forms import put_errors_in_form
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 
 from . import selectors, services
 from .filters import ChangeFilter
 from .forms import ChangeForm, EvidenceForm, FollowUpForm, StatusForm
 from .models import Evidence, FollowUpCheck, ServiceChange
-
-
-def put_errors_in_form(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it is about, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ChangeListView(FilteredListMixin, ProjectMixin, ListView):

@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +37,12 @@ class SubmissionKeyMixin:
         if "submission_key" in self.errors:
             self.add_error(None, list(self.errors.pop("submission_key")))
         return cleaned
+
+
+def put_errors_in_form(form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it is about, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -158,16 +158,18 @@ class ProjectObjectMixin(ScopedObjectMixin, ProjectMixin):
     project (an id from another project is a 404), then its own rule is asked.
 
     Subclasses name the object as ``ScopedObjectMixin`` says, and the rules permissions:
-    ``visibility_permission`` on the object (404), ``permission_required`` as usual (403).
-    A page whose rules are the project's (``participants.manage_members``, whatever the
-    membership) returns ``self.project`` from ``get_permission_object``/``get_visibility_object``:
-    the object is then looked up only once the person may use the page.
+    ``visibility_permission``, the object's own (404), or, left as the project's, asked of the
+    project; ``permission_required`` as usual (403), asked of the object unless
+    ``permission_on_project``.
     """
 
     # How the object reaches its project (e.g. "contribution__project"). The objects on that
     # path are read with it, and given the page's project, so rules and links that ask for
     # the project cost no query.
     project_lookup = "project"
+    # For a page whose permission is the project's (who may manage its people, whatever the
+    # membership): the object is then looked up only once the person may use the page.
+    permission_on_project = False
 
     def get_object_queryset(self):
         queryset = super().get_object_queryset()
@@ -185,5 +187,10 @@ class ProjectObjectMixin(ScopedObjectMixin, ProjectMixin):
         holder.project = self.project
         return obj
 
-    def get_permission_object(self):
+    def get_visibility_object(self):
+        if self.visibility_permission == ProjectMixin.visibility_permission:
+            return self.project
         return self.scoped_object
+
+    def get_permission_object(self):
+        return self.project if self.permission_on_project else self.scoped_object

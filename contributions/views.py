@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from codesign import content
 from codesign.filters import FilteredListMixin
+from codesign.forms import put_errors_in_form
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from sessions.models import WorkshopSession
@@ -26,15 +27,6 @@ from .forms import (
     TagForm,
 )
 from .models import Contribution
-
-
-def put_errors_in_form(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it is about, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def safe_next(request, fallback: str) -> str:

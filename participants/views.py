@@ -136,16 +136,11 @@ class MembershipMixin(ProjectObjectMixin):
     object_url_kwarg = "membership_pk"
     context_object_name = "membership"
     select_related = ("user",)
+    permission_on_project = True
 
     @property
     def membership(self):
         return self.scoped_object
-
-    def get_visibility_object(self):
-        return self.project
-
-    def get_permission_object(self):
-        return self.project
 
 
 class MembershipDetailView(MembershipMixin, TemplateView):
@@ -258,16 +253,11 @@ class InvitationMixin(ProjectObjectMixin):
     context_object_name = "invitation"
     project_lookup = "membership__project"
     permission_required = "participants.manage_members"
+    permission_on_project = True
 
     @property
     def invitation(self):
         return self.scoped_object
-
-    def get_visibility_object(self):
-        return self.project
-
-    def get_permission_object(self):
-        return self.project
 
 
 class InvitationResendView(InvitationMixin, TemplateView):

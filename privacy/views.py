@@ -120,9 +120,6 @@ class MemberDataMixin(MembershipMixin):
     def get_permission_object(self):
         return self.membership
 
-    def get_visibility_object(self):
-        return self.project
-
 
 class MemberDataDownloadView(
     MemberDataMixin, ConfirmBeforeDownloadMixin, ReauthenticatedPostMixin, TemplateView

@@ -145,9 +145,6 @@ class LadderCloseView(ProjectObjectMixin, TemplateView):
     def rating(self):
         return self.scoped_object
 
-    def get_visibility_object(self):
-        return self.project
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(voter_count=selectors.voter_count(self.rating), **kwargs)
 

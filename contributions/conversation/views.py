@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from codesign.filters import PagedListMixin
+from codesign.forms import put_errors_in_form
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 
@@ -27,15 +28,6 @@ from .forms import (
 from .selectors import open_reports, project_reports
 
 FROM_QUEUE = "queue"
-
-
-def put_errors_in_form(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it is about, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def comments_url(contribution) -> str:

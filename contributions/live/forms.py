@@ -88,6 +88,23 @@ class LiveContributionForm(SubmissionKeyMixin, forms.Form):
             cleaned["journey_step"] = None
         return cleaned
 
+    def contribution_fields(self) -> dict:
+        """The cleaned values, named as ``live_contribution_add`` takes them (with ``author``
+        when added for someone)."""
+        data = self.cleaned_data
+        fields = {
+            "kind": data["kind"],
+            "title": data["title"],
+            "body": data["body"],
+            "emotion": data["emotion"],
+            "journey_step": data.get("journey_step"),
+            "is_anonymous": data.get("is_anonymous", False),
+            "submission_key": data.get("submission_key"),
+        }
+        if "member" in data:
+            fields["author"] = data["member"]
+        return fields
+
 
 def session_members(project, session):
     """People who can contribute and whom the session is for (facilitators: always)."""

@@ -116,19 +116,12 @@ class BoardJoinView(PermissionMixin, FormView):
         )
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
             services.live_contribution_add(
                 board=self.board,
                 author=self.membership,
                 added_by=self.request.user,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                emotion=data["emotion"],
-                journey_step=data.get("journey_step"),
-                is_anonymous=data.get("is_anonymous", False),
-                submission_key=data.get("submission_key"),
+                **form.contribution_fields(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -327,24 +320,13 @@ class BoardAddForView(LiveBoardMixin, FormView):
         }
 
     def form_valid(self, form):
-        data = form.cleaned_data
+        fields = form.contribution_fields()
         try:
-            services.live_contribution_add(
-                board=self.board,
-                author=data["member"],
-                added_by=self.request.user,
-                kind=data["kind"],
-                title=data["title"],
-                body=data["body"],
-                emotion=data["emotion"],
-                journey_step=data.get("journey_step"),
-                is_anonymous=data.get("is_anonymous", False),
-                submission_key=data.get("submission_key"),
-            )
+            services.live_contribution_add(board=self.board, added_by=self.request.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(
-            self.request, _("Added for %(name)s.") % {"name": data["member"].display_name}
+            self.request, _("Added for %(name)s.") % {"name": fields["author"].display_name}
         )
         return redirect("live:board-screen", self.project.pk, self.session.pk)

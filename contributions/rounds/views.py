@@ -54,9 +54,6 @@ class RoundMixin(ProjectObjectMixin):
     def prioritisation_round(self):
         return self.scoped_object
 
-    def get_visibility_object(self):
-        return self.project
-
     def get_context_data(self, **kwargs):
         kwargs.setdefault("next", safe_next(self.request))
         return super().get_context_data(**kwargs)

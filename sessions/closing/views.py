@@ -213,6 +213,9 @@ class PhotoMixin(ProjectObjectMixin):
     def session(self):
         return self.photo.session
 
+    def get_visibility_object(self):
+        return self.session
+
     def get_permission_object(self):
         return self.session
 
