@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +13,7 @@ from codesign.filters import FilteredListMixin
 from codesign.forms import put_errors_in_form
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
+from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
 from . import results, selectors, services
@@ -27,16 +27,6 @@ from .forms import (
     TagForm,
 )
 from .models import Contribution
-
-
-def safe_next(request, fallback: str) -> str:
-    """Where to go back to after a plain (non-htmx) POST: the page it came from, if ours."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def board_item(project, contribution, membership):

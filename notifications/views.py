@@ -7,13 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
 
 from codesign.filters import PagedListMixin
+from codesign.views import safe_next
 
 from .categories import EmailCategory
 from .forms import EmailPreferencesForm
@@ -30,12 +30,7 @@ from .services import (
 
 def _back(request):
     """Where to go after marking read: a page of this site the form names, or the list."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("notifications:notification-list")
+    return redirect(safe_next(request) or "notifications:notification-list")
 
 
 class NotificationListView(LoginRequiredMixin, PagedListMixin, ListView):

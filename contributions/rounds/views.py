@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
@@ -16,22 +15,13 @@ from django.views.generic import FormView, TemplateView, View
 from codesign.exports import csv_cell
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
+from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
 from ..models import Contribution, LiveBoard, PrioritisationRound
 from . import selectors, services
 from .forms import RoundForm, VoteForm
 from .tables import results_table
-
-
-def safe_next(request) -> str:
-    """The `next` address from the request, if it points back into this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def live_screen_url(prioritisation_round) -> str:
