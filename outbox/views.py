@@ -17,6 +17,7 @@ class MessageListView(FilteredListMixin, ProjectMixin, ListView):
 
     permission_required = "outbox.view_project_messages"
     template_name = "outbox/message_list.html"
+    page_title = gettext_lazy("Emails sent")
     filterset_class = MessageFilter
     paginate_by = 50
 

@@ -37,6 +37,7 @@ class MembershipListView(FilteredListMixin, ProjectMixin, ListView):
 
     permission_required = "participants.view_members"
     template_name = "participants/membership_list.html"
+    page_title = gettext_lazy("Participants")
     filterset_class = MembershipFilter
     paginate_by = 25
     context_object_name = "memberships"
