@@ -3,15 +3,15 @@ on demand, the touchpoints behind each point. Whoever may see the board may see 
 
 import csv
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import ListView, TemplateView, View
 
 from codesign.exports import csv_cell
+from codesign.filters import PagedListMixin
 from codesign.mixins import ProjectMixin
 
 from . import charts, selectors
@@ -73,12 +73,13 @@ class TouchpointMapCsvView(JourneyMapMixin, View):
         return response
 
 
-class TouchpointsAtStepView(JourneyMapMixin, TemplateView):
+class TouchpointsAtStepView(PagedListMixin, JourneyMapMixin, ListView):
     """The touchpoints behind one point of a curve, a page at a time: htmx gets the list
     into the map, a plain request gets it on a page of its own."""
 
     template_name = "contributions/journey/touchpoints_at_step.html"
     paginate_by = 10
+    context_object_name = "touchpoints"
 
     @cached_property
     def group(self):
@@ -104,19 +105,19 @@ class TouchpointsAtStepView(JourneyMapMixin, TemplateView):
     def page_title(self):
         return self.step.name if self.step else charts.not_placed_label()
 
+    def get_queryset(self):
+        return selectors.touchpoints_at(self.project, step=self.step, group=self.group)
+
     def get_context_data(self, **kwargs):
-        touchpoints = selectors.touchpoints_at(self.project, step=self.step, group=self.group)
-        page = Paginator(touchpoints, self.paginate_by).get_page(self.request.GET.get("page"))
-        for touchpoint in page.object_list:
+        context = super().get_context_data(**kwargs)
+        for touchpoint in context["touchpoints"]:
             touchpoint.project = self.project
-        return super().get_context_data(
+        context.update(
             at_step=self.step,
             group_label=charts.group_labels()[self.group],
-            page_obj=page,
-            touchpoints=page.object_list,
             here=reverse(
                 "contributions:touchpoints-at-step",
                 args=[self.project.pk, self.kwargs["step"], self.group],
             ),
-            **kwargs,
         )
+        return context
