@@ -79,6 +79,7 @@ FORM_PAGES = {
     "projects.forms.ProjectUpdateForm": [Page("projects:project-edit")],
     "projects.forms.ProjectStatusForm": [Page("projects:project-status")],
     "projects.forms.StageForm": [Page("projects:stage-edit")],
+    "projects.forms.JourneyStepForm": [Page("projects:journey-edit")],
     "projects.forms.CurrentStageForm": [Page("projects:stage-edit")],
     "projects.forms.OrganisationForm": [Page("projects:organisation-edit")],
     "projects.forms.OrganisationRoleForm": [Page("projects:organisation-role-add")],

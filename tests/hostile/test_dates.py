@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import DataError, connection
 from django.urls import reverse
 
 from changes.models import ServiceChange
@@ -133,7 +133,7 @@ def test_the_repair_migration_brings_back_a_session_stored_in_year_10000(
         )
     client = client_for(world.users["facilitator"])
     sessions_page = reverse("workshops:session-list", args=[world.project.pk])
-    with pytest.raises(ValueError):  # what every page showing it did before the repair
+    with pytest.raises((ValueError, DataError)):  # every page showing it failed before
         client.get(sessions_page)
     repair = importlib.import_module("sessions.migrations.0005_repair_dates_out_of_bounds")
     repair.repair(apps, None)

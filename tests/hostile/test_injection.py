@@ -167,7 +167,9 @@ def test_csv_exports_cannot_run_formulas(hostile, world):
         if not name.endswith("-csv"):
             continue
         client = Client()
-        role = next(role for role in READERS if EXPECTED[name][role][0] == 200)
+        role = next((role for role in READERS if EXPECTED[name][role][0] == 200), None)
+        if role is None:
+            continue  # nobody may read it in the matrix's world (a round's results while open)
         client.force_login(world.users[role])
         response = client.get(build_url(name, {None: hostile}))
         assert response.status_code == 200, name
