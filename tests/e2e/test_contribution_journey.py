@@ -144,10 +144,13 @@ def test_two_people_post_and_comment_and_the_room_votes_on_a_live_board(
     assert Comment.objects.filter(contribution__title=SAM_IDEA).count() == 2
     assert Comment.objects.get(body=SAM_REPLY).parent.body == STAFF_COMMENT
 
-    # The touchpoint map puts the staff member's touchpoint in the staff column.
+    # The touchpoint map counts the staff member's touchpoint with staff's, and shows it on
+    # demand (it was placed on no step of the journey).
     staff.goto(board_url(live_server, project))
     staff.get_by_role("link", name="Touchpoint map").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Touchpoint map")
+    unplaced = staff.get_by_role("row", name=re.compile("Not placed on a step"))
+    unplaced.get_by_role("link", name=re.compile("touchpoints from staff")).click()
     expect(staff.get_by_role("link", name=STAFF_TOUCHPOINT)).to_be_visible()
     axe_check(staff)
 

@@ -146,6 +146,8 @@ def test_payloads_in_contributions_comments_and_moderation_stay_text(open_page, 
     touchpoint = Contribution.objects.get(kind=Contribution.Kind.TOUCHPOINT)
 
     sam.goto(f"{base}/touchpoints/")
+    unplaced = sam.get_by_role("row", name=re.compile("Not placed on a step"))
+    unplaced.get_by_role("link", name=re.compile("from service users and carers")).click()
     expect(sam.get_by_role("link", name="T " + TITLE)).to_be_visible()
     assert_inert(sam, "T " + TITLE)
 
