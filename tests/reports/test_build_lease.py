@@ -260,6 +260,7 @@ def test_two_workers_claiming_one_build_at_once_give_it_one_owner(on_postgres, w
     assert len([lease for lease in leases if lease is not None]) == 1
 
 
+@pytest.mark.serial  # passes alone, failed once beside other tests under xdist (see the note)
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_take_a_stalled_build_back_once(
