@@ -35,7 +35,7 @@ class OrganisationEntriesMixin(FilteredListMixin, OrganisationMixin):
         return (
             AuditEntry.objects.filter(organisation=self.organisation)
             .exclude(action=AuditEntry.Action.PERMISSION_DENIED)
-            .select_related("actor", "project")
+            .select_related("actor", "project", "burst")
         )
 
 

@@ -111,3 +111,24 @@ def test_organisation_admins_read_their_organisations_log_and_download_it(world,
     # Managers and facilitators do not; another organisation's admin may not know it exists.
     assert client_for(world.users["manager"]).get(url).status_code == 403
     assert client_for(world.users["facilitator"]).get(url).status_code in (403, 404)
+
+
+def test_the_organisations_log_costs_the_same_queries_at_two_sizes(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.services import audit_record
+
+    admin = client_for(world.users["org_admin"])
+    url = reverse("audit:organisation-entry-list", args=[world.organisation.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert admin.get(url).status_code == 200
+        return len(captured)
+
+    audit_record(action="consent.given", actor=world.users["carer"], project=world.project)
+    few = queries()
+    for _ in range(30):
+        audit_record(action="consent.given", actor=world.users["staff"], project=world.project)
+    assert queries() == few
