@@ -6,6 +6,9 @@ from . import views
 urlpatterns = [
     path("", include("projects.home_urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views.HelpView.as_view(), name="help"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("cookies/", views.CookiesView.as_view(), name="cookies"),
     path("accounts/", include("allauth.urls")),
     path("audit/", include("audit.urls")),
     path("", include("projects.urls")),

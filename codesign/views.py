@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import TemplateView
+
+from . import glossary
 
 
 def healthz(request):
@@ -28,3 +32,44 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+class HelpView(TemplateView):
+    """How to take part, for each kind of person, and the glossary of Codesign's words."""
+
+    template_name = "public/help.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(terms=glossary.TERMS, **kwargs)
+
+
+class AccessibilityView(TemplateView):
+    """The accessibility statement, in the GOV.UK model's form."""
+
+    template_name = "public/accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            controller_name=settings.CODESIGN_CONTROLLER_NAME,
+            contact_email=settings.CODESIGN_CONTACT_EMAIL,
+            site_url=settings.CODESIGN_SITE_URL,
+            idle_minutes=settings.CODESIGN_IDLE_TIMEOUT // 60,
+            **kwargs,
+        )
+
+
+class CookiesView(TemplateView):
+    """The cookies Codesign sets, by the names the settings give them."""
+
+    template_name = "public/cookies.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            session_cookie=settings.SESSION_COOKIE_NAME,
+            csrf_cookie=settings.CSRF_COOKIE_NAME,
+            language_cookie=settings.LANGUAGE_COOKIE_NAME,
+            language_cookie_days=(settings.LANGUAGE_COOKIE_AGE or 0) // 86400,
+            csrf_cookie_days=settings.CSRF_COOKIE_AGE // 86400,
+            session_hours=settings.SESSION_COOKIE_AGE // 3600,
+            **kwargs,
+        )

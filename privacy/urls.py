@@ -12,6 +12,7 @@ urlpatterns = [
         views.RetentionPreviewView.as_view(),
         name="retention-preview",
     ),
+    path("privacy/", views.PrivacyNoticeView.as_view(), name="notice"),
     path("your-data/", views.YourDataView.as_view(), name="your-data"),
     path("your-data/download/", views.DataDownloadView.as_view(), name="data-download"),
     path("your-data/delete-account/", views.AccountDeleteView.as_view(), name="account-delete"),

@@ -1,6 +1,7 @@
 from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.account.internal.flows import reauthentication
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.http import HttpResponse
@@ -16,6 +17,7 @@ from participants.models import Membership
 from participants.views import MembershipMixin
 
 from . import services
+from .notice import kinds_of_personal_data
 from .retention import retention_preview
 
 
@@ -160,5 +162,21 @@ class RetentionPreviewView(OrganisationMixin, TemplateView):
         return super().get_context_data(
             preview=retention_preview(organisation=self.organisation),
             page_title=_("What the next retention run would remove"),
+            **kwargs,
+        )
+
+
+class PrivacyNoticeView(TemplateView):
+    """The privacy notice, open to everyone: who holds what, why, for how long, and the
+    person's rights, listed from what the code declares it keeps."""
+
+    template_name = "privacy/privacy_notice.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kinds=kinds_of_personal_data(),
+            controller_name=settings.CODESIGN_CONTROLLER_NAME,
+            controller_address=settings.CODESIGN_CONTROLLER_ADDRESS,
+            dpo_email=settings.CODESIGN_DPO_EMAIL,
             **kwargs,
         )

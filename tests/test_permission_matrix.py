@@ -108,6 +108,10 @@ def everyone(get, post):
 EXPECTED = {
     "home": everyone(200, 405),
     "healthz": everyone(200, 200),
+    "help": everyone(200, 405),
+    "accessibility": everyone(200, 405),
+    "cookies": everyone(200, 405),
+    "privacy:notice": everyone(200, 405),
     "audit:entry-list": access(sees=SIGNED_IN, may={"superuser"}, post=405),
     "audit:organisation-entry-list": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405

@@ -89,7 +89,10 @@ TEMPLATES = [
                 "codesign.context_processors.site",
             ],
             # base.html's breadcrumb trail (codesign is the project, not an app to discover).
-            "libraries": {"layout": "codesign.templatetags.layout"},
+            "libraries": {
+                "layout": "codesign.templatetags.layout",
+                "glossary": "codesign.templatetags.glossary",
+            },
         },
     },
 ]
@@ -152,6 +155,8 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'ca
 # Sessions end after an idle period (seconds), enforced by accounts.middleware.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 CODESIGN_IDLE_TIMEOUT = env.int("CODESIGN_IDLE_TIMEOUT", default=60 * 60)
+# Pages warn this many seconds before the idle sign-out, and let the person stay signed in.
+CODESIGN_IDLE_WARNING = env.int("CODESIGN_IDLE_WARNING", default=120)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -170,6 +175,14 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Codesign <no-reply@codesign.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CODESIGN_SITE_URL = env("CODESIGN_SITE_URL", default="http://127.0.0.1:8000")
+# The organisation that runs this Codesign: named as data controller in the privacy notice and
+# as the contact for accessibility problems in the accessibility statement.
+CODESIGN_CONTROLLER_NAME = env(
+    "CODESIGN_CONTROLLER_NAME", default="The organisation running Codesign"
+)
+CODESIGN_CONTROLLER_ADDRESS = env("CODESIGN_CONTROLLER_ADDRESS", default="")
+CODESIGN_DPO_EMAIL = env("CODESIGN_DPO_EMAIL", default="dpo@codesign.localhost")
+CODESIGN_CONTACT_EMAIL = env("CODESIGN_CONTACT_EMAIL", default="help@codesign.localhost")
 
 # Content-Security-Policy: no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
