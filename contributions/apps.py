@@ -15,5 +15,5 @@ class ContributionsConfig(AppConfig):
         registry.register_on_leaving(experiences_withdraw_for_leaver)
         register_project_content(Contribution, links=["tags"])
         register_project_content(Tag)
-        register_project_content(Comment, "contribution__project_id")
-        register_project_content(Support, "contribution__project_id")
+        register_project_content(Comment)
+        register_project_content(Support)

@@ -202,6 +202,7 @@ def support_toggle(
         with transaction.atomic():
             Support.objects.create(
                 contribution=contribution,
+                project_id=contribution.project_id,
                 membership=membership,
                 constituency=membership.constituency,
             )

@@ -196,7 +196,8 @@ def _counted_rows(ids, start, end) -> dict:
     """What parity counts, per measure: the rows, the fields that give their (project,
     constituency, role), and what to count."""
     contribution = ("project_id", "constituency", "author__role")
-    on_contribution = ("contribution__project_id", "constituency")
+    # Comments and supports carry their contribution's project: a project's are read by it.
+    on_contribution = ("project_id", "constituency")
     return {
         "contributions": (
             Contribution.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
@@ -217,16 +218,14 @@ def _counted_rows(ids, start, end) -> dict:
             Count("contribution_id", distinct=True),
         ),
         "comments": (
-            Comment.objects.filter(
-                contribution__project_id__in=ids, withdrawn_at__isnull=True
-            ).filter(in_range("created_at", start, end)),
+            Comment.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
+                in_range("created_at", start, end)
+            ),
             (*on_contribution, "author__role"),
             Count("pk"),
         ),
         "supports": (
-            Support.objects.filter(contribution__project_id__in=ids).filter(
-                in_range("created_at", start, end)
-            ),
+            Support.objects.filter(project_id__in=ids).filter(in_range("created_at", start, end)),
             (*on_contribution, "membership__role"),
             Count("pk"),
         ),

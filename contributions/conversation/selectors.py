@@ -13,14 +13,15 @@ def comment_thread(contribution) -> list:
     (``visible_replies``), in a fixed number of queries. A withdrawn comment stays only to
     hold its replies.
 
-    Each reply knows its contribution (and so its project), so asking the rules about it
-    costs no query.
+    Each comment and reply knows its contribution and its project, so asking the rules
+    about it costs no query.
     """
     comments = []
     for comment in thread(contribution):
         comment.visible_replies = [r for r in comment.replies.all() if r.withdrawn_at is None]
-        for reply in comment.visible_replies:
-            reply.contribution = contribution
+        for item in (comment, *comment.visible_replies):
+            item.contribution = contribution
+            item.project = contribution.project
         if comment.withdrawn_at is None or comment.visible_replies:
             comments.append(comment)
     return comments
@@ -30,11 +31,12 @@ def project_reports(project):
     """Reports about the project's contributions and comments, each with what it is about
     and its author."""
     return Report.objects.filter(
-        Q(contribution__project=project) | Q(comment__contribution__project=project)
+        Q(contribution__project=project) | Q(comment__project=project)
     ).select_related(
         "contribution__author",
         "contribution__project",
         "comment__author",
+        "comment__project",
         "comment__contribution__project",
     )
 

@@ -97,6 +97,7 @@ def comment_add(
             raise ValidationError(_("This comment is not open for replies."))
     comment = Comment(
         contribution=contribution,
+        project=project,
         parent=parent,
         author=author,
         constituency=author.constituency,

@@ -52,6 +52,11 @@ class CommentMixin(ProjectObjectMixin):
     def get_object_queryset(self):
         return super().get_object_queryset().filter(withdrawn_at__isnull=True)
 
+    def get_scoped_object(self):
+        comment = super().get_scoped_object()
+        comment.project = self.project
+        return comment
+
     @property
     def comment(self):
         return self.scoped_object

@@ -233,12 +233,23 @@ def fill_board(world, n):
         )
         contribution.tags.add(*tags[: 1 + i % 3])
         Comment.objects.bulk_create(
-            Comment(contribution=contribution, author=s, constituency=s.constituency, body="Yes")
+            Comment(
+                contribution=contribution,
+                project=world.project,
+                author=s,
+                constituency=s.constituency,
+                body="Yes",
+            )
             for s in supporters
         )
         if contribution.kind == "idea":
             Support.objects.bulk_create(
-                Support(contribution=contribution, membership=s, constituency=s.constituency)
+                Support(
+                    contribution=contribution,
+                    project=world.project,
+                    membership=s,
+                    constituency=s.constituency,
+                )
                 for s in supporters
             )
 

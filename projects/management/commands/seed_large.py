@@ -712,6 +712,7 @@ class LargeSeed:
                 author = rng.choice(people)
                 comment = Comment(
                     contribution=row,
+                    project_id=row.project_id,
                     author=author,
                     constituency=author.constituency,
                     is_anonymous=row.project.allow_anonymous and rng.random() < 0.05,
@@ -727,6 +728,7 @@ class LargeSeed:
                     replies.append(
                         Comment(
                             contribution=row,
+                            project_id=row.project_id,
                             parent=parent,
                             author=author,
                             constituency=author.constituency,
@@ -741,6 +743,7 @@ class LargeSeed:
                     supports.append(
                         Support(
                             contribution=row,
+                            project_id=row.project_id,
                             membership=supporter,
                             constituency=supporter.constituency,
                             created_at=self.when(row.created_at),
