@@ -39,6 +39,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
+    prefers_easy_read = models.BooleanField(
+        _("show easy read"),
+        default=False,
+        help_text=_("Where there is an easy-read version, show it first, in large print."),
+    )
     # Set when the person deletes their account: the row stays so that payment records and
     # audit entries point somewhere, under this name and nothing else.
     pseudonym = models.CharField(_("pseudonym"), max_length=60, blank=True)

@@ -16,6 +16,7 @@ def _account(user) -> dict:
         "full_name": user.full_name,
         "phone": user.phone,
         "postal_address": user.postal_address,
+        "prefers_easy_read": user.prefers_easy_read,
         "date_joined": when(user.date_joined),
         "last_login": when(user.last_login),
     }
@@ -28,7 +29,10 @@ personal_data.register(
     person="pk",
     download=Section(
         "account",
-        about="your account: name, email, phone, address, when you joined and last signed in",
+        about=(
+            "your account: name, email, phone, address, whether you asked for easy read, "
+            "when you joined and last signed in"
+        ),
         read=_account,
     ),
     erase=personal_data.redact(
@@ -37,6 +41,7 @@ personal_data.register(
             "full_name": "",
             "phone": "",
             "postal_address": "",
+            "prefers_easy_read": False,
             "pseudonym": PSEUDONYM,
         }
     ),

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codesign.bilingual import Bilingual
 from codesign.dates import validate_sane_date
 from participants.models import Constituency
 
@@ -25,7 +26,7 @@ class ServiceChangeQuerySet(models.QuerySet):
         )
 
 
-class ServiceChange(models.Model):
+class ServiceChange(Bilingual, models.Model):
     """A change to the service that the project proposes and tracks to the end."""
 
     class Status(models.TextChoices):
@@ -56,6 +57,8 @@ class ServiceChange(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("what will change"), blank=True)
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    description_cy = models.TextField(_("what will change, in Welsh"), blank=True)
     owner = models.ForeignKey(
         "participants.Membership",
         verbose_name=_("owner in the project"),
@@ -99,6 +102,7 @@ class ServiceChange(models.Model):
             "no names."
         ),
     )
+    you_said_cy = models.TextField(_("what participants said, in Welsh"), blank=True)
     contributions = models.ManyToManyField(
         "contributions.Contribution", blank=True, related_name="service_changes"
     )
@@ -248,13 +252,14 @@ def new_public_token():
     return secrets.token_urlsafe(24)
 
 
-class YouSaidWeDid(models.Model):
+class YouSaidWeDid(Bilingual, models.Model):
     """A project's public answer to its participants, and its optional public link."""
 
     project = models.OneToOneField(
         "projects.Project", on_delete=models.CASCADE, related_name="you_said_we_did"
     )
     introduction = models.TextField(_("introduction"), blank=True)
+    introduction_cy = models.TextField(_("introduction in Welsh"), blank=True)
     public = models.BooleanField(_("public link on"), default=False)
     public_token = models.CharField(max_length=64, unique=True, default=new_public_token)
 

@@ -2,8 +2,11 @@
 
 import uuid
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,3 +49,57 @@ def put_errors_in_form(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class BilingualFormMixin:
+    """Lay a form's Welsh and easy-read fields (codesign.bilingual) out after the rest, each
+    group in a fieldset of its own, so a facilitator fills in what they can.
+
+    Render the form with ``{% crispy form %}``; the page keeps its own ``<form>`` tag.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        easy_read = [name for name in self.fields if "_easy_read" in name]
+        welsh = [name for name in self.fields if name.endswith("_cy") and name not in easy_read]
+        rest = [name for name in self.fields if name not in easy_read and name not in welsh]
+        for name in easy_read + welsh:
+            if isinstance(self.fields[name].widget, forms.Textarea):
+                self.fields[name].widget.attrs.setdefault("rows", 3)
+        groups = []
+        if welsh:
+            groups.append(
+                Fieldset(
+                    _("In Welsh (Cymraeg)"),
+                    HTML(
+                        format_html(
+                            '<p class="form-text">{}</p>',
+                            _(
+                                "Fill in what you can. Where a text has no Welsh, people who "
+                                "read Welsh see the English, marked as English."
+                            ),
+                        )
+                    ),
+                    *welsh,
+                )
+            )
+        if easy_read:
+            groups.append(
+                Fieldset(
+                    _("Easy read"),
+                    HTML(
+                        format_html(
+                            '<p class="form-text">{}</p>',
+                            _(
+                                "Short sentences, one idea a line. People who ask for easy "
+                                "read see it first, in large print."
+                            ),
+                        )
+                    ),
+                    *easy_read,
+                )
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*rest, *groups)

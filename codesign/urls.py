@@ -10,6 +10,7 @@ urlpatterns = [
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("cookies/", views.CookiesView.as_view(), name="cookies"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("", include("projects.urls")),
     path("", include("participants.urls")),

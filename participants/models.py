@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from codesign.bilingual import Bilingual
+
 
 class Constituency(models.TextChoices):
     SERVICE_USER = "service_user", _("Service user")
@@ -120,7 +122,7 @@ class Invitation(models.Model):
         return not (self.accepted_at or self.revoked_at or self.is_expired)
 
 
-class ConsentStatement(models.Model):
+class ConsentStatement(Bilingual, models.Model):
     """A versioned statement of what a project does with people's data and contributions."""
 
     project = models.ForeignKey(
@@ -128,6 +130,13 @@ class ConsentStatement(models.Model):
     )
     version = models.PositiveIntegerField()
     text = models.TextField(_("consent statement"))
+    text_cy = models.TextField(_("consent statement in Welsh"), blank=True)
+    text_easy_read = models.TextField(
+        _("easy-read consent statement"),
+        blank=True,
+        help_text=_("Short sentences, one idea a line. People who ask for easy read see this."),
+    )
+    text_easy_read_cy = models.TextField(_("easy-read consent statement in Welsh"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

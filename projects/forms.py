@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from codesign.forms import BilingualFormMixin
 from participants.models import Constituency
 
 from .models import (
@@ -12,8 +13,19 @@ from .models import (
     time_zone_choices,
 )
 
+# What a facilitator may write in Welsh, and in easy read, on the project's forms.
+PROJECT_WELSH_AND_EASY_READ = [
+    "title_cy",
+    "challenge_cy",
+    "service_area_cy",
+    "challenge_easy_read",
+    "challenge_easy_read_cy",
+    "invitation_easy_read",
+    "invitation_easy_read_cy",
+]
 
-class ProjectCreateForm(forms.ModelForm):
+
+class ProjectCreateForm(BilingualFormMixin, forms.ModelForm):
     facilitator_constituency = forms.ChoiceField(
         label=_("You take part as"),
         choices=Constituency.choices,
@@ -31,6 +43,7 @@ class ProjectCreateForm(forms.ModelForm):
             "method",
             "hide_job_titles",
             "allow_anonymous",
+            *PROJECT_WELSH_AND_EASY_READ,
         ]
         widgets = {
             "challenge": forms.Textarea(attrs={"rows": 4}),
@@ -41,7 +54,7 @@ class ProjectCreateForm(forms.ModelForm):
         }
 
 
-class ProjectUpdateForm(forms.ModelForm):
+class ProjectUpdateForm(BilingualFormMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -52,6 +65,7 @@ class ProjectUpdateForm(forms.ModelForm):
             "hide_job_titles",
             "allow_anonymous",
             "group_threshold",
+            *PROJECT_WELSH_AND_EASY_READ,
         ]
         widgets = {
             "challenge": forms.Textarea(attrs={"rows": 4}),

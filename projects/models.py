@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from codesign.bilingual import Bilingual
 from codesign.content import ContentVersionField
 from codesign.dates import validate_sane_date
 from codesign.disclosure import DEFAULT_GROUP_THRESHOLD, MINIMUM_GROUP_THRESHOLD
@@ -101,7 +102,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(status=Project.Status.DRAFT)
 
 
-class Project(models.Model):
+class Project(Bilingual, models.Model):
     """An improvement project: one challenge worked on by service users and staff together."""
 
     class Status(models.TextChoices):
@@ -131,6 +132,22 @@ class Project(models.Model):
     service_area = models.CharField(
         _("service area"), max_length=200, help_text=_("For example: discharge from ward 7.")
     )
+    # The same in Welsh, and easy-read versions (codesign.bilingual): each may be left empty.
+    title_cy = models.CharField(_("title in Welsh"), max_length=200, blank=True)
+    challenge_cy = models.TextField(_("challenge statement in Welsh"), blank=True)
+    service_area_cy = models.CharField(_("service area in Welsh"), max_length=200, blank=True)
+    challenge_easy_read = models.TextField(
+        _("easy-read summary"),
+        blank=True,
+        help_text=_("Short sentences, one idea a line. People who ask for easy read see this."),
+    )
+    challenge_easy_read_cy = models.TextField(_("easy-read summary in Welsh"), blank=True)
+    invitation_easy_read = models.TextField(
+        _("easy-read invitation"),
+        blank=True,
+        help_text=_("Sent with each invitation to join, and shown when people accept it."),
+    )
+    invitation_easy_read_cy = models.TextField(_("easy-read invitation in Welsh"), blank=True)
     scope = models.CharField(
         _("organisational scope"), max_length=20, choices=Scope.choices, default=Scope.SERVICE
     )
@@ -197,12 +214,14 @@ class Project(models.Model):
             raise ValidationError({"current_stage": _("Choose one of this project's stages.")})
 
 
-class Stage(models.Model):
+class Stage(Bilingual, models.Model):
     """One ordered step of a project's method (EBCD: 'Joint co-design event')."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    name_cy = models.CharField(_("name in Welsh"), max_length=120, blank=True)
+    description_cy = models.TextField(_("description in Welsh"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     starts_on = models.DateField(
         _("starts on"), null=True, blank=True, validators=[validate_sane_date]

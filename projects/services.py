@@ -31,9 +31,10 @@ def project_create(
     hide_job_titles: bool = True,
     allow_anonymous: bool = False,
     facilitator_constituency: str = Constituency.STAFF,
+    **texts: str,
 ) -> Project:
     """Create a draft project with its method's stages and journey; its creator becomes a
-    facilitator."""
+    facilitator. ``texts`` are its Welsh and easy-read texts (codesign.bilingual)."""
     project = Project(
         organisation=organisation,
         created_by=created_by,
@@ -44,6 +45,7 @@ def project_create(
         method=method,
         hide_job_titles=hide_job_titles,
         allow_anonymous=allow_anonymous,
+        **texts,
     )
     project.full_clean()
     project.save()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from codesign.dates import validate_sane_date
 from codesign.images import ImageStatus
 from participants.models import Constituency, Membership
+from sessions import language
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
 PENNY = Decimal("0.01")
@@ -61,7 +62,7 @@ class WorkshopSessionQuerySet(models.QuerySet):
         return self.for_members([membership])
 
 
-class WorkshopSession(models.Model):
+class WorkshopSession(language.SessionLanguageFields):
     """A workshop: planned, held with a record of who came and what came out, or cancelled."""
 
     class Kind(models.TextChoices):
@@ -242,7 +243,7 @@ class WorkshopSession(models.Model):
         )
 
 
-class AgendaItem(models.Model):
+class AgendaItem(language.AgendaItemLanguageFields):
     session = models.ForeignKey(WorkshopSession, on_delete=models.CASCADE, related_name="agenda")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     starts_at = models.TimeField(_("time"), null=True, blank=True)
@@ -255,7 +256,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class Reply(models.Model):
+class Reply(language.ReplyLanguageFields):
     """A person's answer to a session: going, maybe, not going, or waiting for a place."""
 
     class Answer(models.TextChoices):

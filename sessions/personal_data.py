@@ -36,6 +36,7 @@ def _reply(r: Reply) -> dict:
         "answer": r.answer,
         "reason": r.reason,
         "session_needs": r.session_needs,
+        "language_wanted": r.language_wanted,
         "updated_at": when(r.updated_at),
     }
 

@@ -112,6 +112,8 @@ EXPECTED = {
     "accessibility": everyone(200, 405),
     "cookies": everyone(200, 405),
     "privacy:notice": everyone(200, 405),
+    # Easy read first, or the full text: a choice anyone may make (posted empty: the full text).
+    "easy-read": everyone(405, REDIRECT),
     "audit:entry-list": access(sees=SIGNED_IN, may={"superuser"}, post=405),
     "audit:organisation-entry-list": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405

@@ -92,6 +92,7 @@ TEMPLATES = [
             "libraries": {
                 "layout": "codesign.templatetags.layout",
                 "glossary": "codesign.templatetags.glossary",
+                "bilingual": "codesign.templatetags.bilingual",
             },
         },
     },

@@ -9,3 +9,8 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// "Print in large print" beside an easy-read text: the print stylesheet does the rest.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
