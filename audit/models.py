@@ -40,6 +40,7 @@ class AuditEntry(models.Model):
         DATA_EXPORTED = "data.exported", _("Personal data downloaded")
         ACCOUNT_DELETED = "account.deleted", _("Account deleted")
         RETENTION_PURGED = "retention.purged", _("Data purged after its retention period")
+        LETTERS_POSTED = "letters.posted", _("Letters marked as posted")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

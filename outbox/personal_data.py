@@ -1,12 +1,12 @@
-"""What the outbox holds of a person: the emails sent to their address (see
-codesign/personal_data.py)."""
+"""What the outbox holds of a person: the emails sent to their address, the texts and letters
+sent to them, and the texts they sent in (see codesign/personal_data.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy
 
 from codesign import personal_data
 
-from .models import OutboxMessage
+from .models import InboundText, OutboxMessage
 
 # An email's recipient must not be empty; a purged one gets an address that cannot exist
 # (RFC 2606 reserves .invalid).
@@ -14,9 +14,10 @@ PURGED_ADDRESS = "purged@purged.invalid"
 
 
 def _addressed_to(user) -> models.QuerySet:
-    if not user.email:
-        return OutboxMessage.objects.none()
-    return OutboxMessage.objects.filter(to__iexact=user.email)
+    mine = models.Q(recipient=user)
+    if user.email:
+        mine |= models.Q(to__iexact=user.email)
+    return OutboxMessage.objects.filter(mine)
 
 
 def _purge_emails(emails: models.QuerySet, now) -> int:
@@ -31,13 +32,22 @@ def _purge_emails(emails: models.QuerySet, now) -> int:
         headers={},
         attachments=[],
         last_error="",
+        phone="",
+        address="",
     )
+
+
+def _purge_texts_and_letters(messages: models.QuerySet, now) -> int:
+    messages.update(dedupe_key=None)
+    return messages.update(phone="+0", address="-", subject="", body_text="", last_error="")
 
 
 personal_data.register(
     OutboxMessage,
     person=_addressed_to,
     erase=personal_data.delete(),
+    # The recipient's rows are found by _addressed_to; who posted a letter stays named.
+    also_names=("recipient", "posted_by"),
     retain=(
         personal_data.Retention(
             kind="emails",
@@ -51,6 +61,35 @@ personal_data.register(
             exclude=models.Q(to=PURGED_ADDRESS),
             organisation="project__organisation",
             then=_purge_emails,
+        ),
+        personal_data.Retention(
+            kind="texts_and_letters",
+            label=gettext_lazy("Sent text messages and letters"),
+            period=personal_data.months("RETENTION_MONTHS"),
+            age="created_at",
+            where=models.Q(
+                kind__in=[OutboxMessage.Kind.TEXT, OutboxMessage.Kind.LETTER],
+                status__in=[OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED],
+            ),
+            exclude=models.Q(phone="+0") | models.Q(address="-"),
+            organisation="project__organisation",
+            then=_purge_texts_and_letters,
+        ),
+    ),
+)
+
+personal_data.register(
+    InboundText,
+    person="sender",
+    erase=personal_data.delete(),
+    retain=(
+        personal_data.Retention(
+            kind="inbound_texts",
+            label=gettext_lazy("Text messages people sent in"),
+            period=personal_data.months("RETENTION_MONTHS"),
+            age="received_at",
+            organisation="project__organisation",
+            then=personal_data.delete(),
         ),
     ),
 )

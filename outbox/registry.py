@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 _categories: set[str] = set()
 _template_categories: dict[str, str] = {}
 _checks: list[Callable[[list], list]] = []
+_failure_handlers: list[Callable] = []
+_inbound_text_handlers: list[Callable] = []
 
 
 def register_email_categories(*, categories: Iterable[str], templates: Mapping[str, str]) -> None:
@@ -40,3 +42,32 @@ def emails_wanted(messages: list) -> list:
     for check in _checks:
         messages = check(messages)
     return messages
+
+
+def register_delivery_failed(handler: Callable) -> None:
+    """Declare what to do when a message could not reach its recipient for good (a refused
+    number, Notify's permanent failure): ``handler(message)``, called once per message, in
+    the transaction that records the failure."""
+    if handler not in _failure_handlers:
+        _failure_handlers.append(handler)
+
+
+def delivery_failed(message) -> None:
+    for handler in _failure_handlers:
+        handler(message)
+
+
+def register_inbound_text_handler(handler: Callable) -> None:
+    """Declare who reads texts people send in: ``handler(inbound)`` sets the inbound text's
+    outcome (and project, sender) and returns the text to send back, or None if it leaves the
+    text to the next handler."""
+    if handler not in _inbound_text_handlers:
+        _inbound_text_handlers.append(handler)
+
+
+def inbound_text_handle(inbound) -> str | None:
+    for handler in _inbound_text_handlers:
+        answer = handler(inbound)
+        if answer is not None:
+            return answer
+    return None

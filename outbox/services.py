@@ -8,14 +8,13 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from . import registry
+from . import channels, registry, texts
 from .models import OutboxMessage
 from .publisher import publisher
 from .signals import message_claimed
@@ -82,6 +81,8 @@ def outbox_email_build(
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
     category: str = "",
+    recipient=None,
+    about: dict | None = None,
 ) -> OutboxMessage:
     """An unsaved outbox email, with its own Message-ID.
 
@@ -102,6 +103,8 @@ def outbox_email_build(
         project=project,
         dedupe_key=dedupe_key,
         category=category,
+        recipient=recipient,
+        payload=about or {},
     )
 
 
@@ -115,6 +118,8 @@ def outbox_email(
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
     category: str = "",
+    recipient=None,
+    about: dict | None = None,
 ) -> OutboxMessage | None:
     """Render an email and write it to the outbox; the worker sends it after commit.
 
@@ -125,7 +130,13 @@ def outbox_email(
     if category:
         rendered["category"] = category
     return outbox_email_rendered(
-        to=to, project=project, dedupe_key=dedupe_key, attachments=attachments, **rendered
+        to=to,
+        project=project,
+        dedupe_key=dedupe_key,
+        attachments=attachments,
+        recipient=recipient,
+        about=about,
+        **rendered,
     )
 
 
@@ -140,6 +151,8 @@ def outbox_email_rendered(
     dedupe_key: str | None = None,
     attachments: list[dict] | None = None,
     category: str = "",
+    recipient=None,
+    about: dict | None = None,
 ) -> OutboxMessage | None:
     """Write an already rendered email to the outbox (None if its recipient opted out)."""
     return _save(
@@ -152,6 +165,8 @@ def outbox_email_rendered(
             dedupe_key=dedupe_key,
             attachments=attachments,
             category=category,
+            recipient=recipient,
+            about=about,
         )
     )
 
@@ -182,6 +197,74 @@ def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     return written
 
 
+def text_render(*, template: str, context: dict[str, Any], project=None) -> str:
+    """Render ``texts/<template>.txt`` in the site's language, made plain for a phone."""
+    context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        return texts.plain(render_to_string(f"texts/{template}.txt", context))
+
+
+def outbox_text_build(
+    *,
+    phone: str,
+    body: str,
+    project=None,
+    dedupe_key: str | None = None,
+    recipient=None,
+    about: dict | None = None,
+) -> OutboxMessage:
+    """An unsaved text message; one or two segments, or a ValueError (texts.py)."""
+    body = texts.plain(body)
+    if not texts.fits(body):
+        raise ValueError(f"A text message must be one or two segments, not {len(body)} chars")
+    return OutboxMessage(
+        kind=OutboxMessage.Kind.TEXT,
+        phone=phone,
+        body_text=body,
+        project=project,
+        dedupe_key=dedupe_key,
+        recipient=recipient,
+        payload=about or {},
+    )
+
+
+@transaction.atomic
+def outbox_text(**fields) -> OutboxMessage:
+    """Write a text message to the outbox (``outbox_text_build``'s arguments)."""
+    return _save(outbox_text_build(**fields))
+
+
+@transaction.atomic
+def outbox_letter(
+    *,
+    address: str,
+    subject: str,
+    body: str,
+    project=None,
+    dedupe_key: str | None = None,
+    recipient=None,
+    about: dict | None = None,
+) -> OutboxMessage:
+    """Write a letter to the outbox: by Notify's post when it is set, else to the print queue.
+
+    ``address``: the recipient's name and address, a line each, the postcode last."""
+    lines = channels.address_lines(address)
+    if not 3 <= len(lines) <= channels.ADDRESS_LINES:
+        raise ValueError("A letter's address has three to seven lines, the postcode last")
+    return _save(
+        OutboxMessage(
+            kind=OutboxMessage.Kind.LETTER,
+            address="\n".join(lines),
+            subject=" ".join(subject.split())[:250],
+            body_text=body,
+            project=project,
+            dedupe_key=dedupe_key,
+            recipient=recipient,
+            payload=about or {},
+        )
+    )
+
+
 @transaction.atomic
 def outbox_job(
     *, job: str, payload: dict[str, Any], project=None, dedupe_key: str | None = None
@@ -201,20 +284,7 @@ def outbox_job(
 
 
 def _send_email(message: OutboxMessage) -> None:
-    connection = get_connection(timeout=settings.EMAIL_TIMEOUT)
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to],
-        headers=message.headers,
-        connection=connection,
-    )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
-    for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-    email.send()
+    channels.send_smtp(message)
 
 
 def _run_job(message: OutboxMessage) -> None:
@@ -236,17 +306,22 @@ def outbox_deliver(*, message_id: int) -> DeliveryResult:
         return DeliveryResult(status="skipped")
     message_claimed.send(sender=OutboxMessage, message_id=message_id)
     message = OutboxMessage.objects.get(pk=message_id)
+    route = ""
     try:
-        if message.kind == OutboxMessage.Kind.EMAIL:
-            _send_email(message)
-        else:
+        if message.kind == OutboxMessage.Kind.JOB:
             _run_job(message)
+        elif message.kind == OutboxMessage.Kind.EMAIL and not channels.notify_enabled():
+            _send_email(message)
+            route = OutboxMessage.Route.SMTP
+        else:
+            route = channels.send(message)
+    except channels.PermanentFailure as exc:
+        _fail(message, str(exc))
+        return DeliveryResult(status=OutboxMessage.Status.FAILED)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:1000]
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            OutboxMessage.objects.filter(pk=message_id).update(
-                status=OutboxMessage.Status.FAILED, last_error=error
-            )
+            _fail(message, error)
             logger.error("Outbox message %s failed for good: %s", message_id, type(exc).__name__)
             return DeliveryResult(status=OutboxMessage.Status.FAILED)
         delay = _backoff(message.attempts)
@@ -258,9 +333,20 @@ def outbox_deliver(*, message_id: int) -> DeliveryResult:
         logger.warning("Outbox message %s will be retried in %ss", message_id, delay)
         return DeliveryResult(status=OutboxMessage.Status.PENDING, retry_in=delay)
     OutboxMessage.objects.filter(pk=message_id).update(
-        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), last_error="", route=route
     )
     return DeliveryResult(status=OutboxMessage.Status.SENT)
+
+
+@transaction.atomic
+def _fail(message: OutboxMessage, error: str) -> None:
+    """Mark a message failed for good, and tell whoever registered for failures (once)."""
+    failed = OutboxMessage.objects.filter(
+        pk=message.pk, status=OutboxMessage.Status.SENDING
+    ).update(status=OutboxMessage.Status.FAILED, last_error=error)
+    if failed and message.kind != OutboxMessage.Kind.JOB:
+        message.status, message.last_error = OutboxMessage.Status.FAILED, error
+        registry.delivery_failed(message)
 
 
 def outbox_sweep(*, batch_size: int = 200) -> dict[str, int]:

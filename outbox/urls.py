@@ -13,4 +13,22 @@ urlpatterns = [
         views.MessageRetryView.as_view(),
         name="message-retry",
     ),
+    path("projects/<int:project_pk>/letters/", views.PrintQueueView.as_view(), name="print-queue"),
+    path(
+        "projects/<int:project_pk>/letters/letters.pdf",
+        views.PrintQueuePdfView.as_view(),
+        name="print-queue-pdf",
+    ),
+    path(
+        "projects/<int:project_pk>/letters/posted/",
+        views.PrintQueuePostedView.as_view(),
+        name="print-queue-posted",
+    ),
+    path(
+        "projects/<int:project_pk>/texts/unmatched/",
+        views.InboundTextListView.as_view(),
+        name="inbound-texts",
+    ),
+    path("notify/receipts/", views.NotifyReceiptView.as_view(), name="notify-receipts"),
+    path("notify/inbound/", views.NotifyInboundView.as_view(), name="notify-inbound"),
 ]

@@ -17,6 +17,7 @@ from .factories import (
     ProjectFactory,
     UserFactory,
 )
+from .notify_server import notify  # noqa: F401 (a GOV.UK Notify API on loopback, for any test)
 
 # The lane each folder's tests run in (markers in pyproject.toml): `make test-fast` leaves these
 # out, `make test` runs them too.

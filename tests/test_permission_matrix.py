@@ -161,6 +161,16 @@ EXPECTED = {
     },
     "outbox:message-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     "outbox:message-retry": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    "outbox:print-queue": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "outbox:print-queue-pdf": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # No letter ticked: nothing is marked posted.
+    "outbox:print-queue-posted": access(
+        sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=REDIRECT
+    ),
+    "outbox:inbound-texts": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # GOV.UK Notify's callbacks answer only its bearer token.
+    "outbox:notify-receipts": everyone(405, 401),
+    "outbox:notify-inbound": everyone(405, 401),
     # The session is for everyone, scheduled and in the future.
     "workshops:session-list": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
     "workshops:session-create": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),

@@ -296,6 +296,24 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Channels (README "Channels"): with NOTIFY_API_KEY set, email, texts and letters go through
+# GOV.UK Notify, each by a template of that kind whose placeholders are ((subject)) and
+# ((body)) (letters also ((address_line_1)) to ((address_line_7))). Without it, email goes by
+# EMAIL_URL, texts to the worker's console and letters to each project's print queue.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=15)
+NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_TEXT_TEMPLATE_ID = env("NOTIFY_TEXT_TEMPLATE_ID", default="")
+NOTIFY_LETTER_TEMPLATE_ID = env("NOTIFY_LETTER_TEMPLATE_ID", default="")
+# The bearer token Notify sends with delivery receipts and inbound texts (set the same one for
+# both callbacks in Notify's API integration settings); without it every callback gets a 401.
+NOTIFY_CALLBACK_TOKEN = env("NOTIFY_CALLBACK_TOKEN", default="")
+CELERY_BEAT_SCHEDULE["notify-receipts-poll"] = {
+    "task": "outbox.tasks.outbox_receipts_poll_task",
+    "schedule": env.float("NOTIFY_POLL_SECONDS", default=600.0),
+}
+
 # Services the outbox may run as background jobs (dotted paths taking keyword arguments).
 OUTBOX_JOBS: list[str] = [
     "reports.services.report_build",

@@ -57,7 +57,7 @@ PAGES = [
         "Access needs",
         id="access-needs",
     ),
-    pytest.param("facilitator", "/projects/{project}/messages/", "Emails sent", id="outbox"),
+    pytest.param("facilitator", "/projects/{project}/messages/", "Messages sent", id="outbox"),
     pytest.param("superuser", "/audit/", "Audit log", id="audit-log"),
 ]
 

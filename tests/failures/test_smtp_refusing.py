@@ -100,7 +100,7 @@ def test_an_email_refused_every_time_is_failed_and_shown_so_with_a_retry(
     html = client.get(
         reverse("outbox:message-list", args=[world.project.pk]), {"status": "failed"}
     ).content.decode()
-    assert "1 email failed or was not confirmed." in html
+    assert "1 message failed or was not confirmed." in html
     assert "rejected@example.org" in html
     assert '<span class="badge text-bg-danger">Failed</span>' in html
     assert "3 tries" in html

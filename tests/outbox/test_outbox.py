@@ -120,7 +120,7 @@ def test_facilitators_see_failed_messages_and_can_send_them_again(
     client.force_login(world.users["facilitator"])
     page = client.get(reverse("outbox:message-list", args=[world.project.pk]))
     html = page.content.decode()
-    assert "1 email failed or was not confirmed." in html
+    assert "1 message failed or was not confirmed." in html
     retry = reverse("outbox:message-retry", args=[world.project.pk, failed.pk])
     assert retry in html
     client.get(retry)
