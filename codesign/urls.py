@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
+    path("", include("learning.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,9 +22,10 @@ from django.utils import timezone
 from PIL import Image
 
 from audit.models import AuditEntry
-from changes.models import FollowUpCheck, LadderRating, ReflectiveLogEntry
+from changes.models import Evidence, FollowUpCheck, LadderRating, ReflectiveLogEntry
 from codesign.images import ImageStatus
 from contributions.models import Comment, LiveBoard, PrioritisationRound, Report, Tag
+from learning.models import CatalogueItem, CmoLink
 from notifications.models import Notification
 from outbox.models import OutboxMessage
 from participants import services as participant_services
@@ -58,6 +59,7 @@ SNAPSHOT_APPS = {
     "notifications",
     "changes",
     "reports",
+    "learning",
 }
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -325,6 +327,25 @@ EXPECTED = {
     "dashboards:project-csv": access(
         sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405
     ),
+    # The organisation's learning: managers read it, its admins keep the catalogue and the
+    # programme theory; a project's facilitators link its CMO records. An empty POST to a
+    # form answers with its errors.
+    **{
+        f"learning:{page}": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405)
+        for page in ("overview", "mechanism-detail", "theory-history")
+    },
+    **{
+        f"learning:{page}": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=post)
+        for page, post in (
+            ("item-create", 200),
+            ("item-edit", 200),
+            ("item-delete", DONE),
+            ("theory-edit", 200),
+        )
+    },
+    "learning:project-cmo-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "learning:cmo-link-add": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "learning:cmo-link-remove": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     # A person's own data: the POST first asks them to confirm who they are (a redirect).
     "privacy:your-data": signed_in(200, 405),
     "privacy:data-download": signed_in(405, REDIRECT),
@@ -481,6 +502,9 @@ DEFAULT_KWARG_OBJECTS = {
     "change_pk": "change",
     "follow_up_pk": "follow_up",
     "entry_pk": "reflection_entry",
+    "item_pk": "catalogue_item",
+    "cmo_pk": "cmo",
+    "link_pk": "cmo_link",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -722,6 +746,22 @@ class Scene:
     def reflection_entry(self):
         return ReflectiveLogEntry.objects.create(
             session=self.session, author=self.acting, tensions="Staff spoke first."
+        )
+
+    @cached_property
+    def catalogue_item(self):
+        return CatalogueItem.objects.filter(organisation=self.organisation, lens="mechanism")[0]
+
+    @cached_property
+    def cmo(self):
+        return Evidence.objects.create(
+            change=self.change, kind="cmo", context="C", mechanism="M", outcome="O"
+        )
+
+    @cached_property
+    def cmo_link(self):
+        return CmoLink.objects.create(
+            cmo=self.cmo, item=self.catalogue_item, stance="supports", confidence="high"
         )
 
     def _report(self, *, project, status):

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "digests",
+    "learning",
 ]
 
 MIDDLEWARE = [

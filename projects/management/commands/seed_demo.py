@@ -279,6 +279,15 @@ class Command(BaseCommand):
         self._held_session(discharge, facilitator)
         self._contributions(discharge, facilitator)
         self._reports(trust, discharge, people)
+        from learning.management.demo import seed_learning
+
+        seed_learning(
+            trust=trust,
+            discharge=discharge,
+            outpatients=outpatients,
+            facilitator=facilitator,
+            member=self._member,
+        )
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the

@@ -1,0 +1,181 @@
+"""The organisation's learning: its catalogue, CMO records' links, and its programme theory."""
+
+import operator
+from functools import reduce
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Lens(models.TextChoices):
+    """Four of the synthesis's five lenses are catalogued; the fifth, impact, is what the CMO
+    records' outcomes and the service changes show."""
+
+    MECHANISM = "mechanism", _("Mechanism")
+    PRACTICE = "practice", _("Management practice")
+    CONTEXT = "context", _("Context")
+    POWER = "power", _("Power relation")
+
+
+class CatalogueItem(models.Model):
+    """An entry of an organisation's catalogue: mechanism, practice, context or power relation."""
+
+    organisation = models.ForeignKey(
+        "projects.Organisation", on_delete=models.CASCADE, related_name="catalogue_items"
+    )
+    lens = models.CharField(_("lens"), max_length=20, choices=Lens.choices)
+    name = models.CharField(_("name"), max_length=150)
+    # A mechanism is two halves: the resource offered, and how people respond to it.
+    offered = models.TextField(
+        _("what is offered"),
+        blank=True,
+        help_text=_("For a mechanism: the resource the project offers, in one sentence."),
+    )
+    response = models.TextField(
+        _("how people respond"),
+        blank=True,
+        help_text=_("For a mechanism: how people's thinking or behaviour changes in response."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["lens", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "lens", "name"], name="one_catalogue_item_per_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        if self.lens == Lens.MECHANISM:
+            return reverse("learning:mechanism-detail", args=[self.organisation_id, self.pk])
+        return reverse("learning:overview", args=[self.organisation_id]) + f"#item-{self.pk}"
+
+    @property
+    def is_mechanism(self):
+        return self.lens == Lens.MECHANISM
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports")
+    CONTRADICTS = "contradicts", _("Contradicts")
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+# The kinds of thing a CMO record can be linked to, each a nullable foreign key below; a link
+# holds exactly one.
+TARGETS = ("item", "contribution", "session", "change", "follow_up", "reflection")
+
+
+def _exactly_one_target() -> Q:
+    return reduce(
+        operator.or_,
+        (Q(**{f"{other}__isnull": other != name for other in TARGETS}) for name in TARGETS),
+    )
+
+
+class CmoLink(models.Model):
+    """A CMO record's link to a catalogue entry or to a piece of its evidence, rated.
+
+    Linked to a mechanism, "supports" says the mechanism fired in this case and "contradicts"
+    that it did not: a disconfirming case, kept in view.
+    """
+
+    cmo = models.ForeignKey("changes.Evidence", on_delete=models.CASCADE, related_name="links")
+    item = models.ForeignKey(
+        CatalogueItem, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    contribution = models.ForeignKey(
+        "contributions.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    session = models.ForeignKey(
+        "workshops.WorkshopSession",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    change = models.ForeignKey(
+        "changes.ServiceChange", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    follow_up = models.ForeignKey(
+        "changes.FollowUpCheck", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reflection = models.ForeignKey(
+        "changes.ReflectiveLogEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    stance = models.CharField(_("supports or contradicts"), max_length=20, choices=Stance.choices)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cmo", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=_exactly_one_target(), name="cmo_link_has_one_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()} link of {self.cmo_id}"
+
+    @property
+    def target_kind(self) -> str:
+        return next(name for name in TARGETS if getattr(self, f"{name}_id") is not None)
+
+    @property
+    def target(self):
+        return getattr(self, self.target_kind)
+
+    @property
+    def project(self):
+        return self.cmo.change.project
+
+
+class ProgrammeTheoryVersion(models.Model):
+    """One version of an organisation's programme theory: its statements, who changed them and
+    why. The newest is the theory; the older ones are its history."""
+
+    organisation = models.ForeignKey(
+        "projects.Organisation", on_delete=models.CASCADE, related_name="programme_theory"
+    )
+    number = models.PositiveIntegerField()
+    statements = models.JSONField(default=list)
+    reason = models.TextField(_("why it changed"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="one_programme_theory_version_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"Programme theory v{self.number} of {self.organisation}"

@@ -1,0 +1,19 @@
+"""Who may read and shape the organisation's learning.
+
+Managers read the learning view and CMO records (never who wrote them); the catalogue and the
+programme theory are the organisation admins'; a project's facilitators see its CMO records
+and link them to the catalogue and to the project's evidence.
+"""
+
+import rules
+
+from codesign.predicates import can_manage_project, is_org_admin, is_superuser
+from dashboards.rules import is_org_manager
+
+# On an organisation.
+rules.add_perm("learning.view_learning", is_org_admin | is_org_manager | is_superuser)
+rules.add_perm("learning.manage_catalogue", is_org_admin | is_superuser)
+rules.add_perm("learning.revise_theory", is_org_admin | is_superuser)
+# On a project.
+rules.add_perm("learning.view_project_cmo", can_manage_project)
+rules.add_perm("learning.link_cmo", can_manage_project)

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+app_name = "learning"
+
+organisation = "organisations/<int:organisation_pk>/learning/"
+item = organisation + "catalogue/<int:item_pk>/"
+cmo = "projects/<int:project_pk>/learning/cmo/"
+
+urlpatterns = [
+    path(organisation, views.OverviewView.as_view(), name="overview"),
+    path(
+        organisation + "mechanisms/<int:item_pk>/",
+        views.MechanismDetailView.as_view(),
+        name="mechanism-detail",
+    ),
+    path(organisation + "catalogue/new/", views.ItemCreateView.as_view(), name="item-create"),
+    path(item + "edit/", views.ItemEditView.as_view(), name="item-edit"),
+    path(item + "delete/", views.ItemDeleteView.as_view(), name="item-delete"),
+    path(organisation + "theory/edit/", views.TheoryEditView.as_view(), name="theory-edit"),
+    path(
+        organisation + "theory/history/", views.TheoryHistoryView.as_view(), name="theory-history"
+    ),
+    path(cmo, views.ProjectCmoListView.as_view(), name="project-cmo-list"),
+    path(cmo + "<int:cmo_pk>/links/new/", views.CmoLinkAddView.as_view(), name="cmo-link-add"),
+    path(
+        cmo + "<int:cmo_pk>/links/<int:link_pk>/remove/",
+        views.CmoLinkRemoveView.as_view(),
+        name="cmo-link-remove",
+    ),
+]
