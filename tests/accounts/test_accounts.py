@@ -122,7 +122,7 @@ def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
     ]
     counts = (User.objects.count(), Project.objects.count(), Membership.objects.count())
     assert Organisation.objects.count() == 2
-    assert Project.objects.count() == 3
+    assert Project.objects.count() == 4
     assert {p.method for p in Project.objects.all()} >= {"ebcd", "double_diamond"}
     for email in (
         "facilitator",

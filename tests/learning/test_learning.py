@@ -1,6 +1,7 @@
 """The organisation's learning view: the catalogue, CMO records' links, the mechanism page
 and the programme theory."""
 
+import io
 import re
 
 import pytest
@@ -270,3 +271,28 @@ def test_query_count_does_not_grow_with_records(world, client_for, count_queries
     _build(organisation, 20)
     many = count_queries(lambda: client.get(url))
     assert few == many
+
+
+def test_the_demo_shows_a_mechanism_that_fired_twice_and_failed_once(
+    db, client_for, settings, tmp_path
+):
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from projects.models import Organisation
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    call_command("seed_demo", stdout=io.StringIO())
+    trust = Organisation.objects.get(name="Riverside NHS Foundation Trust")
+    client = client_for(User.objects.get(email="manager@demo.test"))
+    url = reverse("learning:mechanism-detail", args=[trust.pk, mechanism(trust).pk])
+    page = text(client.get(url))
+    fired = page[page.index("Where it fired (2 cases)") : page.index("Where it did not fire")]
+    assert "Service under staffing pressure (1)" in fired
+    assert "Stable team with time to reflect (1)" in fired
+    assert (
+        "Change needs approval beyond the team (1)" in page[page.index("did not fire (1 case)") :]
+    )
+    assert "Session: " in fired and "A contribution (" in fired
+    history = text(client.get(reverse("learning:theory-history", args=[trust.pk])))
+    assert "Version 2" in history and "The crisis line showed" in history
