@@ -11,7 +11,7 @@ class CodesignUserAdmin(UserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name", "phone", "postal_address"]}),
+        ("Person", {"fields": ["full_name"]}),
         (
             "Access",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

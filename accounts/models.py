@@ -30,15 +30,14 @@ class CodesignUserManager(UserManager):
 
 
 class User(AbstractUser):
-    """A person. Email is the sign-in name; it is empty for people contacted by phone or post."""
+    """A person. Email is the sign-in name; it is empty for people contacted by phone or post
+    (how to reach a person is ``participants.ContactPreferences``)."""
 
     username = None
     first_name = None
     last_name = None
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    postal_address = models.TextField(_("postal address"), blank=True)
     prefers_easy_read = models.BooleanField(
         _("show easy read"),
         default=False,

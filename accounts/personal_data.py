@@ -14,8 +14,6 @@ def _account(user) -> dict:
     return {
         "email": user.email or "",
         "full_name": user.full_name,
-        "phone": user.phone,
-        "postal_address": user.postal_address,
         "prefers_easy_read": user.prefers_easy_read,
         "date_joined": when(user.date_joined),
         "last_login": when(user.last_login),
@@ -30,7 +28,7 @@ personal_data.register(
     download=Section(
         "account",
         about=(
-            "your account: name, email, phone, address, whether you asked for easy read, "
+            "your account: name, email, whether you asked for easy read, "
             "when you joined and last signed in"
         ),
         read=_account,
@@ -39,8 +37,6 @@ personal_data.register(
         {
             "email": None,
             "full_name": "",
-            "phone": "",
-            "postal_address": "",
             "prefers_easy_read": False,
             "pseudonym": PSEUDONYM,
         }

@@ -1,7 +1,38 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessNeeds, Consent, Constituency, Membership
+from .models import (
+    AccessNeeds,
+    Channel,
+    Consent,
+    Constituency,
+    ContactPreferences,
+    Membership,
+)
+
+
+class ContactPreferencesForm(forms.ModelForm):
+    """How a person wants to hear from projects; the model checks the numbers, the address and
+    that the chosen way has what it needs."""
+
+    class Meta:
+        model = ContactPreferences
+        fields = ["channel", "mobile", "phone", "address_lines", "postcode"]
+        widgets = {
+            "channel": forms.RadioSelect,
+            "mobile": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "address_lines": forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+        }
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.person = person
+        if not person.email:
+            self.fields["channel"].choices = [
+                c for c in self.fields["channel"].choices if c[0] != Channel.EMAIL
+            ]
 
 
 class InviteForm(forms.Form):
@@ -36,16 +67,14 @@ class InviteManyForm(forms.Form):
     )
 
 
-class ManagedParticipantForm(forms.Form):
+class ManagedParticipantForm(forms.ModelForm):
+    """A person without email: who they are, how to reach them, and the consent they gave."""
+
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     display_name = forms.CharField(
         label=_("Display name"), max_length=80, help_text=_("How other participants see them.")
     )
     constituency = forms.ChoiceField(label=_("Constituency"), choices=Constituency.choices)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    postal_address = forms.CharField(
-        label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
     consent_method = forms.ChoiceField(
         label=_("How did they give consent?"),
         choices=[c for c in Consent.Method.choices if c[0] != Consent.Method.ONLINE],
@@ -55,11 +84,19 @@ class ManagedParticipantForm(forms.Form):
         help_text=_("Read the statement to them, or give it to them in their preferred format."),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("phone") and not cleaned.get("postal_address"):
-            raise forms.ValidationError(_("Give a phone number or a postal address to reach them."))
-        return cleaned
+    class Meta(ContactPreferencesForm.Meta):
+        pass
+
+    field_order = ["full_name", "display_name", "constituency", *ContactPreferencesForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [c for c in Channel.choices if c[0] != Channel.EMAIL]
+        self.fields["channel"].initial = Channel.PHONE_CALL
+
+    def contact(self) -> dict:
+        """The contact preferences given, for the service to save."""
+        return {name: self.cleaned_data[name] for name in ContactPreferencesForm.Meta.fields}
 
 
 class MembershipForm(forms.ModelForm):
@@ -107,6 +144,5 @@ class AccessNeedsForm(forms.ModelForm):
             "carer_attending",
             "dietary",
             "other",
-            "preferred_contact",
         ]
         widgets = {"other": forms.Textarea(attrs={"rows": 3})}

@@ -1,12 +1,20 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from codesign.bilingual import Bilingual
+
+from .validation import (
+    normalise_address_lines,
+    normalise_mobile,
+    normalise_phone,
+    normalise_postcode,
+)
 
 
 class Constituency(models.TextChoices):
@@ -184,12 +192,6 @@ class Consent(models.Model):
 class AccessNeeds(models.Model):
     """What a person needs in order to take part. Seen by them and their facilitators only."""
 
-    class Contact(models.TextChoices):
-        EMAIL = "email", _("Email")
-        PHONE = "phone", _("Phone")
-        TEXT = "text", _("Text message")
-        POST = "post", _("Post")
-
     membership = models.OneToOneField(
         Membership, on_delete=models.CASCADE, related_name="access_needs"
     )
@@ -207,12 +209,6 @@ class AccessNeeds(models.Model):
     carer_attending = models.BooleanField(_("a carer will come with me"), default=False)
     dietary = models.CharField(_("dietary needs"), max_length=200, blank=True)
     other = models.TextField(_("anything else we should know"), blank=True)
-    preferred_contact = models.CharField(
-        _("preferred way to contact you"),
-        max_length=10,
-        choices=Contact.choices,
-        default=Contact.EMAIL,
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -241,3 +237,106 @@ class AccessNeeds(models.Model):
         if self.other:
             items.append(str(_("Other needs noted")))
         return items
+
+
+class Channel(models.TextChoices):
+    """How a person hears from the project."""
+
+    EMAIL = "email", _("Email")
+    TEXT = "text", _("Text message")
+    LETTER = "letter", _("Letter")
+    PHONE_CALL = "phone_call", _("Phone call from a facilitator")
+    IN_PERSON = "in_person", _("In person only")
+
+
+# Channels nobody sends a message by: a facilitator tells the person themselves.
+TOLD_BY_A_FACILITATOR = (Channel.PHONE_CALL, Channel.IN_PERSON)
+
+
+class ContactPreferences(models.Model):
+    """How one person wants to be reached, and the numbers and address to do it.
+
+    One row per person, whatever their projects. Phone numbers are kept in E.164; the address
+    as the lines a letter carries before its postcode. Read it through
+    ``participants.contact.contact_for``, which also answers for people without a row.
+    """
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_preferences"
+    )
+    channel = models.CharField(
+        _("how to contact"), max_length=12, choices=Channel.choices, default=Channel.EMAIL
+    )
+    mobile = models.CharField(
+        _("mobile number"),
+        max_length=16,
+        blank=True,
+        help_text=_("For text messages. A UK mobile starts with 07."),
+    )
+    phone = models.CharField(
+        _("phone number for calls"),
+        max_length=16,
+        blank=True,
+        help_text=_("A landline or a mobile. Leave empty to use the mobile number."),
+    )
+    address_lines = models.TextField(
+        _("address"),
+        blank=True,
+        help_text=_(
+            "One line each for the name, the house and street, and the town: "
+            "up to 6 lines of 35 characters, without the postcode."
+        ),
+    )
+    postcode = models.CharField(_("postcode"), max_length=8, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact preferences")
+        verbose_name_plural = _("contact preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="contact_channel_known"
+            )
+        ]
+
+    def __str__(self):
+        return f"Contact preferences of {self.person}"
+
+    def clean(self):
+        """Normalise the numbers and address, and check the channel has what it needs."""
+        errors = {}
+        for name, normalise in (
+            ("mobile", normalise_mobile),
+            ("phone", normalise_phone),
+            ("address_lines", normalise_address_lines),
+            ("postcode", normalise_postcode),
+        ):
+            if getattr(self, name):
+                try:
+                    setattr(self, name, normalise(getattr(self, name)))
+                except ValidationError as error:
+                    errors[name] = error
+        if bool(self.address_lines) != bool(self.postcode) and not errors:
+            missing = "postcode" if self.address_lines else "address_lines"
+            errors[missing] = ValidationError(
+                _("Give both the address and its postcode, or neither."), code="half_address"
+            )
+        errors.update(self._channel_errors(errors))
+        if errors:
+            raise ValidationError(errors)
+
+    def _channel_errors(self, errors) -> dict:
+        if self.channel == Channel.TEXT and not self.mobile and "mobile" not in errors:
+            return {"mobile": _("Text messages need a mobile number.")}
+        if self.channel == Channel.LETTER and not (self.address_lines or errors):
+            return {"address_lines": _("Letters need a postal address and postcode.")}
+        if self.channel == Channel.PHONE_CALL and not (
+            self.phone or self.mobile or "phone" in errors or "mobile" in errors
+        ):
+            return {"phone": _("A phone call needs a number to call.")}
+        if self.channel == Channel.EMAIL and self.person_id and not self.person.email:
+            return {"channel": _("This person has no email address. Choose another way.")}
+        return {}

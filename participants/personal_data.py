@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy
 from codesign import personal_data
 from codesign.personal_data import PSEUDONYM, Section, when
 
-from .models import AccessNeeds, Consent, ConsentStatement, Invitation, Membership
+from .models import (
+    AccessNeeds,
+    Consent,
+    ConsentStatement,
+    ContactPreferences,
+    Invitation,
+    Membership,
+)
 
 
 def _membership(m: Membership) -> dict:
@@ -46,8 +53,18 @@ def _access_needs(n: AccessNeeds) -> dict:
         "carer_attending": n.carer_attending,
         "dietary": n.dietary,
         "other": n.other,
-        "preferred_contact": n.preferred_contact,
         "updated_at": when(n.updated_at),
+    }
+
+
+def _contact_preferences(p: ContactPreferences) -> dict:
+    return {
+        "channel": p.channel,
+        "mobile": p.mobile,
+        "phone": p.phone,
+        "address_lines": p.address_lines.splitlines(),
+        "postcode": p.postcode,
+        "updated_at": when(p.updated_at),
     }
 
 
@@ -110,4 +127,16 @@ personal_data.register(
         ),
     ),
     also_names=("invited_by",),
+)
+personal_data.register(
+    ContactPreferences,
+    person="person",
+    download=Section(
+        "account.contact_preferences",
+        about="how you asked to be contacted, and your mobile, phone number and postal address",
+        row=_contact_preferences,
+        collect=lambda rows: rows[0] if rows else {},
+    ),
+    erase=personal_data.delete(),
+    also_names=("updated_by",),
 )

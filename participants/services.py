@@ -25,6 +25,7 @@ from .models import (
     AccessNeeds,
     Consent,
     ConsentStatement,
+    ContactPreferences,
     Invitation,
     Membership,
     hash_token,
@@ -415,15 +416,14 @@ def participant_add_managed(
     full_name: str,
     display_name: str,
     constituency: str,
-    phone: str = "",
-    postal_address: str = "",
+    contact: dict,
     consent_method: str,
     added_by,
 ) -> Membership:
-    """Add a person without email, managed by facilitators, with consent they gave offline."""
-    user = User.objects.create_user(
-        email=None, full_name=full_name, phone=phone, postal_address=postal_address, is_active=False
-    )
+    """Add a person without email, managed by facilitators, with how to reach them and the
+    consent they gave offline."""
+    user = User.objects.create_user(email=None, full_name=full_name, is_active=False)
+    contact_preferences_save(person=user, changed_by=added_by, **contact)
     membership = Membership(
         project=project,
         user=user,
@@ -458,3 +458,29 @@ def access_needs_save(*, membership: Membership, form) -> AccessNeeds:
     needs.save()
     registry.access_needs_saved(membership=membership, before=before, after=needs)
     return needs
+
+
+@transaction.atomic
+def contact_preferences_save(
+    *,
+    person,
+    channel: str,
+    mobile: str = "",
+    phone: str = "",
+    address_lines: str = "",
+    postcode: str = "",
+    changed_by,
+) -> ContactPreferences:
+    """Set how a person is reached: their channel, numbers (stored in E.164) and address."""
+    preferences = ContactPreferences.objects.filter(person=person).first() or ContactPreferences(
+        person=person
+    )
+    preferences.channel = channel
+    preferences.mobile = mobile
+    preferences.phone = phone
+    preferences.address_lines = address_lines
+    preferences.postcode = postcode
+    preferences.updated_by = changed_by
+    preferences.full_clean()
+    preferences.save()
+    return preferences

@@ -31,6 +31,8 @@ urlpatterns = [
     path(
         member + "access-needs/", views.MemberAccessNeedsView.as_view(), name="member-access-needs"
     ),
+    path(member + "contact/", views.MemberContactView.as_view(), name="member-contact"),
+    path("contact/", views.ContactPreferencesView.as_view(), name="contact-preferences"),
     path(
         "projects/<int:project_pk>/invitations/<int:invitation_pk>/resend/",
         views.InvitationResendView.as_view(),

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -17,18 +18,20 @@ from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 
 from . import selectors, services
+from .contact import contact_for
 from .filters import MembershipFilter
 from .forms import (
     AccessNeedsForm,
     ConsentForm,
     ConsentStatementForm,
+    ContactPreferencesForm,
     InviteForm,
     InviteManyForm,
     ManagedParticipantForm,
     MembershipForm,
     WithdrawForm,
 )
-from .models import AccessNeeds, Invitation, Membership
+from .models import AccessNeeds, ContactPreferences, Invitation, Membership
 
 
 class MembershipListView(FilteredListMixin, ProjectMixin, ListView):
@@ -113,9 +116,15 @@ class AddManagedView(ProjectMixin, FormView):
     form_class = ManagedParticipantForm
 
     def form_valid(self, form):
-        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_confirmed"}
+        data = form.cleaned_data
         membership = services.participant_add_managed(
-            project=self.project, added_by=self.request.user, **data
+            project=self.project,
+            added_by=self.request.user,
+            full_name=data["full_name"],
+            display_name=data["display_name"],
+            constituency=data["constituency"],
+            contact=form.contact(),
+            consent_method=data["consent_method"],
         )
         messages.success(
             self.request,
@@ -144,6 +153,59 @@ class MembershipMixin(ProjectObjectMixin):
         return self.scoped_object
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ContactFormMixin(FormView):
+    """Choose how a person hears from projects, and give the numbers and address it needs."""
+
+    form_class = ContactPreferencesForm
+    template_name = "participants/contact_form.html"
+    page_title = gettext_lazy("How to contact")
+
+    def get_person(self):
+        raise Http404
+
+    def get_form_kwargs(self):
+        person = self.get_person()
+        instance = ContactPreferences.objects.filter(person=person).first()
+        if instance is None:
+            instance = ContactPreferences(person=person, channel=contact_for(person).channel)
+        return {**super().get_form_kwargs(), "instance": instance, "person": person}
+
+    def form_valid(self, form):
+        services.contact_preferences_save(
+            person=self.get_person(), changed_by=self.request.user, **form.cleaned_data
+        )
+        messages.success(self.request, _("Contact preferences saved."))
+        return redirect(self.get_success_url())
+
+
+class ContactPreferencesView(LoginRequiredMixin, ContactFormMixin):
+    """A person's own contact preferences, for every project they take part in."""
+
+    success_url = reverse_lazy("participants:contact-preferences")
+
+    def get_person(self):
+        return self.request.user
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(own=True, page_title=self.page_title, **kwargs)
+
+
+class MemberContactView(MembershipMixin, ContactFormMixin):
+    """A facilitator sets how to reach someone they manage."""
+
+    permission_required = "participants.act_for_member"
+
+    def get_permission_object(self):
+        return self.membership
+
+    def get_person(self):
+        return self.membership.user
+
+    def get_success_url(self):
+        return self.membership.get_absolute_url()
+
+
 class MembershipDetailView(MembershipMixin, TemplateView):
     permission_required = "participants.view_member_details"
     template_name = "participants/membership_detail.html"
@@ -152,6 +214,7 @@ class MembershipDetailView(MembershipMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             access_needs=AccessNeeds.objects.filter(membership=self.membership).first(),
+            contact=contact_for(self.membership.user),
             consents=self.membership.consents.select_related("statement", "recorded_by"),
             invitations=self.membership.invitations.all(),
         )

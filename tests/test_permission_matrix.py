@@ -151,6 +151,9 @@ EXPECTED = {
     "participants:membership-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "participants:membership-withdraw": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     "participants:member-access-needs": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    "participants:member-contact": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    # A person's own contact preferences: a form with nothing chosen answers with its errors.
+    "participants:contact-preferences": signed_in(200, 200),
     "participants:invitation-resend": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     "participants:invitation-revoke": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     "participants:consent-statement": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
@@ -446,6 +449,7 @@ KWARG_OBJECTS = {
     ("privacy:member-data-download", "membership_pk"): "managed_membership",
     ("privacy:member-account-delete", "membership_pk"): "managed_membership",
     ("participants:member-access-needs", "membership_pk"): "managed_membership",
+    ("participants:member-contact", "membership_pk"): "managed_membership",
     ("workshops:session-reply-for", "membership_pk"): "managed_membership",
     ("conversation:contribution-restore", "contribution_pk"): "hidden_contribution",
     ("conversation:comment-restore", "comment_pk"): "hidden_comment",
@@ -567,7 +571,7 @@ class Scene:
             full_name=f"Pat Managed {self.side}",
             display_name="Pat",
             constituency=Constituency.SERVICE_USER,
-            phone="01632 960000",
+            contact={"channel": "phone_call", "phone": "0113 496 0000"},
             consent_method=Consent.Method.PAPER,
             added_by=self.acting,
         )

@@ -141,6 +141,10 @@ FORM_PAGES = {
         Page("participants:membership-withdraw"),
         Page("participants:consent-withdraw"),
     ],
+    "participants.forms.ContactPreferencesForm": [
+        Page("participants:contact-preferences"),
+        Page("participants:member-contact"),
+    ],
     "participants.forms.AccessNeedsForm": [
         Page("participants:access-needs"),
         Page("participants:member-access-needs"),

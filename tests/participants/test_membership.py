@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from participants.models import AccessNeeds, Membership
+from participants.contact import contact_for
+from participants.models import AccessNeeds, Channel, Membership
 from participants.services import membership_update, membership_withdraw
 from tests.factories import AccessNeedsFactory, MembershipFactory
 
@@ -76,7 +77,9 @@ def add_managed(world, client, **overrides):
         "full_name": "Edna Brooks",
         "display_name": "Edna",
         "constituency": "service_user",
-        "postal_address": "12 Mill Lane",
+        "channel": "letter",
+        "address_lines": "Edna Brooks\n12 Mill Lane\nRiverside",
+        "postcode": "rv12ab",
         "consent_method": "paper",
         "consent_confirmed": "on",
         **overrides,
@@ -95,14 +98,19 @@ def test_managed_participant_is_added_with_offline_consent(world, client):
     assert consent.method == "paper"
     assert consent.recorded_by == world.users["facilitator"]
     # The facilitator records their access needs for them.
-    response = client.post(response.url, {"hearing_loop": "on", "preferred_contact": "post"})
+    response = client.post(response.url, {"hearing_loop": "on"})
     assert response.status_code == 302
     assert AccessNeeds.objects.get(membership=membership).hearing_loop
+    contact = contact_for(membership.user)
+    assert contact.channel == Channel.LETTER
+    assert contact.address_lines == ("Edna Brooks", "12 Mill Lane", "Riverside", "RV1 2AB")
 
 
 def test_managed_participant_needs_a_way_to_reach_them_and_their_consent(world, client):
-    response = add_managed(world, client, postal_address="")
-    assert "Give a phone number or a postal address" in response.content.decode()
+    response = add_managed(world, client, address_lines="", postcode="")
+    assert response.context["form"].errors["address_lines"] == [
+        "Letters need a postal address and postcode."
+    ]
     response = add_managed(world, client, consent_confirmed="")
     assert response.status_code == 200 and "consent_confirmed" in response.context["form"].errors
     assert not Membership.objects.filter(display_name="Edna").exists()
@@ -112,7 +120,7 @@ def test_facilitators_cannot_edit_access_needs_of_people_who_manage_their_own(wo
     membership = Membership.objects.get(user=world.users["service_user"])
     client.force_login(world.users["facilitator"])
     url = reverse("participants:member-access-needs", args=[world.project.pk, membership.pk])
-    assert client.post(url, {"hearing_loop": "on", "preferred_contact": "post"}).status_code == 403
+    assert client.post(url, {"hearing_loop": "on"}).status_code == 403
     assert not AccessNeeds.objects.filter(membership=membership).exists()
 
 

@@ -67,7 +67,7 @@ def managed(world):
         full_name="Pat Managed",
         display_name="Pat",
         constituency=Constituency.SERVICE_USER,
-        phone="01632 960000",
+        contact={"channel": "phone_call", "phone": "0113 496 0000"},
         consent_method=Consent.Method.PAPER,
         added_by=world.users["facilitator"],
     )

@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from contributions.models import Comment, Contribution, Support
 from notifications.models import EmailPreference, Notification
 from outbox.models import OutboxMessage
-from participants.models import AccessNeeds, Invitation, Membership
+from participants.models import AccessNeeds, ContactPreferences, Invitation, Membership
 from privacy.services import account_delete
 from sessions.models import Attendance, CalendarFeed, Recognition
 from tests.factories import PASSWORD, MembershipFactory, WorkshopSessionFactory
@@ -43,9 +43,13 @@ def belongings(world, story):
         amount=40,
     )
     OutboxMessage.objects.create(to=user.email, subject="Reminder", body_text="Hello Sam")
-    user.phone = "01632 960123"
-    user.postal_address = "1 Mill Lane"
-    user.save()
+    ContactPreferences.objects.create(
+        person=user,
+        channel="letter",
+        mobile="+447400123456",
+        address_lines="Sam Rivers\n1 Mill Lane\nRiverside",
+        postcode="RV1 2AB",
+    )
     return {"second": second, "recognition": recognition}
 
 
@@ -58,7 +62,8 @@ def test_identity_and_what_they_told_us_are_removed(world, story, belongings):
     user = delete(world)
     user.refresh_from_db()
     assert user.email is None
-    assert (user.full_name, user.phone, user.postal_address) == ("", "", "")
+    assert user.full_name == ""
+    assert not ContactPreferences.objects.filter(person=user).exists()
     assert user.pseudonym.startswith("Former participant ")
     assert str(user) == user.pseudonym
     assert not user.has_usable_password()

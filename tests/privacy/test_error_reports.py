@@ -16,7 +16,9 @@ from participants.views import (
     AddManagedView,
     ConsentView,
     ConsentWithdrawView,
+    ContactPreferencesView,
     MemberAccessNeedsView,
+    MemberContactView,
     MembershipWithdrawView,
 )
 from sessions.closing.views import (
@@ -43,6 +45,8 @@ VIEWS = [
     (ConsentWithdrawView, "participants:consent-withdraw", "project", ["reason"]),
     (MembershipWithdrawView, "participants:membership-withdraw", "member", ["reason"]),
     (AddManagedView, "participants:add-managed", "project", ["full_name", "phone"]),
+    (MemberContactView, "participants:member-contact", "member", ["mobile", "address_lines"]),
+    (ContactPreferencesView, "participants:contact-preferences", "own", ["mobile", "postcode"]),
     (ReplyView, "workshops:session-reply", "session", ["reason", "session_needs"]),
     (ReplyForView, "workshops:session-reply-for", "session-member", ["reason", "session_needs"]),
     (WalkInAddView, "closing:walk-in-add", "session", ["name", "email"]),
@@ -69,6 +73,8 @@ def url_args(world, scope):
     member = Membership.objects.get(project=world.project, user=world.users["service_user"])
     session = WorkshopSessionFactory(project=world.project, status="held")
     project = world.project.pk
+    if scope == "own":
+        return []
     if scope == "project":
         return [project]
     if scope == "member":

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from participants.models import AccessNeeds, Constituency, Membership
-from participants.services import consent_give
+from participants.models import AccessNeeds, Channel, Constituency, Membership
+from participants.services import consent_give, contact_preferences_save
 from projects.models import JourneyStep, Organisation, OrganisationRole, Project
 from projects.services import project_create
 from sessions.models import AgendaItem, Recognition, Reply, WorkshopSession
@@ -232,18 +232,19 @@ class Command(BaseCommand):
             membership=jo,
             carer_attending=False,
             dietary="Vegetarian",
-            preferred_contact=AccessNeeds.Contact.PHONE,
         )
         self._member(discharge, people["staff@demo.test"], Constituency.STAFF, "Sam", "Staff nurse")
         for email, name, constituency, job in EXTRA_MEMBERS:
             user = User.objects.create_user(email=email, full_name=name)
             self._member(discharge, user, constituency, name, job, recorded_by=facilitator)
         # Someone without email, contacted by post and consented on paper.
-        offline = User.objects.create_user(
-            email=None,
-            full_name="Edna Brooks",
-            postal_address="12 Mill Lane\nRiverside RV1 2AB",
-            is_active=False,
+        offline = User.objects.create_user(email=None, full_name="Edna Brooks", is_active=False)
+        contact_preferences_save(
+            person=offline,
+            channel=Channel.LETTER,
+            address_lines="Mrs Edna Brooks\n12 Mill Lane\nRiverside",
+            postcode="RV1 2AB",
+            changed_by=facilitator,
         )
         edna = Membership.objects.create(
             project=discharge,
@@ -257,7 +258,6 @@ class Command(BaseCommand):
             membership=edna,
             hearing_loop=True,
             large_print=True,
-            preferred_contact=AccessNeeds.Contact.POST,
         )
         # An invitation still waiting for an answer.
         pending = User.objects.create_user(email="waiting@demo.test", is_active=False)
