@@ -204,6 +204,17 @@ def text_render(*, template: str, context: dict[str, Any], project=None) -> str:
         return texts.plain(render_to_string(f"texts/{template}.txt", context))
 
 
+def letter_render(*, template: str, context: dict[str, Any], project=None) -> dict[str, str]:
+    """A letter's subject (the email's, ``emails/<template>_subject.txt``) and its body
+    (``letters/<template>.txt``), in the site's language."""
+    context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "subject": render_to_string(f"emails/{template}_subject.txt", context).strip(),
+            "body": render_to_string(f"letters/{template}.txt", context).strip(),
+        }
+
+
 def outbox_text_build(
     *,
     phone: str,

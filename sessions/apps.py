@@ -17,13 +17,16 @@ class WorkshopsConfig(AppConfig):
 
     def ready(self):
         from codesign.content import register_project_content
+        from outbox import registry as outbox_registry
         from participants import registry
 
         from .models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
         from .services import access_needs_changed, replies_forget_needs
+        from .text_replies import inbound_text_read
 
         registry.register_on_leaving(replies_forget_needs)
         registry.register_on_access_needs_saved(access_needs_changed)
+        outbox_registry.register_inbound_text_handler(inbound_text_read)
         register_project_content(WorkshopSession)
         register_project_content(Reply, "session__project_id")
         register_project_content(Attendance, "session__project_id")

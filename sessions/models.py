@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from codesign.dates import validate_sane_date
 from codesign.images import ImageStatus
 from participants.models import Constituency, Membership
-from sessions import language
+from sessions import language, reply_channel
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
 PENNY = Decimal("0.01")
@@ -256,7 +256,7 @@ class AgendaItem(language.AgendaItemLanguageFields):
         return self.title
 
 
-class Reply(language.ReplyLanguageFields):
+class Reply(language.ReplyLanguageFields, reply_channel.ReplyChannelFields):
     """A person's answer to a session: going, maybe, not going, or waiting for a place."""
 
     class Answer(models.TextChoices):

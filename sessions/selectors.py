@@ -5,6 +5,7 @@ from collections import Counter
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Membership
 
 from .models import Reply
@@ -71,4 +72,16 @@ def session_register(session):
         session.replies.filter(answer__in=[Reply.Answer.GOING, Reply.Answer.MAYBE])
         .select_related("membership")
         .order_by("answer", "membership__display_name")
+    )
+
+
+def session_messages(session, limit: int = 200) -> list:
+    """The emails, texts and letters sent about a session, newest first, with what became of
+    each (for its facilitators)."""
+    return list(
+        OutboxMessage.objects.filter(project_id=session.project_id, payload__session=session.pk)
+        .exclude(kind=OutboxMessage.Kind.JOB)
+        .select_related("recipient")
+        .defer("body_html", "attachments", "headers")
+        .order_by("-created_at", "-pk")[:limit]
     )

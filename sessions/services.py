@@ -179,9 +179,11 @@ def session_reply(
     replied_by,
     reason: str = "",
     session_needs: str = "",
+    by_text: bool = False,
 ) -> Reply:
     """Record a reply; past capacity, 'going' joins the waiting list, and a place freed by
-    someone dropping out goes to the first person waiting, who is told."""
+    someone dropping out goes to the first person waiting, who is told. A reply by text
+    (``text_replies``) keeps what the person wrote before."""
     # Lock the session row: two people replying at once for the last place queue here.
     session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     if session.status != WorkshopSession.Status.SCHEDULED or session.ends_at < timezone.now():
@@ -203,8 +205,9 @@ def session_reply(
     if answer != Reply.Answer.WAITLIST:
         reply.waitlisted_at = None
     reply.answer = answer
-    reply.reason = reason
-    reply.session_needs = session_needs
+    if not by_text:
+        reply.reason, reply.session_needs = reason, session_needs
+    reply.by_text = by_text
     reply.replied_by = replied_by
     reply.full_clean()
     reply.save()

@@ -159,6 +159,7 @@ class SessionDetailView(SessionMixin, TemplateView):
             context.update(
                 replies=replies,
                 reminders=reminders_for_session(session),
+                session_messages=selectors.session_messages(session),
                 access_needs=selectors.combined_access_needs(session),
                 managed_without_reply=Membership.objects.filter(
                     pk__in=selectors.session_audience(session).values("pk"),
