@@ -1,12 +1,11 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from codesign.filters import FilterSet
 
 from .models import Contribution
-from .selectors import SORTS
+from .selectors import SORTS, search
 
 
 class BoardFilter(FilterSet):
@@ -42,9 +41,7 @@ class BoardFilter(FilterSet):
 
     def search(self, queryset, name, value):
         # A hidden text is not shown, so it must not be found by what it says either.
-        return queryset.filter(hidden_at__isnull=True).filter(
-            Q(title__icontains=value) | Q(body__icontains=value)
-        )
+        return search(queryset.filter(hidden_at__isnull=True), value)
 
     def status_of_ideas(self, queryset, name, value):
         return queryset.filter(kind=Contribution.Kind.IDEA, status=value)

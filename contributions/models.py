@@ -1,13 +1,30 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Constituency
 
 SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
+
+# What the board's search matches on PostgreSQL: the words of the title and the text as they
+# are written ("simple": no stemming and no stop words, since people write in Welsh as well as
+# English), through the GIN index of the same expression ("contribution_search").
+SEARCH_CONFIG = "simple"
+
+
+def search_vector() -> SearchVector:
+    return SearchVector("title", "body", config=SEARCH_CONFIG)
+
+
+def _trigrams(field: str) -> OpClass:
+    # Django's case-insensitive "contains" compares UPPER(column): the index holds the same.
+    return OpClass(Upper(field), name="gin_trgm_ops")
 
 
 class Tag(models.Model):
@@ -127,7 +144,19 @@ class Contribution(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["project", "kind", "created_at"])]
+        indexes = [
+            models.Index(fields=["project", "kind", "created_at"]),
+            # The board, newest first: a project's contributions that are not withdrawn.
+            models.Index(
+                fields=["project", "-created_at", "-id"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="contribution_board_newest",
+            ),
+            # The board's search (PostgreSQL only: contributions.selectors.search).
+            GinIndex(search_vector(), name="contribution_search"),
+            GinIndex(_trigrams("title"), name="contribution_title_trigrams"),
+            GinIndex(_trigrams("body"), name="contribution_body_trigrams"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(kind="touchpoint") | ~models.Q(emotion=""),

@@ -1,14 +1,17 @@
 """Reads of contributions that depend on who is looking."""
 
+import re
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
-from .models import Comment, Contribution, Support, Tag
+from .models import SEARCH_CONFIG, Comment, Contribution, Support, Tag, search_vector
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -45,6 +48,34 @@ def board(project, *, membership=None):
         .annotate(**counts)
         .order_by(*SORTS["newest"])
     )
+
+
+# Shorter words are found inside words (by the trigram indexes); longer ones begin words.
+SHORT_WORD = 3
+
+
+def search(queryset, text: str):
+    """The contributions whose title or text hold every word of ``text``.
+
+    On PostgreSQL, a word of four letters or more is a word of the text, or the start of one
+    (``appoint`` finds "appointment"), through the full-text index; a shorter one, or text
+    with no letters, is found anywhere in the title or the text through the trigram indexes.
+    Elsewhere (SQLite) every word is found anywhere, as a substring.
+    """
+    words = re.findall(r"[^\W_]+", text)[:10] or [text.strip()]
+    if connection.vendor != "postgresql":
+        return queryset.filter(*(_anywhere(word) for word in words))
+    long_words = [word for word in words if len(word) > SHORT_WORD and word.isalnum()]
+    if long_words:
+        prefixes = " & ".join(f"{word.lower()}:*" for word in long_words)
+        queryset = queryset.alias(found=search_vector()).filter(
+            found=SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG)
+        )
+    return queryset.filter(*(_anywhere(word) for word in words if word not in long_words))
+
+
+def _anywhere(word: str) -> Q:
+    return Q(title__icontains=word) | Q(body__icontains=word)
 
 
 def name_tags(contributions) -> list:

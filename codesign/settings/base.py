@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text and trigram search of the board on PostgreSQL (not used on SQLite).
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",
