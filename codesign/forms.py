@@ -60,24 +60,31 @@ class BilingualFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        easy_read = [name for name in self.fields if "_easy_read" in name]
-        welsh = [name for name in self.fields if name.endswith("_cy") and name not in easy_read]
-        rest = [name for name in self.fields if name not in easy_read and name not in welsh]
-        for name in easy_read + welsh:
-            if isinstance(self.fields[name].widget, forms.Textarea):
+        for name in self.fields:
+            if self._kind(name) and isinstance(self.fields[name].widget, forms.Textarea):
                 self.fields[name].widget.attrs.setdefault("rows", 3)
+
+    @staticmethod
+    def _kind(name: str) -> str:
+        if "_easy_read" in name:
+            return "easy_read"
+        return "welsh" if name.endswith("_cy") else ""
+
+    @property
+    def helper(self):
+        # Built when rendered, so that a form that reorders its fields keeps that order.
+        welsh = [name for name in self.fields if self._kind(name) == "welsh"]
+        easy_read = [name for name in self.fields if self._kind(name) == "easy_read"]
+        rest = [name for name in self.fields if not self._kind(name)]
         groups = []
         if welsh:
             groups.append(
                 Fieldset(
                     _("In Welsh (Cymraeg)"),
-                    HTML(
-                        format_html(
-                            '<p class="form-text">{}</p>',
-                            _(
-                                "Fill in what you can. Where a text has no Welsh, people who "
-                                "read Welsh see the English, marked as English."
-                            ),
+                    _intro(
+                        _(
+                            "Fill in what you can. Where a text has no Welsh, people who "
+                            "read Welsh see the English, marked as English."
                         )
                     ),
                     *welsh,
@@ -87,19 +94,21 @@ class BilingualFormMixin:
             groups.append(
                 Fieldset(
                     _("Easy read"),
-                    HTML(
-                        format_html(
-                            '<p class="form-text">{}</p>',
-                            _(
-                                "Short sentences, one idea a line. People who ask for easy "
-                                "read see it first, in large print."
-                            ),
+                    _intro(
+                        _(
+                            "Short sentences, one idea a line. People who ask for easy "
+                            "read see it first, in large print."
                         )
                     ),
                     *easy_read,
                 )
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*rest, *groups)
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*rest, *groups)
+        return helper
+
+
+def _intro(text) -> HTML:
+    return HTML(format_html('<p class="form-text">{}</p>', text))

@@ -2,8 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codesign.forms import SubmissionKeyField, SubmissionKeyMixin
+from codesign.forms import BilingualFormMixin, SubmissionKeyField, SubmissionKeyMixin
 
+from .language import HeldIn, LanguageWanted
 from .models import AgendaItem, Reply, WorkshopSession
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -34,7 +35,7 @@ class ReminderOffsetsField(forms.CharField):
         return offsets
 
 
-class SessionForm(SubmissionKeyMixin, forms.ModelForm):
+class SessionForm(BilingualFormMixin, SubmissionKeyMixin, forms.ModelForm):
     submission_key = SubmissionKeyField()
     already_held = forms.BooleanField(
         label=_("It already took place"),
@@ -68,13 +69,17 @@ class SessionForm(SubmissionKeyMixin, forms.ModelForm):
             "online_link",
             "capacity",
             "audience",
+            "held_in",
             "notes_before",
             "reminder_offsets",
+            "title_cy",
+            "notes_before_cy",
         ]
         widgets = {
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
             "notes_before": forms.Textarea(attrs={"rows": 4}),
+            "held_in": forms.RadioSelect,
             "place": forms.TextInput(),
         }
 
@@ -85,6 +90,11 @@ class SessionForm(SubmissionKeyMixin, forms.ModelForm):
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.order_fields([*self.Meta.fields[:5], "already_held"])
+        # Left unanswered (a form from before sessions had a language): held in English.
+        self.fields["held_in"].required = False
+
+    def clean_held_in(self):
+        return self.cleaned_data.get("held_in") or HeldIn.ENGLISH
 
     def clean(self):
         cleaned = super().clean()
@@ -104,7 +114,7 @@ class SessionForm(SubmissionKeyMixin, forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["order", "starts_at", "title"]
+        fields = ["order", "starts_at", "title", "title_cy"]
         widgets = {
             "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "order": forms.NumberInput(attrs={"min": 1}),
@@ -145,4 +155,14 @@ class ReplyForm(forms.Form):
         max_length=300,
         required=False,
         help_text=_("Your usual access needs are already known; add anything special here."),
+    )
+    language_wanted = forms.ChoiceField(
+        label=_("Which language do you want for this session?"),
+        choices=LanguageWanted.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "When enough people ask for Welsh, the session is held in Welsh or with Welsh "
+            "interpretation."
+        ),
     )

@@ -1,13 +1,16 @@
 """Reads about sessions that depend on who is looking."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from outbox.models import OutboxMessage
+from codesign.disclosure import Disclosure, disclose
 from participants.models import AccessNeeds, Membership
 
+from .language import HeldIn, LanguageWanted, welsh_prompt_percent
 from .models import Reply
 
 
@@ -84,4 +87,53 @@ def session_messages(session, limit: int = 200) -> list:
         .select_related("recipient")
         .defer("body_html", "attachments", "headers")
         .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class LanguageAsked:
+    """How many of those coming (or who may come) asked for Welsh, and for English."""
+
+    welsh: int
+    english: int
+    disclosure: Disclosure
+    prompt_percent: int
+    held_in: str
+
+    @property
+    def answered(self) -> int:
+        return self.welsh + self.english
+
+    @property
+    def welsh_percent(self) -> int:
+        return round(100 * self.welsh / self.answered) if self.answered else 0
+
+    @property
+    def welsh_shown(self) -> bool:
+        """Whether the figures may be shown: a few people asking for one language would be
+        known to the facilitator by elimination (codesign.disclosure)."""
+        return self.disclosure.all_shown
+
+    @property
+    def prompt(self) -> bool:
+        """Enough asked for Welsh, and the session is planned in English alone."""
+        return (
+            self.held_in == HeldIn.ENGLISH
+            and self.welsh > 0
+            and 100 * self.welsh >= self.prompt_percent * self.answered
+        )
+
+
+def language_asked(session) -> LanguageAsked:
+    """Which language the people who may come asked for the session in, counted in one query."""
+    counts = session.replies.exclude(answer=Reply.Answer.NOT_GOING).aggregate(
+        welsh=Count("pk", filter=Q(language_wanted=LanguageWanted.WELSH)),
+        english=Count("pk", filter=Q(language_wanted=LanguageWanted.ENGLISH)),
+    )
+    return LanguageAsked(
+        welsh=counts["welsh"],
+        english=counts["english"],
+        disclosure=disclose(counts, threshold=session.project.group_threshold),
+        prompt_percent=welsh_prompt_percent(),
+        held_in=session.held_in,
     )

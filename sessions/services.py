@@ -180,10 +180,12 @@ def session_reply(
     reason: str = "",
     session_needs: str = "",
     by_text: bool = False,
+    language_wanted: str = "",
 ) -> Reply:
-    """Record a reply; past capacity, 'going' joins the waiting list, and a place freed by
-    someone dropping out goes to the first person waiting, who is told. A reply by text
-    (``text_replies``) keeps what the person wrote before."""
+    """Record a reply, with the language the person wants for the session; past capacity,
+    'going' joins the waiting list, and a place freed by someone dropping out goes to the
+    first person waiting, who is told. A reply by text (``text_replies``) keeps what the
+    person wrote before, and the language they asked for."""
     # Lock the session row: two people replying at once for the last place queue here.
     session = WorkshopSession.objects.select_for_update().get(pk=session.pk)
     if session.status != WorkshopSession.Status.SCHEDULED or session.ends_at < timezone.now():
@@ -207,6 +209,7 @@ def session_reply(
     reply.answer = answer
     if not by_text:
         reply.reason, reply.session_needs = reason, session_needs
+        reply.language_wanted = language_wanted
     reply.by_text = by_text
     reply.replied_by = replied_by
     reply.full_clean()

@@ -148,6 +148,7 @@ class SessionDetailView(SessionMixin, TemplateView):
                     "answer": reply.answer,
                     "reason": reply.reason,
                     "session_needs": reply.session_needs,
+                    "language_wanted": reply.language_wanted,
                 }
                 if reply and reply.answer != Reply.Answer.WAITLIST
                 else None
@@ -161,6 +162,7 @@ class SessionDetailView(SessionMixin, TemplateView):
                 reminders=reminders_for_session(session),
                 session_messages=selectors.session_messages(session),
                 access_needs=selectors.combined_access_needs(session),
+                language=selectors.language_asked(session),
                 managed_without_reply=Membership.objects.filter(
                     pk__in=selectors.session_audience(session).values("pk"),
                     managed_by_facilitator=True,
