@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from outbox.models import OutboxMessage
 from codesign.disclosure import Disclosure, disclose
+from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Membership
 
 from .language import HeldIn, LanguageWanted, welsh_prompt_percent
