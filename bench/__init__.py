@@ -1,26 +1,34 @@
-"""Codesign's benchmark: how fast and frugal the busiest pages and exports are at scale.
+"""Codesign's benchmark: how fast and frugal pages are where people really are.
 
-Not part of `make test`. Run it on PostgreSQL with the large data set:
+Not part of `make test`. Run it on PostgreSQL with Redis, one database per size:
 
-    createdb -h 127.0.0.1 -U postgres codesign_bench
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/codesign_bench
+    createdb -h 127.0.0.1 -U postgres codesign_bench_20k
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/codesign_bench_20k
+    export REDIS_URL=redis://127.0.0.1:6379/7   # a database of Redis the bench may empty
     .venv/bin/python manage.py migrate
-    .venv/bin/python manage.py seed_large
-    .venv/bin/python -m bench.run --out bench/results.json
+    .venv/bin/python manage.py seed_large --size 20k     # 2k, 20k or 200k; kept for next time
+    .venv/bin/python -m bench.run --readme README.md
 
-What it measures, on the organisation `seed_large` builds (20 projects, 2,000 participants,
-20,000 contributions; one project holds 2,000 of them):
+What it measures, on the organisation `seed_large` builds (its measured project holds a tenth
+of the contributions, a quarter of them touchpoints, and an idea with ten comments):
 
-- pages: the median server time over 20 requests, after 5 warm-up requests, and the queries of
-  one request, for the organisation dashboard (as the manager), the project dashboard and the
-  contribution board's first page (as the facilitator, on the 2,000-contribution project), each
-  beside `bare/`, a view that renders the base template and runs no queries of its own, asked
-  by the same signed-in person just before each request (so the ratio holds on a machine whose
-  speed varies). Requests go through Django's test client and the whole middleware stack; no
-  network, no web server.
-- exports and the project report PDF: wall time, queries, the process's peak resident memory
-  (VmHWM, reset before each run) and the peak of Python allocations (tracemalloc, a second run).
+- settings: production's (bench/settings.py: two-factor required, Redis as the cache, DEBUG
+  off, manifest static files), plus the bare view;
+- people: a participant of the project and its facilitator (the manager for the organisation
+  dashboard), signed in; the facilitator and the manager have an authenticator app;
+- pages: the board's first, middle and last page and a search, the contribution with ten
+  comments, a session page, the journey map, the project and organisation dashboards;
+- states of each page: kept (asked again, nothing changed), after a write (another participant
+  has just supported an idea through the service), nothing kept (the cache emptied);
+- each request paired with the bare view (`bare/`: a plain HttpResponse through the whole
+  middleware, signed in) asked just before it by the same person: median time, median ratio of
+  the pairs, and the queries of each request;
+- throughput: gunicorn with 2 workers on a free loopback port, participants in turn, the board
+  against the bare view, without writes and with two writes a second;
+- exports and report PDFs: time, queries, peak memory.
 
-It writes every figure, each target and whether it was met to the JSON file, and prints a table.
-`tests/test_bench.py` runs a tiny version in the suite, so the harness cannot rot.
+It prints every target of the performance issue as met, MISSED or not measured (a target names
+the size it holds at; bench/targets.py), and writes the figures to bench/results.json (each size
+beside the others) and, with --readme, to the README, misses included.
+`tests/test_bench.py` tests its machinery at a tiny size, so the harness cannot rot.
 """

@@ -1,87 +1,103 @@
-"""The README's performance figures, written from bench/results.json.
+"""The README's performance figures, written from the benchmark's results as they are.
 
-.venv/bin/python -m bench.run --out bench/results.json --readme README.md
-rewrites what stands between the ``<!-- bench -->`` and ``<!-- /bench -->`` markers.
+.venv/bin/python -m bench.run --readme README.md rewrites what stands between the
+``<!-- bench -->`` and ``<!-- /bench -->`` markers: every size measured, every target with
+met, MISSED or not measured, and the sentence that sums them up (bench/targets.py).
 """
 
 from pathlib import Path
 
-START, END = "<!-- bench -->", "<!-- /bench -->"
+from . import targets
+from .measure import STATE_LABELS, STATES
+from .pages import PAGES
 
-PAGES = [
-    ("organisation_dashboard", "Organisation dashboard (manager), figures kept", "dashboard"),
-    (
-        "organisation_dashboard_worked_out",
-        "Organisation dashboard, figures worked out (first view after a change)",
-        "queries",
-    ),
-    ("project_dashboard", "Project dashboard (facilitator), figures kept", "dashboard"),
-    ("project_dashboard_worked_out", "Project dashboard, figures worked out", "queries"),
-    ("board", "Contribution board, {size} contributions, page 1, kept", "board"),
-    (
-        "board_worked_out",
-        "Contribution board, worked out (first view after a write)",
-        "board_queries",
-    ),
-    ("bare_manager", "bare view (manager)", ""),
-    ("bare_facilitator", "bare view (facilitator)", ""),
-]
-PAGE_TARGETS = {
-    "dashboard": "< 10× bare, < 25 queries",
-    "queries": "< 25 queries",
-    "board": "< 20 ms, < 10× bare, < 15 queries",
-    "board_queries": "< 15 queries",
-    "": "",
-}
-BUILDS = [
-    ("largest_csv_export", "All {all} contributions, CSV (the largest export)", "< 60 s, < 300 MB"),
-    ("largest_xlsx_export", "All {all} contributions, XLSX", ""),
-    ("project_contributions_export", "{size} contributions of one project, CSV", "< 1 s"),
-    ("project_contributions_xlsx", "{size} contributions of one project, XLSX", ""),
-    ("project_report_pdf", "Project report PDF ({size} contributions)", ""),
-    ("organisation_report_pdf", "Organisation report PDF", ""),
-]
+START, END = "<!-- bench -->", "<!-- /bench -->"
 
 
 def _ms(value: float) -> str:
     return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
-def markdown(results: dict) -> str:
-    machine, data = results["machine"], results["data"]
-    names = {
-        "size": f"{data['contributions_in_large_project']:,}",
-        "all": f"{data['contributions']:,}",
-    }
+def _cell(page: dict | None) -> str:
+    if page is None:
+        return ""
+    return f"{_ms(page['median_ms'])}, {page['ratio_to_bare']}×, {page['queries']} q"
+
+
+def size_table(label: str, size: dict) -> list[str]:
+    data = size["data"]
     lines = [
-        f"Figures of {results['generated_at'][:10]} ({machine['cpus']} cores, "
-        f"{machine['database']}, Python {machine['python']}, Django {machine['django']}):",
-        "",
-        "| page | median | queries | bare beside it | × bare | target |",
-        "|---|---|---|---|---|---|",
+        f"**{label}**: an organisation of {data['contributions']:,} contributions; the "
+        f"measured project holds {data['contributions_in_large_project']:,} "
+        f"({data['touchpoints_in_large_project']:,} touchpoints). Measured "
+        f"{size['generated_at'][:16].replace('T', ' ')} UTC, load average "
+        f"{size['load_average']['before'][0]:.1f} before, "
+        f"{size['load_average']['after'][0]:.1f} after.",
     ]
-    for key, label, kind in PAGES:
-        page = results["pages"].get(key)
-        if page is None:
-            continue
-        bare = page.get("bare_median_ms")
+    if size.get("note"):
+        lines.append(f"Note: {size['note']}")
+    lines += [
+        "",
+        "| page | as | " + " | ".join(STATE_LABELS[s] for s in STATES) + " |",
+        "|---|---|" + "---|" * len(STATES),
+    ]
+    for key, (name, roles) in PAGES.items():
+        for role in roles:
+            cells = [_cell(size["pages"].get(f"{role}.{key}.{state}")) for state in STATES]
+            if any(cells):
+                lines.append(f"| {name} | {role} | " + " | ".join(cells) + " |")
+    bares = sorted({page["bare_median_ms"] for page in size["pages"].values()})
+    if bares:
+        lines.append("")
         lines.append(
-            f"| {label.format(**names)} | {_ms(page['median_ms'])} | {page['queries']} "
-            f"| {_ms(bare) if bare else ''} | {page.get('ratio_to_bare', '')} "
-            f"| {PAGE_TARGETS[kind]} |"
+            f"Bare view beside each request: {_ms(bares[len(bares) // 2])} (median of the "
+            f"pages' medians)."
         )
-    lines += ["", "| build | time | peak memory (process) | target |", "|---|---|---|---|"]
-    for key, label, goal in BUILDS:
-        made = results["builds"].get(key)
-        if made is None:
-            continue
-        lines.append(
-            f"| {label.format(**names)} | {made['seconds']:.2f} s | {made['peak_rss_mb']:.0f} MB "
-            f"| {goal} |"
+    load = size.get("throughput") or {}
+    for name, text in (("no_writes", "no writes"), ("two_writes_a_second", "two writes a second")):
+        if isinstance(load.get(name), dict):
+            figures = load[name]
+            lines.append(
+                f"Throughput, {text} (gunicorn, {load['workers']} workers, {load['people']} "
+                f"participants in turn): board {figures['board_per_second']}/s, bare view "
+                f"{figures['bare_per_second']}/s: **{figures['ratio_to_bare']}** of the bare view."
+            )
+    if size.get("builds"):
+        lines += ["", "| build | time | queries | peak memory (process) |", "|---|---|---|---|"]
+        for name, made in size["builds"].items():
+            lines.append(
+                f"| {name.replace('_', ' ')} | {made['seconds']:.2f} s | {made['queries']} "
+                f"| {made['peak_rss_mb']:.0f} MB |"
+            )
+    return lines
+
+
+def markdown(results: dict) -> str:
+    machine = results["machine"]
+    lines = [
+        f"{machine['cpus']} cores, {machine['database']}, Python {machine['python']}, Django "
+        f"{machine['django']}; settings `{machine['settings']}` (two-factor "
+        f"{'on' if machine['two_factor_required'] else 'off'}, cache {machine['cache']}). "
+        "Each cell: median time, its ratio to the bare view asked just before it (pair by "
+        "pair), queries.",
+        "",
+    ]
+    for label, size in results["sizes"].items():
+        lines += size_table(label, size)
+        lines.append("")
+    lines += ["| target | verdict | value | limit | at |", "|---|---|---|---|---|"]
+    for row in results["targets"]:
+        value = (
+            ""
+            if row["value"] is None
+            else f"{row['value']}{row['unit'] if row['unit'] in ('×', 's') else ''}"
         )
-    missed = [row["name"] for row in results["targets"] if row["met"] is False]
-    lines.append("")
-    lines.append(f"Missed: {'; '.join(missed)}." if missed else "Every target is met.")
+        limit = "" if row["limit"] is None else f"{'≥' if row['at_least'] else '≤'} {row['limit']}"
+        note = f" ({row['note']})" if row["note"] else ""
+        verdict = targets.verdict(row)
+        verdict = f"**{verdict}**" if verdict == "MISSED" else verdict
+        lines.append(f"| {row['name']}{note} | {verdict} | {value} | {limit} | {row['at'] or ''} |")
+    lines += ["", targets.summary(results["targets"])]
     return "\n".join(lines)
 
 

@@ -1,7 +1,12 @@
-"""Run the benchmark on the `seed_large` data and write its figures (see bench/__init__.py).
+"""Run the benchmark on the `seed_large` data of this database and write its figures.
 
-.venv/bin/python -m bench.run --out bench/results.json [--readme README.md] [--requests 20]
-    [--warmup 5]
+    .venv/bin/python -m bench.run [--out bench/results.json] [--readme README.md]
+        [--requests 20] [--warmup 3] [--throughput-seconds 5] [--rounds 2] [--no-builds]
+        [--note "why these figures may be off"]
+
+The size measured is the one the database holds (`seed_large --size`); its figures replace
+that size's in the results file and the others are kept, so a run at 20k and one at 200k (in
+two databases) make one file. See bench/__init__.py for what it measures.
 """
 
 import argparse
@@ -10,57 +15,41 @@ import json
 import os
 import platform
 import resource
-import statistics
+import secrets
 import sys
 import time
 import tracemalloc
-from contextlib import contextmanager
 from pathlib import Path
 
+from . import measure, pages, targets
+
 MB = 1024 * 1024
-TARGETS = {
-    "ratio_to_bare": 10,
-    "dashboard_queries": 25,
-    "board_queries": 15,
-    "board_ms": 20,
-    "largest_export_seconds": 60,
-    "largest_export_peak_mb": 300,
-    "export_2000_seconds": 1,
-}
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REDIS = "redis://127.0.0.1:6379/7"
 
 
-def setup_django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "codesign.settings.dev")
-    # As in production: templates compiled without debug information, queries not recorded.
-    os.environ.setdefault("DEBUG", "false")
-    # A cache of its own, in memory: the "worked out" variants empty it before each request,
-    # which must not empty the folder a development server shares with its worker.
-    os.environ.setdefault("CACHE_URL", "locmemcache://bench")
+def setup_django(environ=os.environ):
+    """Production's settings (bench/settings.py) and the environment they ask for."""
+    environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    # A key of the run's own: sessions made here are read by the gunicorn it starts.
+    environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    environ.setdefault("REDIS_URL", DEFAULT_REDIS)
+    # Production's Redis cache, never a CACHE_URL a shell may carry.
+    environ.pop("CACHE_URL", None)
+    environ.setdefault("STATIC_ROOT", str(ROOT / "var" / "bench" / "static"))
     import django
 
     django.setup()
 
 
-class QueryCounter:
-    """Count the queries run on a connection, cheaply enough to leave on while timing."""
+def collect_static() -> None:
+    """Production's static files storage needs its manifest: collect once (and after changes)."""
+    from django.conf import settings
+    from django.core.management import call_command
 
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        # Savepoints appear only when a caller (such as a test) already holds a transaction.
-        if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
-            self.count += 1
-        return execute(sql, params, many, context)
-
-
-@contextmanager
-def counting_queries():
-    from django.db import connection
-
-    counter = QueryCounter()
-    with connection.execute_wrapper(counter):
-        yield counter
+    if settings.STORAGES["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage"):
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def rss_reset_peak() -> bool:
@@ -85,66 +74,13 @@ def rss_mb(field: str) -> float | None:
     return None
 
 
-def timed_get(client, url: str):
-    """One request: (milliseconds, queries, response)."""
-    with counting_queries() as counter:
-        start = time.perf_counter()
-        response = client.get(url)
-        elapsed = time.perf_counter() - start
-    check_ok(response, url)
-    return elapsed * 1000, counter.count, response
-
-
-def measure_page(
-    client, url: str, *, requests: int, warmup: int, before_each=None, beside: str = ""
-) -> dict:
-    """Median server time after warm-up, and the queries of one request.
-
-    ``before_each`` runs, untimed, before every request (to empty the cache, say). With
-    ``beside`` (the bare view's URL), each request is paired with one to the bare view made
-    just before it, so that the ratio compares the two at the same moments of a machine whose
-    speed varies (a shared virtual machine's neighbours)."""
-    for _ in range(warmup):
-        if beside:
-            timed_get(client, beside)
-        check_ok(client.get(url), url)
-    times, bare_times, queries = [], [], set()
-    for _ in range(requests):
-        if beside:
-            bare_times.append(timed_get(client, beside)[0])
-        if before_each is not None:
-            before_each()
-        elapsed, count, response = timed_get(client, url)
-        times.append(elapsed)
-        queries.add(count)
-    page = {
-        "url": url,
-        "requests": requests,
-        "median_ms": round(statistics.median(times), 2),
-        "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2),
-        # The session is saved on some requests and not others (once a second at most).
-        "queries": max(queries),
-        "bytes": len(response.content),
-    }
-    if beside:
-        page["bare_median_ms"] = round(statistics.median(bare_times), 2)
-        page["ratio_to_bare"] = round(page["median_ms"] / page["bare_median_ms"], 1)
-    return page
-
-
-def check_ok(response, url):
-    if response.status_code != 200:
-        raise SystemExit(f"GET {url} answered {response.status_code}; the benchmark needs 200.")
-
-
 def measure_call(build) -> dict:
     """Time, queries and peak memory of one call; tracemalloc's peak from a second call
     (tracing slows Python down, so it is kept out of the timed run)."""
     gc.collect()
     reset = rss_reset_peak()
     rss_before = rss_mb("VmRSS")
-    with counting_queries() as counter:
+    with measure.counting_queries() as counter:
         start = time.perf_counter()
         size = build()
         seconds = time.perf_counter() - start
@@ -165,13 +101,7 @@ def measure_call(build) -> dict:
     }
 
 
-def target(name, value, limit, *, unit, note=""):
-    met = None if value is None else value < limit
-    return {"name": name, "value": value, "limit": limit, "unit": unit, "met": met, "note": note}
-
-
-def data_counts(organisation, large_project) -> dict:
-    from changes.models import ServiceChange
+def data_counts(organisation, project) -> dict:
     from contributions.models import Comment, Contribution, Support
     from participants.models import Membership
     from sessions.models import WorkshopSession
@@ -181,7 +111,10 @@ def data_counts(organisation, large_project) -> dict:
         "projects": organisation.projects.count(),
         "participants": Membership.objects.filter(**in_org).values("user").distinct().count(),
         "contributions": Contribution.objects.filter(**in_org).count(),
-        "contributions_in_large_project": large_project.contributions.count(),
+        "contributions_in_large_project": project.contributions.count(),
+        "touchpoints_in_large_project": project.contributions.filter(
+            kind=Contribution.Kind.TOUCHPOINT
+        ).count(),
         "comments": Comment.objects.filter(
             contribution__project__organisation=organisation
         ).count(),
@@ -189,12 +122,12 @@ def data_counts(organisation, large_project) -> dict:
             contribution__project__organisation=organisation
         ).count(),
         "sessions": WorkshopSession.objects.filter(**in_org).count(),
-        "service_changes": ServiceChange.objects.filter(**in_org).count(),
     }
 
 
 def machine() -> dict:
     import django
+    from django.conf import settings
     from django.db import connection
 
     database = connection.vendor
@@ -207,108 +140,141 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "database": database,
+        "settings": os.environ.get("DJANGO_SETTINGS_MODULE", ""),
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+        "two_factor_required": settings.CODESIGN_REQUIRE_MFA,
+        "debug": settings.DEBUG,
     }
 
 
-def run(*, requests: int = 20, warmup: int = 5, out: Path | None = None) -> dict:
-    """Measure everything, check the targets, and write the figures to `out` if given."""
-    from django.contrib.auth import get_user_model
+def measure_pages(scene, *, requests: int, warmup: int) -> dict:
+    """Every page, as each of its roles, in each state (bench/measure.py)."""
     from django.core.cache import cache
-    from django.test import Client, override_settings
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
+
+    bare_url = reverse("bench-bare")
+    measured = {}
+    for role, client in scene.clients.items():
+        for key, url in pages.urls(scene, role).items():
+            ideas = [scene.featured] if key == "contribution" else None
+            writer = measure.writer_for(scene.project, excluded_users=scene.others(), ideas=ideas)
+            before = {"kept": None, "after_write": writer, "nothing_kept": cache.clear}
+            for state in measure.STATES:
+                page = measure.measure_page(
+                    client,
+                    url,
+                    bare_url=bare_url,
+                    requests=requests,
+                    warmup=warmup,
+                    before_each=before[state],
+                )
+                page.update(role=role, page=key, state=state)
+                if state == "after_write":
+                    page["writes"] = writer.writes
+                    page["writers"] = sorted(writer.writers)
+                measured[f"{role}.{key}.{state}"] = page
+    return measured
+
+
+def measure_throughput(scene, *, seconds, rounds, threads) -> dict:
+    from django.urls import reverse
+
+    from . import throughput
+
+    people = pages.participants_for_load(scene.project, 50)
+    writer = measure.writer_for(scene.project, excluded_users=[*people, *scene.others()])
+    log = ROOT / "var" / "bench" / "gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    return throughput.run(
+        board_url=reverse("contributions:board", args=[scene.project.pk]),
+        bare_url=reverse("bench-bare"),
+        users=people,
+        writer=writer,
+        seconds=seconds,
+        rounds=rounds,
+        threads=threads,
+        log=log,
+    )
+
+
+def run(
+    *,
+    requests: int = 20,
+    warmup: int = 3,
+    out: Path | None = None,
+    throughput_seconds: float = 0,
+    rounds: int = 2,
+    threads: int = 4,
+    builds: bool = True,
+    note: str = "",
+) -> dict:
+    """Measure the size this database holds, merge it into ``out`` and check the targets."""
     from django.utils import timezone
 
     from projects.management.commands import seed_large
     from projects.models import Organisation
 
-    User = get_user_model()
     organisation = Organisation.objects.filter(name=seed_large.ORGANISATION_NAME).first()
     if organisation is None:
         raise SystemExit("No benchmark data: run `python manage.py seed_large` first.")
-    large_project = organisation.projects.get(title=seed_large.LARGE_PROJECT_TITLE)
-    results = {
+    project = organisation.projects.get(title=seed_large.LARGE_PROJECT_TITLE)
+    load_before = os.getloadavg()
+    data = data_counts(organisation, project)
+    label = seed_large.size_label(data["contributions"])
+    scene = pages.scenario(organisation, project)
+    pages.sign_in(scene)
+    size = {
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "machine": machine(),
         "settings": {"requests": requests, "warmup": warmup},
-        "data": data_counts(organisation, large_project),
-        "pages": {},
+        "data": data,
+        "pages": measure_pages(scene, requests=requests, warmup=warmup),
+        "throughput": None,
         "builds": {},
-        "missing": [],
-        "targets": [],
     }
-    clients = {}
-    for role, email in (
-        ("manager", seed_large.MANAGER_EMAIL),
-        ("facilitator", seed_large.FACILITATOR_EMAIL),
-    ):
-        clients[role] = Client()
-        clients[role].force_login(User.objects.get(email=email))
-    pages = [
-        ("organisation_dashboard", "manager", "dashboards:organisation", organisation.pk),
-        ("project_dashboard", "facilitator", "dashboards:project", large_project.pk),
-        ("board", "facilitator", "contributions:board", large_project.pk),
-    ]
-    with override_settings(
-        ROOT_URLCONF="bench.urls",
-        DEBUG=False,
-        ALLOWED_HOSTS=["testserver"],
-        CODESIGN_REQUIRE_MFA=False,
-    ):
-        measured = results["pages"]
-        for role, client in clients.items():
-            measured[f"bare_{role}"] = measure_page(
-                client, reverse("bench-bare"), requests=requests, warmup=warmup
-            )
-        measured["bare_signed_out"] = measure_page(
-            Client(), reverse("bench-bare"), requests=requests, warmup=warmup
+    if throughput_seconds:
+        size["throughput"] = measure_throughput(
+            scene, seconds=throughput_seconds, rounds=rounds, threads=threads
         )
-        for name, role, url_name, pk in pages:
-            try:
-                url = reverse(url_name, args=[pk])
-            except NoReverseMatch:
-                results["missing"].append(f"{name} ({url_name} is not defined yet)")
-                continue
-            # Figures and the board's results are kept until the content of a project they
-            # show changes (codesign.content): with nothing kept, as on the first view after a
-            # write, the view works them out and renders them.
-            variants = [(name, None), (f"{name}_worked_out", cache.clear)]
-            for variant, before_each in variants:
-                page = measure_page(
-                    clients[role],
-                    url,
-                    requests=requests,
-                    warmup=warmup,
-                    before_each=before_each,
-                    beside=reverse("bench-bare"),
-                )
-                page["signed_in_as"] = role
-                measured[variant] = page
-        for name, build in builds(organisation, large_project):
-            if build is None:
-                results["missing"].append(name)
-                continue
-            results["builds"][name] = measure_call(build)
-    results["targets"] = check_targets(results)
+    if builds:
+        for name, build in export_builds(organisation, project):
+            size["builds"][name] = measure_call(build)
+    size["load_average"] = {"before": load_before, "after": os.getloadavg()}
+    size["note"] = note
+    results = merge(out, label, size)
     if out is not None:
         out.write_text(json.dumps(results, indent=2) + "\n")
     return results
 
 
-def builds(organisation, large_project):
-    """The exports and reports to measure, as (name, a call returning the bytes written).
+def merge(out: Path | None, label: str, size: dict) -> dict:
+    """This size's figures, beside the other sizes already in the results file."""
+    results = {}
+    if out is not None and out.exists():
+        try:
+            results = json.loads(out.read_text())
+        except ValueError:
+            results = {}
+    sizes = results.get("sizes", {}) if isinstance(results.get("sizes"), dict) else {}
+    sizes[label] = size
+    return {
+        "generated_at": size["generated_at"],
+        "machine": machine(),
+        "sizes": dict(sorted(sizes.items(), key=lambda item: item[1]["data"]["contributions"])),
+        "targets": targets.check(sizes),
+    }
 
-    Each builds the file as the worker does (``reports.builders.build``) into a temporary
-    file: the organisation's contributions (the largest export), the large project's
-    contributions as CSV and XLSX, and the project and organisation reports as PDF.
-    """
+
+def export_builds(organisation, project):
+    """The exports and reports to measure, as (name, a call returning the bytes written),
+    each built as the worker builds it (``reports.builders.build``) into a temporary file."""
     import tempfile
 
     from reports import builders
     from reports.models import Report
 
-    def make(kind, file_format, project):
+    def make(kind, file_format, of_project):
         report = Report(
-            organisation=organisation, project=project, kind=kind, file_format=file_format
+            organisation=organisation, project=of_project, kind=kind, file_format=file_format
         )
 
         def build():
@@ -321,130 +287,85 @@ def builds(organisation, large_project):
     return [
         ("largest_csv_export", make("contributions", "csv", None)),
         ("largest_xlsx_export", make("contributions", "xlsx", None)),
-        ("project_contributions_export", make("contributions", "csv", large_project)),
-        ("project_contributions_xlsx", make("contributions", "xlsx", large_project)),
-        ("project_report_pdf", make("report", "pdf", large_project)),
+        ("project_contributions_export", make("contributions", "csv", project)),
+        ("project_report_pdf", make("report", "pdf", project)),
         ("organisation_report_pdf", make("report", "pdf", None)),
     ]
 
 
-def check_targets(results) -> list[dict]:
-    pages, made = results["pages"], results["builds"]
-
-    def page(name, key):
-        return pages.get(name, {}).get(key)
-
-    def build(name, key):
-        return made.get(name, {}).get(key)
-
-    rows = []
-    for name, label, query_limit in (
-        ("organisation_dashboard", "Organisation dashboard", TARGETS["dashboard_queries"]),
-        ("project_dashboard", "Project dashboard", TARGETS["dashboard_queries"]),
-        ("board", "Contribution board, page 1", TARGETS["board_queries"]),
-    ):
-        rows.append(
-            target(
-                f"{label}: time against the bare view",
-                page(name, "ratio_to_bare"),
-                TARGETS["ratio_to_bare"],
-                unit="times",
-            )
-        )
-        rows.append(target(f"{label}: queries", page(name, "queries"), query_limit, unit=""))
-    for name, label, query_limit in (
-        (
-            "organisation_dashboard_worked_out",
-            "Organisation dashboard, figures worked out",
-            TARGETS["dashboard_queries"],
-        ),
-        (
-            "project_dashboard_worked_out",
-            "Project dashboard, figures worked out",
-            TARGETS["dashboard_queries"],
-        ),
-        ("board_worked_out", "Contribution board, worked out", TARGETS["board_queries"]),
-    ):
-        rows.append(target(f"{label}: queries", page(name, "queries"), query_limit, unit=""))
-    size = results["data"]["contributions_in_large_project"]
-    rows.append(
-        target(
-            f"Board at {size:,} contributions: median time",
-            page("board", "median_ms"),
-            TARGETS["board_ms"],
-            unit="ms",
-        )
-    )
-    rows.append(
-        target(
-            "Largest CSV export: time",
-            build("largest_csv_export", "seconds"),
-            TARGETS["largest_export_seconds"],
-            unit="s",
-        )
-    )
-    rows.append(
-        target(
-            "Largest CSV export: peak memory of the process",
-            build("largest_csv_export", "peak_rss_mb"),
-            TARGETS["largest_export_peak_mb"],
-            unit="MB",
-        )
-    )
-    rows.append(
-        target(
-            f"Export of {size:,} contributions: time",
-            build("project_contributions_export", "seconds"),
-            TARGETS["export_2000_seconds"],
-            unit="s",
-        )
-    )
-    return rows
-
-
-def table(results) -> str:
-    lines = [
-        f"{'page':34} {'median ms':>10} {'queries':>8} {'bare ms':>8} {'× bare':>7}",
-    ]
-    for name, page in results["pages"].items():
-        ratio, bare = page.get("ratio_to_bare", ""), page.get("bare_median_ms", "")
-        lines.append(f"{name:34} {page['median_ms']:>10} {page['queries']:>8} {bare:>8} {ratio:>7}")
-    if results["builds"]:
-        lines.append("")
+def table(results: dict) -> str:
+    """The figures as text: each size's pages, throughput and builds, then every target."""
+    lines = []
+    for label, size in results["sizes"].items():
+        data = size["data"]
         lines.append(
-            f"{'build':28} {'seconds':>10} {'queries':>8} {'peak RSS MB':>12} {'py peak MB':>11}"
+            f"== {label}: organisation of {data['contributions']:,} contributions, board of "
+            f"{data['contributions_in_large_project']:,}, {data['touchpoints_in_large_project']:,}"
+            f" touchpoints ({size['generated_at']}) =="
         )
-        for name, made in results["builds"].items():
+        lines.append(f"{'page':46} {'ms':>8} {'bare':>6} {'× bare':>7} {'queries':>8}")
+        for key, page in size["pages"].items():
             lines.append(
-                f"{name:28} {made['seconds']:>10} {made['queries']:>8} "
-                f"{made['peak_rss_mb']:>12} {made['python_peak_mb']:>11}"
+                f"{key:46} {page['median_ms']:>8} {page['bare_median_ms']:>6} "
+                f"{page['ratio_to_bare']:>7} {page['queries']:>8}"
             )
-    lines.append("")
+        for name, figures in (size.get("throughput") or {}).items():
+            if isinstance(figures, dict):
+                lines.append(
+                    f"throughput {name}: board {figures['board_per_second']}/s, bare "
+                    f"{figures['bare_per_second']}/s, ratio {figures['ratio_to_bare']}"
+                )
+        for name, made in size["builds"].items():
+            lines.append(
+                f"{name:30} {made['seconds']:>8} s {made['queries']:>4} queries "
+                f"{made['peak_rss_mb']:>7} MB"
+            )
+        lines.append("")
     for row in results["targets"]:
-        verdict = {True: "met", False: "MISSED", None: "not measured"}[row["met"]]
-        lines.append(f"{verdict:13} {row['name']}: {row['value']} (limit {row['limit']})")
-    for name in results["missing"]:
-        lines.append(f"not measured  {name}")
+        at = f" at {row['at']}" if row["at"] else ""
+        note = f" ({row['note']})" if row["note"] else ""
+        lines.append(
+            f"{targets.verdict(row):13} {row['name']}: {row['value']}{at}, "
+            f"limit {'≥' if row['at_least'] else '≤'} {row['limit']}{note}"
+        )
+    lines.append(targets.summary(results["targets"]))
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
-    parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--readme", type=Path, help="rewrite the figures in this README")
+    parser.add_argument("--requests", type=int, default=20, help="timed pairs per page")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed pairs before them")
+    parser.add_argument(
+        "--throughput-seconds", type=float, default=5, help="each load phase (0: no run)"
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="load phases of each kind")
+    parser.add_argument("--threads", type=int, default=4, help="threads making the load")
+    parser.add_argument("--no-builds", action="store_true", help="skip exports and reports")
+    parser.add_argument("--note", default="", help="said beside these figures (a busy machine)")
     args = parser.parse_args(argv)
     setup_django()
     from django.db import connection
 
     if connection.vendor != "postgresql":
         print("Warning: the figures mean most on PostgreSQL (set DATABASE_URL).", file=sys.stderr)
-    results = run(requests=args.requests, warmup=args.warmup, out=args.out)
+    collect_static()
+    results = run(
+        requests=args.requests,
+        warmup=args.warmup,
+        out=args.out,
+        throughput_seconds=args.throughput_seconds,
+        rounds=args.rounds,
+        threads=args.threads,
+        builds=not args.no_builds,
+        note=args.note,
+    )
     print(table(results))
     print(f"\nFigures written to {args.out}")
     if args.readme:
-        from bench import readme
+        from . import readme
 
         readme.rewrite(args.readme, results)
         print(f"and to {args.readme}")

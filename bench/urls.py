@@ -1,17 +1,22 @@
 """The site's URLs plus `bare/`, used only while the benchmark runs (never in production).
 
-`bare/` renders the base template and runs no queries of its own: the floor every page is
-compared with (the session, the sign-in and the notification bell still cost what they cost on
-every page).
+`bare/` is a plain `HttpResponse`: no template, no queries of its own. Through the whole
+middleware stack, signed in, it costs what every page costs before its view starts (the
+session, the person, the two-factor rule): the floor every page is compared with.
 """
 
+from django.http import HttpResponse
 from django.urls import path
-from django.views.generic import TemplateView
 
 from codesign.urls import handler403, handler404  # noqa: F401 (Django reads them from here)
 from codesign.urls import urlpatterns as site_urlpatterns
 
+
+def bare(request):
+    return HttpResponse(b"bare", content_type="text/plain")
+
+
 urlpatterns = [
-    path("bare/", TemplateView.as_view(template_name="base.html"), name="bench-bare"),
+    path("bare/", bare, name="bench-bare"),
     *site_urlpatterns,
 ]

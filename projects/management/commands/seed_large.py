@@ -1,13 +1,17 @@
 """Create a large organisation for the benchmark in `bench/`, with bulk inserts.
 
-At `--scale 1` (the default): 20 projects, 2,000 participants, 20,000 contributions (one project
-holds 2,000 of them) with comments and supports, 100 sessions with replies, attendance and
-payments, and 500 service changes with timelines, follow-up checks and evidence. Rows are made in
-memory and written with `bulk_create` in batches: no service is called per row, so no email,
-notification or outbox message is written. Every person has an unusable password; the benchmark
-signs in as `MANAGER_EMAIL` or `FACILITATOR_EMAIL` with `force_login`.
+`--size` is the organisation's contributions: 2k, 20k (the default) or 200k, or any number. At
+20k: 20 projects, 2,000 participants, 20,000 contributions (one project, the one the benchmark
+measures, holds a tenth: 2,000, a quarter of them touchpoints, and one idea with exactly ten
+comments) with comments and supports, 100 sessions with replies, attendance and payments, and
+500 service changes with timelines, follow-up checks and evidence; other sizes scale every
+figure. Rows are made in memory and written with `bulk_create` in batches: no service is called
+per row, so no email, notification or outbox message is written. Every person has an unusable
+password; the benchmark signs in with `force_login`. The manager, the admin and the facilitator
+have an authenticator app, as production's two-factor rule asks of their roles.
 
-It refuses production settings, and does nothing if the organisation is already there.
+It refuses production settings. A database holds one size: run again at the same size, it does
+nothing (so a large seed is made once and kept); at another size it refuses.
 """
 
 import random
@@ -16,6 +20,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -77,6 +82,10 @@ MINIMUM = {
 }
 BATCH = 2000
 HISTORY_DAYS = 540
+# The contribution the benchmark opens: an idea in the large project with this many comments.
+FEATURED_COMMENTS = 10
+# At most this many people are invited to one session, however large the project.
+MAX_INVITED = 150
 
 TOPICS = [
     LARGE_PROJECT_TITLE,
@@ -184,6 +193,26 @@ def sizes_for(scale: float) -> dict:
     return {name: max(MINIMUM[name], round(full * scale)) for name, full in FULL_SIZE.items()}
 
 
+def parse_size(text: str) -> int:
+    """'2k', '20k', '200k' or a plain number of contributions."""
+    text = str(text).strip().lower().replace(",", "").replace("_", "")
+    factor = 1000 if text.endswith("k") else 1
+    try:
+        size = int(float(text.removesuffix("k")) * factor)
+    except ValueError:
+        raise CommandError(f"--size {text!r}: give a number of contributions, as 20k.") from None
+    return size
+
+
+def scale_for(size: int) -> float:
+    """The scale whose organisation holds ``size`` contributions."""
+    return size / FULL_SIZE["contributions"]
+
+
+def size_label(size: int) -> str:
+    return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
+
+
 def split(total: int, parts: int) -> list[int]:
     """Split a total into near-equal whole parts."""
     base, extra = divmod(total, parts)
@@ -199,26 +228,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale",
-            type=float,
-            default=1.0,
-            help="Multiply every size by this (0.01 for a tiny version; default 1).",
+            "--size",
+            default="20k",
+            help="The organisation's contributions: 2k, 20k (default), 200k or a number; "
+            "every other figure scales with it.",
         )
         parser.add_argument(
             "--random-seed", type=int, default=6, help="Seed for the made-up data (default 6)."
         )
 
-    def handle(self, *args, scale, random_seed, **options):
+    def handle(self, *args, size, random_seed, **options):
         if getattr(settings, "CODESIGN_ENVIRONMENT", "") == "production":
             raise CommandError("seed_large refuses to run with production settings.")
-        if not 0 < scale <= 10:
-            raise CommandError("--scale must be more than 0 and at most 10.")
-        if Organisation.objects.filter(name=ORGANISATION_NAME).exists():
-            self.stdout.write(f"“{ORGANISATION_NAME}” is already present; nothing changed.")
+        size = parse_size(size)
+        if not 0 < size <= 500_000:
+            raise CommandError("--size must be more than 0 and at most 500k contributions.")
+        sizes = sizes_for(scale_for(size))
+        present = Organisation.objects.filter(name=ORGANISATION_NAME).first()
+        if present is not None:
+            held = Contribution.objects.filter(project__organisation=present).count()
+            if held != sizes["contributions"]:
+                raise CommandError(
+                    f"This database already holds “{ORGANISATION_NAME}” with {held:,} "
+                    f"contributions: seed {size_label(size)} in another database."
+                )
+            self.stdout.write(
+                f"“{ORGANISATION_NAME}” is already present at {size_label(size)}; nothing changed."
+            )
             return
         started = timezone.now()
         with transaction.atomic():
-            counts = LargeSeed(sizes_for(scale), random.Random(random_seed)).run()
+            counts = LargeSeed(sizes, random.Random(random_seed)).run()
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather in time: without them the planner
             # guesses a handful of rows per table and picks plans no real site would get.
@@ -296,6 +336,20 @@ class LargeSeed:
             for index in range(1, self.sizes["participants"] + 1)
         ]
         self.insert(User, [self.manager, self.facilitator, self.admin, *self.participants])
+        # Their roles need two-factor authentication; without an app they would be sent to
+        # set one up on every page.
+        self.insert(
+            Authenticator,
+            [
+                Authenticator(
+                    user=user,
+                    type=Authenticator.Type.TOTP,
+                    data={"secret": "not-a-usable-secret"},
+                )
+                for user in (self.manager, self.facilitator, self.admin)
+            ],
+            "authenticator apps",
+        )
 
     def organisation(self):
         self.org = Organisation.objects.create(
@@ -552,7 +606,7 @@ class LargeSeed:
             eligible = [
                 m for m in self.members[session.project_id] if session.is_for(m.constituency)
             ]
-            invited = rng.sample(eligible, k=round(len(eligible) * 0.6))
+            invited = rng.sample(eligible, k=min(round(len(eligible) * 0.6), MAX_INVITED))
             for membership in invited:
                 answer = rng.choices(
                     ["going", "maybe", "not_going", "waitlist"], weights=[65, 10, 20, 5]
@@ -636,9 +690,16 @@ class LargeSeed:
             weights = list(accumulate(3 if m.constituency == "staff" else 2 for m in authors))
             held = self.held[project.pk]
             journey = self.journeys[project.pk]
-            for _index in range(quota):
+            for index in range(quota):
                 author = rng.choices(authors, cum_weights=weights)[0]
                 kind = rng.choices(kinds, weights=[35, 25, 40])[0]
+                if project == self.large_project:
+                    # Exactly a quarter are touchpoints: 5,000 on the journey map at 20,000.
+                    kind = (
+                        Contribution.Kind.TOUCHPOINT
+                        if index % 4 == 0
+                        else rng.choices(kinds[::2], weights=[35, 40])[0]
+                    )
                 title = rng.choice(TITLES[kind])
                 created = self.when(self.project_start[project.pk])
                 status = Contribution.Status.NEW
@@ -702,13 +763,25 @@ class LargeSeed:
         self.insert(Tagging, taggings, "tag links")
         self.insert(Source, sources, "idea sources")
 
+    def featured(self) -> Contribution:
+        """The idea the benchmark opens: the large project's first one anybody may see."""
+        return next(
+            row
+            for row in self.contribution_list
+            if row.project_id == self.large_project.pk
+            and row.kind == Contribution.Kind.IDEA
+            and not (row.hidden_at or row.withdrawn_at)
+        )
+
     def conversation(self):
         rng = self.rng
         comments, replies, supports = [], [], []
+        featured = self.featured()
         for row in self.contribution_list:
             people = self.contributors[row.project_id]
             top_level = []
-            for _index in range(rng.choice([0, 0, 1, 1, 1, 2, 3])):
+            count = rng.choice([0, 0, 1, 1, 1, 2, 3])
+            for _index in range(FEATURED_COMMENTS if row is featured else count):
                 author = rng.choice(people)
                 comment = Comment(
                     contribution=row,
@@ -723,7 +796,7 @@ class LargeSeed:
                 top_level.append(comment)
             comments.extend(top_level)
             for parent in top_level:
-                if rng.random() < 0.3:
+                if rng.random() < 0.3 and row is not featured:
                     author = rng.choice(people)
                     replies.append(
                         Comment(
