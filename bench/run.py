@@ -5,8 +5,9 @@
         [--note "why these figures may be off"]
 
 The size measured is the one the database holds (`seed_large --size`); its figures replace
-that size's in the results file and the others are kept, so a run at 20k and one at 200k (in
-two databases) make one file. See bench/__init__.py for what it measures.
+that size's in the results file and the other sizes measured on the same commit are kept, so
+a run at 20k and one at 200k (in two databases) make one file. See bench/__init__.py for what
+it measures.
 """
 
 import argparse
@@ -225,6 +226,7 @@ def run(
     pages.sign_in(scene)
     size = {
         "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "commit": current_commit(),
         "settings": {"requests": requests, "warmup": warmup},
         "data": data,
         "pages": measure_pages(scene, requests=requests, warmup=warmup),
@@ -246,8 +248,26 @@ def run(
     return results
 
 
+def current_commit() -> str | None:
+    """The commit of the code measured, if this is a git checkout."""
+    import subprocess
+
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "HEAD"],  # noqa: S607 (git from the PATH, as make does)
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return found.stdout.strip() or None
+
+
 def merge(out: Path | None, label: str, size: dict) -> dict:
-    """This size's figures, beside the other sizes already in the results file."""
+    """This size's figures, beside the other sizes already in the results file that were
+    measured on the same code (others are dropped: sizes are compared with each other)."""
     results = {}
     if out is not None and out.exists():
         try:
@@ -255,6 +275,10 @@ def merge(out: Path | None, label: str, size: dict) -> dict:
         except ValueError:
             results = {}
     sizes = results.get("sizes", {}) if isinstance(results.get("sizes"), dict) else {}
+    for other in list(sizes):
+        if other != label and (not size["commit"] or sizes[other].get("commit") != size["commit"]):
+            print(f"{other}: measured on other code, left out of {out}", file=sys.stderr)
+            del sizes[other]
     sizes[label] = size
     return {
         "generated_at": size["generated_at"],

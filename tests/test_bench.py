@@ -6,6 +6,7 @@ the met / MISSED / not measured verdicts are.
 """
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bench import measure, pages, readme, targets
+from bench import measure, pages, readme, targets, throughput
 from bench import run as bench
 from changes.models import FollowUpCheck, ServiceChange, TimelineEntry
 from contributions.models import Comment, Contribution, Support
@@ -262,10 +263,13 @@ def test_the_write_before_a_request_is_another_persons_real_write(tiny):
 def test_tiny_benchmark_runs_every_page_state_and_role(tiny, tmp_path, settings):
     settings.ROOT_URLCONF = "bench.urls"
     out = tmp_path / "results.json"
-    # A size measured earlier (in another database) stays beside this one.
+    # A size measured earlier on the same code (in another database) stays beside this one;
+    # one measured on other code goes.
     committed = json.loads((Path(__file__).parent.parent / "bench" / "results.json").read_text())
     earlier = next(iter(committed["sizes"].values()))
-    out.write_text(json.dumps({"sizes": {"earlier": earlier}}))
+    stale = {**earlier, "commit": "0" * 40}
+    earlier = {**earlier, "commit": bench.current_commit()}
+    out.write_text(json.dumps({"sizes": {"earlier": earlier, "stale": stale}}))
     results = bench.run(requests=2, warmup=1, out=out, builds=False)
     written = json.loads(out.read_text())
     assert set(written["sizes"]) == {"200", "earlier"}
@@ -401,3 +405,48 @@ def test_the_readme_figures_are_rewritten_between_the_markers(tmp_path):
     for row in results["targets"]:
         assert row["name"] in text
     assert targets.summary(results["targets"]) in text
+
+
+def test_the_load_asks_as_each_person_in_turn_and_counts_failures():
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, self.headers["Cookie"], self.headers["X-Forwarded-Proto"]))
+            self.send_response(200 if self.path == "/ok/" else 500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", throughput.free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        got = throughput.load(port, "/ok/", ["s=a", "s=b", "s=c"], seconds=0.2, threads=2)
+        assert got["ok"] > 0 and got["failed"] == 0 and got["seconds"] >= 0.2
+        # Every person asks, over HTTPS as the proxy tells Django.
+        assert {cookie for _path, cookie, _proto in seen} == {"s=a", "s=b", "s=c"}
+        assert {proto for _path, _cookie, proto in seen} == {"https"}
+        failing = throughput.load(port, "/broken/", ["s=a"], seconds=0.1, threads=1)
+        assert failing["ok"] == 0 and failing["failed"] > 0
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_writes_run_beside_the_load_and_their_errors_are_kept():
+    calls = []
+
+    def write():
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("refused")
+
+    with throughput.Writes(write, per_second=100) as writes:
+        throughput.load(throughput.free_port(), "/", ["s=a"], seconds=0.1, threads=1)
+    assert calls and writes.errors == ["ValueError('refused')"]
+    assert not writes.thread.is_alive()
