@@ -97,8 +97,28 @@ def markdown(results: dict) -> str:
         verdict = targets.verdict(row)
         verdict = f"**{verdict}**" if verdict == "MISSED" else verdict
         lines.append(f"| {row['name']}{note} | {verdict} | {value} | {limit} | {row['at'] or ''} |")
-    lines += ["", targets.summary(results["targets"])]
+    lines += ["", targets.summary(results["targets"]), ""]
+    lines += before_table(results)
     return "\n".join(lines)
+
+
+def before_table(results: dict) -> list[str]:
+    """The performance issue's figures from before this round, beside this run's."""
+    lines = [
+        "Before this round (the performance issue's figures) and now:",
+        "",
+        "| page | board of | × bare before | × bare now | queries before | queries now |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in targets.before_and_now(results["sizes"]):
+        board = f"{row['board']:,}" if row["board"] else row.get("at", "")
+        now = row.get("ratio_now", "not measured")
+        worse = " (worse)" if row.get("worse") else ""
+        lines.append(
+            f"| {row['label']} | {board} | {row['ratio_before']} | {now}{worse} "
+            f"| {row.get('queries_before', '')} | {row.get('queries_now', '')} |"
+        )
+    return lines
 
 
 def rewrite(readme: Path, results: dict) -> None:

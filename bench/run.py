@@ -353,6 +353,13 @@ def table(results: dict) -> str:
             f"limit {'≥' if row['at_least'] else '≤'} {row['limit']}{note}"
         )
     lines.append(targets.summary(results["targets"]))
+    lines.append("")
+    lines.append(f"{'before this round, and now':48} {'× before':>9} {'× now':>9}")
+    for row in targets.before_and_now(results["sizes"]):
+        board = f" ({row['board']:,})" if row["board"] else ""
+        now = row.get("ratio_now", "-")
+        worse = "  worse" if row.get("worse") else ""
+        lines.append(f"{row['label'] + board:48} {row['ratio_before']:>9} {now:>9}{worse}")
     return "\n".join(lines)
 
 

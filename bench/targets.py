@@ -238,6 +238,7 @@ def check(sizes: dict) -> list[dict]:
         flat_target(sizes),
         throughput_target(sizes),
         *export_targets(sizes),
+        before_target(sizes),
         target(
             "Reminders: 10,000 in a minute, none twice",
             None,
@@ -265,3 +266,85 @@ def summary(rows: list[dict]) -> str:
     if not missed and not unmeasured:
         text = "Every target is met"
     return text + "."
+
+
+# Before this round: the performance issue's own measurements (as a participant, production
+# settings, the same pairing), per board size (the measured project's contributions). Pages whose
+# state it did not name are compared in their worst state.
+BEFORE = [
+    # (label, board size, page, states, role, × bare, queries)
+    ("Board, kept page", 2_000, "board_first", ("kept",), "participant", 1.6, 8),
+    ("Board, kept page", 20_000, "board_first", ("kept",), "participant", 2.0, 8),
+    ("Board, after a write", 2_000, "board_first", ("after_write",), "participant", 4.2, 13),
+    ("Board, after a write", 20_000, "board_first", ("after_write",), "participant", 4.6, 13),
+    ("Board, last page", 20_000, "board_last", None, "participant", 36, 13),
+    ("Board, search", 20_000, "board_search", None, "participant", 20, 13),
+    ("Contribution with 10 comments", 20_000, "contribution", None, "participant", 6.5, 16),
+    (
+        "Project dashboard after a write",
+        20_000,
+        "project_dashboard",
+        ("after_write",),
+        "facilitator",
+        59,
+        25,
+    ),
+    (
+        "Organisation dashboard after a write (200,000)",
+        20_000,
+        "organisation_dashboard",
+        ("after_write",),
+        "manager",
+        163,
+        25,
+    ),
+    ("Journey map, 5,000 touchpoints", 20_000, "journey_map", None, "participant", 115, 10),
+]
+BEFORE_THROUGHPUT = {"no_writes": 0.26, "two_writes_a_second": 0.19}
+
+
+def before_and_now(sizes: dict) -> list[dict]:
+    """Each of the issue's figures beside this run's, where the same size was measured."""
+    rows = []
+    for label, board, page, states, role, ratio, queries in BEFORE:
+        size = next(
+            (s for s in sizes.values() if s["data"].get("contributions_in_large_project") == board),
+            None,
+        )
+        now = [
+            p
+            for p in (size or {}).get("pages", {}).values()
+            if p["page"] == page and p["role"] == role and (states is None or p["state"] in states)
+        ]
+        row = {"label": label, "board": board, "ratio_before": ratio, "queries_before": queries}
+        if now:
+            worst = max(now, key=lambda p: p["ratio_to_bare"])
+            row.update(
+                ratio_now=worst["ratio_to_bare"],
+                queries_now=max(p["queries"] for p in now),
+                state=worst["state"],
+                worse=worst["ratio_to_bare"] > ratio or max(p["queries"] for p in now) > queries,
+            )
+        rows.append(row)
+    label, largest = _largest(sizes)
+    for name, ratio in BEFORE_THROUGHPUT.items():
+        row = {"label": f"Throughput, {name.replace('_', ' ')}", "board": None}
+        row["ratio_before"] = ratio
+        now = ((largest or {}).get("throughput") or {}).get(name, {}).get("ratio_to_bare")
+        if now is not None:
+            row.update(ratio_now=now, at=label, worse=now < ratio)
+        rows.append(row)
+    return rows
+
+
+def before_target(sizes: dict) -> dict:
+    rows = [row for row in before_and_now(sizes) if "worse" in row]
+    worse = [row["label"] for row in rows if row["worse"]]
+    return target(
+        "No figure worse than before this round (the performance issue's own)",
+        len(worse) if rows else None,
+        0,
+        unit="worse",
+        at=f"{len(rows)} compared" if rows else None,
+        note="; ".join(worse),
+    )

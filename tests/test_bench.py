@@ -340,9 +340,8 @@ def test_targets_are_checked_at_the_size_they_name():
     assert rows["Board throughput with two writes a second, against the bare view's"]["met"] is None
     # Query limits hold at every size.
     assert rows["Board: queries"]["met"] is True
-    assert targets.summary(targets.check({"20k": _size(20_000, 2_000, 500, 1.5)})).startswith(
-        "No target missed"
-    )
+    sizes = {"20k": _size(20_000, 2_000, 500, 1.5, queries=8)}
+    assert targets.summary(targets.check(sizes)).startswith("No target missed")
 
 
 def test_a_ratio_over_its_limit_is_missed_and_one_under_it_met():
@@ -450,3 +449,15 @@ def test_writes_run_beside_the_load_and_their_errors_are_kept():
         throughput.load(throughput.free_port(), "/", ["s=a"], seconds=0.1, threads=1)
     assert calls and writes.errors == ["ValueError('refused')"]
     assert not writes.thread.is_alive()
+
+
+def test_the_figures_from_before_this_round_are_compared_at_their_own_size():
+    name = "No figure worse than before this round (the performance issue's own)"
+    # A board of 2,000 (the 20k size): its rows are compared, those at 20,000 are not.
+    better = _verdicts({"20k": _size(20_000, 2_000, 500, ratio=1.0, queries=8, state="x")})
+    assert better[name]["met"] is True and better[name]["at"] == "2 compared"
+    worse = _verdicts({"20k": _size(20_000, 2_000, 500, ratio=4.5, queries=8, state="after_write")})
+    assert worse[name]["met"] is False and worse[name]["note"] == "Board, after a write"
+    more_queries = _verdicts({"20k": _size(20_000, 2_000, 500, ratio=1.0, queries=14)})
+    assert more_queries[name]["value"] == 2
+    assert _verdicts({"2k": _size(2_000, 200, 50, ratio=1.0)})[name]["met"] is None
