@@ -173,7 +173,8 @@ def outbox_email_rendered(
 
 @transaction.atomic
 def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
-    """Write many built emails in a few queries; a dedupe key already used keeps its message.
+    """Write many built emails (or texts) in a few queries; a dedupe key already used keeps
+    its message.
 
     Emails whose recipients switched their category off are left out. Returns the rows now
     holding the remaining keys (or all written rows, for messages without keys).
@@ -185,7 +186,9 @@ def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
         # Field checks only: the foreign key, uniqueness and constraints are the database's job
         # here, so validation costs no query per message.
         message.full_clean(
-            exclude=["project", "dedupe_key"], validate_unique=False, validate_constraints=False
+            exclude=["project", "dedupe_key", "recipient"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     keyed = [m.dedupe_key for m in messages if m.dedupe_key]
     if len(keyed) != len(messages):

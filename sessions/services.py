@@ -11,7 +11,7 @@ from codesign.content import project_content_changed
 from outbox.services import outbox_email
 from participants.models import AccessNeeds, Membership
 
-from .calendar.ics import ics_attachment, session_invitation_ics
+from . import messaging
 from .models import Reply, WorkshopSession
 from .selectors import session_audience
 
@@ -21,26 +21,10 @@ ARRANGING_WINDOW = timedelta(days=7)
 
 
 def _tell(*, session, memberships, template: str, cancel: bool = False, context=None) -> int:
-    """Email each member (who has an address) about the session, with their own .ics."""
-    sent = 0
-    for membership in memberships:
-        email = membership.user.email
-        if not email:
-            continue
-        outbox_email(
-            to=email,
-            template=template,
-            context={"session": session, "membership": membership, **(context or {})},
-            project=session.project,
-            attachments=[
-                ics_attachment(
-                    session_invitation_ics(session, email=email, cancel=cancel),
-                    method="CANCEL" if cancel else "REQUEST",
-                )
-            ],
-        )
-        sent += 1
-    return sent
+    """Tell each member about the session by their channel (``messaging``)."""
+    return messaging.tell(
+        session=session, memberships=memberships, template=template, cancel=cancel, context=context
+    )
 
 
 def _save_agenda(session, agenda_formset) -> None:

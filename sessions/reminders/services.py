@@ -14,10 +14,11 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from django.utils import timezone
 
 from outbox.models import OutboxMessage
-from outbox.services import email_render, outbox_email_build, outbox_email_many
+from outbox.services import outbox_email_many
+from participants.contact import contacts_for
 from participants.models import Membership
 
-from ..calendar.ics import ics_attachment, session_invitation_ics
+from ..messaging import reminder_build
 from ..models import Reminder, Reply, WorkshopSession
 
 logger = logging.getLogger(__name__)
@@ -90,11 +91,9 @@ def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
             session_id__in=due,
             answer__in=REMINDED_ANSWERS,
             membership__user__is_active=True,
-            membership__user__email__isnull=False,
         )
         .exclude(membership__status=Membership.Status.WITHDRAWN)
         .exclude(membership__role=Membership.Role.OBSERVER)
-        .exclude(membership__user__email="")
         .annotate(offset_due=offset_due)
         .exclude(Exists(claimed))
         .select_related("session__project__organisation", "membership__user")
@@ -104,25 +103,22 @@ def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
     return list(replies[:batch_size])
 
 
-def _build(reply: Reply, offset: int) -> OutboxMessage:
-    """The reminder email of one reply, with its .ics, ready to write."""
-    session, membership = reply.session, reply.membership
-    email = membership.user.email
-    return outbox_email_build(
-        to=email,
-        project=session.project,
-        dedupe_key=dedupe_key(session_id=session.pk, membership_id=membership.pk, offset=offset),
-        attachments=[ics_attachment(session_invitation_ics(session, email=email))],
-        **email_render(
-            template=TEMPLATE,
-            project=session.project,
-            context={
-                "session": session,
-                "membership": membership,
-                "answer": reply.answer,
-                "offset_hours": offset,
-            },
+def _build(reply: Reply, offset: int, contact) -> OutboxMessage | None:
+    """The reminder of one reply by the person's channel, ready to write (None: nothing is
+    sent to them, as for people a facilitator phones)."""
+    return reminder_build(
+        reply,
+        template=TEMPLATE,
+        contact=contact,
+        dedupe_key=dedupe_key(
+            session_id=reply.session_id, membership_id=reply.membership_id, offset=offset
         ),
+        context={
+            "session": reply.session,
+            "membership": reply.membership,
+            "answer": reply.answer,
+            "offset_hours": offset,
+        },
     )
 
 
@@ -131,8 +127,9 @@ def dedupe_key(*, session_id: int, membership_id: int, offset: int) -> str:
 
 
 @transaction.atomic
-def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
-    """Claim a batch of reminders and write their emails, in one transaction."""
+def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> tuple[int, int]:
+    """Claim a batch of reminders and write their messages, in one transaction: how many
+    were claimed, and how many messages written."""
     claimed_at = timezone.now()
     Reminder.objects.bulk_create(
         [
@@ -159,8 +156,13 @@ def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
     }
     replies = [reply for reply in replies if (reply.session_id, reply.membership_id) in ours]
     if not replies:
-        return 0
-    messages = [_build(reply, due[reply.session_id]) for reply in replies]
+        return 0, 0
+    contacts = contacts_for([reply.membership.user for reply in replies])
+    messages = [
+        message
+        for reply in replies
+        if (message := _build(reply, due[reply.session_id], contacts[reply.membership.user_id]))
+    ]
     # A message with the same key can only exist if its claim was deleted: keep that one.
     written = outbox_email_many(messages)
     claims = {
@@ -174,14 +176,15 @@ def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> int:
     for message in written:
         claims[message.dedupe_key].message_id = message.pk
     Reminder.objects.bulk_update(claims.values(), ["message"])
-    return len(claims)
+    return len(claims), len(written)
 
 
 def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200) -> int:
     """Claim and write the reminders that are due; return how many were written.
 
     Those who replied going or maybe are reminded if they are still in the session's audience,
-    have not withdrawn, and have an active account with an email address; never for a
+    have not withdrawn, and have an active account, by email or text as they chose (a claim
+    stays without a message for people reached otherwise); never for a
     cancelled, started or past session. Each batch costs the same
     few queries however many people it reminds (on SQLite a large insert is split in chunks).
     """
@@ -192,8 +195,8 @@ def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200
         replies = _unclaimed_replies(due, batch_size)
         if not replies:
             break
-        claimed = _claim_and_write(replies, due)
-        written += claimed
+        claimed, messages = _claim_and_write(replies, due)
+        written += messages
         if len(replies) < batch_size or not claimed:
             # The last batch, or another run claimed this whole batch and carries on from here.
             break

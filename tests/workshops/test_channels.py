@@ -1,0 +1,153 @@
+"""Session messages by each person's channel: email with a calendar invitation, a text, a
+letter, or nothing (a facilitator phones them); reminders by email or text."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from outbox import texts
+from outbox.models import OutboxMessage
+from participants.models import Membership
+from participants.services import contact_preferences_save
+from sessions.models import WorkshopSession
+from sessions.reminders.services import session_reminders_send
+from sessions.services import session_cancel, session_reply, session_schedule, session_update
+from tests.factories import ContributionFactory
+
+pytestmark = pytest.mark.django_db
+
+MOBILE = "+447400123456"
+
+
+def member(world, role):
+    return Membership.objects.get(project=world.project, user=world.users[role])
+
+
+def by_text(world, role="service_user"):
+    user = world.users[role]
+    contact_preferences_save(person=user, channel="text", mobile="07400 123456", changed_by=user)
+    return member(world, role)
+
+
+def by_letter(world, role="carer"):
+    user = world.users[role]
+    contact_preferences_save(
+        person=user,
+        channel="letter",
+        address_lines="Mrs Ada Jones\n4 Mill Lane\nRiverside",
+        postcode="RS1 2AB",
+        changed_by=user,
+    )
+    return member(world, role)
+
+
+def schedule(world, capture, **fields):
+    starts = timezone.now() + timedelta(days=5)
+    fields = {
+        "title": "Going home from Ward 7: what helps",
+        "kind": WorkshopSession.Kind.WORKSHOP,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "place": "Riverside Community Centre, Room 2",
+        "audience": WorkshopSession.Audience.EVERYONE,
+        **fields,
+    }
+    with capture(execute=True):
+        return session_schedule(
+            project=world.project, created_by=world.users["facilitator"], **fields
+        )
+
+
+def test_each_person_is_invited_by_their_channel(world, django_capture_on_commit_callbacks):
+    text_member, letter_member = by_text(world), by_letter(world)
+    contact_preferences_save(
+        person=world.users["staff"],
+        channel="phone_call",
+        phone="020 7946 0018",
+        changed_by=world.users["facilitator"],
+    )
+    session = schedule(world, django_capture_on_commit_callbacks)
+    [text] = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT)
+    assert text.phone == MOBILE and text.recipient == text_member.user
+    assert text.payload == {"session": session.pk, "membership": text_member.pk}
+    assert "Reply YES, NO or MAYBE" in text.body_text
+    [letter] = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.LETTER)
+    assert letter.address.splitlines() == ["Mrs Ada Jones", "4 Mill Lane", "Riverside", "RS1 2AB"]
+    assert letter.waiting_to_post and "Going home from Ward 7" in letter.body_text
+    assert letter.recipient == letter_member.user
+    emailed = sorted(address for message in mail.outbox for address in message.to)
+    assert world.users["service_user"].email not in emailed
+    assert world.users["carer"].email not in emailed
+    assert world.users["staff"].email not in emailed  # phoned by a facilitator
+    assert world.users["facilitator"].email in emailed
+    assert all(message.attachments for message in mail.outbox)  # each with its .ics
+
+
+def test_changes_cancellations_and_places_freed_go_by_text_too(
+    world, django_capture_on_commit_callbacks
+):
+    text_member = by_text(world)
+    session = schedule(world, django_capture_on_commit_callbacks, capacity=1)
+    session_reply(
+        session=session, membership=member(world, "carer"), answer="going", replied_by=None
+    )
+    session_reply(session=session, membership=text_member, answer="going", replied_by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        session_update(session=session, place="Riverside Library")
+        session_reply(
+            session=session, membership=member(world, "carer"), answer="not_going", replied_by=None
+        )
+        session_cancel(session=session, reason="The room flooded")
+    bodies = list(
+        OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT, phone=MOBILE)
+        .order_by("pk")
+        .values_list("body_text", flat=True)
+    )
+    assert len(bodies) == 4
+    assert "has changed" in bodies[1] and "Riverside Library" in bodies[1]
+    assert "place came free" in bodies[2]
+    assert "is cancelled" in bodies[3]
+
+
+def test_reminders_go_by_text(world, django_capture_on_commit_callbacks):
+    text_member = by_text(world)
+    session = schedule(world, django_capture_on_commit_callbacks)
+    session_reply(session=session, membership=text_member, answer="going", replied_by=None)
+    with (
+        time_machine.travel(session.starts_at - timedelta(hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert session_reminders_send() == 1
+    reminder = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT).latest("pk")
+    assert reminder.body_text.startswith("Codesign reminder") and reminder.phone == MOBILE
+
+
+def test_texts_are_short_and_carry_nothing_of_anyone_else_or_of_contributions(
+    world, django_capture_on_commit_callbacks
+):
+    text_member = by_text(world)
+    ContributionFactory(
+        project=world.project, title="The discharge lounge", body="It had no chairs at all"
+    )
+    long_title = "Ŵyl y gwanwyn: " + "a very long session title indeed " * 6
+    session = schedule(
+        world,
+        django_capture_on_commit_callbacks,
+        title=long_title[:200],
+        place="The big room at the back of the Riverside Community Centre, up the stairs",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        session_cancel(session=session, reason="Staff shortage on the ward; Dr Patel is ill")
+    sent = list(OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT))
+    assert len(sent) == 2
+    others = [m.display_name for m in world.project.memberships.exclude(pk=text_member.pk)] + [
+        user.email for user in world.users.values() if user and user.email
+    ]
+    for text in sent:
+        assert texts.segments(text.body_text) <= 2
+        assert "discharge lounge" not in text.body_text and "no chairs" not in text.body_text
+        assert "Dr Patel" not in text.body_text  # the cancel reason may name people
+        assert not [name for name in others if name and name in text.body_text]
