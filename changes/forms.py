@@ -5,6 +5,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from codesign.dates import validate_sane_date
+from codesign.forms import BilingualFormMixin
 from contributions.templatetags.contributions import author_name
 from participants.models import Membership
 from sessions.models import WorkshopSession
@@ -35,7 +36,7 @@ class SessionChoiceField(forms.ModelChoiceField):
         return f"{session.title} ({date_format(localtime(session.starts_at), 'j M Y')})"
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(BilingualFormMixin, forms.Form):
     """A service change's details; on a new change, also its progress so far."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -87,6 +88,10 @@ class ChangeForm(forms.Form):
         initial=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 5}),
+    )
+    title_cy = forms.CharField(label=_("Title in Welsh"), max_length=200, required=False)
+    description_cy = forms.CharField(
+        label=_("What will change, in Welsh"), required=False, widget=forms.Textarea
     )
 
     def __init__(self, *args, project, contributions, with_progress=True, **kwargs):

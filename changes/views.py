@@ -122,6 +122,8 @@ class ChangeUpdateView(ChangeFormMixin, ChangeMixin, FormView):
             "approver": change.approver,
             "approved": change.approved,
             "target_date": change.target_date,
+            "title_cy": change.title_cy,
+            "description_cy": change.description_cy,
         }
 
     def save(self, fields, contributions):

@@ -15,6 +15,7 @@ there is one, in their language first. Templates ask through ``{% bilingual %}``
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 ENGLISH = "en"
 WELSH = "cy"
@@ -57,6 +58,11 @@ class Chosen:
     @property
     def html_lang(self) -> str:
         return HTML_LANG[self.language]
+
+
+def fallback_note(chosen: Chosen) -> str:
+    """Says, in the page's language, which language a fallback text is in."""
+    return _("(in Welsh)") if chosen.language == WELSH else _("(in English)")
 
 
 def choose(obj, field: str, *, language: str | None = None, easy_read: bool = False) -> Chosen:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from codesign.forms import BilingualFormMixin
+
 from .models import (
     AccessNeeds,
     Channel,
@@ -114,11 +116,20 @@ class ConsentForm(forms.Form):
     )
 
 
-class ConsentStatementForm(forms.Form):
+class ConsentStatementForm(BilingualFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Consent statement"),
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("Saving a change publishes a new version. People who join later agree to it."),
+    )
+    text_cy = forms.CharField(
+        label=_("Consent statement in Welsh"), widget=forms.Textarea, required=False
+    )
+    text_easy_read = forms.CharField(
+        label=_("Easy-read consent statement"), widget=forms.Textarea, required=False
+    )
+    text_easy_read_cy = forms.CharField(
+        label=_("Easy-read consent statement in Welsh"), widget=forms.Textarea, required=False
     )
 
 

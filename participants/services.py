@@ -266,14 +266,20 @@ def invitation_signs_in_directly(invitation: Invitation) -> bool:
     return user.last_login is None and not user.has_usable_password()
 
 
+# A consent statement's texts: English, Welsh and their easy-read versions (codesign.bilingual).
+STATEMENT_TEXTS = ("text", "text_cy", "text_easy_read", "text_easy_read_cy")
+
+
 @transaction.atomic
-def consent_statement_publish(*, project, text: str) -> ConsentStatement:
-    """Publish a new version of a project's consent statement."""
+def consent_statement_publish(*, project, text: str, **translations: str) -> ConsentStatement:
+    """Publish a new version of a project's consent statement, with its Welsh and easy-read
+    texts; a change to any of them is a new version, since people agree to what they read."""
+    texts = {name: "" for name in STATEMENT_TEXTS} | translations | {"text": text}
     latest = project.consent_statements.order_by("-version").first()
-    if latest is not None and latest.text == text:
+    if latest is not None and all(getattr(latest, name) == texts[name] for name in texts):
         return latest
     statement = ConsentStatement(
-        project=project, version=(latest.version + 1) if latest else 1, text=text
+        project=project, version=(latest.version + 1) if latest else 1, **texts
     )
     statement.full_clean()
     statement.save()

@@ -32,6 +32,7 @@ from .forms import (
     WithdrawForm,
 )
 from .models import AccessNeeds, ContactPreferences, Invitation, Membership
+from .services import STATEMENT_TEXTS
 
 
 class MembershipListView(FilteredListMixin, ProjectMixin, ListView):
@@ -362,11 +363,11 @@ class ConsentStatementView(ProjectMixin, FormView):
 
     def get_initial(self):
         latest = self.project.consent_statements.order_by("-version").first()
-        return {"text": latest.text if latest else ""}
+        return {name: getattr(latest, name) if latest else "" for name in STATEMENT_TEXTS}
 
     def form_valid(self, form):
         statement = services.consent_statement_publish(
-            project=self.project, text=form.cleaned_data["text"]
+            project=self.project, **{name: form.cleaned_data[name] for name in STATEMENT_TEXTS}
         )
         messages.success(
             self.request,

@@ -22,6 +22,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from codesign.bilingual import choose, fallback_note
 from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
 
 MARGIN = 18 * mm
@@ -52,8 +53,17 @@ def poster_filename(project) -> str:
     return f"you-said-we-did-{slugify(project.title) or project.pk}.pdf"
 
 
-def poster_pdf(*, project, introduction: str, changes) -> bytes:
-    """Render the poster of a project's implemented and embedded changes."""
+def _in_language(obj, field: str) -> str:
+    """The paragraph markup of a text in the poster's language, or the other's, marked."""
+    chosen = choose(obj, field)
+    if not chosen.fallback:
+        return markup(chosen.text)
+    return f"{markup(chosen.text)} <i>{escape(fallback_note(chosen))}</i>"
+
+
+def poster_pdf(*, project, record, changes) -> bytes:
+    """Render the poster of a project's implemented and embedded changes, in the language
+    of the request (each text in it, or else in the other language, marked)."""
     register_fonts()
     styles = _styles()
     organisation = project.organisation.name
@@ -62,25 +72,26 @@ def poster_pdf(*, project, introduction: str, changes) -> bytes:
 
     story = [
         Paragraph(escape(title), styles["heading"]),
-        Paragraph(escape(project.title), styles["project"]),
+        Paragraph(_in_language(project, "title"), styles["project"]),
         Paragraph(escape(organisation), styles["organisation"]),
     ]
-    if introduction.strip():
-        story.append(Paragraph(markup(introduction), styles["intro"]))
+    if choose(record, "introduction"):
+        story.append(Paragraph(_in_language(record, "introduction"), styles["intro"]))
     story += [
         Spacer(1, 4 * mm),
         HRFlowable(width="100%", thickness=2, color=BRAND, spaceBefore=2, spaceAfter=2),
     ]
     for change in changes:
-        block = [Paragraph(escape(change.title), styles["change"])]
-        if change.you_said.strip():
+        block = [Paragraph(_in_language(change, "title"), styles["change"])]
+        if choose(change, "you_said"):
             block += [
                 Paragraph(escape(_("You said")), styles["label"]),
-                Paragraph(markup(change.you_said), styles["body"]),
+                Paragraph(_in_language(change, "you_said"), styles["body"]),
             ]
+        did = "description" if choose(change, "description") else "title"
         block += [
             Paragraph(escape(_("We did")), styles["label"]),
-            Paragraph(markup(change.description or change.title), styles["body"]),
+            Paragraph(_in_language(change, did), styles["body"]),
         ]
         story.append(KeepTogether(block))
     if not changes:
@@ -106,7 +117,7 @@ def poster_pdf(*, project, introduction: str, changes) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + 6 * mm,
-        title=f"{title}: {project.title}",
+        title=f"{title}: {choose(project, 'title')}",
         author=organisation,
         subject=title,
         creator="Codesign",

@@ -11,19 +11,29 @@ def _record_for_update(project) -> YouSaidWeDid:
 
 
 @transaction.atomic
-def you_said_update(*, project, introduction: str, summaries: dict[int, str]) -> YouSaidWeDid:
-    """Save the introduction and the facilitator's summary of what participants said per change."""
+def you_said_update(
+    *,
+    project,
+    introduction: str,
+    summaries: dict[int, str],
+    introduction_cy: str = "",
+    summaries_cy: dict[int, str] | None = None,
+) -> YouSaidWeDid:
+    """Save the introduction and the facilitator's summary of what participants said per change,
+    in English and (where given) Welsh."""
     record = _record_for_update(project)
     record.introduction = introduction
+    record.introduction_cy = introduction_cy
     record.full_clean()
     record.save()
+    summaries_cy = summaries_cy or {}
     changes = ServiceChange.objects.done().filter(project=project, pk__in=summaries)
     for change in changes.select_for_update():
-        summary = summaries[change.pk]
-        if change.you_said != summary:
-            change.you_said = summary
+        summary, summary_cy = summaries[change.pk], summaries_cy.get(change.pk, change.you_said_cy)
+        if (change.you_said, change.you_said_cy) != (summary, summary_cy):
+            change.you_said, change.you_said_cy = summary, summary_cy
             change.full_clean()
-            change.save(update_fields=["you_said", "updated_at"])
+            change.save(update_fields=["you_said", "you_said_cy", "updated_at"])
     return record
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from codesign.bilingual import choose
 from codesign.mixins import ProjectMixin
 
 from . import selectors, services
@@ -25,7 +26,7 @@ NOINDEX = "noindex, nofollow, noarchive"
 def _poster_response(project, record) -> HttpResponse:
     pdf = poster_pdf(
         project=project,
-        introduction=record.introduction,
+        record=record,
         changes=list(selectors.changes_done(project)),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -63,7 +64,7 @@ class YouSaidPageView(YouSaidMixin, TemplateView):
         changes = list(selectors.changes_done(self.project))
         return super().get_context_data(
             changes=changes,
-            without_summary=sum(1 for change in changes if not change.you_said.strip()),
+            without_summary=sum(1 for change in changes if not choose(change, "you_said")),
             **kwargs,
         )
 
@@ -75,7 +76,10 @@ class YouSaidEditView(YouSaidMixin, FormView):
     page_title = gettext_lazy("Edit “you said, we did”")
 
     def get_initial(self):
-        return {"introduction": self.record.introduction}
+        return {
+            "introduction": self.record.introduction,
+            "introduction_cy": self.record.introduction_cy,
+        }
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -86,7 +90,9 @@ class YouSaidEditView(YouSaidMixin, FormView):
         services.you_said_update(
             project=self.project,
             introduction=form.cleaned_data["introduction"],
+            introduction_cy=form.cleaned_data["introduction_cy"],
             summaries=form.summaries(),
+            summaries_cy=form.summaries(welsh=True),
         )
         messages.success(self.request, _("“You said, we did” is saved."))
         return redirect("yousaid:page", self.project.pk)

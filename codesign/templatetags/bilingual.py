@@ -9,16 +9,10 @@ attributes. A reader who asked for easy read sees the easy-read version where th
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
 
-from codesign.bilingual import WELSH, Chosen, choose, has_easy_read, wants_easy_read
+from codesign.bilingual import Chosen, choose, fallback_note, has_easy_read, wants_easy_read
 
 register = template.Library()
-
-
-def fallback_note(chosen: Chosen) -> str:
-    # Said in the page's language: "(in English)" on a Welsh page, "(in Welsh)" on an English one.
-    return _("(in Welsh)") if chosen.language == WELSH else _("(in English)")
 
 
 def render_chosen(chosen: Chosen, *, block: bool = False, css_class: str = ""):
@@ -61,9 +55,10 @@ def bilingual(context, obj, field, block=False, css_class=""):
 
 
 @register.simple_tag
-def bilingual_text(obj, field):
-    """The bare text of ``obj.<field>`` in the page's language, or the other's."""
-    return choose(obj, field).text
+def bilingual_text(obj, field, easy_read=False):
+    """The bare text of ``obj.<field>`` in the page's language, or the other's (for an email,
+    the language it is written in); with ``easy_read``, its easy-read version first."""
+    return choose(obj, field, easy_read=easy_read).text
 
 
 @register.inclusion_tag("includes/easy_read_toggle.html", takes_context=True)
