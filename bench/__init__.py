@@ -5,9 +5,8 @@ Not part of `make test`. Run it on PostgreSQL with Redis, one database per size:
     createdb -h 127.0.0.1 -U postgres codesign_bench_20k
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/codesign_bench_20k
     export REDIS_URL=redis://127.0.0.1:6379/7   # a database of Redis the bench may empty
-    .venv/bin/python manage.py migrate
-    .venv/bin/python manage.py seed_large --size 20k     # 2k, 20k or 200k; kept for next time
-    .venv/bin/python -m bench.run --readme README.md
+    # migrate, then seed_large --size 20k (2k, 20k or 200k) unless the database holds it already
+    .venv/bin/python -m bench.run --size 20k --readme README.md
 
 What it measures, on the organisation `seed_large` builds (its measured project holds a tenth
 of the contributions, a quarter of them touchpoints, and an idea with ten comments):

@@ -1,6 +1,6 @@
 """Run the benchmark on the `seed_large` data of this database and write its figures.
 
-    .venv/bin/python -m bench.run [--out bench/results.json] [--readme README.md]
+    .venv/bin/python -m bench.run [--size 20k] [--out bench/results.json] [--readme README.md]
         [--requests 20] [--warmup 3] [--throughput-seconds 5] [--rounds 2] [--no-builds]
         [--note "why these figures may be off"]
 
@@ -376,12 +376,21 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=4, help="threads making the load")
     parser.add_argument("--no-builds", action="store_true", help="skip exports and reports")
     parser.add_argument("--note", default="", help="said beside these figures (a busy machine)")
+    parser.add_argument(
+        "--size",
+        help="2k, 20k or 200k: migrate and seed this database at that size first (nothing to do "
+        "when it holds it already; refused when it holds another)",
+    )
     args = parser.parse_args(argv)
     setup_django()
+    from django.core.management import call_command
     from django.db import connection
 
     if connection.vendor != "postgresql":
         print("Warning: the figures mean most on PostgreSQL (set DATABASE_URL).", file=sys.stderr)
+    if args.size:
+        call_command("migrate", verbosity=0)
+        call_command("seed_large", size=args.size)
     collect_static()
     results = run(
         requests=args.requests,
