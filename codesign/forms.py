@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -112,3 +113,43 @@ class BilingualFormMixin:
 
 def _intro(text) -> HTML:
     return HTML(format_html('<p class="form-text">{}</p>', text))
+def required_message(bound_field) -> str:
+    """What to do about an empty required field, in its own words ("Enter your email address",
+    "Choose a constituency"), from its label and the kind of answer it asks for."""
+    label = str(bound_field.label or "").strip().rstrip(":?*").strip()
+    if not label:
+        return _("Answer this question")
+    quoted = {"label": label}
+    if label[1:2].islower() or len(label) == 1:
+        label = label[0].lower() + label[1:]
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        return _("Tick “%(label)s” to continue") % quoted
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return _("Choose at least one option under “%(label)s”") % quoted
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return _("Choose a file for “%(label)s”") % quoted
+    if isinstance(widget, forms.Select | forms.RadioSelect):
+        return _("Choose %(label)s") % {"label": label}
+    return _("Enter %(label)s") % {"label": label}
+
+
+class PlainWordsBoundField(forms.BoundField):
+    """A field whose "This field is required." says what to do for this field instead."""
+
+    @property
+    def errors(self):
+        errors = super().errors
+        bare = str(forms.Field.default_error_messages["required"])
+        for index, error in enumerate(errors.data):
+            message = error.message if isinstance(error, ValidationError) else error
+            if str(message) == bare:
+                errors.data[index] = ValidationError(required_message(self), code="required")
+        return errors
+
+
+class PlainWordsRenderer(DjangoTemplates):
+    """The project's form renderer (``FORM_RENDERER``): every form's fields, ours and the
+    sign-in library's, word their errors with ``PlainWordsBoundField``."""
+
+    bound_field_class = PlainWordsBoundField

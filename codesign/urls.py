@@ -9,6 +9,7 @@ urlpatterns = [
     path("help/", views.HelpView.as_view(), name="help"),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("cookies/", views.CookiesView.as_view(), name="cookies"),
+    path("stay-signed-in/", views.stay_signed_in, name="stay-signed-in"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),

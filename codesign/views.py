@@ -1,8 +1,12 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from . import glossary
@@ -73,3 +77,12 @@ class CookiesView(TemplateView):
             session_hours=settings.SESSION_COOKIE_AGE // 3600,
             **kwargs,
         )
+
+
+@login_required
+@require_POST
+def stay_signed_in(request):
+    """Restart the idle sign-out's clock (the page's "Stay signed in" button); answer with the
+    seconds now left."""
+    request.session["last_seen"] = int(time.time())
+    return JsonResponse({"remaining": settings.CODESIGN_IDLE_TIMEOUT})

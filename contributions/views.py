@@ -222,10 +222,16 @@ class ContributionCreateView(ContributionFormMixin, ProjectMixin, FormView):
                     "form": QuickContributionForm(project=self.project),
                     "c": card,
                     "message": message,
+                    "board_count": self.board_count_after_adding(),
                 },
             )
         messages.success(self.request, message)
         return redirect(safe_next(self.request, contribution.get_absolute_url()))
+
+    def board_count_after_adding(self) -> int | None:
+        """The count the board showed (sent by its quick-add), with the card just added."""
+        shown = self.request.POST.get("board_count", "")
+        return int(shown) + 1 if shown.isdigit() and len(shown) < 10 else None
 
     def form_invalid(self, form):
         if self.request.htmx:

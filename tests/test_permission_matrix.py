@@ -113,6 +113,7 @@ EXPECTED = {
     "help": everyone(200, 405),
     "accessibility": everyone(200, 405),
     "cookies": everyone(200, 405),
+    "stay-signed-in": signed_in(405, 200),
     "privacy:notice": everyone(200, 405),
     # Easy read first, or the full text: a choice anyone may make (posted empty: the full text).
     "easy-read": everyone(405, REDIRECT),

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "codesign.context_processors.site",
+                "codesign.context_processors.idle",
             ],
             # base.html's breadcrumb trail (codesign is the project, not an app to discover).
             "libraries": {
@@ -227,6 +228,8 @@ MFA_TOTP_ISSUER = "Codesign"
 # Facilitators, managers, organisation admins and superusers must set up TOTP first.
 CODESIGN_REQUIRE_MFA = env.bool("CODESIGN_REQUIRE_MFA", default=False)
 
+# Every form's "This field is required." says what to do for that field (codesign/forms.py).
+FORM_RENDERER = "codesign.forms.PlainWordsRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

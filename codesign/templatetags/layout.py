@@ -1,7 +1,9 @@
 """The page layout's tags: ``{% breadcrumbs %}`` wraps the trail a page fills in base.html's
-``breadcrumbs`` block, and writes nothing on a page without one."""
+``breadcrumbs`` block, and writes nothing on a page without one; ``error_anchor`` gives the
+error summary's links their targets."""
 
 from django import template
+from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -31,3 +33,12 @@ def breadcrumbs(parser, token):
     nodelist = parser.parse(("endbreadcrumbs",))
     parser.delete_first_token()
     return BreadcrumbsNode(nodelist)
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id of the control an error summary's link to this field leads to (a group of
+    radios or checkboxes: its first)."""
+    if isinstance(bound_field.field.widget, RadioSelect | CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.id_for_label or bound_field.auto_id

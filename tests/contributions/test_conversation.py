@@ -117,7 +117,7 @@ def test_an_empty_inline_comment_comes_back_with_its_error_and_saves_nothing(
     response = client_for(world.users["carer"]).post(create_url(contribution), {"body": ""}, **HTMX)
     assert response.status_code == 200
     assert 'id="comments"' in response.content.decode()
-    assert "This field is required." in response.content.decode()
+    assert "Enter your comment" in response.content.decode()
     assert not Comment.objects.exists()
 
 
@@ -164,7 +164,7 @@ def test_replying_inline_and_without_javascript(world, client_for, contribution)
     html = response.content.decode()
     # The reply form with the error is the one under the top comment, open.
     assert f'id="id_reply_{top.pk}_body"' in html
-    assert "This field is required." in html
+    assert "Enter your reply" in html
     assert [c.body for c in top.replies.order_by("pk")] == ["Re", "Agreed"]
 
 

@@ -319,7 +319,9 @@ def test_the_big_screen_shows_the_code_a_qr_code_and_polls(world, client, board,
     ContributionFactory(project=world.project, title="Not from this session")
     as_(client, world, "facilitator")
     html = client.get(live_url("board-screen", board.session)).content.decode()
-    assert f">{board.code}</p>" in html
+    # Screen readers read the code spelled out, as text (not an aria-label they may ignore).
+    assert f'<span aria-hidden="true" id="live-code">{board.code}</span>' in html
+    assert '<span class="visually-hidden">Code: ' in html
     svg = re.search(r'<svg[^>]*aria-label="QR code[^>]*>.*?</svg>', html, flags=re.S).group(0)
     assert 'role="img"' in svg
     assert "<path" in svg

@@ -97,8 +97,8 @@ def test_invite_form_shows_errors_next_to_fields(page, live_server, pages_world)
     expect(email).to_have_attribute("aria-invalid", "true")
     error_id = email.get_attribute("aria-describedby").split()
     described = page.locator(", ".join(f"#{i}" for i in error_id))
-    expect(described.filter(has_text="This field is required")).to_have_count(1)
-    expect(page.locator("#div_id_email")).to_contain_text("This field is required")
+    expect(described.filter(has_text="Enter email address")).to_have_count(1)
+    expect(page.locator("#div_id_email")).to_contain_text("Enter email address")
     axe_check(page)
 
 

@@ -191,7 +191,8 @@ def test_invite_form_shows_errors_next_to_fields(world, client):
     response = client.post(reverse("participants:invite", args=[world.project.pk]), {})
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count("This field is required.") >= 2
+    assert "Enter email address" in html
+    assert "This field is required." not in html
 
 
 def test_bulk_invite_sends_good_lines_and_reports_each_bad_line(world):

@@ -152,7 +152,7 @@ def test_a_step_needs_a_name(world, client):
     client.force_login(world.users["facilitator"])
     response = client.post(edit_url(world), formset_data([(step, "", 1)]))
     assert response.status_code == 200
-    assert "This field is required" in response.content.decode()
+    assert "Enter step" in response.content.decode()
     step.refresh_from_db()
     assert step.name == "Waiting"
 

@@ -57,7 +57,7 @@ def test_org_facilitator_creates_a_project_from_the_browser_form(world, client):
     assert "For Riverside Trust. The project starts as a draft" in client.get(url).content.decode()
     response = client.post(url, {"title": "", "method": "ebcd"})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Enter title" in response.content.decode()
     response = client.post(
         url,
         {
