@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("sessions.closing.urls")),
     path("", include("sessions.calendar.urls")),
+    path("", include("sessions.calls.urls")),
     path("", include("contributions.rounds.urls")),
     path("", include("contributions.live.urls")),
     path("", include("contributions.urls")),

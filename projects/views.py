@@ -12,6 +12,7 @@ from codesign.mixins import OrganisationMixin, ProjectMixin
 from codesign.permissions import project_membership
 from participants.models import Membership
 from participants.services import current_consent
+from sessions.calls.selectors import next_session_not_told
 from sessions.selectors import sessions_for_project
 
 from . import selectors, services
@@ -134,6 +135,8 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             change_summary=project_changes_summary(self.project),
             membership=membership,
         )
+        if self.request.user.has_perm("workshops.view_call_list", self.project):
+            context["call_session"], context["not_told"] = next_session_not_told(self.project)
         consent = current_consent(membership) if membership else None
         latest = self.project.consent_statements.order_by("-version").first() if consent else None
         context.update(

@@ -20,6 +20,7 @@ class WorkshopsConfig(AppConfig):
         from outbox import registry as outbox_registry
         from participants import registry
 
+        from .calls.services import call_list_forget, message_failed
         from .models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
         from .services import access_needs_changed, replies_forget_needs
         from .text_replies import inbound_text_read
@@ -27,6 +28,8 @@ class WorkshopsConfig(AppConfig):
         registry.register_on_leaving(replies_forget_needs)
         registry.register_on_access_needs_saved(access_needs_changed)
         outbox_registry.register_inbound_text_handler(inbound_text_read)
+        registry.register_on_leaving(call_list_forget)
+        outbox_registry.register_delivery_failed(message_failed)
         register_project_content(WorkshopSession)
         register_project_content(Reply, "session__project_id")
         register_project_content(Attendance, "session__project_id")

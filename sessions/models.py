@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from codesign.dates import validate_sane_date
 from codesign.images import ImageStatus
 from participants.models import Constituency, Membership
-from sessions import language, reply_channel
+from sessions import calls, language, reply_channel  # noqa: F401 (calls: the call list model)
 
 DEFAULT_REMINDER_OFFSETS = [48, 2]
 PENNY = Decimal("0.01")

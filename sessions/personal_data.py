@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from codesign import personal_data
 from codesign.personal_data import PSEUDONYM, Section, when
 
+from .calls.models import CallListEntry
 from .models import (
     AgendaItem,
     Attendance,
@@ -197,4 +198,31 @@ personal_data.register(
         related=("recognition__attendance__session__project",),
     ),
     erase=personal_data.keep(FINANCE),
+)
+personal_data.register(
+    CallListEntry,
+    person="membership__user",
+    download=Section(
+        "call_list",
+        about="when facilitators were to phone or tell you about a session, why, and when they did",
+        row=lambda entry: {
+            "project": entry.session.project.title,
+            "session": entry.session.title,
+            "reason": entry.reason,
+            "added_at": when(entry.created_at),
+            "told_at": when(entry.told_at),
+        },
+        related=("session__project",),
+    ),
+    erase=personal_data.delete(),
+    retain=(
+        personal_data.Retention(
+            kind="call_list",
+            label=gettext_lazy("Call lists of closed projects"),
+            period=personal_data.months("RETENTION_MONTHS"),
+            then=personal_data.delete(),
+            **personal_data.after_close("session__project"),
+        ),
+    ),
+    also_names=("told_by",),
 )

@@ -60,6 +60,8 @@ rules.add_perm(
 rules.add_perm("workshops.change_session", can_manage_project & project_is_open)
 rules.add_perm("workshops.reply", is_in_audience & session_is_open & project_is_open)
 rules.add_perm("workshops.view_replies", can_manage_project)
+# The call list: who to phone or tell in person, with their numbers and needs.
+rules.add_perm("workshops.view_call_list", can_manage_project)
 rules.add_perm("workshops.run_session", can_manage_project)
 rules.add_perm(
     "workshops.view_photos", (can_manage_project | is_project_member) & session_is_running_or_held

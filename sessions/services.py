@@ -12,9 +12,12 @@ from outbox.services import outbox_email
 from participants.models import AccessNeeds, Membership
 
 from . import messaging
+from .calls.models import CallListEntry
+from .calls.services import call_list_add
 from .models import Reply, WorkshopSession
 from .selectors import session_audience
 
+CallReason = CallListEntry.Reason
 # Needs that take arranging; added close to a session, they alert the facilitators.
 NEEDS_TAKING_ARRANGING = ("bsl_interpreter", "other_interpreter", "hearing_loop")
 ARRANGING_WINDOW = timedelta(days=7)
@@ -68,7 +71,9 @@ def session_schedule(
         return earlier.get()
     _save_agenda(session, agenda_formset)
     if session.ends_at > timezone.now():  # a past session is recorded, nobody is invited
-        _tell(session=session, memberships=session_audience(session), template="session_scheduled")
+        audience = list(session_audience(session))
+        _tell(session=session, memberships=audience, template="session_scheduled")
+        call_list_add(session=session, memberships=audience, reason=CallReason.SCHEDULED)
     return session
 
 
@@ -91,11 +96,18 @@ def session_update(*, session: WorkshopSession, agenda_formset=None, **fields) -
     session.save()
     _save_agenda(session, agenda_formset)
     if rescheduled:
+        affected = list(session_audience(session, exclude_not_going=True))
         _tell(
             session=session,
-            memberships=session_audience(session, exclude_not_going=True),
+            memberships=affected,
             template="session_changed",
             context={"before": before},
+        )
+        call_list_add(
+            session=session,
+            memberships=affected,
+            reason=CallReason.CHANGED,
+            occasion=f"changed:{session.sequence}",
         )
     return session
 
@@ -110,12 +122,9 @@ def session_cancel(*, session: WorkshopSession, reason: str) -> WorkshopSession:
     session.cancel_reason = reason
     session.sequence += 1
     session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
-    _tell(
-        session=session,
-        memberships=session_audience(session, exclude_not_going=True),
-        template="session_cancelled",
-        cancel=True,
-    )
+    affected = list(session_audience(session, exclude_not_going=True))
+    _tell(session=session, memberships=affected, template="session_cancelled", cancel=True)
+    call_list_add(session=session, memberships=affected, reason=CallReason.CANCELLED)
     return session
 
 

@@ -191,6 +191,10 @@ EXPECTED = {
     "workshops:session-reply-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "workshops:session-ics": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
     "workshops:session-print": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # The call list names people and their numbers: the project's facilitators only. The
+    # service user is on no call list, so ticking them told changes nothing.
+    "calls:call-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    "calls:call-told": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=REDIRECT),
     # A person's own calendar address: no object, only their own feed.
     "calendar:feed-settings": {
         role: (LOGIN, LOGIN) if role == "anonymous" else (200, 405) for role in ROLES

@@ -18,6 +18,8 @@ from outbox.services import outbox_email_many
 from participants.contact import contacts_for
 from participants.models import Membership
 
+from ..calls.models import CallListEntry
+from ..calls.services import call_list_add_many
 from ..messaging import reminder_build
 from ..models import Reminder, Reply, WorkshopSession
 
@@ -101,6 +103,30 @@ def _unclaimed_replies(due: dict[int, int], batch_size: int) -> list[Reply]:
         .order_by("session_id", "membership_id")
     )
     return list(replies[:batch_size])
+
+
+def _call_before_reminding(due: dict[int, int]) -> None:
+    """Before each reminder, those going or maybe whom a facilitator tells themselves go on
+    the session's call list, once per reminder (its occasion names the offset)."""
+    if not due:
+        return
+    on_list = set(
+        CallListEntry.objects.filter(
+            session_id__in=due, reason=CallListEntry.Reason.REMINDER
+        ).values_list("session_id", "membership_id", "occasion")
+    )
+    replies = (
+        Reply.objects.filter(_in_audience(), session_id__in=due, answer__in=REMINDED_ANSWERS)
+        .exclude(membership__status=Membership.Status.WITHDRAWN)
+        .select_related("session", "membership__user")
+    )
+    items = [
+        (reply.session, reply.membership, f"reminder:{due[reply.session_id]}") for reply in replies
+    ]
+    call_list_add_many(
+        [item for item in items if (item[0].pk, item[1].pk, item[2]) not in on_list],
+        reason=CallListEntry.Reason.REMINDER,
+    )
 
 
 def _build(reply: Reply, offset: int, contact) -> OutboxMessage | None:
@@ -190,6 +216,7 @@ def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200
     """
     now = now or timezone.now()
     due = _due_sessions(now)
+    _call_before_reminding(due)
     written = 0
     while due:
         replies = _unclaimed_replies(due, batch_size)

@@ -33,6 +33,7 @@ FILES = {
     "supports.csv",
     "dots.csv",
     "session_replies.csv",
+    "call_list.csv",
     "attendance.csv",
     "payments.csv",
     "expenses.csv",
