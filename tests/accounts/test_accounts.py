@@ -121,8 +121,8 @@ def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
         "queued",
     ]
     counts = (User.objects.count(), Project.objects.count(), Membership.objects.count())
-    assert Organisation.objects.count() == 2
-    assert Project.objects.count() == 4
+    assert Organisation.objects.count() == 3
+    assert Project.objects.count() == 5
     assert {p.method for p in Project.objects.all()} >= {"ebcd", "double_diamond"}
     for email in (
         "facilitator",
@@ -140,6 +140,13 @@ def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
     assert list(outsider.memberships.values_list("project__organisation__name", flat=True)) == [
         "Northfield Council"
     ]
+    # The project in Wales: written in both languages, with easy read and a session in Welsh.
+    welsh = Project.objects.get(title_cy="Apwyntiadau'r clinig cof yn Gymraeg")
+    assert welsh.challenge and welsh.challenge_cy and welsh.challenge_easy_read_cy
+    statement = welsh.consent_statements.order_by("-version").first()
+    assert statement.text_cy and statement.text_easy_read and statement.text_easy_read_cy
+    assert welsh.workshop_sessions.filter(held_in="cy").exists()
+    assert welsh.memberships.filter(user__email="defnyddiwr@demo.test").exists()
     call_command("seed_demo")
     assert counts == (User.objects.count(), Project.objects.count(), Membership.objects.count())
     assert "serviceuser@demo.test" in capsys.readouterr().out

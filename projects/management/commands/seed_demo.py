@@ -31,6 +31,8 @@ PEOPLE = [
     ("othermanager@demo.test", "Ruth Ellis"),
     ("admin@demo.test", "Site Administrator"),
     ("council.facilitator@demo.test", "Mark Lewis"),
+    ("hwylusydd@demo.test", "Siân Morgan"),
+    ("defnyddiwr@demo.test", "Gwenllian Hughes"),
 ]
 
 # Further people who take part without signing in during the demo.
@@ -280,6 +282,14 @@ class Command(BaseCommand):
         self._contributions(discharge, facilitator)
         self._reports(trust, discharge, people)
         from learning.management.demo import seed_learning
+        from projects.management.welsh_demo import seed_welsh
+
+        seed_welsh(
+            facilitator=people["hwylusydd@demo.test"],
+            service_user=people["defnyddiwr@demo.test"],
+            member=self._member,
+            create_user=User.objects.create_user,
+        )
 
         seed_learning(
             trust=trust,
