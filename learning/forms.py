@@ -5,7 +5,7 @@ from changes.models import FollowUpCheck, ReflectiveLogEntry, ServiceChange
 from contributions.models import Contribution
 from sessions.models import WorkshopSession
 
-from .models import CatalogueItem, Confidence, Lens, Stance
+from .models import CatalogueItem, Confidence, Lens, Stance, Theme
 
 
 class CatalogueItemForm(forms.ModelForm):
@@ -57,6 +57,7 @@ def evidence_choices(project) -> list:
     reflections = ReflectiveLogEntry.objects.filter(session__project=project).select_related(
         "session"
     )
+    themes = Theme.objects.filter(project=project, status=Theme.Status.ACCEPTED).only("pk", "name")
     return [
         (
             _("Contributions"),
@@ -67,6 +68,10 @@ def evidence_choices(project) -> list:
         (
             _("Follow-up checks"),
             [(f"follow_up:{f.pk}", str(f)) for f in follow_ups],
+        ),
+        (
+            _("Accepted themes"),
+            [(f"theme:{t.pk}", t.name) for t in themes],
         ),
         (
             _("Reflective log"),
@@ -84,6 +89,7 @@ EVIDENCE_MODELS = {
     "change": (ServiceChange, "project"),
     "follow_up": (FollowUpCheck, "change__project"),
     "reflection": (ReflectiveLogEntry, "session__project"),
+    "theme": (Theme, "project"),
 }
 
 

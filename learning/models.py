@@ -77,7 +77,7 @@ class Confidence(models.TextChoices):
 
 # The kinds of thing a CMO record can be linked to, each a nullable foreign key below; a link
 # holds exactly one.
-TARGETS = ("item", "contribution", "session", "change", "follow_up", "reflection")
+TARGETS = ("item", "contribution", "session", "change", "follow_up", "reflection", "theme")
 
 
 def _exactly_one_target() -> Q:
@@ -124,6 +124,9 @@ class CmoLink(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    theme = models.ForeignKey(
+        "learning.Theme", null=True, blank=True, on_delete=models.CASCADE, related_name="links"
     )
     stance = models.CharField(_("supports or contradicts"), max_length=20, choices=Stance.choices)
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence.choices)
@@ -179,3 +182,71 @@ class ProgrammeTheoryVersion(models.Model):
 
     def __str__(self):
         return f"Programme theory v{self.number} of {self.organisation}"
+
+
+class ThemeRun(models.Model):
+    """One suggestion of themes in a project's contributions, made by the worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="theme_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    contribution_count = models.PositiveIntegerField(default=0)
+    method = models.TextField(blank=True)
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project", "-created_at", "-pk"]
+        constraints = [
+            # One run waiting at a time per project: asking twice finds the waiting one.
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(status="queued"),
+                name="one_queued_theme_run_per_project",
+            )
+        ]
+
+    def __str__(self):
+        return f"Themes of {self.project} ({self.created_at:%d %b %Y})"
+
+
+class Theme(models.Model):
+    """A group of similar contributions, suggested by the analysis and decided by people."""
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged into another")
+
+    run = models.ForeignKey(ThemeRun, on_delete=models.CASCADE, related_name="themes")
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=150)
+    suggested_name = models.CharField(max_length=150)
+    terms = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    contributions = models.ManyToManyField("contributions.Contribution", related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "position", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -2,7 +2,7 @@
 
 from codesign import personal_data
 
-from .models import CatalogueItem, CmoLink, ProgrammeTheoryVersion
+from .models import CatalogueItem, CmoLink, ProgrammeTheoryVersion, Theme, ThemeRun
 
 personal_data.holds_none(CatalogueItem)
 personal_data.register(
@@ -17,4 +17,15 @@ personal_data.register(
         "the organisation's programme theory and its history stay; who changed it is named by "
         "pseudonym"
     ),
+)
+personal_data.register(
+    ThemeRun,
+    person="requested_by",
+    erase=personal_data.keep("a project's themes stay; who asked for them is named by pseudonym"),
+)
+# A theme cites contributions; a contribution deleted with its author's account leaves it.
+personal_data.register(
+    Theme,
+    person="decided_by",
+    erase=personal_data.keep("a theme people decided on stays; who decided is named by pseudonym"),
 )

@@ -7,7 +7,12 @@ and link them to the catalogue and to the project's evidence.
 
 import rules
 
-from codesign.predicates import can_manage_project, is_org_admin, is_superuser
+from codesign.predicates import (
+    can_manage_project,
+    is_org_admin,
+    is_project_manager,
+    is_superuser,
+)
 from dashboards.rules import is_org_manager
 
 # On an organisation.
@@ -17,3 +22,7 @@ rules.add_perm("learning.revise_theory", is_org_admin | is_superuser)
 # On a project.
 rules.add_perm("learning.view_project_cmo", can_manage_project)
 rules.add_perm("learning.link_cmo", can_manage_project)
+# Themes: the project's facilitators ask for them and decide; managers read them (counts and
+# groups, no contributions' words) once the project is past its draft.
+rules.add_perm("learning.view_themes", can_manage_project | is_project_manager)
+rules.add_perm("learning.decide_themes", can_manage_project)

@@ -16,7 +16,14 @@ from projects.models import Project
 from .models import CatalogueItem, CmoLink, Lens, Stance
 
 # What each kind of evidence link reads with it, so labels cost no query.
-EVIDENCE_RELATED = ("contribution", "session", "change", "follow_up__change", "reflection__session")
+EVIDENCE_RELATED = (
+    "contribution",
+    "session",
+    "change",
+    "follow_up__change",
+    "reflection__session",
+    "theme",
+)
 SERVICE_USERS = "service_users"
 STAFF = "staff"
 OTHER = "other"
@@ -214,6 +221,8 @@ def evidence_label(link: CmoLink, *, with_titles: bool) -> str:
             "title": target.change.title,
             "outcome": target.get_outcome_display() or _("not recorded yet"),
         }
+    if kind == "theme":
+        return _("Theme: %(name)s") % {"name": target.name}
     return _("Facilitators' reflection on %(session)s") % {"session": target.session.title}
 
 

@@ -92,6 +92,8 @@ def cmo_link_add(*, cmo, created_by, stance: str, confidence: str, **target) -> 
             raise ValidationError({"item": _("Choose an entry of this organisation's catalogue.")})
     elif obj.project.pk != cmo.change.project_id:
         raise ValidationError({"evidence": _("Choose evidence from this project.")})
+    elif kind == "theme" and obj.status != "accepted":
+        raise ValidationError({"evidence": _("Only an accepted theme can be cited.")})
     link = CmoLink.objects.filter(cmo=cmo, **{kind: obj}).first() or CmoLink(
         cmo=cmo, created_by=created_by, **{kind: obj}
     )

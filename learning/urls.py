@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import views
+from .themes import views as theme_views
 
 app_name = "learning"
 
 organisation = "organisations/<int:organisation_pk>/learning/"
 item = organisation + "catalogue/<int:item_pk>/"
 cmo = "projects/<int:project_pk>/learning/cmo/"
+themes = "projects/<int:project_pk>/themes/"
 
 urlpatterns = [
     path(organisation, views.OverviewView.as_view(), name="overview"),
@@ -28,5 +30,12 @@ urlpatterns = [
         cmo + "<int:cmo_pk>/links/<int:link_pk>/remove/",
         views.CmoLinkRemoveView.as_view(),
         name="cmo-link-remove",
+    ),
+    path(themes, theme_views.ThemeListView.as_view(), name="theme-list"),
+    path(themes + "suggest/", theme_views.ThemeSuggestView.as_view(), name="theme-suggest"),
+    path(themes + "round/", theme_views.ThemeRoundView.as_view(), name="theme-round"),
+    path(themes + "<int:theme_pk>/", theme_views.ThemeDecideView.as_view(), name="theme-decide"),
+    path(
+        themes + "<int:theme_pk>/merge/", theme_views.ThemeMergeView.as_view(), name="theme-merge"
     ),
 ]

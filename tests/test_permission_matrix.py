@@ -25,7 +25,7 @@ from audit.models import AuditEntry
 from changes.models import Evidence, FollowUpCheck, LadderRating, ReflectiveLogEntry
 from codesign.images import ImageStatus
 from contributions.models import Comment, LiveBoard, PrioritisationRound, Report, Tag
-from learning.models import CatalogueItem, CmoLink
+from learning.models import CatalogueItem, CmoLink, Theme, ThemeRun
 from notifications.models import Notification
 from outbox.models import OutboxMessage
 from participants import services as participant_services
@@ -354,6 +354,13 @@ EXPECTED = {
     "learning:project-cmo-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     "learning:cmo-link-add": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "learning:cmo-link-remove": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # Themes: facilitators ask for them and decide; managers read them as counts and groups.
+    "learning:theme-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405),
+    "learning:theme-suggest": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=DONE),
+    **{
+        f"learning:{page}": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200)
+        for page in ("theme-round", "theme-decide", "theme-merge")
+    },
     # A person's own data: the POST first asks them to confirm who they are (a redirect).
     "privacy:your-data": signed_in(200, 405),
     "privacy:data-download": signed_in(405, REDIRECT),
@@ -514,6 +521,7 @@ DEFAULT_KWARG_OBJECTS = {
     "item_pk": "catalogue_item",
     "cmo_pk": "cmo",
     "link_pk": "cmo_link",
+    "theme_pk": "theme",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -765,6 +773,13 @@ class Scene:
     def cmo(self):
         return Evidence.objects.create(
             change=self.change, kind="cmo", context="C", mechanism="M", outcome="O"
+        )
+
+    @cached_property
+    def theme(self):
+        run = ThemeRun.objects.create(project=self.project, status="done")
+        return Theme.objects.create(
+            run=run, project=self.project, name="Medicines", suggested_name="Medicines"
         )
 
     @cached_property

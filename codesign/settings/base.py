@@ -325,6 +325,7 @@ OUTBOX_JOBS: list[str] = [
     "reports.services.report_build",
     "sessions.closing.uploads.session_photo_process",
     "sessions.closing.uploads.expense_receipt_process",
+    "learning.themes.tasks.theme_run_build_job",
 ]
 # Outbox delivery: attempts before a message is marked failed, and the first back-off (s).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)

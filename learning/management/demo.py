@@ -14,6 +14,7 @@ from projects.services import project_create
 
 from ..models import CatalogueItem
 from ..services import cmo_link_add, theory_revise
+from ..themes.services import theme_accept, theme_run_build, theme_run_request
 
 CRISIS = {
     "title": "Calling the crisis line",
@@ -187,6 +188,7 @@ def seed_learning(*, trust, discharge, outpatients, facilitator, member):
         ],
         facilitator,
     )
+    _themes(discharge, facilitator)
     theory_revise(
         organisation=trust,
         statements=THEORY[:2],
@@ -200,3 +202,13 @@ def seed_learning(*, trust, discharge, outpatients, facilitator, member):
         "staff cannot act: we added who holds the authority.",
         changed_by=facilitator,
     )
+
+
+def _themes(project, facilitator):
+    """Ward 7's themes, suggested (built here rather than by the worker) and the largest
+    accepted under a name people gave it; the rest wait for a decision."""
+    run = theme_run_request(project=project, requested_by=facilitator)
+    theme_run_build(run_id=run.pk)
+    largest = run.themes.order_by("position").first()
+    if largest is not None:
+        theme_accept(theme=largest, name="Waiting to go home", decided_by=facilitator)

@@ -1,0 +1,80 @@
+"""Reads of a project's themes: the latest suggestions, the decided ones, and who is behind
+each (by group, under the disclosure rule)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from codesign.disclosure import disclose, managers_threshold
+from contributions.models import Contribution
+
+from ..models import Theme, ThemeRun
+from ..selectors import GROUPS_OF, OTHER, SERVICE_USERS, STAFF, group_rows
+
+
+@dataclass
+class ProjectThemes:
+    latest: ThemeRun | None
+    suggested: list[Theme]
+    accepted: list[Theme]
+    set_aside: list[Theme]
+
+
+def visible_contributions():
+    return Contribution.objects.filter(hidden_at__isnull=True).visible()
+
+
+def project_themes(project, *, for_managers: bool) -> ProjectThemes:
+    """The project's themes: the latest run's suggestions still undecided, the accepted ones
+    of every run, and those set aside; each with its contributions and its group mix."""
+    runs = list(ThemeRun.objects.filter(project=project).order_by("-created_at", "-pk")[:2])
+    latest = runs[0] if runs else None
+    done = next((run for run in runs if run.status == ThemeRun.Status.DONE), None)
+    decided = ~Q(status=Theme.Status.SUGGESTED)
+    themes = list(
+        Theme.objects.filter(Q(project=project) & (decided | Q(run=done)))
+        .select_related("merged_into")
+        .prefetch_related(
+            Prefetch(
+                "contributions",
+                queryset=visible_contributions().only("pk", "title", "kind", "project_id"),
+            )
+        )
+        .order_by("run__created_at", "position", "pk")
+    )
+    threshold = project.group_threshold
+    if for_managers:
+        threshold = managers_threshold(threshold)
+    _attach_mix(themes, threshold)
+    by_status = defaultdict(list)
+    for theme in themes:
+        by_status[theme.status].append(theme)
+    return ProjectThemes(
+        latest=latest,
+        suggested=by_status[Theme.Status.SUGGESTED],
+        accepted=by_status[Theme.Status.ACCEPTED],
+        set_aside=by_status[Theme.Status.REJECTED] + by_status[Theme.Status.MERGED],
+    )
+
+
+def _attach_mix(themes: list[Theme], threshold: int) -> None:
+    """Each theme's people by group, counted once for all themes (one query)."""
+    rows = (
+        Theme.contributions.through.objects.filter(
+            theme__in=[theme.pk for theme in themes],
+            contribution__in=visible_contributions(),
+        )
+        .values("theme_id", "contribution__constituency")
+        .annotate(people=Count("contribution__author", distinct=True))
+    )
+    sizes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        group = GROUPS_OF.get(row["contribution__constituency"], OTHER)
+        sizes[row["theme_id"]][group] += row["people"]
+    for theme in themes:
+        counts = {group: sizes[theme.pk][group] for group in (SERVICE_USERS, STAFF, OTHER)}
+        theme.people = sum(counts.values())
+        theme.mix = group_rows(
+            disclose(counts, threshold=threshold, columns=[SERVICE_USERS, STAFF])
+        )
