@@ -113,6 +113,8 @@ class BilingualFormMixin:
 
 def _intro(text) -> HTML:
     return HTML(format_html('<p class="form-text">{}</p>', text))
+
+
 def required_message(bound_field) -> str:
     """What to do about an empty required field, in its own words ("Enter your email address",
     "Choose a constituency"), from its label and the kind of answer it asks for."""

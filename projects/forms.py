@@ -77,10 +77,18 @@ class ProjectStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Project.Status.choices)
 
 
-class StageForm(forms.ModelForm):
+class StageForm(BilingualFormMixin, forms.ModelForm):
     class Meta:
         model = Stage
-        fields = ["name", "description", "order", "starts_on", "ends_on"]
+        fields = [
+            "name",
+            "description",
+            "order",
+            "starts_on",
+            "ends_on",
+            "name_cy",
+            "description_cy",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "starts_on": forms.DateInput(attrs={"type": "date"}),

@@ -126,3 +126,29 @@ def test_project_page_queries_stay_flat_with_welsh_texts(world, client, count_qu
             project=world.project, user=UserFactory(), constituency="carer", display_name="P"
         )
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_stages_are_named_in_welsh_on_the_stage_form(world, client):
+    first, second = world.project.stages.order_by("order")
+    client.force_login(world.users["facilitator"])
+    url = reverse("projects:stage-edit", args=[world.project.pk])
+    assert 'name="stages-0-name_cy"' in client.get(url).content.decode()
+    data = {
+        "stages-TOTAL_FORMS": "2",
+        "stages-INITIAL_FORMS": "2",
+        "stages-MIN_NUM_FORMS": "1",
+        "stages-MAX_NUM_FORMS": "1000",
+        "stages-0-id": first.pk,
+        "stages-0-name": "Listen",
+        "stages-0-name_cy": "Gwrando",
+        "stages-0-order": "1",
+        "stages-1-id": second.pk,
+        "stages-1-name": "Plan",
+        "stages-1-description_cy": "Cynllunio gyda'n gilydd.",
+        "stages-1-order": "2",
+        "current_stage": "",
+    }
+    assert client.post(url, data).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.name_cy, second.description_cy) == ("Gwrando", "Cynllunio gyda'n gilydd.")
