@@ -1,7 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from outbox.services import outbox_email_rendered
+from outbox.services import outbox_email_rendered, outbox_text
+from participants.models import ContactPreferences
+from participants.validation import normalise_mobile
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,3 +36,55 @@ class AccountAdapter(DefaultAccountAdapter):
         outbox_email_rendered(
             to=email, subject=message.subject, body_text=message.body, body_html=body_html
         )
+
+    # Sign-in by a code sent by text (ACCOUNT_LOGIN_METHODS has "phone"): the number is the
+    # mobile in the person's contact preferences, set by them or by their facilitator.
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "accounts.stages.EmailVerificationUnlessNoEmail"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    def phone_form_field(self, **kwargs):
+        """A mobile number as people write it (07400 123456), checked in clean_phone."""
+        kwargs.setdefault("validators", [])
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("help_text", _("The mobile number your project has for you."))
+        return super().phone_form_field(**kwargs)
+
+    def clean_phone(self, phone: str) -> str:
+        return normalise_mobile(phone)
+
+    def get_phone(self, user):
+        mobile = (
+            ContactPreferences.objects.filter(person=user).values_list("mobile", flat=True).first()
+        )
+        # A mobile number is set by its owner or by the facilitator who has it from them.
+        return (mobile, True) if mobile else None
+
+    def set_phone(self, user, phone: str, verified: bool) -> None:
+        ContactPreferences.objects.update_or_create(person=user, defaults={"mobile": phone})
+
+    def set_phone_verified(self, user, phone: str) -> None:
+        """Numbers are taken as verified when they are set (get_phone)."""
+
+    def get_user_by_phone(self, phone: str):
+        preferences = (
+            ContactPreferences.objects.filter(mobile=phone, person__is_active=True)
+            .select_related("person")
+            .order_by("pk")
+            .first()
+        )
+        return preferences.person if preferences else None
+
+    def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
+        """The sign-in code by text, through the outbox (GOV.UK Notify, or the console)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            body = render_to_string("texts/sign_in_code.txt", {"code": code})
+        outbox_text(phone=phone, body=body, recipient=user)
+
+    def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
+        """Nothing is texted to a number nobody has: it costs, and could be used to pester."""

@@ -354,4 +354,6 @@ ACCOUNT_PAGES = [
 ]
 
 # Forms left out here, and why.
-NOT_DRIVEN_HERE = {}
+NOT_DRIVEN_HERE = {
+    "accounts.forms.RequestLoginCodeForm": "allauth's own page, driven in ACCOUNT_PAGES",
+}

@@ -1,0 +1,16 @@
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """Asking for a sign-in code by email or by text: one of the two is needed."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.errors and not cleaned_data.get("email") and not cleaned_data.get("phone"):
+            raise forms.ValidationError(
+                _("Enter your email address, or the mobile number your project has for you."),
+                code="required",
+            )
+        return cleaned_data
