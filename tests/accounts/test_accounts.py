@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEntry
+from outbox.models import OutboxMessage
 from participants.models import Membership
 from projects.models import Organisation, Project
 from reports.models import Report as GeneratedReport
@@ -147,6 +148,9 @@ def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
     assert statement.text_cy and statement.text_easy_read and statement.text_easy_read_cy
     assert welsh.workshop_sessions.filter(held_in="cy").exists()
     assert welsh.memberships.filter(user__email="defnyddiwr@demo.test").exists()
+    # The invitation to the next session, by letter to the person reached by post.
+    letter = OutboxMessage.objects.get(kind=OutboxMessage.Kind.LETTER)
+    assert letter.recipient.full_name == "Edna Brooks" and "RV1 2AB" in letter.address
     call_command("seed_demo")
     assert counts == (User.objects.count(), Project.objects.count(), Membership.objects.count())
     assert "serviceuser@demo.test" in capsys.readouterr().out

@@ -282,6 +282,7 @@ class Command(BaseCommand):
         self._contributions(discharge, facilitator)
         self._reports(trust, discharge, people)
         from learning.management.demo import seed_learning
+        from projects.management.channels_demo import seed_channels
         from projects.management.welsh_demo import seed_welsh
 
         seed_welsh(
@@ -298,6 +299,7 @@ class Command(BaseCommand):
             facilitator=facilitator,
             member=self._member,
         )
+        seed_channels(project=discharge)
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
