@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,3 +15,15 @@ class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
                 code="required",
             )
         return cleaned_data
+
+
+class LoginForm(AllauthLoginForm):
+    """Signing in with a password, by email address (people with only a mobile sign in with a
+    code sent by text)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Email or mobile number")
+        self.fields["login"].widget.attrs.update(
+            {"placeholder": "", "autocomplete": "username", "type": "text"}
+        )

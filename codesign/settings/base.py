@@ -208,7 +208,10 @@ CONTENT_SECURITY_POLICY = {
 # django-allauth
 # People with a mobile number and no email sign in with a code sent by text (accounts.adapter).
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
-ACCOUNT_FORMS = {"request_login_code": "accounts.forms.RequestLoginCodeForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "request_login_code": "accounts.forms.RequestLoginCodeForm",
+}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

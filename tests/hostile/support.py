@@ -355,5 +355,6 @@ ACCOUNT_PAGES = [
 
 # Forms left out here, and why.
 NOT_DRIVEN_HERE = {
+    "accounts.forms.LoginForm": "allauth's own page, driven in ACCOUNT_PAGES",
     "accounts.forms.RequestLoginCodeForm": "allauth's own page, driven in ACCOUNT_PAGES",
 }
