@@ -24,7 +24,9 @@ of the contributions, a quarter of them touchpoints, and an idea with ten commen
   the pairs, and the queries of each request;
 - throughput: gunicorn with 2 workers on a free loopback port, participants in turn, the board
   against the bare view, without writes and with two writes a second;
-- exports and report PDFs: time, queries, peak memory.
+- exports and report PDFs: time, queries, peak memory;
+- reminders: 10,000 due at once sent by the worker's run, timed, then run again (none may go
+  twice), in a transaction rolled back after (bench/reminders.py).
 
 It prints every target of the performance issue as met, MISSED or not measured (a target names
 the size it holds at; bench/targets.py), and writes the figures to bench/results.json (each size

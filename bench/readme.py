@@ -62,6 +62,13 @@ def size_table(label: str, size: dict) -> list[str]:
                 f"participants in turn): board {figures['board_per_second']}/s, bare view "
                 f"{figures['bare_per_second']}/s: **{figures['ratio_to_bare']}** of the bare view."
             )
+    if size.get("reminders"):
+        sent = size["reminders"]
+        lines.append(
+            f"Reminders: {sent['written']:,} of {sent['replies']:,} written in "
+            f"{sent['seconds']} s ({sent['queries']} queries); run again at once, "
+            f"{sent['written_again']} more."
+        )
     if size.get("builds"):
         lines += ["", "| build | time | queries | peak memory (process) |", "|---|---|---|---|"]
         for name, made in size["builds"].items():

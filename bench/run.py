@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.run [--size 20k] [--out bench/results.json] [--readme README.md]
         [--requests 20] [--warmup 3] [--throughput-seconds 5] [--rounds 2] [--no-builds]
+        [--reminders 10000]
         [--note "why these figures may be off"]
 
 The size measured is the one the database holds (`seed_large --size`); its figures replace
@@ -207,6 +208,7 @@ def run(
     rounds: int = 2,
     threads: int = 4,
     builds: bool = True,
+    reminders: int = 10_000,
     note: str = "",
 ) -> dict:
     """Measure the size this database holds, merge it into ``out`` and check the targets."""
@@ -240,6 +242,10 @@ def run(
     if builds:
         for name, build in export_builds(organisation, project):
             size["builds"][name] = measure_call(build)
+    if reminders:
+        from .reminders import measure_reminders
+
+        size["reminders"] = measure_reminders(project, count=reminders)
     size["load_average"] = {"before": load_before, "after": os.getloadavg()}
     size["note"] = note
     results = merge(out, label, size)
@@ -339,6 +345,12 @@ def table(results: dict) -> str:
                     f"throughput {name}: board {figures['board_per_second']}/s, bare "
                     f"{figures['bare_per_second']}/s, ratio {figures['ratio_to_bare']}"
                 )
+        if size.get("reminders"):
+            sent = size["reminders"]
+            lines.append(
+                f"reminders: {sent['written']:,} of {sent['replies']:,} in {sent['seconds']} s, "
+                f"{sent['queries']} queries, {sent['written_again']} written again"
+            )
         for name, made in size["builds"].items():
             lines.append(
                 f"{name:30} {made['seconds']:>8} s {made['queries']:>4} queries "
@@ -375,6 +387,9 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=2, help="load phases of each kind")
     parser.add_argument("--threads", type=int, default=4, help="threads making the load")
     parser.add_argument("--no-builds", action="store_true", help="skip exports and reports")
+    parser.add_argument(
+        "--reminders", type=int, default=10_000, help="reminders to send, rolled back (0: none)"
+    )
     parser.add_argument("--note", default="", help="said beside these figures (a busy machine)")
     parser.add_argument(
         "--size",
@@ -400,6 +415,7 @@ def main(argv=None):
         rounds=args.rounds,
         threads=args.threads,
         builds=not args.no_builds,
+        reminders=args.reminders,
         note=args.note,
     )
     print(table(results))

@@ -239,12 +239,7 @@ def check(sizes: dict) -> list[dict]:
         throughput_target(sizes),
         *export_targets(sizes),
         before_target(sizes),
-        target(
-            "Reminders: 10,000 in a minute, none twice",
-            None,
-            None,
-            note="not measured by this benchmark",
-        ),
+        reminders_target(sizes),
     ]
     return rows
 
@@ -348,3 +343,31 @@ def before_target(sizes: dict) -> dict:
         at=f"{len(rows)} compared" if rows else None,
         note="; ".join(worse),
     )
+
+
+REMINDERS = 10_000
+
+
+def reminders_target(sizes: dict) -> dict:
+    """10,000 reminders in a minute (no worse than today), every one written, none twice."""
+    name = "Reminders: 10,000 in a minute, none twice"
+    measured = [
+        (label, size["reminders"])
+        for label, size in sizes.items()
+        if (size.get("reminders") or {}).get("replies", 0) >= REMINDERS
+    ]
+    if not measured:
+        return target(name, None, 60, unit="s")
+    label, sent = max(measured, key=lambda item: item[1]["seconds"])
+    row = target(
+        name,
+        sent["seconds"],
+        60,
+        unit="s",
+        at=label,
+        note=f"{sent['written']:,} of {sent['replies']:,} written, "
+        f"{sent['written_again']} written again",
+    )
+    if sent["written"] != sent["replies"] or sent["written_again"]:
+        row["met"] = False
+    return row

@@ -270,7 +270,7 @@ def test_tiny_benchmark_runs_every_page_state_and_role(tiny, tmp_path, settings)
     stale = {**earlier, "commit": "0" * 40}
     earlier = {**earlier, "commit": bench.current_commit()}
     out.write_text(json.dumps({"sizes": {"earlier": earlier, "stale": stale}}))
-    results = bench.run(requests=1, warmup=1, out=out, builds=False)
+    results = bench.run(requests=1, warmup=1, out=out, builds=False, reminders=30)
     written = json.loads(out.read_text())
     assert set(written["sizes"]) == {"200", "earlier"}
     size = written["sizes"]["200"]
@@ -299,6 +299,10 @@ def test_tiny_benchmark_runs_every_page_state_and_role(tiny, tmp_path, settings)
         row["name"] for row in targets.check(written["sizes"])
     }
     assert "participant.board_search.after_write" in bench.table(results)
+    # Reminders: every one written once, none on a second run, and nothing left behind.
+    assert size["reminders"]["replies"] == size["reminders"]["written"] == 30
+    assert size["reminders"]["written_again"] == 0 and size["reminders"]["queries"] > 0
+    assert not WorkshopSession.objects.filter(title__startswith="Reminders benchmark").exists()
 
 
 def _size(contributions, board, touchpoints, ratio, queries=9, throughput=None, state="kept"):
@@ -461,3 +465,17 @@ def test_the_figures_from_before_this_round_are_compared_at_their_own_size():
     more_queries = _verdicts({"20k": _size(20_000, 2_000, 500, ratio=1.0, queries=14)})
     assert more_queries[name]["value"] == 2
     assert _verdicts({"2k": _size(2_000, 200, 50, ratio=1.0)})[name]["met"] is None
+
+
+def test_reminders_are_met_in_a_minute_only_when_each_goes_once():
+    name = "Reminders: 10,000 in a minute, none twice"
+    sent = {"replies": 10_000, "written": 10_000, "seconds": 30.0, "written_again": 0}
+    size = {**_size(20_000, 2_000, 500, 1.0), "reminders": sent}
+    assert _verdicts({"20k": size})[name]["met"] is True
+    slow = {**size, "reminders": {**sent, "seconds": 61.0}}
+    assert _verdicts({"20k": slow})[name]["met"] is False
+    twice = {**size, "reminders": {**sent, "written_again": 3}}
+    assert _verdicts({"20k": twice})[name]["met"] is False
+    short = {**size, "reminders": {**sent, "written": 9_990}}
+    assert _verdicts({"20k": short})[name]["met"] is False
+    assert _verdicts({"20k": _size(20_000, 2_000, 500, 1.0)})[name]["met"] is None
