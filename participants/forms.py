@@ -38,6 +38,20 @@ class ContactPreferencesForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        help_text=_("Their full name, as payments and letters need it. Only facilitators see it."),
+    )
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=80,
+        required=False,
+        help_text=_(
+            "How other participants see them. They can change it. Leave empty to use the first "
+            "word of their name."
+        ),
+    )
     email = forms.EmailField(label=_("Email address"))
     constituency = forms.ChoiceField(
         label=_("Constituency"),
@@ -47,14 +61,6 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.PARTICIPANT
     )
-    display_name = forms.CharField(
-        label=_("Display name"),
-        max_length=80,
-        required=False,
-        help_text=_(
-            "Optional. The person can change it. Leave empty to use their email's first part."
-        ),
-    )
 
 
 class InviteManyForm(forms.Form):
@@ -62,9 +68,10 @@ class InviteManyForm(forms.Form):
         label=_("One person per line"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "Write: email, constituency, role (role is optional). Constituency is one of "
-            "service_user, carer, staff, other. Role is one of participant, observer, facilitator. "
-            "Example: sam@example.org, service_user"
+            "Write: name, email address or mobile number, constituency, and optionally a role, "
+            "separated by commas. Constituency is one of service_user, carer, staff, other. Role "
+            "is one of participant, observer, facilitator. People with a mobile number get the "
+            "invitation by text message. Example: Sam Rivers, sam@example.org, service_user"
         ),
     )
 
@@ -105,6 +112,12 @@ class MembershipForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["display_name", "role", "constituency", "job_title"]
+
+
+class DisplayNameForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["display_name"]
 
 
 class ConsentForm(forms.Form):

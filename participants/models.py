@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from codesign.bilingual import Bilingual
 
 from .validation import (
+    display_phone,
     normalise_address_lines,
     normalise_mobile,
     normalise_phone,
@@ -98,10 +99,12 @@ def hash_token(token: str) -> str:
 
 
 class Invitation(models.Model):
-    """An emailed, single-use, expiring link that lets one person join a project."""
+    """A single-use, expiring link that lets one person join a project, sent by email or, to
+    someone with only a mobile, by text message."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), blank=True)
+    mobile = models.CharField(_("mobile number"), max_length=16, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -113,9 +116,20 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(email="") | ~models.Q(mobile=""),
+                name="invitation_has_an_address",
+            )
+        ]
 
     def __str__(self):
-        return f"Invitation for {self.email}"
+        return f"Invitation for {self.sent_to}"
+
+    @property
+    def sent_to(self) -> str:
+        """The email address or mobile number the link went to."""
+        return self.email or display_phone(self.mobile)
 
     @property
     def project(self):

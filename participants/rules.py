@@ -28,6 +28,7 @@ rules.add_perm("participants.view_member_details", can_manage_project)
 rules.add_perm("participants.give_consent", is_project_invitee | is_project_member)
 rules.add_perm("participants.withdraw_consent", is_project_member)
 rules.add_perm("participants.edit_own_access_needs", is_project_invitee | is_project_member)
+rules.add_perm("participants.change_own_display_name", is_project_invitee | is_project_member)
 # On a membership: a facilitator acting for someone they manage.
 rules.add_perm(
     "participants.act_for_member",

@@ -18,11 +18,13 @@ from codesign.content import project_content_changed
 from codesign.permissions import forget_roles
 from notifications.models import Notification
 from notifications.services import notify
-from outbox.services import outbox_email
+from outbox.services import outbox_email, outbox_text, text_render
 
 from . import registry
+from .bulk import parse_invite_line
 from .models import (
     AccessNeeds,
+    Channel,
     Consent,
     ConsentStatement,
     ContactPreferences,
@@ -30,34 +32,50 @@ from .models import (
     Membership,
     hash_token,
 )
+from .validation import display_phone, normalise_mobile
 
 User = get_user_model()
 
 
-def _default_display_name(email: str) -> str:
-    return email.split("@")[0][:80]
+def _default_display_name(full_name: str, email: str) -> str:
+    """A first name if there is a name, else the first part of the email address."""
+    if full_name.split():
+        return full_name.split()[0][:80]
+    return email.split("@")[0][:80] or _("Participant")
 
 
 def _send_invitation(*, invitation: Invitation, token: str) -> None:
+    """Email the link, or text it to someone invited by their mobile number."""
+    membership = invitation.membership
+    context = {
+        "invitation": invitation,
+        "membership": membership,
+        "accept_url": settings.CODESIGN_SITE_URL
+        + reverse("participants:invitation-accept", args=[token]),
+        "expires_at": invitation.expires_at,
+    }
+    if invitation.mobile:
+        outbox_text(
+            phone=invitation.mobile,
+            body=text_render(template="invitation", context=context, project=membership.project),
+            project=membership.project,
+            recipient=membership.user,
+            about={"invitation": invitation.pk},
+        )
+        return
     outbox_email(
-        to=invitation.email,
-        template="invitation",
-        context={
-            "invitation": invitation,
-            "membership": invitation.membership,
-            "accept_url": settings.CODESIGN_SITE_URL
-            + reverse("participants:invitation-accept", args=[token]),
-            "expires_at": invitation.expires_at,
-        },
-        project=invitation.membership.project,
+        to=invitation.email, template="invitation", context=context, project=membership.project
     )
 
 
-def _new_invitation(*, membership: Membership, email: str, invited_by) -> Invitation:
+def _new_invitation(
+    *, membership: Membership, email: str, invited_by, mobile: str = ""
+) -> Invitation:
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         membership=membership,
         email=email,
+        mobile=mobile,
         token_hash=hash_token(token),
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
@@ -66,45 +84,79 @@ def _new_invitation(*, membership: Membership, email: str, invited_by) -> Invita
     return invitation
 
 
+def _invitee(*, email: str, mobile: str, full_name: str, invited_by):
+    """The person an email address or mobile number belongs to, made (unusable until they
+    accept) if there is none; a name given fills a missing one."""
+    if email:
+        user = User.objects.filter(email__iexact=email).first()
+    else:
+        known = ContactPreferences.objects.filter(mobile=mobile).select_related("person").first()
+        user = known.person if known else None
+    if user is None:
+        user = User.objects.create_user(email=email or None, full_name=full_name, is_active=False)
+        if mobile:
+            contact_preferences_save(
+                person=user, channel=Channel.TEXT, mobile=mobile, changed_by=invited_by
+            )
+    elif full_name and not user.full_name:
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+    return user
+
+
 @transaction.atomic
 def participant_invite(
     *,
     project,
-    email: str,
+    email: str = "",
+    mobile: str = "",
     constituency: str,
     role: str = Membership.Role.PARTICIPANT,
+    full_name: str = "",
     display_name: str = "",
     invited_by,
 ) -> Invitation:
-    """Invite a person to a project by email."""
+    """Invite a person to a project by email, or by a text message to their mobile."""
     email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        # The account exists from now on but cannot be used until the invitation is accepted.
-        user = User.objects.create_user(email=email, is_active=False)
+    if not email:
+        try:
+            mobile = normalise_mobile(mobile)
+        except ValidationError as error:
+            raise ValidationError({"mobile": error.messages}) from None
+    user = _invitee(email=email, mobile=mobile, full_name=full_name.strip(), invited_by=invited_by)
     membership = Membership.objects.filter(project=project, user=user).first()
     if membership is not None and membership.status != Membership.Status.WITHDRAWN:
         raise ValidationError(
-            {"email": _("%(email)s is already in this project.") % {"email": email}}
+            {
+                "email" if email else "mobile": _("%(who)s is already in this project.")
+                % {"who": email or display_phone(mobile)}
+            }
         )
     if membership is None:
         membership = Membership(project=project, user=user)
     membership.role = role
     membership.constituency = constituency
     membership.display_name = (
-        display_name or membership.display_name or _default_display_name(email)
+        display_name.strip()
+        or membership.display_name
+        or _default_display_name(user.full_name, email)
     )
     membership.status = Membership.Status.INVITED
     membership.withdrawn_at = None
     membership.full_clean()
     membership.save()
-    invitation = _new_invitation(membership=membership, email=email, invited_by=invited_by)
+    invitation = _new_invitation(
+        membership=membership,
+        email=email,
+        mobile=mobile if not email else "",
+        invited_by=invited_by,
+    )
     audit_record(
         action=AuditEntry.Action.INVITATION_SENT,
         actor=invited_by,
         project=project,
         target=membership,
-        details={"role": role, "constituency": constituency},
+        details={"role": role, "constituency": constituency, "by": "email" if email else "text"},
     )
     forget_roles(user)
     return invitation
@@ -116,36 +168,6 @@ class BulkInviteResult:
     errors: list[tuple[int, str, str]]  # line number, the line, what is wrong
 
 
-def parse_invite_line(line: str) -> tuple[str, str, str]:
-    """Split 'email, constituency[, role]' and check each part; raise ValidationError if wrong."""
-    from django.core.validators import validate_email
-
-    from .models import Constituency
-
-    parts = [part.strip() for part in line.split(",")]
-    if len(parts) not in (2, 3):
-        raise ValidationError(_("Write: email, constituency, and optionally a role."))
-    email, constituency = parts[0], parts[1].lower().replace(" ", "_")
-    role = parts[2].lower() if len(parts) == 3 and parts[2] else Membership.Role.PARTICIPANT
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(
-            _("“%(email)s” is not an email address.") % {"email": email}
-        ) from None
-    if constituency not in Constituency.values:
-        raise ValidationError(
-            _("“%(value)s” is not a constituency. Use one of: %(choices)s.")
-            % {"value": parts[1], "choices": ", ".join(Constituency.values)}
-        )
-    if role not in Membership.Role.values:
-        raise ValidationError(
-            _("“%(value)s” is not a role. Use one of: %(choices)s.")
-            % {"value": parts[2], "choices": ", ".join(Membership.Role.values)}
-        )
-    return email, constituency, role
-
-
 def participants_invite_many(*, project, lines: str, invited_by) -> BulkInviteResult:
     """Invite one person per line; a bad line gets its own error and the rest go through."""
     result = BulkInviteResult(invited=[], errors=[])
@@ -155,17 +177,21 @@ def participants_invite_many(*, project, lines: str, invited_by) -> BulkInviteRe
         if not line:
             continue
         try:
-            email, constituency, role = parse_invite_line(line)
-            if email.lower() in seen:
-                raise ValidationError(_("This email appears more than once."))
-            seen.add(email.lower())
+            person = parse_invite_line(line)
+            if person.address in seen:
+                raise ValidationError(
+                    _("This person is on an earlier line already. Remove this line.")
+                )
+            seen.add(person.address)
             with transaction.atomic():
                 result.invited.append(
                     participant_invite(
                         project=project,
-                        email=email,
-                        constituency=constituency,
-                        role=role,
+                        email=person.email,
+                        mobile=person.mobile,
+                        full_name=person.full_name,
+                        constituency=person.constituency,
+                        role=person.role,
                         invited_by=invited_by,
                     )
                 )
@@ -183,7 +209,10 @@ def invitation_resend(*, invitation: Invitation, resent_by) -> Invitation:
         revoked_at=timezone.now()
     )
     fresh = _new_invitation(
-        membership=invitation.membership, email=invitation.email, invited_by=resent_by
+        membership=invitation.membership,
+        email=invitation.email,
+        mobile=invitation.mobile,
+        invited_by=resent_by,
     )
     audit_record(
         action=AuditEntry.Action.INVITATION_RESENT,
@@ -241,11 +270,12 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
         user.save(update_fields=["is_active"])
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.update_or_create(
-        user=user,
-        email__iexact=invitation.email,
-        defaults={"email": invitation.email, "verified": True, "primary": True},
-    )
+    if invitation.email:
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email__iexact=invitation.email,
+            defaults={"email": invitation.email, "verified": True, "primary": True},
+        )
     audit_record(
         action=AuditEntry.Action.INVITATION_ACCEPTED,
         actor=user,

@@ -34,6 +34,11 @@ urlpatterns = [
     path(member + "contact/", views.MemberContactView.as_view(), name="member-contact"),
     path("contact/", views.ContactPreferencesView.as_view(), name="contact-preferences"),
     path(
+        "projects/<int:project_pk>/my-display-name/",
+        views.OwnDisplayNameView.as_view(),
+        name="own-display-name",
+    ),
+    path(
         "projects/<int:project_pk>/invitations/<int:invitation_pk>/resend/",
         views.InvitationResendView.as_view(),
         name="invitation-resend",

@@ -25,6 +25,7 @@ from .forms import (
     ConsentForm,
     ConsentStatementForm,
     ContactPreferencesForm,
+    DisplayNameForm,
     InviteForm,
     InviteManyForm,
     ManagedParticipantForm,
@@ -80,7 +81,7 @@ class InviteView(ProjectMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         messages.success(
-            self.request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            self.request, _("Invitation sent to %(email)s.") % {"email": invitation.sent_to}
         )
         return redirect("participants:membership-list", project_pk=self.project.pk)
 
@@ -102,11 +103,16 @@ class InviteManyView(ProjectMixin, FormView):
             )
         if not result.errors:
             return redirect("participants:membership-list", project_pk=self.project.pk)
-        # Keep only the lines that failed, so the facilitator can correct and resend them.
-        form = self.form_class(initial={"lines": "\n".join(line for _, line, _ in result.errors)})
-        return self.render_to_response(
-            self.get_context_data(form=form, line_errors=result.errors, invited=result.invited)
-        )
+        # Keep only the lines that failed, each error beside them, to correct and send again.
+        form = self.form_class(data={"lines": "\n".join(line for _, line, _ in result.errors)})
+        form.is_valid()
+        for number, line, error in result.errors:
+            form.add_error(
+                "lines",
+                _("Line %(number)d (“%(line)s”): %(error)s")
+                % {"number": number, "line": line, "error": error},
+            )
+        return self.render_to_response(self.get_context_data(form=form, invited=result.invited))
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
@@ -280,6 +286,28 @@ class AccessNeedsFormMixin(FormView):
         return redirect(self.get_success_url())
 
 
+class OwnDisplayNameView(ProjectMixin, FormView):
+    """A person changes how others in the project see them."""
+
+    permission_required = "participants.change_own_display_name"
+    template_name = "participants/display_name_form.html"
+    page_title = gettext_lazy("Your display name")
+    form_class = DisplayNameForm
+
+    def get_form_kwargs(self):
+        membership = project_membership(self.request.user, self.project)
+        return {**super().get_form_kwargs(), "instance": membership}
+
+    def form_valid(self, form):
+        services.membership_update(
+            membership=form.instance,
+            changed_by=self.request.user,
+            display_name=form.cleaned_data["display_name"],
+        )
+        messages.success(self.request, _("Your display name is saved."))
+        return redirect(self.project)
+
+
 class AccessNeedsView(ProjectMixin, AccessNeedsFormMixin):
     """A person's own access needs for a project."""
 
@@ -336,7 +364,8 @@ class InvitationResendView(InvitationMixin, TemplateView):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, _("A new link was sent to %(email)s.") % {"email": self.invitation.email}
+                request,
+                _("A new link was sent to %(email)s.") % {"email": self.invitation.sent_to},
             )
         return redirect("participants:membership-list", project_pk=self.project.pk)
 

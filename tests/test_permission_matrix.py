@@ -161,6 +161,7 @@ EXPECTED = {
     "participants:consent": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
     "participants:consent-withdraw": access(sees=SEES_PROJECT, may=MEMBERS, post=DONE),
     "participants:access-needs": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
+    "participants:own-display-name": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
     # The emailed link is public. Only the invited person can accept it; anyone else is told so.
     "participants:invitation-accept": {
         role: (200, DONE if role == "anonymous" else 409) for role in ROLES

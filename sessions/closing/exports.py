@@ -7,6 +7,20 @@ from django.utils.translation import gettext as _
 from ..models import money
 
 
+def payee_name(membership) -> str:
+    """The name a payment is made out to, never blank: the person's full name; else, for a
+    deleted account, the pseudonym it keeps; else their display name, their email, or the
+    membership's number."""
+    user = membership.user
+    return (
+        user.full_name
+        or user.pseudonym
+        or membership.display_name
+        or user.email
+        or _("Participant %(number)s") % {"number": membership.pk}
+    )
+
+
 def payments(recognitions, *, tz, with_names: bool, chunk_size: int = 500):
     """The header and the rows of ``recognitions`` (read by ``selectors.for_finance``), dated
     in ``tz``. Only ``with_names`` (facilitators) do the rows name the person and the payment
@@ -46,7 +60,7 @@ def payments(recognitions, *, tz, with_names: bool, chunk_size: int = 500):
                 yes if r.benefits_advice_offered else no,
             ]
             if with_names:
-                cells += [membership.display_name, membership.user.full_name, r.payment_reference]
+                cells += [membership.display_name, payee_name(membership), r.payment_reference]
             yield cells
 
     return header, rows()

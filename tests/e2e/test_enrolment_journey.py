@@ -132,6 +132,7 @@ def test_facilitator_starts_project_and_service_user_joins(
         fac.get_by_role("link", name="Invite someone").first.click()
         expect(fac.get_by_role("heading", level=1)).to_have_text("Invite someone")
         axe_check(fac)
+        field(fac, "Name").fill(f"{name} Rivers")
         field(fac, "Email address").fill(email)
         field(fac, "Constituency").select_option(label=constituency)
         field(fac, "Role").select_option(label="Participant")

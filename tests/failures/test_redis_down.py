@@ -28,7 +28,12 @@ SWEEP_SENT = "Sending due task outbox-sweep"
 
 
 def invitation(email):
-    return {"email": email, "constituency": "carer", "role": "participant"}
+    return {
+        "full_name": "Kim Carer",
+        "email": email,
+        "constituency": "carer",
+        "role": "participant",
+    }
 
 
 def timed_post(client, url, data):

@@ -141,6 +141,7 @@ FORM_PAGES = {
         Page("participants:membership-withdraw"),
         Page("participants:consent-withdraw"),
     ],
+    "participants.forms.DisplayNameForm": [Page("participants:own-display-name")],
     "participants.forms.ContactPreferencesForm": [
         Page("participants:contact-preferences"),
         Page("participants:member-contact"),

@@ -66,7 +66,12 @@ def test_a_broker_that_is_down_does_not_break_the_action(
     ):
         response = client.post(
             reverse("participants:invite", args=[world.project.pk]),
-            {"email": "later@example.org", "constituency": "carer", "role": "participant"},
+            {
+                "full_name": "Lou Later",
+                "email": "later@example.org",
+                "constituency": "carer",
+                "role": "participant",
+            },
         )
     assert response.status_code == 302
     message = OutboxMessage.objects.get(to="later@example.org")

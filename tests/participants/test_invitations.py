@@ -5,7 +5,10 @@ from django.core import mail
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from participants.models import Invitation, Membership, hash_token
+from outbox import texts
+from outbox.models import OutboxMessage
+from participants.contact import contact_for
+from participants.models import Channel, Invitation, Membership, hash_token
 from participants.services import (
     invitation_resend,
     invitation_revoke,
@@ -177,7 +180,12 @@ def test_inviting_someone_already_in_the_project_is_refused_next_to_the_field(wo
     url = reverse("participants:invite", args=[world.project.pk])
     response = client.post(
         url,
-        {"email": "staff@example.org", "constituency": "staff", "role": "participant"},
+        {
+            "full_name": "Sam Staff",
+            "email": "staff@example.org",
+            "constituency": "staff",
+            "role": "participant",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -199,37 +207,80 @@ def test_bulk_invite_sends_good_lines_and_reports_each_bad_line(world):
     result = participants_invite_many(
         project=world.project,
         lines=(
-            "ana@example.org, service_user\n"
-            "not-an-email, staff\n"
+            "Ana Lopez, ana@example.org, service_user\n"
+            "Bob Stone, not-an-email@, staff\n"
             "\n"
-            "ben@example.org, Staff, observer\n"
-            "cat@example.org, patient\n"
-            "ana@example.org, carer\n"
-            "dan@example.org, carer, boss\n"
+            "Ben Okafor, ben@example.org, Staff, observer\n"
+            "Cat Hill, cat@example.org, patient\n"
+            "Ana L, ANA@example.org, carer\n"
+            "Dan Wu, dan@example.org, carer, boss\n"
+            "Lee Nurse, 07400 123456, carer\n"
+            "Pat Jones, 0113 496 0000, service_user\n"
+            "sam@example.org, service_user\n"
+            "Kim Ray, 07400, staff\n"
         ),
         invited_by=world.users["facilitator"],
     )
-    assert sorted(i.email for i in result.invited) == ["ana@example.org", "ben@example.org"]
+    assert sorted(i.sent_to for i in result.invited) == [
+        "07400 123456",
+        "ana@example.org",
+        "ben@example.org",
+    ]
     errors = {number: message for number, _, message in result.errors}
-    assert set(errors) == {2, 5, 6, 7}
+    assert set(errors) == {2, 5, 6, 7, 9, 10, 11}
     assert "not an email address" in errors[2]
     assert "not a constituency" in errors[5]
-    assert "more than once" in errors[6]
+    assert "earlier line" in errors[6]
     assert "not a role" in errors[7]
+    assert "landline" in errors[9]
+    assert "Write the name, the email address or mobile number" in errors[10]
+    assert "too short" in errors[11]
     ben = Membership.objects.get(user__email="ben@example.org")
-    assert (ben.constituency, ben.role) == ("staff", "observer")
+    assert (ben.constituency, ben.role, ben.display_name) == ("staff", "observer", "Ben")
+    assert ben.user.full_name == "Ben Okafor"
+    # Lee has only a mobile: the invitation goes by text, and Lee is reached by text.
+    lee = Membership.objects.get(user__full_name="Lee Nurse")
+    assert lee.display_name == "Lee" and lee.user.email is None
+    assert contact_for(lee.user).channel == Channel.TEXT
+    text = OutboxMessage.objects.get(kind=OutboxMessage.Kind.TEXT)
+    assert text.phone == "+447400123456"
+    assert "/invitations/" in text.body_text and world.project.title in text.body_text
+    assert texts.fits(text.body_text)
 
 
-def test_bulk_invite_page_keeps_only_failed_lines(world, client):
+def test_a_person_invited_by_text_joins_from_the_link(world, client):
+    participants_invite_many(
+        project=world.project,
+        lines="Lee Nurse, 07400 123456, carer",
+        invited_by=world.users["facilitator"],
+    )
+    text = OutboxMessage.objects.get(kind=OutboxMessage.Kind.TEXT)
+    link = re.search(r"/invitations/[^/\s]+/", text.body_text).group(0)
+    response = client.post(link)
+    assert response.status_code == 302
+    lee = Membership.objects.get(user__full_name="Lee Nurse")
+    assert lee.user.is_active and lee.invitations.get().accepted_at is not None
+    # The same number again is the same person, already in the project.
+    result = participants_invite_many(
+        project=world.project,
+        lines="Lee N, +44 7400 123456, carer",
+        invited_by=world.users["facilitator"],
+    )
+    assert "already in this project" in result.errors[0][2]
+
+
+def test_bulk_invite_page_keeps_only_failed_lines_with_errors_beside_them(world, client):
     client.force_login(world.users["facilitator"])
     response = client.post(
         reverse("participants:invite-many", args=[world.project.pk]),
-        {"lines": "eve@example.org, carer\nbroken line"},
+        {"lines": "Eve Adams, eve@example.org, carer\nbroken line"},
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Line 2" in html
+    errors = response.context["form"].errors["lines"]
+    assert len(errors) == 1 and errors[0].startswith("Line 2 (“broken line”): Write the name")
     textarea = html[html.index("<textarea") : html.index("</textarea>")]
     assert "broken line" in textarea
     assert "eve@example.org" not in textarea
+    assert 'aria-invalid="true"' in textarea or "is-invalid" in textarea
     assert Membership.objects.filter(user__email="eve@example.org").exists()

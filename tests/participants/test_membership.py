@@ -172,3 +172,21 @@ def test_participant_list_queries_do_not_grow(world, client, count_queries):
         add_members(48)
         large = count_queries(lambda: client.get(members_url(world)))
         assert small == large, (role, small, large)
+
+
+def test_participants_change_their_own_display_name(world, client):
+    """The invitation says they can: so they can, and only their own."""
+    url = reverse("participants:own-display-name", args=[world.project.pk])
+    client.force_login(world.users["carer"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"display_name": ""}).status_code == 200
+    response = client.post(url, {"display_name": "Jo B"})
+    assert response.status_code == 302
+    carer = Membership.objects.get(project=world.project, user=world.users["carer"])
+    assert carer.display_name == "Jo B"
+    assert "Jo B" in client.get(world.project.get_absolute_url()).content.decode()
+    others = Membership.objects.exclude(pk=carer.pk).values_list("display_name", flat=True)
+    assert "Jo B" not in others
+    client.force_login(world.users["outsider"])
+    assert client.post(url, {"display_name": "Intruder"}).status_code == 404
+    assert not Membership.objects.filter(display_name="Intruder").exists()

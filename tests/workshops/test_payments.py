@@ -537,3 +537,18 @@ def test_a_new_projects_policy_starts_from_the_organisations_terms(world, client
     )
     client.force_login(world.users["facilitator"])
     assert client.get(terms_url).status_code == 404  # not an organisation role
+
+
+def test_the_finance_csv_always_names_the_payee(world, client):
+    """Finance pays a name: the full name, else a deleted account's pseudonym, else the
+    display name, never a blank cell."""
+    carer, service_user = world.users["carer"], world.users["service_user"]
+    carer.full_name = ""
+    carer.save()
+    service_user.full_name, service_user.pseudonym = "", "Former participant 7F3A"
+    service_user.save()
+    held_session(world, ["service_user", "carer"])
+    client.force_login(world.users["facilitator"])
+    header, *rows = read_csv(client.get(url("payment-csv", world)))
+    names = {row[header.index("Display name")]: row[header.index("Full name")] for row in rows}
+    assert names == {"Service User": "Former participant 7F3A", "Carer": "Carer"}
