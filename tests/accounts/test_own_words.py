@@ -95,3 +95,11 @@ def test_the_account_page_says_who_and_what(client, world):
     assert "carer@example.org" in page
     assert "Main address" in page
     assert reverse("mfa_index") in page
+
+
+@pytest.mark.django_db
+def test_the_sign_in_name_is_labelled_in_plain_words(client, world):
+    page = client.get(reverse("account_login")).content.decode()
+    assert re.search(r"<label[^>]*for=\"id_login\"[^>]*>\s*Email or mobile number", page)
+    response = client.post(reverse("account_login"), {"login": "", "password": ""})
+    assert "Enter email or mobile number" in response.content.decode()

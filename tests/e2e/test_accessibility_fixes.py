@@ -201,14 +201,14 @@ def test_the_changes_and_participants_tables_stack_at_200_percent_zoom(page, liv
 
 def test_signing_in_by_code_speaks_codesigns_words(page, live_server, world):
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_role("link", name="Email me a sign-in code").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Email me a sign-in code")
+    page.get_by_role("link", name="Send me a sign-in code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send me a sign-in code")
     axe_check(page)
-    page.get_by_role("main").get_by_role("button", name="Email me a code").click()
+    page.get_by_role("main").get_by_role("button", name="Send me a code").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(page.locator("#error-summary")).to_be_focused()
     page.get_by_role("textbox", name="Email").fill("carer@example.org")
-    page.get_by_role("main").get_by_role("button", name="Email me a code").click()
+    page.get_by_role("main").get_by_role("button", name="Send me a code").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Type in your sign-in code")
     expect(page.get_by_role("main")).to_contain_text("We have emailed a code to carer@example.org")
     axe_check(page)
