@@ -1,8 +1,11 @@
 """Every main page passes axe (no serious or critical violations) and works by keyboard."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from outbox.models import InboundText, OutboxMessage
+from outbox.services import outbox_deliver, outbox_letter, outbox_text
 from participants.models import Constituency
 from participants.services import participant_invite
 
@@ -21,6 +24,26 @@ def pages_world(world):
         constituency=Constituency.CARER,
         role="participant",
         display_name="New Person",
+    )
+    # A letter in the print queue, a text that failed, a text nobody could read.
+    letter = outbox_letter(
+        address="Mrs Ada Jones\n4 Mill Lane\nRiverside\nRS1 2AB",
+        subject="New session: Going home",
+        body="Dear Ada,\nYou are invited.",
+        project=world.project,
+    )
+    outbox_deliver(message_id=letter.pk)
+    text = outbox_text(phone="+447400123456", body="Codesign: hello", project=world.project)
+    OutboxMessage.objects.filter(pk=text.pk).update(
+        status=OutboxMessage.Status.FAILED, last_error="phone_number Not a UK mobile number"
+    )
+    InboundText.objects.create(
+        notify_id="pages-1",
+        source_number="+447400123456",
+        content="What time?",
+        received_at=timezone.now(),
+        outcome=InboundText.Outcome.UNCLEAR,
+        project=world.project,
     )
     return world
 
@@ -58,6 +81,15 @@ PAGES = [
         id="access-needs",
     ),
     pytest.param("facilitator", "/projects/{project}/messages/", "Messages sent", id="outbox"),
+    pytest.param(
+        "facilitator", "/projects/{project}/letters/", "Letters to post", id="print-queue"
+    ),
+    pytest.param(
+        "facilitator",
+        "/projects/{project}/texts/unmatched/",
+        "Texts we could not match",
+        id="unmatched-texts",
+    ),
     pytest.param("superuser", "/audit/", "Audit log", id="audit-log"),
 ]
 

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
@@ -93,3 +94,39 @@ def test_another_projects_letters_cannot_be_marked_posted(world, client):
     other_project_letter.refresh_from_db()
     assert other_project_letter.posted_at is None
     assert OutboxMessage.objects.filter(posted_at__isnull=False).count() == 0
+
+
+def test_the_channel_pages_cost_the_same_queries_for_one_row_or_many(world, client, count_queries):
+    from outbox.models import InboundText
+    from outbox.services import outbox_text
+
+    client.force_login(world.users["facilitator"])
+    pages = [
+        reverse(name, args=[world.project.pk])
+        for name in ("outbox:print-queue", "outbox:message-list", "outbox:inbound-texts")
+    ]
+
+    def add(n):
+        for index in range(n):
+            letter(world.project, name=f"Person {index}")
+            outbox_text(
+                phone="+447400123456",
+                body="Codesign: hello",
+                project=world.project,
+                recipient=world.users["service_user"],
+            )
+            InboundText.objects.create(
+                notify_id=f"count-{n}-{index}",
+                source_number="+447400123456",
+                content="What time?",
+                received_at=timezone.now(),
+                outcome=InboundText.Outcome.UNCLEAR,
+                project=world.project,
+                sender=world.users["service_user"],
+            )
+
+    add(1)
+    few = [count_queries(lambda url=url: client.get(url)) for url in pages]
+    add(6)
+    many = [count_queries(lambda url=url: client.get(url)) for url in pages]
+    assert few == many
