@@ -5,6 +5,8 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -103,3 +105,19 @@ def test_the_sign_in_name_is_labelled_in_plain_words(client, world):
     assert re.search(r"<label[^>]*for=\"id_login\"[^>]*>\s*Email or mobile number", page)
     response = client.post(reverse("account_login"), {"login": "", "password": ""})
     assert "Enter email or mobile number" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_backup_code_pages(client, world):
+    user = world.users["facilitator"]
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    codes = RecoveryCodes.activate(user)
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    index = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    assert "<h1>Your backup codes</h1>" in index
+    assert f"<li>{codes.get_unused_codes()[0]}</li>" in index
+    _check(index)
+    generate = client.get(reverse("mfa_generate_recovery_codes")).content.decode()
+    assert "Your old codes stop working." in generate
+    _check(generate)
