@@ -49,12 +49,15 @@ class FakeNotify:
         self.server.shutdown()
         self.server.server_close()
 
-    def fail_next(self, status: int, times: int = 1, message: str = "Try again later"):
+    def fail_next(
+        self, status: int, times: int = 1, message: str = "Try again later", kind: str = ""
+    ):
+        """Answer the next sends (of ``kind`` only: "sms", "email", "letter") with ``status``."""
         body = {"status_code": status, "errors": [{"error": "Error", "message": message}]}
-        self._scripted += [(status, body)] * times
+        self._scripted += [(status, body, kind)] * times
 
-    def drop_next(self):
-        self._scripted.append((0, None))
+    def drop_next(self, kind: str = ""):
+        self._scripted.append((0, None, kind))
 
     def accepted(self, kind: str | None = None) -> list[dict]:
         return [n for n in self.notifications.values() if kind in (None, n["type"])]
@@ -65,9 +68,11 @@ class FakeNotify:
     def _send(self, kind: str, data: dict) -> tuple[int, dict | None]:
         with self._lock:
             self.sends.append({"type": kind, **data})
-            scripted = self._scripted.pop(0) if self._scripted else None
+            scripted = next((s for s in self._scripted if s[2] in ("", kind)), None)
+            if scripted:
+                self._scripted.remove(scripted)
             if scripted and scripted[0] != 0:
-                return scripted
+                return scripted[:2]
             if kind == "sms" and not UK_MOBILE.match(data.get("phone_number", "")):
                 return 400, {
                     "status_code": 400,

@@ -151,3 +151,42 @@ def test_texts_are_short_and_carry_nothing_of_anyone_else_or_of_contributions(
         assert "discharge lounge" not in text.body_text and "no chairs" not in text.body_text
         assert "Dr Patel" not in text.body_text  # the cancel reason may name people
         assert not [name for name in others if name and name in text.body_text]
+
+
+def test_a_text_notify_refuses_or_cannot_deliver_puts_the_person_on_the_call_list(
+    world, notify, client, django_capture_on_commit_callbacks
+):
+    import json
+
+    from django.urls import reverse
+
+    from sessions.calls.models import CallListEntry
+    from tests.notify_server import CALLBACK_TOKEN
+
+    text_member = by_text(world)
+    notify.fail_next(400, message="phone_number Not a UK mobile number", kind="sms")
+    session = schedule(world, django_capture_on_commit_callbacks)
+    [refused] = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT)
+    assert refused.status == OutboxMessage.Status.FAILED
+    assert refused.last_error == "phone_number Not a UK mobile number"
+    entries = CallListEntry.objects.filter(session=session, membership=text_member)
+    assert list(entries.values_list("reason", flat=True)) == ["message_failed"]
+
+    # A text Notify took but could not deliver (phone off for days): the same.
+    with django_capture_on_commit_callbacks(execute=True):
+        session_update(session=session, place="Riverside Library")
+    changed = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT).latest("pk")
+    assert changed.notify_id
+    receipt = {"id": changed.notify_id, "reference": str(changed.pk), "status": "permanent-failure"}
+    for _replay in range(2):
+        response = client.post(
+            reverse("outbox:notify-receipts"),
+            json.dumps(receipt),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {CALLBACK_TOKEN}",
+        )
+        assert response.status_code == 200
+    assert entries.filter(reason="message_failed").count() == 2  # one per message, once
+    client.force_login(world.users["facilitator"])
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Could not be delivered" in page and "Not a UK mobile number" in page
