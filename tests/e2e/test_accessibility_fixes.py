@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from participants.models import Membership
 from tests.factories import ServiceChangeFactory
 
-from .conftest import axe_check, login
+from .conftest import _axe, axe_check, login
+from .test_round_comparison import demo_round  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -212,3 +213,19 @@ def test_signing_in_by_code_speaks_codesigns_words(page, live_server, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Type in your sign-in code")
     expect(page.get_by_role("main")).to_contain_text("We have emailed a code to carer@example.org")
     axe_check(page)
+
+
+def test_round_results_and_opened_dashboard_tables_name_their_landmarks_once(
+    page,
+    live_server,
+    world,
+    demo_round,  # noqa: F811
+):
+    login(page, live_server, world.users["facilitator"].email)
+    for path in (demo_round.get_absolute_url(), f"/projects/{world.project.pk}/dashboard/"):
+        page.goto(live_server.url + path)
+        page.evaluate(
+            "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+        )
+        results = _axe.run(page, options={"runOnly": ["landmark-unique"]})
+        assert results.response["violations"] == [], (path, results.response["violations"])
