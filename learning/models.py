@@ -250,3 +250,17 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# The equality monitoring models live in their subpackage; Django finds them here.
+from .equality.models import EqualityResponse, PopulationShare  # noqa: E402
+
+__all__ = [
+    "CatalogueItem",
+    "CmoLink",
+    "EqualityResponse",
+    "PopulationShare",
+    "ProgrammeTheoryVersion",
+    "Theme",
+    "ThemeRun",
+]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .equality import views as equality_views
 from .themes import views as theme_views
 
 app_name = "learning"
@@ -37,5 +38,26 @@ urlpatterns = [
     path(themes + "<int:theme_pk>/", theme_views.ThemeDecideView.as_view(), name="theme-decide"),
     path(
         themes + "<int:theme_pk>/merge/", theme_views.ThemeMergeView.as_view(), name="theme-merge"
+    ),
+    path("your-data/equality/", equality_views.EqualityFormView.as_view(), name="equality-form"),
+    path(
+        "your-data/equality/delete/",
+        equality_views.EqualityDeleteView.as_view(),
+        name="equality-delete",
+    ),
+    path(
+        "organisations/<int:organisation_pk>/who-took-part/",
+        equality_views.EqualityReportView.as_view(),
+        name="equality-report",
+    ),
+    path(
+        "organisations/<int:organisation_pk>/who-took-part.csv",
+        equality_views.EqualityCsvView.as_view(),
+        name="equality-csv",
+    ),
+    path(
+        "organisations/<int:organisation_pk>/who-took-part/population/",
+        equality_views.PopulationView.as_view(),
+        name="equality-population",
     ),
 ]

@@ -355,6 +355,16 @@ EXPECTED = {
     "learning:project-cmo-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     "learning:cmo-link-add": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "learning:cmo-link-remove": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
+    # Equality monitoring: a person's own answers (an empty POST lacks consent: the form again;
+    # deleting answers nobody gave changes nothing); counts for the organisation's admins and
+    # managers, its population for its admins.
+    "learning:equality-form": signed_in(200, 200),
+    "learning:equality-delete": signed_in(200, REDIRECT),
+    "learning:equality-report": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
+    "learning:equality-csv": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405),
+    "learning:equality-population": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
+    ),
     # Themes: facilitators ask for them and decide; managers read them as counts and groups.
     "learning:theme-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405),
     "learning:theme-suggest": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=DONE),

@@ -2,7 +2,10 @@
 the catalogue, so "Hearing experiences first-hand" fired in two contexts and failed in a third.
 Called by seed_demo."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from changes.models import Evidence, ServiceChange
 from changes.services import change_create, change_set_status, evidence_add
@@ -12,6 +15,8 @@ from participants.models import Constituency
 from projects.models import Project
 from projects.services import project_create
 
+from ..equality.models import EqualityResponse
+from ..equality.services import population_set
 from ..models import CatalogueItem
 from ..services import cmo_link_add, theory_revise
 from ..themes.services import theme_accept, theme_run_build, theme_run_request
@@ -189,6 +194,7 @@ def seed_learning(*, trust, discharge, outpatients, facilitator, member):
         facilitator,
     )
     _themes(discharge, facilitator)
+    _equality(trust)
     theory_revise(
         organisation=trust,
         statements=THEORY[:2],
@@ -205,10 +211,52 @@ def seed_learning(*, trust, discharge, outpatients, facilitator, member):
 
 
 def _themes(project, facilitator):
-    """Ward 7's themes, suggested (built here rather than by the worker) and the largest
-    accepted under a name people gave it; the rest wait for a decision."""
+    """Ward 7's themes, suggested (built here rather than by the worker), the one about
+    medicines accepted under a name people gave it; the rest wait for a decision."""
     run = theme_run_request(project=project, requested_by=facilitator)
     theme_run_build(run_id=run.pk)
-    largest = run.themes.order_by("position").first()
-    if largest is not None:
-        theme_accept(theme=largest, name="Waiting to go home", decided_by=facilitator)
+    themes = list(run.themes.order_by("position"))
+    medicines = next((theme for theme in themes if "medicines" in theme.terms), None)
+    if medicines is not None:
+        theme_accept(
+            theme=medicines, name="Waiting for medicines to go home", decided_by=facilitator
+        )
+
+
+# Answers the trust's participants chose to give, in turn: most are White and over 55, so the
+# page shows younger and Asian people missing against the catchment's census shares.
+AGES = ["65_74", "75_over", "55_64", "45_54", "65_74", "prefer_not", "75_over", "55_64"]
+ETHNICITIES = ["white", "white", "white", "asian", "white", "prefer_not", "white", "black"]
+
+
+def _equality(trust):
+    from participants.models import Membership
+
+    users = (
+        Membership.objects.filter(project__organisation=trust, role="participant", status="active")
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    now = timezone.now()
+    EqualityResponse.objects.bulk_create(
+        EqualityResponse(
+            user_id=user_id,
+            consented_at=now,
+            age_band=AGES[index % len(AGES)],
+            ethnicity=ETHNICITIES[index % len(ETHNICITIES)],
+            disability="yes" if index % 3 == 0 else "no",
+            caring="yes" if index % 4 == 1 else "no",
+        )
+        for index, user_id in enumerate(users)
+    )
+    population_set(
+        organisation=trust,
+        question="ethnicity",
+        shares={"white": Decimal("78.5"), "asian": Decimal("12"), "black": Decimal("4.5")},
+    )
+    population_set(
+        organisation=trust,
+        question="age_band",
+        shares={"18_24": Decimal("9"), "25_34": Decimal("14"), "65_74": Decimal("11")},
+    )

@@ -38,6 +38,7 @@ FILES = {
     "payments.csv",
     "expenses.csv",
     "notifications.csv",
+    "equality_monitoring.csv",
 }
 # What the carer, beside the service user in the story, wrote or is called.
 OTHERS = ("carer@example.org", "Carer's own idea", "Carer's secret body", "Carer agrees", "Carer")
