@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from .selectors import requires_two_factor
 
 LAST_SEEN_RESOLUTION = 60  # seconds
+# The session's answer to "must this person set up two-factor?", with the stamp it is for.
+TWO_FACTOR_KEY = "two_factor_required"
 
 
 class IdleTimeoutMiddleware:
@@ -47,7 +49,7 @@ class RequireTwoFactorMiddleware:
             settings.CODESIGN_REQUIRE_MFA
             and request.user.is_authenticated
             and not request.path.startswith(self.allowed_prefixes)
-            and requires_two_factor(request.user)
+            and self.requires_two_factor(request)
         ):
             messages.warning(
                 request,
@@ -55,3 +57,16 @@ class RequireTwoFactorMiddleware:
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+    @staticmethod
+    def requires_two_factor(request) -> bool:
+        """Whether the person must still set up two-factor: worked out once a session (two
+        queries), and again only when their stamp moves (an authenticator or a role changed)
+        or they become a superuser, which the user row loaded for the request shows."""
+        user = request.user
+        stamp = [user.pk, user.two_factor_stamp, user.is_superuser]
+        kept = request.session.get(TWO_FACTOR_KEY)
+        if not isinstance(kept, list) or kept[:1] != [stamp]:
+            kept = [stamp, requires_two_factor(user)]
+            request.session[TWO_FACTOR_KEY] = kept
+        return kept[1]

@@ -47,6 +47,10 @@ class User(AbstractUser):
     # audit entries point somewhere, under this name and nothing else.
     pseudonym = models.CharField(_("pseudonym"), max_length=60, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    # Raised whenever what decides whether the person must use two-factor changes (an
+    # authenticator added or removed, a role gained or lost: accounts/receivers.py). A session
+    # keeps the answer with the stamp it was worked out under (RequireTwoFactorMiddleware).
+    two_factor_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
