@@ -10,6 +10,8 @@ ignored.
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.utils.functional import SimpleLazyObject, cached_property, lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +80,44 @@ class PagedListMixin:
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class IdsFirstPaginator(Paginator):
+    """Pages a list by its ids alone, then loads the rows of the page asked for with
+    ``load(ids)`` (which returns them in that order): the database works out what a row shows
+    (joins, annotations) for the page's rows only, never for the rows a deep page skips.
+
+    A page that has rows reads its ids and the count of the whole list in one query (a window
+    count); only a page past the end asks for the count on its own."""
+
+    def __init__(self, object_list, per_page, *, load, **kwargs):
+        super().__init__(object_list.values_list("pk", flat=True), per_page, **kwargs)
+        self.rows = object_list
+        self.load = load
+
+    def get_page(self, number):
+        # A number past any list (more digits than rows) is left to Paginator, which counts
+        # and shows the last page, rather than asked of the database as an offset.
+        text = str(number or 1)
+        if (
+            self.orphans == 0
+            and "count" not in self.__dict__
+            and text.isascii()
+            and text.isdigit()
+            and len(text) < 10
+        ):
+            number = int(text)
+            bottom = (number - 1) * self.per_page
+            if bottom >= 0:
+                counted = self.rows.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+                found = list(counted[bottom : bottom + self.per_page])
+                if found:
+                    self.count = found[0][1]
+                    return self._get_page([pk for pk, _total in found], number, self)
+        return super().get_page(number)
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(self.load(list(object_list)), number, paginator)
 
 
 class FilteredListMixin(FilterMixin, PagedListMixin):

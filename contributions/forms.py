@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from codesign import content
 from codesign.forms import SubmissionKeyField, SubmissionKeyMixin
 from participants.models import Membership
 
@@ -30,30 +31,47 @@ class SourceChoiceField(forms.ModelMultipleChoiceField):
 
 
 class JourneyStepField(forms.TypedChoiceField):
-    """Where in the project's journey it happened, chosen from steps read once: the board
-    renders its form on every view, so the choices cost one query and checking none."""
+    """Where in the project's journey it happened, chosen from the project's steps as kept
+    (``journey_steps``): the board renders its form on every view, so the choices cost no
+    query while the project's content is unchanged, and checking one costs none."""
 
-    def __init__(self, *, steps, **kwargs):
-        by_pk = {str(step.pk): step for step in steps}
+    def __init__(self, *, project, steps, **kwargs):
+        names = {str(pk): name for pk, name in steps}
         kwargs.setdefault("label", _("Where in the journey?"))
         super().__init__(
-            choices=[
-                ("", _("Not on one step / not sure")),
-                *((pk, step.name) for pk, step in by_pk.items()),
-            ],
-            coerce=by_pk.__getitem__,
+            choices=[("", _("Not on one step / not sure")), *names.items()],
+            coerce=lambda pk: project.journey_steps.model(
+                pk=int(pk), name=names[pk], project_id=project.pk
+            ),
             empty_value=None,
             required=False,
             **kwargs,
         )
 
 
+# Entries are never stale (the key names the project's content version, which every change
+# of its journey raises); this only bounds the room they take.
+STEPS_KEEP_SECONDS = 60 * 60
+
+
+def journey_steps(project) -> list[tuple[int, str]]:
+    """The project's journey steps in order, as (id, name), kept under the project's content
+    version (``codesign.content``)."""
+    key = content.key("journey-steps", project.pk, project.content_version)
+    steps = content.kept(key)
+    if steps is None:
+        steps = list(project.journey_steps.order_by("order", "pk").values_list("pk", "name"))
+        content.keep(key, steps, STEPS_KEEP_SECONDS)
+    return steps
+
+
 def add_journey_step_field(form, project, *, after: str) -> None:
     """Give a form the project's journey steps after the field named `after`, if it has any."""
-    steps = list(project.journey_steps.order_by("order", "pk"))
+    steps = journey_steps(project)
     if not steps:
         return
     field = JourneyStepField(
+        project=project,
         steps=steps,
         help_text=_("The step of the journey this moment belongs to, so the map can show it."),
     )

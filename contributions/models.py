@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,17 +12,15 @@ SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
 
 # What the board's search matches on PostgreSQL: the words of the title and the text as they
 # are written ("simple": no stemming and no stop words, since people write in Welsh as well as
-# English), through the GIN index of the same expression ("contribution_search").
+# English), through the GIN index of the same expression ("contribution_search"). That index
+# and the trigram indexes of UPPER(title) and UPPER(body) (Django's case-insensitive
+# "contains" compares UPPER(column)) are PostgreSQL's alone, so they live in migrations 0006
+# and 0007 rather than in Meta.indexes, where SQLite would have to build them too.
 SEARCH_CONFIG = "simple"
 
 
 def search_vector() -> SearchVector:
     return SearchVector("title", "body", config=SEARCH_CONFIG)
-
-
-def _trigrams(field: str) -> OpClass:
-    # Django's case-insensitive "contains" compares UPPER(column): the index holds the same.
-    return OpClass(Upper(field), name="gin_trgm_ops")
 
 
 class Tag(models.Model):
@@ -137,6 +133,10 @@ class Contribution(models.Model):
     # A one-time key from the form that posted it: a second POST of the same form (a double
     # click, a resent request) finds this row instead of making another.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Kept by the services that add and take back supports and comments (comments not
+    # withdrawn), so the board shows and sorts by them without counting rows on each view.
+    support_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,10 +152,11 @@ class Contribution(models.Model):
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="contribution_board_newest",
             ),
-            # The board's search (PostgreSQL only: contributions.selectors.search).
-            GinIndex(search_vector(), name="contribution_search"),
-            GinIndex(_trigrams("title"), name="contribution_title_trigrams"),
-            GinIndex(_trigrams("body"), name="contribution_body_trigrams"),
+            models.Index(
+                fields=["project", "-support_count", "-created_at", "-id"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="contribution_board_supported",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

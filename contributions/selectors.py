@@ -5,8 +5,7 @@ from collections import defaultdict
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from participants.models import Membership
 from sessions.models import WorkshopSession
@@ -16,38 +15,33 @@ from .models import SEARCH_CONFIG, Comment, Contribution, Support, Tag, search_v
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
 
-def _count_of(related):
-    """How many rows a correlated queryset of one contribution's comments or supports holds."""
-    counted = related.order_by().values("contribution").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted[:1]), 0)
+def board(project):
+    """The project's board, newest first, as lean rows to filter, sort and page: each kept
+    with its support and comment counts, so no page counts anything (contributions/filters.py
+    has the filters and the other order; ``cards`` loads what a page shows)."""
+    return Contribution.objects.filter(project=project).visible().order_by(*SORTS["newest"])
 
 
-# Correlated counts rather than Count() over joins: the database counts only the rows of the
-# page it returns, and the paginator's COUNT needs no GROUP BY. Built once: the board asks on
-# every view.
-SUPPORT_COUNT = _count_of(Support.objects.filter(contribution=OuterRef("pk")))
-COMMENT_COUNT = _count_of(
-    Comment.objects.filter(contribution=OuterRef("pk"), withdrawn_at__isnull=True)
-)
-
-
-def board(project, *, membership=None):
-    """The project's board, newest first: each contribution with its author, comment and
-    support counts, and whether the viewer supports it, in one query (`name_tags` adds the
-    tags; the page has the project's stages already, and gives each its own). The board's
-    filters and other order are contributions/filters.py's."""
-    counts = {"support_count": SUPPORT_COUNT, "comment_count": COMMENT_COUNT}
+def cards(project, *, membership=None):
+    """Contributions as the board's cards show them: with their authors and whether the
+    viewer supports each, in one query (``name_tags`` adds the tags; the page has the
+    project's stages already, and gives each its own)."""
+    rows = Contribution.objects.filter(project=project).select_related("author")
     if membership is not None:
-        counts["supported"] = Exists(
-            Support.objects.filter(contribution=OuterRef("pk"), membership=membership)
+        rows = rows.annotate(
+            supported=Exists(
+                Support.objects.filter(
+                    project=project, membership=membership, contribution=OuterRef("pk")
+                )
+            )
         )
-    return (
-        Contribution.objects.filter(project=project)
-        .visible()
-        .select_related("author")
-        .annotate(**counts)
-        .order_by(*SORTS["newest"])
-    )
+    return rows
+
+
+def board_cards(project, ids, *, membership=None) -> list:
+    """The cards of these contributions, in the order of ``ids`` (a page of the board)."""
+    found = {row.pk: row for row in cards(project, membership=membership).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 # Shorter words are found inside words (by the trigram indexes); longer ones begin words.

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +14,7 @@ from notifications.models import Notification
 from notifications.services import notify
 from participants.models import Membership
 
-from .models import Contribution, Support, Tag
+from .models import Comment, Contribution, Support, Tag
 
 
 def posting_check(membership: Membership, project) -> None:
@@ -196,6 +198,8 @@ def support_toggle(
             deleted, _rows = Support.objects.filter(
                 contribution=contribution, membership=membership
             ).delete()
+            if deleted:
+                contribution_recount(contribution_id=contribution.pk)
         if deleted or support is False:
             return False
     try:
@@ -206,9 +210,34 @@ def support_toggle(
                 membership=membership,
                 constituency=membership.constituency,
             )
+            contribution_recount(contribution_id=contribution.pk)
     except IntegrityError:
         pass  # the same person's other click got there first
     return True
+
+
+def contribution_recount(*, contribution_id: int) -> None:
+    """Count again one contribution's supports and comments, inside the transaction that
+    just changed one of them. The row is locked first, so the count (a statement after the
+    lock is granted) sees what another transaction committed while this one waited: two
+    people supporting at once make 2, and a row written past the services is counted too."""
+    rows = Contribution.objects.filter(pk=contribution_id)
+    list(rows.select_for_update().values_list("pk", flat=True))
+    contribution_counts_refresh(contributions=rows)
+
+
+def contribution_counts_refresh(*, contributions) -> None:
+    """Count again the supports and comments (not withdrawn) of these contributions (a
+    queryset), after rows were written in bulk without the services that keep the counts."""
+    contributions.update(
+        support_count=_counted(Support.objects.all()),
+        comment_count=_counted(Comment.objects.filter(withdrawn_at__isnull=True)),
+    )
+
+
+def _counted(rows):
+    of_one = rows.filter(contribution=OuterRef("pk")).order_by().values("contribution")
+    return Coalesce(Subquery(of_one.annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 def experiences_withdraw_for_leaver(*, membership, now) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from codesign import content
-from codesign.filters import FilteredListMixin
+from codesign.filters import FilteredListMixin, IdsFirstPaginator
 from codesign.forms import put_errors_in_form
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
@@ -32,7 +32,7 @@ from .models import Contribution
 def board_item(project, contribution, membership):
     """One contribution as the board shows it (counts, and whether the viewer supports it)."""
     item = (
-        selectors.board(project, membership=membership)
+        selectors.cards(project, membership=membership)
         .select_related("stage", "session")
         .get(pk=contribution.pk)
     )
@@ -76,8 +76,16 @@ class BoardView(FilteredListMixin, ProjectMixin, ListView):
         return list(self.project.tags.order_by("name"))
 
     def get_unfiltered_queryset(self):
-        return selectors.board(
-            self.project, membership=project_membership(self.request.user, self.project)
+        return selectors.board(self.project)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page's ids first, then its cards: a deep page loads nothing it skips.
+        membership = project_membership(self.request.user, self.project)
+        return IdsFirstPaginator(
+            queryset,
+            per_page,
+            load=lambda ids: selectors.board_cards(self.project, ids, membership=membership),
+            **kwargs,
         )
 
     def get_filterset_kwargs(self, filterset_class):

@@ -8,9 +8,11 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from codesign.content import register_project_content
 
-        from .models import Project, Stage
+        from .models import JourneyStep, Project, Stage
 
         # A project's own fields show on its pages (its title, its status, whether it takes
-        # anonymous posts), and so do its stages.
+        # anonymous posts), and so do its stages and the steps of its journey (the forms that
+        # add contributions offer them).
         register_project_content(Project, "pk")
         register_project_content(Stage)
+        register_project_content(JourneyStep)

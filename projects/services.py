@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign.content import project_content_changed
 from codesign.permissions import forget_roles
 from outbox.services import outbox_email
 from participants.models import Constituency, Membership
@@ -147,6 +148,7 @@ def journey_save(*, project: Project, formset) -> None:
     for index, step in enumerate(project.journey_steps.order_by("order", "pk"), start=1):
         if step.order != index:
             JourneyStep.objects.filter(pk=step.pk).update(order=index)
+    project_content_changed([project.pk])
 
 
 @transaction.atomic

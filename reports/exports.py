@@ -105,8 +105,8 @@ def _contributions_rows(report, start, end):
         .filter(project__in=scope_projects(report), hidden_at__isnull=True)
         .filter(in_range("created_at", start, end))
         .annotate(
-            support_count=_count(Support, "contribution"),
-            comment_count=_count(
+            supports_given=_count(Support, "contribution"),
+            comments_shown=_count(
                 Comment, "contribution", hidden_at__isnull=True, withdrawn_at__isnull=True
             ),
             adopted=Exists(
@@ -126,8 +126,8 @@ def _contributions_rows(report, start, end):
             "stage__name",
             "constituency",
             "status",
-            "support_count",
-            "comment_count",
+            "supports_given",
+            "comments_shown",
             "adopted",
             "is_anonymous",
             "author__status",

@@ -185,6 +185,12 @@ def _rename_stage(s):
     stage.save()
 
 
+def _rename_journey_step(s):
+    step = s["project"].journey_steps.create(name="Waiting", order=1)
+    step.name = "Waiting to be seen"
+    step.save()
+
+
 def _rename_project(s):
     s["project"].title = "Renamed"
     s["project"].save()
@@ -212,6 +218,8 @@ CHANGES = {
     # Shown on the board, counted by no dashboard.
     "a contribution tagged": _tag,
     "a stage renamed": _rename_stage,
+    # Offered by the forms that add contributions (kept under the version).
+    "a journey step renamed": _rename_journey_step,
 }
 
 
@@ -235,6 +243,7 @@ def test_the_models_that_change_a_projects_pages_are_declared():
     assert declared == {
         "projects.Project",
         "projects.Stage",
+        "projects.JourneyStep",
         "participants.Membership",
         "workshops.WorkshopSession",
         "workshops.Reply",

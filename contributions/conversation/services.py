@@ -17,7 +17,7 @@ from outbox.services import outbox_email
 from participants.models import Membership
 
 from ..models import Comment, Contribution, Report
-from ..services import posting_check
+from ..services import contribution_recount, posting_check
 from ..templatetags.contributions import author_name
 
 
@@ -106,6 +106,7 @@ def comment_add(
     )
     comment.full_clean()
     comment.save()
+    contribution_recount(contribution_id=contribution.pk)
     _comment_notify(comment, replying_to)
     return comment
 
@@ -127,12 +128,11 @@ def comment_update(*, comment: Comment, body: str) -> Comment:
 @transaction.atomic
 def comment_withdraw(*, comment: Comment) -> Comment:
     """Take one's own comment down; the replies to it stay."""
-    Comment.objects.filter(pk=comment.pk, withdrawn_at__isnull=True).update(
+    if Comment.objects.filter(pk=comment.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now()
-    )
-    project_content_changed(
-        Contribution.objects.filter(pk=comment.contribution_id).values("project_id")
-    )
+    ):
+        contribution_recount(contribution_id=comment.contribution_id)
+    project_content_changed([comment.project_id])
     comment.refresh_from_db()
     return comment
 

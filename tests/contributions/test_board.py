@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contributions.conversation.services import comment_add, comment_withdraw
 from contributions.models import Comment, Contribution, Support, Tag
+from contributions.services import contribution_counts_refresh, support_toggle
 from participants.models import Constituency, Membership
 from tests.factories import ContributionFactory, MembershipFactory
 
@@ -73,19 +75,11 @@ def test_each_card_shows_kind_author_stage_tags_and_counts(world, client):
     stage, _other = stages(world, "Going home", "Follow-up")
     idea = add(world, title="Pack medicines early", body="One\ntwo", stage=stage)
     idea.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
-    Comment.objects.create(
-        contribution=idea, author=member(world, "staff"), constituency="staff", body="Yes"
+    comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    comment_withdraw(
+        comment=comment_add(contribution=idea, author=member(world, "staff"), body="Withdrawn")
     )
-    Comment.objects.create(
-        contribution=idea,
-        author=member(world, "staff"),
-        constituency="staff",
-        body="Withdrawn",
-        withdrawn_at=timezone.now(),
-    )
-    Support.objects.create(
-        contribution=idea, membership=member(world, "carer"), constituency="carer"
-    )
+    support_toggle(contribution=idea, membership=member(world, "carer"), support=True)
     add(world, role="facilitator", kind="touchpoint", emotion="frustrated", title="Waiting")
     client.force_login(world.users["carer"])
     html = client.get(board_url(world)).content.decode()
@@ -109,7 +103,7 @@ def test_filters_search_and_sort(world, client):
     )
     experience.tags.add(tag)
     for role in ("staff", "carer"):
-        Support.objects.create(contribution=old, membership=member(world, role), constituency="x")
+        support_toggle(contribution=old, membership=member(world, role), support=True)
     client.force_login(world.users["staff"])
 
     def shown(query):
@@ -252,6 +246,8 @@ def fill_board(world, n):
                 )
                 for s in supporters
             )
+    # Written in bulk, past the services that keep each contribution's counts.
+    contribution_counts_refresh(contributions=Contribution.objects.filter(project=world.project))
 
 
 @pytest.mark.parametrize("role", ["staff", "facilitator"])
@@ -282,8 +278,8 @@ def test_a_kept_board_page_queries_do_not_grow_either(world, client, count_queri
     kept = count_queries(lambda: client.get(board_url(world)))
     assert kept == small < worked_out
     # The session and its user, the project (with its content version), the person's two
-    # roles, the count of their unread notifications, and the journey's steps for the form.
-    assert kept == 7
+    # roles and the count of their unread notifications (the form's journey steps are kept).
+    assert kept == 6
 
 
 # The touchpoint map
@@ -333,3 +329,55 @@ def test_the_detail_page_includes_the_conversation_once_it_exists(
     ]
     html = client.get(contribution.get_absolute_url()).content.decode()
     assert f'<section id="thread-marker">{contribution.pk}</section>' in html
+
+
+def last_page(world) -> int:
+    return -(-Contribution.objects.filter(project=world.project).visible().count() // 20)
+
+
+@pytest.mark.parametrize("role", ["service_user", "facilitator"])
+def test_first_and_last_pages_and_searches_cost_the_same_few_queries_at_two_sizes(
+    world, client, count_queries, role
+):
+    """Worked out (nothing kept): the last page loads only its own cards, a search reads
+    the indexes, and each costs what it costs on a small board."""
+    client.force_login(world.users[role])
+
+    def costs():
+        return [
+            count_queries(lambda query=query: client.get(board_url(world, query)))
+            for query in (
+                "",
+                f"?page={last_page(world)}",
+                "?sort=supported",
+                f"?sort=supported&page={last_page(world)}",
+                "?q=reminder+day",
+                "?q=idea&page=2",
+                "?q=GP",
+            )
+        ]
+
+    fill_board(world, 25)
+    small = costs()
+    fill_board(world, 175)
+    assert last_page(world) >= 9
+    assert costs() == small
+    assert max(small) <= 12
+
+
+def test_the_kept_counts_follow_supports_and_comments(world):
+    idea = add(world, title="Pack medicines early")
+    for role in ("carer", "staff"):
+        support_toggle(contribution=idea, membership=member(world, role), support=True)
+    support_toggle(contribution=idea, membership=member(world, "staff"), support=True)
+    support_toggle(contribution=idea, membership=member(world, "carer"), support=False)
+    first = comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    comment_add(contribution=idea, author=member(world, "carer"), body="Me too", parent=first)
+    comment_withdraw(comment=first)
+    comment_withdraw(comment=first)
+    idea.refresh_from_db()
+    assert (idea.support_count, idea.comment_count) == (1, 1)
+    Contribution.objects.filter(pk=idea.pk).update(support_count=9, comment_count=9)
+    contribution_counts_refresh(contributions=Contribution.objects.filter(pk=idea.pk))
+    idea.refresh_from_db()
+    assert (idea.support_count, idea.comment_count) == (1, 1)

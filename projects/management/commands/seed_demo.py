@@ -332,6 +332,7 @@ class Command(BaseCommand):
         from contributions.models import Comment, Dot, PrioritisationRound, Support
         from contributions.services import (
             contribution_add,
+            contribution_counts_refresh,
             contribution_set_status,
             contribution_set_tags,
             tag_add,
@@ -486,6 +487,7 @@ class Command(BaseCommand):
             constituency="carer",
             body="Even an answerphone that rings back would help.",
         )
+        contribution_counts_refresh(contributions=project.contributions.all())
         vote = PrioritisationRound.objects.create(
             project=project,
             title="What should we work on first?",

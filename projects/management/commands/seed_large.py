@@ -40,6 +40,7 @@ from changes.models import (
 )
 from changes.services import _add_months
 from contributions.models import Comment, Contribution, Support, Tag
+from contributions.services import contribution_counts_refresh
 from participants.models import AccessNeeds, Consent, ConsentStatement, Constituency, Membership
 from projects.methods import journey_for, stages_for
 from projects.models import JourneyStep, Organisation, OrganisationRole, Project, Stage
@@ -825,6 +826,7 @@ class LargeSeed:
         self.insert(Comment, comments)
         self.insert(Comment, replies, "replies to comments")
         self.insert(Support, supports)
+        contribution_counts_refresh(contributions=Contribution.objects.all())
 
     # Service changes
 
