@@ -151,6 +151,9 @@ def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
     # The invitation to the next session, by letter to the person reached by post.
     letter = OutboxMessage.objects.get(kind=OutboxMessage.Kind.LETTER)
     assert letter.recipient.full_name == "Edna Brooks" and "RV1 2AB" in letter.address
+    # ... and by text to the person reached by text.
+    text = OutboxMessage.objects.get(kind=OutboxMessage.Kind.TEXT, payload__has_key="session")
+    assert "Reply YES, NO or MAYBE" in text.body_text
     call_command("seed_demo")
     assert counts == (User.objects.count(), Project.objects.count(), Membership.objects.count())
     assert "serviceuser@demo.test" in capsys.readouterr().out

@@ -299,7 +299,12 @@ class Command(BaseCommand):
             facilitator=facilitator,
             member=self._member,
         )
-        seed_channels(project=discharge)
+        seed_channels(
+            project=discharge,
+            facilitator=facilitator,
+            member=self._member,
+            create_user=User.objects.create_user,
+        )
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
