@@ -14,7 +14,7 @@ from django.views.generic import TemplateView, View
 from codesign.exports import csv_cell
 from codesign.mixins import OrganisationMixin, ProjectMixin
 
-from . import panels, rounds, selectors
+from . import panels, reach, rounds, selectors
 from .forms import DashboardFilterForm
 from .registry import dashboard_panels
 
@@ -143,6 +143,7 @@ class OrganisationDashboardView(OrganisationDashboardMixin, TemplateView):
             )
         )
         context["page_title"] = _("Dashboard")
+        context["reach"] = reach.reach_of(self.projects)
         return context
 
 
@@ -164,6 +165,7 @@ class ProjectDashboardView(ProjectDashboardMixin, TemplateView):
             )
         )
         context["round_tables"] = rounds.round_tables(self.project)
+        context["reach"] = reach.reach_of([self.project])
         return context
 
 

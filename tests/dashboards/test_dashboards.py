@@ -362,7 +362,8 @@ def _populate(project, size):
 @pytest.mark.django_db(transaction=True)
 def test_query_counts_do_not_grow(world, client_for, count_queries):
     """Worked out (an empty cache) and kept (the same figures again): the same queries at
-    two sizes, under 25 worked out; fewer kept, since only the next sessions are asked for."""
+    two sizes, at most 25 worked out; fewer kept, since only the next sessions and the reach
+    (one query, dashboards/reach.py: it depends on the hour too) are asked for."""
     small = ProjectFactory(organisation=world.organisation)
     _populate(small, 2)
     big = ProjectFactory(organisation=world.organisation)
@@ -380,12 +381,12 @@ def test_query_counts_do_not_grow(world, client_for, count_queries):
     ]
     assert project_counts[0] == project_counts[1]
     worked_out, kept = project_counts[0]
-    assert worked_out < 25
+    assert worked_out <= 25
     assert kept < worked_out - 10
     manager = client_for(world.users["manager"])
     url = reverse("dashboards:organisation", args=[world.organisation.pk])
     org_small = counts(manager, url, project=small.pk)
     org_all = counts(manager, url)
     assert org_small == org_all
-    assert org_all[0] < 25
+    assert org_all[0] <= 25
     assert org_all[1] < org_all[0] - 10

@@ -1,0 +1,115 @@
+"""Reach: for each project, how its participants hear from it (by channel) and how many could
+not be reached about its last session. Figures only, never names; each figure is shown by the
+managers' disclosure rule (``codesign.disclosure``): a channel that fewer than 5 people use is
+"fewer than 5", and no channel is shown where the others would give it away by subtraction.
+
+"Could not be reached" counts the people on the last session's call list who were never ticked
+as told: those told by phone or in person whom nobody told yet, and those whose message about
+it failed for good (``sessions.calls``).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from codesign.disclosure import disclose, managers_threshold
+from participants.models import Channel, Membership
+from sessions.calls.models import CallListEntry
+from sessions.models import WorkshopSession
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count as a page may show it: the number, or "fewer than N", or not shown at all."""
+
+    value: int
+    shown: bool
+    threshold: int
+
+    @property
+    def small(self) -> bool:
+        return not self.shown and 0 < self.value < self.threshold
+
+
+@dataclass
+class LastSession:
+    pk: int
+    title: str
+    not_reached: int = 0
+
+
+@dataclass(frozen=True)
+class Reach:
+    project: object
+    participants: int
+    channels: list[tuple[str, Figure]]  # (channel label, figure), in Channel's order
+    last_session: LastSession | None
+    not_reached: Figure | None
+
+
+def _channel():
+    """A member's channel in the database: their preference, else email if they have one,
+    else a phone call (``participants.contact.contact_for`` gives the same answer)."""
+    no_email = Q(user__email__isnull=True) | Q(user__email="")
+    return Coalesce(
+        "user__contact_preferences__channel",
+        Case(
+            When(no_email, then=Value(Channel.PHONE_CALL)),
+            default=Value(Channel.EMAIL),
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+
+
+def reach_of(projects) -> list[Reach]:
+    """The reach of each project, in the order given: one query however many."""
+    projects = list(projects)
+    latest = WorkshopSession.objects.filter(
+        project=OuterRef("project_id"), starts_at__lte=timezone.now()
+    ).order_by("-starts_at", "-pk")
+    untold = CallListEntry.objects.filter(
+        session=OuterRef("last_session"), membership=OuterRef("pk"), told_at__isnull=True
+    )
+    rows = (
+        Membership.objects.filter(
+            project__in=projects,
+            status=Membership.Status.ACTIVE,
+            role=Membership.Role.PARTICIPANT,
+        )
+        .annotate(
+            channel=_channel(),
+            last_session=Subquery(latest.values("pk")[:1]),
+            last_title=Subquery(latest.values("title")[:1]),
+            untold=Exists(untold),
+        )
+        .values("project_id", "channel", "last_session", "last_title")
+        .annotate(people=Count("pk"), not_reached=Count("pk", filter=Q(untold=True)))
+    )
+    counts: dict[int, dict[str, int]] = {project.pk: {} for project in projects}
+    last: dict[int, LastSession] = {}
+    for row in rows:
+        counts[row["project_id"]][row["channel"]] = row["people"]
+        if row["last_session"] is not None:
+            session = last.setdefault(
+                row["project_id"], LastSession(row["last_session"], row["last_title"])
+            )
+            session.not_reached += row["not_reached"]
+    return [_reach(project, counts[project.pk], last.get(project.pk)) for project in projects]
+
+
+def _reach(project, counts: dict[str, int], session) -> Reach:
+    threshold = managers_threshold(project.group_threshold)
+    sizes = {channel: counts.get(channel, 0) for channel in Channel.values}
+    disclosure = disclose(sizes, threshold=threshold)
+    channels = [
+        (label, Figure(sizes[value], disclosure.shown(value), threshold))
+        for value, label in Channel.choices
+    ]
+    not_reached = None
+    if session is not None:
+        count = session.not_reached
+        not_reached = Figure(count, not 0 < count < threshold, threshold)
+    return Reach(project, sum(sizes.values()), channels, session, not_reached)
