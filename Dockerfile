@@ -20,6 +20,12 @@ RUN pip install --no-deps . && rm -rf build ./*.egg-info
 
 COPY . .
 
+# The translations compiled from their catalogues (the committed .mo files, made anew).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    && DJANGO_SETTINGS_MODULE=codesign.settings.base \
+        python manage.py compilemessages --ignore=var --ignore=static/vendor -v 0 \
+    && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+
 # The release this image is (logs, error reports, cache keys): docker-compose.yml passes the
 # commit, e.g. `CODESIGN_RELEASE=$(git rev-parse --short HEAD) docker compose build`. Set
 # last, so a new release reuses the dependency layers above.

@@ -24,7 +24,8 @@ PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(min(8, max(2, len(os.sc
 # The lanes `make test-fast` leaves out (markers in pyproject.toml, given in tests/conftest.py).
 SLOW_LANES := browser or smoke or failures or hostile or races or matrix
 
-.PHONY: run test test-fast install install-dev lock lock-upgrade migrate seed worker lint format clean
+.PHONY: run test test-fast install install-dev lock lock-upgrade migrate seed worker lint format clean \
+	messages compilemessages
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Codesign needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -60,6 +61,30 @@ lock: | $(PY)
 lock-upgrade:
 	$(MAKE) lock UV_FLAGS=--upgrade
 
+# Translations (locale/<language>/LC_MESSAGES/django.po). `make messages` gathers every marked
+# string into each catalogue (new ones empty, gone ones dropped) and compiles them; fill in the
+# new ones, then commit the .po and its .mo (tests/test_translations.py fails on an empty,
+# fuzzy or missing message, and on a .mo that lags its .po). No install: it uses .venv as is.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests \
+	--ignore=bench --ignore=node_modules
+messages:
+	$(BIN)/python manage.py makemessages $(foreach language,$(LOCALES),-l $(language)) \
+		--no-obsolete --no-location $(MESSAGES_IGNORE)
+	$(BIN)/python -c "import pathlib, re; [p.write_text(re.sub(r'^\"POT-Creation-Date:.*\n', '', \
+		p.read_text(), flags=re.M)) for p in pathlib.Path('locale').glob('*/LC_MESSAGES/*.po')]"
+	$(MAKE) compilemessages
+
+LOCALES := $(notdir $(wildcard locale/*))
+
+# The .mo files are committed, so a machine without gettext's msgfmt serves them as they are;
+# with msgfmt, any .mo older than its .po is compiled again.
+compilemessages:
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE) -v 0; \
+	else \
+		echo "msgfmt (gettext) not found: using the compiled translations in locale/ as they are."; \
+	fi
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -69,6 +94,7 @@ seed: migrate
 # The web server and an embedded Celery worker with beat (no Redis needed: kombu's
 # filesystem transport, unless REDIS_URL is set). Ctrl-C stops both.
 run: seed
+	$(MAKE) compilemessages
 	@echo ""
 	@echo "Codesign $(CODESIGN_RELEASE) is starting at http://127.0.0.1:8000 (Ctrl-C stops it)."
 	@trap 'kill 0' INT TERM EXIT; \
@@ -99,6 +125,7 @@ test: install-dev
 	$(BIN)/djlint $(TEMPLATE_DIRS) --lint --quiet
 	DJANGO_SETTINGS_MODULE=codesign.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=codesign.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) compilemessages
 	@status=0; \
 	$(BIN)/pytest -p no:xdist -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ] || status=1; \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ] || status=1; \

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .selectors import requires_two_factor
@@ -70,3 +71,32 @@ class RequireTwoFactorMiddleware:
             kept = [stamp, requires_two_factor(user)]
             request.session[TWO_FACTOR_KEY] = kept
         return kept[1]
+
+
+class AccountLanguageMiddleware:
+    """Show a signed-in person the pages in the language saved on their account (the choice
+    they made on another device, or when they were invited), and keep it in the switcher's
+    cookie. After LocaleMiddleware, which has read the cookie or the browser's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if not language or language == cookie:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # A switch on this request (set_language) has set its own cookie: that one stands.
+        if settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response

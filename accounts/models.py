@@ -1,4 +1,5 @@
 import rules
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,15 @@ class User(AbstractUser):
     # authenticator added or removed, a role gained or lost: accounts/receivers.py). A session
     # keeps the answer with the stamp it was worked out under (RequireTwoFactorMiddleware).
     two_factor_stamp = models.PositiveIntegerField(default=0, editable=False)
+    # Empty until the person (or whoever invites them) says: then everything sent to them is
+    # written in it (codesign/languages.py), and the site opens in it when they sign in.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the pages and of everything Codesign sends this person."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -15,6 +15,7 @@ def _account(user) -> dict:
         "email": user.email or "",
         "full_name": user.full_name,
         "prefers_easy_read": user.prefers_easy_read,
+        "language": user.language,
         "date_joined": when(user.date_joined),
         "last_login": when(user.last_login),
     }
@@ -28,7 +29,7 @@ personal_data.register(
     download=Section(
         "account",
         about=(
-            "your account: name, email, whether you asked for easy read, "
+            "your account: name, email, language, whether you asked for easy read, "
             "when you joined and last signed in"
         ),
         read=_account,

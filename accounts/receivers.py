@@ -1,6 +1,7 @@
 import time
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
@@ -8,11 +9,13 @@ from django.dispatch import receiver
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign.languages import known
 from codesign.permissions import holds_privileged_role
 from participants.models import Membership
 from projects.models import OrganisationRole
 
 from .models import User
+from .services import user_language_set
 
 
 @receiver(user_logged_in)
@@ -39,3 +42,13 @@ def two_factor_duty_may_have_changed(sender, instance, raw=False, **kwargs):
     changed: each of their sessions works out again whether they must use two-factor."""
     if not raw and instance.user_id is not None:
         User.objects.filter(pk=instance.user_id).update(two_factor_stamp=F("two_factor_stamp") + 1)
+
+
+@receiver(user_logged_in)
+def keep_chosen_language(sender, request, user, **kwargs):
+    """A language chosen with the switcher before signing in is the person's latest choice."""
+    if request is None:
+        return
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if known(language):
+        user_language_set(user=user, language=language)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contributions.models import Contribution
 from notifications.models import Notification
@@ -141,8 +142,13 @@ def change_set_status(
             discreet_for={c.author.user_id for c in sources} - named,
             kind=Notification.Kind.CHANGE,
             project=change.project,
-            message=_("A change that came from your contribution is now %(status)s: “%(title)s”.")
-            % {"status": change.get_status_display().lower(), "title": change.title},
+            message=gettext_lazy(
+                "A change that came from your contribution is now %(status)s: “%(title)s”."
+            ),
+            params={
+                "status": lambda: change.get_status_display().lower(),
+                "title": change.title,
+            },
             url=change.get_absolute_url(),
         )
     return change

@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -154,8 +155,8 @@ def contribution_set_status(
         users=[contribution.author.user],
         kind=Notification.Kind.STATUS,
         project=contribution.project,
-        message=_("Your idea “%(title)s” is now: %(status)s.")
-        % {"title": contribution.title, "status": contribution.get_status_display()},
+        message=gettext_lazy("Your idea “%(title)s” is now: %(status)s."),
+        params={"title": contribution.title, "status": contribution.get_status_display},
         url=contribution.get_absolute_url(),
         discreet_for=[contribution.author.user_id] if contribution.is_anonymous else [],
     )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from codesign.languages import person_languages
 from notifications.categories import EmailCategory
 from notifications.models import DigestSent
 from outbox.services import email_render, outbox_email_build, outbox_email_many
@@ -50,7 +51,9 @@ def _build(person, news: list[ProjectNews], day: date):
     return outbox_email_build(
         to=person.email,
         dedupe_key=dedupe_key(user_id=person.pk, day=day),
-        **email_render(template=TEMPLATE, context={"news": news}),
+        **email_render(
+            template=TEMPLATE, context={"news": news}, languages=person_languages(person)
+        ),
     )
 
 

@@ -12,7 +12,8 @@ from django.core import signing
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+
+from codesign.languages import in_languages, message_languages
 
 from .categories import DEFAULT_ENABLED, EmailCategory
 
@@ -42,32 +43,43 @@ def unsubscribe_url(*, user_id: int, category: str) -> str:
     return settings.CODESIGN_SITE_URL + reverse("notifications:unsubscribe", args=[token])
 
 
-def _recipients(addresses: Iterable[str]) -> dict[str, tuple[int, dict[str, bool]]]:
-    """{address: (user id, {category: enabled})} for the people with these addresses, in one
-    query (addresses compared without case)."""
+def _recipients(addresses: Iterable[str]) -> dict[str, tuple[int, str, dict[str, bool]]]:
+    """{address: (user id, language, {category: enabled})} for the people with these
+    addresses, in one query (addresses compared without case)."""
     rows = (
         get_user_model()
         .objects.annotate(address=Lower("email"))
         .filter(address__in={a.lower() for a in addresses})
-        .values_list("address", "pk", "email_preferences__category", "email_preferences__enabled")
+        .values_list(
+            "address",
+            "pk",
+            "language",
+            "email_preferences__category",
+            "email_preferences__enabled",
+        )
     )
-    recipients: dict[str, tuple[int, dict[str, bool]]] = {}
-    for address, user_id, category, enabled in rows:
-        _user_id, choices = recipients.setdefault(address, (user_id, {}))
+    recipients: dict[str, tuple[int, str, dict[str, bool]]] = {}
+    for address, user_id, language, category, enabled in rows:
+        _user_id, _language, choices = recipients.setdefault(address, (user_id, language, {}))
         if category:
             choices[category] = enabled
     return recipients
 
 
-def _with_footer(message, url: str) -> None:
+def _with_footer(message, url: str, language: str = "") -> None:
     context = {
         "unsubscribe_url": url,
         "preferences_url": settings.CODESIGN_SITE_URL + reverse("notifications:email-preferences"),
         "category": EmailCategory(message.category).label,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        footer_text = render_to_string("emails/_unsubscribe.txt", context)
-        footer_html = render_to_string("emails/_unsubscribe.html", context)
+    # In the email's own languages (codesign.languages), or the recipient's.
+    languages = getattr(message, "languages", ()) or message_languages(language)
+    footer_text = in_languages(
+        languages, lambda: render_to_string("emails/_unsubscribe.txt", context), "\n"
+    )
+    footer_html = in_languages(
+        languages, lambda: render_to_string("emails/_unsubscribe.html", context), "\n"
+    )
     message.body_text = message.body_text.rstrip("\n") + "\n\n" + footer_text
     if message.body_html:
         end = message.body_html.lower().rfind("</body>")
@@ -95,9 +107,10 @@ def email_preferences_apply(messages: list) -> list:
     kept = []
     for message in messages:
         if message.category and message.to.lower() in recipients:
-            user_id, choices = recipients[message.to.lower()]
+            user_id, language, choices = recipients[message.to.lower()]
             if not choices.get(message.category, DEFAULT_ENABLED[message.category]):
                 continue
-            _with_footer(message, unsubscribe_url(user_id=user_id, category=message.category))
+            url = unsubscribe_url(user_id=user_id, category=message.category)
+            _with_footer(message, url, language)
         kept.append(message)
     return kept

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 
+from codesign.languages import in_languages, person_languages
 from outbox.services import email_render, outbox_email_build, outbox_email_many
 
 from .categories import EmailCategory
@@ -22,29 +24,43 @@ KIND_CATEGORIES = {
 }
 
 
-def _email(*, users: list, kind: str, project, message: str, url: str, discreet_for) -> None:
-    """Email the notification to each person who wants this kind of news by email.
+def _text(message, params: dict | None):
+    """The message in the active language: ``message`` (a lazy text) filled with ``params``,
+    whose callable values are called in that language."""
+    if not params:
+        return str(message)
+    return str(message % {key: v() if callable(v) else v for key, v in params.items()})
+
+
+def _email(*, users: list, kind: str, project, message, params, url: str, discreet_for) -> None:
+    """Email the notification to each person who wants this kind of news by email, in their
+    language (codesign.languages).
 
     It says what happened and where. For news about something a person posted anonymously
     (``discreet_for``: their user ids) it says only that there is news, and the outbox (which
     facilitators and the admin can read) does not tie it to the project: nothing there may
     pair their address with what they wrote."""
-    users = [user for user in users if user.email]
+    organisation = getattr(project, "organisation", None)
+    groups: dict[tuple, list] = {}
+    for user in users:
+        if user.email:
+            key = (user.pk in discreet_for, person_languages(user, organisation))
+            groups.setdefault(key, []).append(user)
     messages = []
-    for discreet, group in (
-        (False, [user for user in users if user.pk not in discreet_for]),
-        (True, [user for user in users if user.pk in discreet_for]),
-    ):
-        if not group:
-            continue
+    for (discreet, languages), group in groups.items():
         if discreet:
             link = settings.CODESIGN_SITE_URL + reverse("notifications:notification-list")
         else:
             link = settings.CODESIGN_SITE_URL + url if url.startswith("/") else ""
         rendered = email_render(
             template="notification",
-            context={"discreet": discreet, "message": message, "link": link},
+            context={
+                "discreet": discreet,
+                "message": lazy(lambda: _text(message, params)[:300], str)(),
+                "link": link,
+            },
             project=None if discreet else project,
+            languages=languages,
         )
         # A kind with no category (a new consent statement) reaches everyone it concerns.
         rendered["category"] = KIND_CATEGORIES.get(kind, "")
@@ -58,11 +74,22 @@ def _email(*, users: list, kind: str, project, message: str, url: str, discreet_
 
 @transaction.atomic
 def notify(
-    *, users: Iterable, kind: str, project, message: str, url: str = "", discreet_for=()
+    *,
+    users: Iterable,
+    kind: str,
+    project,
+    message,
+    params: dict | None = None,
+    url: str = "",
+    discreet_for=(),
 ) -> int:
     """Put a notification under each person's bell (once per person), and email it to those
     who keep that category of email on; ``discreet_for``: ids of people for whom the news is
-    about something they posted anonymously."""
+    about something they posted anonymously.
+
+    ``message`` is a lazy text (``gettext_lazy``) with ``%(name)s`` places filled from
+    ``params``: each person gets it in their own language (a callable value is called in it).
+    """
     seen = set()
     people = []
     for user in users:
@@ -70,9 +97,18 @@ def notify(
             continue
         seen.add(user.pk)
         people.append(user)
+    organisation = getattr(project, "organisation", None)
     Notification.objects.bulk_create(
         [
-            Notification(user=user, kind=kind, project=project, message=message[:300], url=url)
+            Notification(
+                user=user,
+                kind=kind,
+                project=project,
+                message=in_languages(
+                    person_languages(user, organisation), lambda: _text(message, params), " / "
+                )[:300],
+                url=url,
+            )
             for user in people
         ]
     )
@@ -80,7 +116,8 @@ def notify(
         users=people,
         kind=kind,
         project=project,
-        message=message[:300],
+        message=message,
+        params=params,
         url=url,
         discreet_for=set(discreet_for),
     )

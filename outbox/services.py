@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from codesign.languages import address_languages, html_in_languages, in_languages
 
 from . import channels, registry, texts
 from .models import OutboxMessage
@@ -58,17 +60,34 @@ def _save(message: OutboxMessage) -> OutboxMessage | None:
     return message
 
 
-def email_render(*, template: str, context: dict[str, Any], project=None) -> dict[str, str]:
-    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in the site's language,
-    with the category of email the template belongs to (for the recipient's preferences)."""
+def email_render(
+    *,
+    template: str,
+    context: dict[str, Any],
+    project=None,
+    languages: tuple[str, ...] | None = None,
+) -> dict[str, str]:
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in the recipient's
+    ``languages`` (codesign.languages; the site's language if not given; several make one
+    email with each language in turn), with the category of email the template belongs to
+    (for the recipient's preferences)."""
     context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        return {
-            "subject": render_to_string(f"emails/{template}_subject.txt", context),
-            "body_text": render_to_string(f"emails/{template}.txt", context),
-            "body_html": render_to_string(f"emails/{template}.html", context),
-            "category": registry.category_for_template(template),
-        }
+    languages = languages or (settings.LANGUAGE_CODE,)
+
+    def render(suffix: str) -> Callable[[], str]:
+        return lambda: render_to_string(f"emails/{template}{suffix}", context)
+
+    return {
+        "subject": in_languages(languages, render("_subject.txt"), " / "),
+        "body_text": in_languages(languages, render(".txt"), "\n\n--------\n\n"),
+        "body_html": html_in_languages(languages, render(".html")),
+        "category": registry.category_for_template(template),
+        "languages": tuple(languages),
+    }
+
+
+def organisation_of(project):
+    return getattr(project, "organisation", None) if project is not None else None
 
 
 def outbox_email_build(
@@ -83,16 +102,18 @@ def outbox_email_build(
     category: str = "",
     recipient=None,
     about: dict | None = None,
+    languages: tuple[str, ...] = (),
 ) -> OutboxMessage:
     """An unsaved outbox email, with its own Message-ID.
 
     A ``category`` (registered in ``outbox.registry``) makes it subject to the recipient's
-    preferences: it is written only if they want that kind of email, with an unsubscribe link.
+    preferences: it is written only if they want that kind of email, with an unsubscribe link
+    in the email's ``languages``.
     """
     if category and not registry.is_email_category(category):
         raise ValueError(f"{category} is not an email category")
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">")
-    return OutboxMessage(
+    message = OutboxMessage(
         kind=OutboxMessage.Kind.EMAIL,
         to=to,
         subject=" ".join(subject.split())[:250],
@@ -106,6 +127,8 @@ def outbox_email_build(
         recipient=recipient,
         payload=about or {},
     )
+    message.languages = tuple(languages)
+    return message
 
 
 @transaction.atomic
@@ -120,13 +143,19 @@ def outbox_email(
     category: str = "",
     recipient=None,
     about: dict | None = None,
+    languages: tuple[str, ...] | None = None,
 ) -> OutboxMessage | None:
     """Render an email and write it to the outbox; the worker sends it after commit.
 
-    The template decides the email's category unless one is given. Returns None when the
-    recipient switched that category off.
+    It is written in ``languages``, else in the language of the account with that address
+    (codesign.languages). The template decides the email's category unless one is given.
+    Returns None when the recipient switched that category off.
     """
-    rendered = email_render(template=template, context=context, project=project)
+    if languages is None:
+        languages = address_languages(to, organisation_of(project))
+    rendered = email_render(
+        template=template, context=context, project=project, languages=languages
+    )
     if category:
         rendered["category"] = category
     return outbox_email_rendered(
@@ -153,6 +182,7 @@ def outbox_email_rendered(
     category: str = "",
     recipient=None,
     about: dict | None = None,
+    languages: tuple[str, ...] = (),
 ) -> OutboxMessage | None:
     """Write an already rendered email to the outbox (None if its recipient opted out)."""
     return _save(
@@ -167,6 +197,7 @@ def outbox_email_rendered(
             category=category,
             recipient=recipient,
             about=about,
+            languages=languages,
         )
     )
 
@@ -200,22 +231,45 @@ def outbox_email_many(messages: list[OutboxMessage]) -> list[OutboxMessage]:
     return written
 
 
-def text_render(*, template: str, context: dict[str, Any], project=None) -> str:
-    """Render ``texts/<template>.txt`` in the site's language, made plain for a phone."""
+def text_render(
+    *,
+    template: str,
+    context: dict[str, Any],
+    project=None,
+    languages: tuple[str, ...] | None = None,
+) -> str:
+    """Render ``texts/<template>.txt`` in the recipient's ``languages`` (codesign.languages;
+    the site's language if not given), made plain for a phone. Several languages go in one
+    text where they fit in it, else the first alone."""
     context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
-    with translation.override(settings.LANGUAGE_CODE):
+    languages = languages or (settings.LANGUAGE_CODE,)
+
+    def render():
         return texts.plain(render_to_string(f"texts/{template}.txt", context))
 
+    both = texts.plain(in_languages(languages, render, "\n"))
+    return both if texts.fits(both) else in_languages(languages[:1], render, "")
 
-def letter_render(*, template: str, context: dict[str, Any], project=None) -> dict[str, str]:
+
+def letter_render(
+    *,
+    template: str,
+    context: dict[str, Any],
+    project=None,
+    languages: tuple[str, ...] | None = None,
+) -> dict[str, str]:
     """A letter's subject (the email's, ``emails/<template>_subject.txt``) and its body
-    (``letters/<template>.txt``), in the site's language."""
+    (``letters/<template>.txt``), in the recipient's ``languages`` (each in turn)."""
     context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
-    with translation.override(settings.LANGUAGE_CODE):
-        return {
-            "subject": render_to_string(f"emails/{template}_subject.txt", context).strip(),
-            "body": render_to_string(f"letters/{template}.txt", context).strip(),
-        }
+    languages = languages or (settings.LANGUAGE_CODE,)
+
+    def render(name: str) -> Callable[[], str]:
+        return lambda: render_to_string(name, context).strip()
+
+    return {
+        "subject": in_languages(languages, render(f"emails/{template}_subject.txt"), " / "),
+        "body": in_languages(languages, render(f"letters/{template}.txt"), "\n\n--------\n\n"),
+    }
 
 
 def outbox_text_build(

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from codesign.forms import BilingualFormMixin
@@ -60,6 +61,15 @@ class InviteForm(forms.Form):
     )
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.PARTICIPANT
+    )
+    language = forms.ChoiceField(
+        label=_("Their language"),
+        choices=[("", _("Not known"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_(
+            "The invitation and everything after it is sent in this language. The person can "
+            "change it. If they already chose one, theirs is kept."
+        ),
     )
 
 

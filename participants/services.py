@@ -11,10 +11,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
 from audit.services import audit_record
 from codesign.content import project_content_changed
+from codesign.languages import known
 from codesign.permissions import forget_roles
 from notifications.models import Notification
 from notifications.services import notify
@@ -114,9 +116,11 @@ def participant_invite(
     role: str = Membership.Role.PARTICIPANT,
     full_name: str = "",
     display_name: str = "",
+    language: str = "",
     invited_by,
 ) -> Invitation:
-    """Invite a person to a project by email, or by a text message to their mobile."""
+    """Invite a person to a project by email, or by a text message to their mobile, in
+    ``language`` unless they chose their own."""
     email = User.objects.normalize_email(email.strip()).lower()
     if not email:
         try:
@@ -124,6 +128,9 @@ def participant_invite(
         except ValidationError as error:
             raise ValidationError({"mobile": error.messages}) from None
     user = _invitee(email=email, mobile=mobile, full_name=full_name.strip(), invited_by=invited_by)
+    if language and not user.language and known(language):
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
     membership = Membership.objects.filter(project=project, user=user).first()
     if membership is not None and membership.status != Membership.Status.WITHDRAWN:
         raise ValidationError(
@@ -333,11 +340,11 @@ def _ask_to_agree_again(statement: ConsentStatement) -> None:
         users=[membership.user for membership in agreed_before],
         kind=Notification.Kind.CONSENT,
         project=statement.project,
-        message=_(
+        message=gettext_lazy(
             "The consent statement of “%(title)s” has changed (now version %(version)d). Please "
             "read it and agree again to keep taking part."
-        )
-        % {"title": statement.project.title, "version": statement.version},
+        ),
+        params={"title": statement.project.title, "version": statement.version},
         url=reverse("participants:consent", args=[statement.project_id]),
     )
 

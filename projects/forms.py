@@ -138,6 +138,7 @@ class OrganisationForm(forms.ModelForm):
             "safeguarding_text",
             "payment_policy",
             "consent_template",
+            "bilingual_messages",
         ]
         widgets = {
             "safeguarding_text": forms.Textarea(attrs={"rows": 4}),

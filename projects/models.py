@@ -55,6 +55,14 @@ class Organisation(models.Model):
             "Codesign's own."
         ),
     )
+    bilingual_messages = models.BooleanField(
+        _("bilingual messages, Welsh first"),
+        default=False,
+        help_text=_(
+            "When a person's language is not known, write what Codesign sends them in Welsh "
+            "and in English, Welsh first."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,10 +19,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign.languages import person_languages
 from outbox.services import outbox_job
 
 from . import builders
@@ -154,9 +155,14 @@ def report_build(*, report_id: int) -> None:
     lease = report_claim(report_id=report_id)
     if lease is None:
         return  # another worker has it, or it is done, failed or expired: nothing to do
-    report = Report.objects.select_related("organisation", "project").get(pk=report_id)
+    report = Report.objects.select_related(
+        "organisation", "project__organisation", "requested_by"
+    ).get(pk=report_id)
+    # In the language of the person who asked for it (codesign.languages).
+    organisation = report.organisation or getattr(report.project, "organisation", None)
+    language = person_languages(report.requested_by, organisation)[0]
     try:
-        with tempfile.TemporaryFile() as handle:
+        with tempfile.TemporaryFile() as handle, translation.override(language):
             rows = builders.build(report, handle, heartbeat=lease.heartbeat)
             size = handle.tell()
             handle.seek(0)

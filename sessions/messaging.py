@@ -6,6 +6,9 @@ Each message carries what it is about (the session and the membership), so that 
 cannot be delivered puts its person on the session's call list.
 """
 
+from django.utils import translation
+
+from codesign.languages import person_languages
 from outbox.services import (
     email_render,
     letter_render,
@@ -38,26 +41,27 @@ def tell(*, session, memberships, template: str, cancel: bool = False, context=N
             "recipient": membership.user,
             "about": about(session, membership),
         }
+        # In the person's language (codesign.languages), their calendar invitation too.
+        languages = person_languages(membership.user, session.project.organisation)
+        rendering = {"context": values, "project": session.project, "languages": languages}
         if contact.channel == Channel.TEXT and contact.mobile:
-            body = text_render(template=template, context=values, project=session.project)
+            body = text_render(template=template, **rendering)
             outbox_text(phone=contact.mobile, body=body, **common)
         elif contact.channel == Channel.LETTER and contact.address_lines:
             outbox_letter(
                 address="\n".join(contact.address_lines),
-                **letter_render(template=template, context=values, project=session.project),
+                **letter_render(template=template, **rendering),
                 **common,
             )
         elif contact.channel == Channel.EMAIL and contact.email:
+            with translation.override(languages[0]):
+                invitation = session_invitation_ics(session, email=contact.email, cancel=cancel)
             outbox_email(
                 to=contact.email,
                 template=template,
                 context=values,
-                attachments=[
-                    ics_attachment(
-                        session_invitation_ics(session, email=contact.email, cancel=cancel),
-                        method="CANCEL" if cancel else "REQUEST",
-                    )
-                ],
+                languages=languages,
+                attachments=[ics_attachment(invitation, method="CANCEL" if cancel else "REQUEST")],
                 **common,
             )
         else:
@@ -76,14 +80,18 @@ def reminder_build(reply, *, template: str, context: dict, dedupe_key: str, cont
         "recipient": membership.user,
         "about": about(session, membership),
     }
+    languages = person_languages(membership.user, session.project.organisation)
+    rendering = {"context": context, "project": session.project, "languages": languages}
     if contact.channel == Channel.TEXT and contact.mobile:
-        body = text_render(template=template, context=context, project=session.project)
+        body = text_render(template=template, **rendering)
         return outbox_text_build(phone=contact.mobile, body=body, **common)
     if contact.channel == Channel.EMAIL and contact.email:
+        with translation.override(languages[0]):
+            invitation = session_invitation_ics(session, email=contact.email)
         return outbox_email_build(
             to=contact.email,
-            attachments=[ics_attachment(session_invitation_ics(session, email=contact.email))],
-            **email_render(template=template, project=session.project, context=context),
+            attachments=[ics_attachment(invitation)],
+            **email_render(template=template, **rendering),
             **common,
         )
     return None

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 
+from codesign.languages import person_languages
 from outbox.models import InboundText, OutboxMessage
 from outbox.services import text_render
 from participants.models import Membership
@@ -67,10 +68,12 @@ def _unclear(inbound: InboundText, outcome: str, session=None) -> str | None:
     inbound.outcome = outcome
     if _answered_lately(inbound):
         return ""  # kept and listed, but not answered again today
+    organisation = session.project.organisation if session else None
     return text_render(
         template="reply_unclear",
         context={"session": session},
         project=session.project if session else None,
+        languages=person_languages(inbound.sender, organisation),
     )
 
 
@@ -112,4 +115,5 @@ def inbound_text_read(inbound: InboundText) -> str | None:
         template="reply_recorded",
         context={"session": session, "answer": reply.answer},
         project=session.project,
+        languages=person_languages(membership.user, session.project.organisation),
     )

@@ -117,6 +117,8 @@ EXPECTED = {
     "privacy:notice": everyone(200, 405),
     # Easy read first, or the full text: a choice anyone may make (posted empty: the full text).
     "easy-read": everyone(405, REDIRECT),
+    # The language switcher: a POST without a language changes nothing and goes back.
+    "set_language": everyone(405, REDIRECT),
     "audit:entry-list": access(sees=SIGNED_IN, may={"superuser"}, post=405),
     "audit:organisation-entry-list": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from codesign.languages import person_languages
 from outbox.services import email_render, outbox_email_build, outbox_email_many
 from participants.models import Membership
 
@@ -83,6 +84,7 @@ def _build(check: FollowUpCheck, user, is_owner: bool):
         **email_render(
             template=TEMPLATE,
             project=change.project,
+            languages=person_languages(user, change.project.organisation),
             context={
                 "check": check,
                 "change": change,

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
 from audit.services import audit_record
@@ -39,7 +40,7 @@ def _comment_notify(comment: Comment, replying_to: Comment | None) -> None:
     they commented anonymously."""
     contribution = comment.contribution
     told = {comment.author.user_id}
-    names = {"name": author_name(comment), "title": contribution.title}
+    names = {"name": lambda: author_name(comment), "title": contribution.title}
     if comment.parent is not None:
         replied_to = [
             c
@@ -51,7 +52,8 @@ def _comment_notify(comment: Comment, replying_to: Comment | None) -> None:
             users=addressed,
             kind=Notification.Kind.REPLY,
             project=contribution.project,
-            message=_("%(name)s replied to your comment on “%(title)s”.") % names,
+            message=gettext_lazy("%(name)s replied to your comment on “%(title)s”."),
+            params=names,
             url=_comment_url(comment),
             discreet_for=[c.author.user_id for c in replied_to if c.is_anonymous],
         )
@@ -61,7 +63,8 @@ def _comment_notify(comment: Comment, replying_to: Comment | None) -> None:
             users=[contribution.author.user],
             kind=Notification.Kind.COMMENT,
             project=contribution.project,
-            message=_("%(name)s commented on your contribution “%(title)s”.") % names,
+            message=gettext_lazy("%(name)s commented on your contribution “%(title)s”."),
+            params=names,
             url=_comment_url(comment),
             discreet_for=[contribution.author.user_id] if contribution.is_anonymous else [],
         )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from notifications.models import Notification
 from notifications.services import notify
@@ -70,12 +70,12 @@ def round_open(
         users=[m.user for m in voters],
         kind=Notification.Kind.ROUND,
         project=project,
-        message=ngettext(
+        message=ngettext_lazy(
             "Prioritisation round “%(title)s” is open: you have %(dots)d dot to place.",
             "Prioritisation round “%(title)s” is open: you have %(dots)d dots to place.",
             dots_per_person,
-        )
-        % {"title": prioritisation_round.title, "dots": dots_per_person},
+        ),
+        params={"title": prioritisation_round.title, "dots": dots_per_person},
         url=prioritisation_round.get_absolute_url(),
     )
     return prioritisation_round

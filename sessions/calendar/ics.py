@@ -1,7 +1,9 @@
-"""Calendar files (.ics) for sessions, built with the icalendar package."""
+"""Calendar files (.ics) for sessions, built with the icalendar package, in the active
+language (the sender wraps an invitation in its recipient's)."""
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 PRODID = "-//Codesign//Workshop sessions//EN"
@@ -36,9 +38,9 @@ def _event(session, *, detail: bool, cancelled: bool = False) -> Event:
         ]
         parts = []
         if session.online_link:
-            parts.append(f"Online: {session.online_link}")
+            parts.append(_("Online: %(link)s") % {"link": session.online_link})
         if lines:
-            parts.append("Agenda:\n" + "\n".join(lines))
+            parts.append(_("Agenda:") + "\n" + "\n".join(lines))
         parts.append(url)
         event.add("description", "\n\n".join(parts))
     return event
