@@ -70,6 +70,11 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=static/vendor --ignore=t
 messages:
 	$(BIN)/python manage.py makemessages $(foreach language,$(LOCALES),-l $(language)) \
 		--no-obsolete --no-location $(MESSAGES_IGNORE)
+	@# No guesses: gettext's fuzzy matches become plain empty messages, to be translated.
+	for po in locale/*/LC_MESSAGES/*.po; do \
+		msgattrib --clear-fuzzy --empty --clear-previous -o $$po $$po || exit 1; \
+	done
+	@# No date in the header, so two people's catalogues differ only where their strings do.
 	$(BIN)/python -c "import pathlib, re; [p.write_text(re.sub(r'^\"POT-Creation-Date:.*\n', '', \
 		p.read_text(), flags=re.M)) for p in pathlib.Path('locale').glob('*/LC_MESSAGES/*.po')]"
 	$(MAKE) compilemessages
