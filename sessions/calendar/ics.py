@@ -25,17 +25,18 @@ def _event(session, *, detail: bool, cancelled: bool = False) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", session.title)
+    # The session's title (and agenda) as written in the active language, else the other.
+    event.add("summary", str(session.in_language("title")))
     event.add("status", "CANCELLED" if cancelled or session.status == "cancelled" else "CONFIRMED")
     if session.place:
         event.add("location", session.place)
     url = settings.CODESIGN_SITE_URL + session.get_absolute_url()
     event.add("url", url)
     if detail:
-        lines = [
-            f"{item.starts_at:%H:%M} {item.title}" if item.starts_at else item.title
-            for item in session.agenda.all()
-        ]
+        lines = []
+        for item in session.agenda.all():
+            title = str(item.in_language("title"))
+            lines.append(f"{item.starts_at:%H:%M} {title}" if item.starts_at else title)
         parts = []
         if session.online_link:
             parts.append(_("Online: %(link)s") % {"link": session.online_link})
