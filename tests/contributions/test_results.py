@@ -54,8 +54,9 @@ def test_a_second_view_is_kept_and_the_same(staff_client, world, django_assert_n
         second = board(staff_client, world)
     assert results_of(second) == results_of(first)
     assert "Pack medicines early" in second
-    # The page's own forms stay live, each with its token: signing out, adding, supporting.
-    assert second.count("csrfmiddlewaretoken") == first.count("csrfmiddlewaretoken") == 3
+    # The page's own forms stay live, each with its token: the language switcher, signing out,
+    # adding, supporting.
+    assert second.count("csrfmiddlewaretoken") == first.count("csrfmiddlewaretoken") == 4
 
 
 def test_what_is_kept_holds_no_form_token(staff_client, world, monkeypatch):
