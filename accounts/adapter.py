@@ -23,8 +23,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{account}:{self.get_client_ip(request)}"
 
     def send_mail(self, template_prefix, email, context):
-        """Send allauth's mail (sign-in codes, verification, resets) through the outbox."""
-        message = self.render_mail(template_prefix, email, context)
+        """Send allauth's mail (sign-in codes, verification, resets) through the outbox, in
+        the person's language, else the one the page is shown in."""
+        language = getattr(context.get("user"), "language", "") or translation.get_language()
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
         body_html = next(
             (
                 body
@@ -82,7 +85,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
         """The sign-in code by text, through the outbox (GOV.UK Notify, or the console)."""
-        with translation.override(settings.LANGUAGE_CODE):
+        # In the person's language, else the one the sign-in page is shown in.
+        with translation.override(user.language or translation.get_language()):
             body = render_to_string("texts/sign_in_code.txt", {"code": code})
         outbox_text(phone=phone, body=body, recipient=user)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from audit.models import AuditEntry
 from audit.services import audit_record
 from codesign.content import project_content_changed
-from codesign.languages import known
+from codesign.languages import known, person_languages
 from codesign.permissions import forget_roles
 from notifications.models import Notification
 from notifications.services import notify
@@ -56,17 +56,28 @@ def _send_invitation(*, invitation: Invitation, token: str) -> None:
         + reverse("participants:invitation-accept", args=[token]),
         "expires_at": invitation.expires_at,
     }
+    # In the invitee's language, if it is known (codesign.languages).
+    languages = person_languages(membership.user, membership.project.organisation)
     if invitation.mobile:
         outbox_text(
             phone=invitation.mobile,
-            body=text_render(template="invitation", context=context, project=membership.project),
+            body=text_render(
+                template="invitation",
+                context=context,
+                project=membership.project,
+                languages=languages,
+            ),
             project=membership.project,
             recipient=membership.user,
             about={"invitation": invitation.pk},
         )
         return
     outbox_email(
-        to=invitation.email, template="invitation", context=context, project=membership.project
+        to=invitation.email,
+        template="invitation",
+        context=context,
+        project=membership.project,
+        languages=languages,
     )
 
 

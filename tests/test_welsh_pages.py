@@ -12,9 +12,13 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
+import allauth
 import polib
 import pytest
 from django.conf import settings
+from django.urls import reverse
+
+from accounts import allauth_messages
 
 from . import test_permission_matrix as matrix
 from .test_permission_matrix import OUR_URLS, Scene, build_url, client_for, expected
@@ -118,3 +122,49 @@ def test_every_page_is_in_welsh_for_every_role(world, name):
         if left := english_left(PageText.of(html)):
             problems.append(f"{role}: English left: {left}")
     assert not problems, f"{name} {url}\n" + "\n".join(problems)
+
+
+ALLAUTH_CATALOGUE = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+
+
+def allauth_phrases() -> list[str]:
+    """The sign-in library's English messages of two words or more (it has no Welsh of its
+    own: accounts/allauth_messages.py marks those Codesign's pages show, for our catalogue)."""
+    ours = {entry.msgid: entry.msgstr for entry in polib.pofile(str(CATALOGUE))}
+    phrases = set()
+    for entry in polib.pofile(str(ALLAUTH_CATALOGUE)):
+        text = " ".join(entry.msgid.split())
+        if entry.msgid_plural or "%" in text or "<" in text or len(text.split()) < 2:
+            continue
+        if ours.get(entry.msgid, entry.msgid) != entry.msgid:
+            continue  # translated by our catalogue
+        phrases.add(text)
+    return sorted(phrases, key=len, reverse=True)
+
+
+ALLAUTH_PHRASES = allauth_phrases()
+
+
+@pytest.mark.parametrize("role", ["anonymous", "service_user", "facilitator"])
+def test_the_sign_in_and_account_pages_are_in_welsh(world, role):
+    """The sign-in library's pages, as someone signed out and as people signed in."""
+    client = welsh_client(world.users[role])
+    problems = []
+    for url in matrix.URLS:
+        if url["group"] != "allauth" or url["kwargs"] or not url["name"]:
+            continue
+        response = client.get(reverse(url["name"]))
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = PageText.of(response.content.decode())
+        left = english_left(text) + [phrase for phrase in ALLAUTH_PHRASES if phrase in text]
+        if left:
+            problems.append(f"{url['name']}: {left}")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_sign_in_librarys_words_we_translate_are_its_own():
+    """accounts/allauth_messages.py names allauth's messages word for word, or ours would not
+    replace them."""
+    theirs = {entry.msgid for entry in polib.pofile(str(ALLAUTH_CATALOGUE))}
+    assert set(allauth_messages.MESSAGES) <= theirs, set(allauth_messages.MESSAGES) - theirs
