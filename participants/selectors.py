@@ -1,6 +1,8 @@
 """Reads about a project's people that depend on who is looking."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+
+from outbox.models import OutboxMessage
 
 from .models import Consent, Invitation, Membership
 
@@ -35,4 +37,17 @@ def fellow_members(project):
         project.memberships.filter(status=Membership.Status.ACTIVE)
         .only("display_name", "job_title", "role", "project_id")
         .order_by("role", "display_name", "pk")
+    )
+
+
+def messages_to_member(membership, limit: int = 50) -> list:
+    """The emails, texts and letters the project sent a member, newest first, with what became
+    of each (for their facilitators)."""
+    user = membership.user
+    theirs = Q(recipient=user) | Q(to__iexact=user.email) if user.email else Q(recipient=user)
+    return list(
+        OutboxMessage.objects.filter(theirs, project_id=membership.project_id)
+        .exclude(kind=OutboxMessage.Kind.JOB)
+        .defer("body_html", "attachments", "headers")
+        .order_by("-created_at", "-pk")[:limit]
     )

@@ -224,6 +224,7 @@ class MembershipDetailView(MembershipMixin, TemplateView):
             contact=contact_for(self.membership.user),
             consents=self.membership.consents.select_related("statement", "recorded_by"),
             invitations=self.membership.invitations.all(),
+            messages_sent=selectors.messages_to_member(self.membership),
         )
         return context
 

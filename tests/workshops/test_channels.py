@@ -190,3 +190,6 @@ def test_a_text_notify_refuses_or_cannot_deliver_puts_the_person_on_the_call_lis
     client.force_login(world.users["facilitator"])
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Could not be delivered" in page and "Not a UK mobile number" in page
+    # ... and beside the person.
+    page = client.get(text_member.get_absolute_url()).content.decode()
+    assert "Could not be delivered" in page and "Not a UK mobile number" in page
