@@ -229,3 +229,16 @@ def test_round_results_and_opened_dashboard_tables_name_their_landmarks_once(
         )
         results = _axe.run(page, options={"runOnly": ["landmark-unique"]})
         assert results.response["violations"] == [], (path, results.response["violations"])
+
+
+def test_a_quick_add_returned_with_errors_is_announced_and_focuses_the_field(
+    page, live_server, world
+):
+    login(page, live_server, world.users["service_user"].email)
+    page.goto(f"{live_server.url}/projects/{world.project.pk}/contributions/")
+    add = page.locator("#board-add")
+    add.get_by_role("radio").first.check()
+    add.get_by_role("button", name="Add to the board").click()
+    expect(page.locator("#messages")).to_contain_text("There is a problem: Enter title")
+    expect(add.get_by_label("Title")).to_be_focused()
+    axe_check(page)
