@@ -282,6 +282,7 @@ class Command(BaseCommand):
         self._contributions(discharge, facilitator)
         self._reports(trust, discharge, people)
         from learning.management.demo import seed_learning
+        from projects.management.calls_demo import seed_calls
         from projects.management.channels_demo import seed_channels
         from projects.management.welsh_demo import seed_welsh
 
@@ -305,6 +306,7 @@ class Command(BaseCommand):
             member=self._member,
             create_user=User.objects.create_user,
         )
+        seed_calls(project=discharge, facilitator=facilitator, create_user=User.objects.create_user)
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
