@@ -122,8 +122,14 @@ MEMBERS = [
 
 def seed_welsh(*, facilitator, service_user, member, create_user) -> Project:
     """The health board, its project, sessions and a change, with people to take part."""
+    # Both people read Welsh first; to people whose language is not known, the board writes in
+    # Welsh and English, Welsh first.
+    for person in (facilitator, service_user):
+        person.language = "cy"
+        person.save(update_fields=["language"])
     board = Organisation.objects.create(
         name="Bwrdd Iechyd Prifysgol Glan-y-Môr",
+        bilingual_messages=True,
         safeguarding_text=(
             "Os ydych chi'n poeni am ddiogelwch rhywun, ffoniwch y tîm diogelu ar 0100 000 0001. "
             "If you are worried about someone's safety, call the safeguarding team on "

@@ -147,7 +147,9 @@ def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
     statement = welsh.consent_statements.order_by("-version").first()
     assert statement.text_cy and statement.text_easy_read and statement.text_easy_read_cy
     assert welsh.workshop_sessions.filter(held_in="cy").exists()
-    assert welsh.memberships.filter(user__email="defnyddiwr@demo.test").exists()
+    assert welsh.memberships.filter(
+        user__email="defnyddiwr@demo.test", user__language="cy"
+    ).exists()
     # The invitation to the next session, by letter to the person reached by post.
     letter = OutboxMessage.objects.get(kind=OutboxMessage.Kind.LETTER)
     assert letter.recipient.full_name == "Edna Brooks" and "RV1 2AB" in letter.address
