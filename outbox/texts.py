@@ -47,3 +47,14 @@ def plain(text: str) -> str:
     """The text with typographic quotes and dashes made plain, and spaces tidied."""
     lines = [" ".join(line.split()) for line in text.translate(PLAIN).strip().splitlines()]
     return "\n".join(line for line in lines if line)
+
+
+def shorten(text: str) -> str:
+    """The text cut (ending "...") to two segments if it is longer, so that a long title or a
+    language with longer words never stops a message."""
+    if segments(text) <= MAX_SEGMENTS:
+        return text
+    cut = text
+    while cut and segments(cut.rstrip() + "...") > MAX_SEGMENTS:
+        cut = cut[: -max(1, (length(cut) - 300) // 2)] if length(cut) > 310 else cut[:-1]
+    return cut.rstrip() + "..."

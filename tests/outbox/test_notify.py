@@ -225,3 +225,13 @@ def test_a_letter_needs_a_real_address():
         outbox_letter(address="Ada\nRS1 2AB", subject="Hi", body="Dear Ada")
     with pytest.raises(ValueError):
         outbox_letter(address="\n".join(f"line {n}" for n in range(8)), subject="Hi", body="x")
+
+
+@pytest.mark.parametrize("body", ["a" * 400, "ŵ" * 200, "Codesign: " + "€" * 200])
+def test_a_rendered_text_too_long_is_cut_to_two_segments(body):
+    from outbox import texts
+
+    short = texts.shorten(body)
+    assert texts.segments(short) == 2 and short.endswith("...")
+    assert body.startswith(short[:-3])
+    assert outbox_text_build(phone="+447700900123", body=short).body_text == short
