@@ -147,8 +147,12 @@ def seed_welsh(*, facilitator, service_user, member, create_user) -> Project:
         stage.save(update_fields=["name_cy"])
     consent_statement_publish(project=project, **CONSENT)
     members = {"Gwen": member(project, service_user, Constituency.SERVICE_USER, "Gwen")}
-    for name, constituency, job, _language in MEMBERS:
-        user = create_user(email=f"{name.lower()}@glan-y-mor.demo.test", full_name=name)
+    for name, constituency, job, wanted in MEMBERS:
+        user = create_user(
+            email=f"{name.lower()}@glan-y-mor.demo.test",
+            full_name=name,
+            language="cy" if wanted == LanguageWanted.WELSH else "en-gb",
+        )
         members[name] = member(project, user, constituency, name, job, recorded_by=facilitator)
     _sessions(project, facilitator, members)
     _change(project, facilitator, members)
