@@ -240,7 +240,7 @@ def text_render(
 ) -> str:
     """Render ``texts/<template>.txt`` in the recipient's ``languages`` (codesign.languages;
     the site's language if not given), made plain for a phone. Several languages go in one
-    text where they fit in it, else the first alone."""
+    text where they fit in it, else the first alone, cut to two segments if it is longer."""
     context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
     languages = languages or (settings.LANGUAGE_CODE,)
 
@@ -248,7 +248,10 @@ def text_render(
         return texts.plain(render_to_string(f"texts/{template}.txt", context))
 
     both = texts.plain(in_languages(languages, render, "\n"))
-    return both if texts.fits(both) else in_languages(languages[:1], render, "")
+    if texts.fits(both):
+        return both
+    # The first language alone, cut to two segments if even that is longer.
+    return texts.shorten(in_languages(languages[:1], render, ""))
 
 
 def letter_render(

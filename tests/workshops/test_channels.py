@@ -193,3 +193,13 @@ def test_a_text_notify_refuses_or_cannot_deliver_puts_the_person_on_the_call_lis
     # ... and beside the person.
     page = client.get(text_member.get_absolute_url()).content.decode()
     assert "Could not be delivered" in page and "Not a UK mobile number" in page
+
+
+def test_an_invitation_text_with_a_very_long_welsh_title_is_cut_not_refused(
+    world, django_capture_on_commit_callbacks
+):
+    by_text(world)
+    title = "Ŵyl ŷd " + "ŵ" * 190
+    schedule(world, django_capture_on_commit_callbacks, title=title, place="ŷ" * 200)
+    [text] = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT)
+    assert texts.segments(text.body_text) <= 2
