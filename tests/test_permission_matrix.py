@@ -367,6 +367,7 @@ EXPECTED = {
     "learning:equality-population": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
     ),
+    "learning:project-qdpx": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     # Themes: facilitators ask for them and decide; managers read them as counts and groups.
     "learning:theme-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405),
     "learning:theme-suggest": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=DONE),
