@@ -11,7 +11,7 @@ ignored.
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import SimpleLazyObject, cached_property, lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -88,19 +88,26 @@ class IdsFirstPaginator(Paginator):
     (joins, annotations) for the page's rows only, never for the rows a deep page skips.
 
     A page that has rows reads its ids and the count of the whole list in one query (a window
-    count); only a page past the end asks for the count on its own."""
+    count); only a page past the end asks for the count on its own. With ``all_ids`` (a
+    search, whose matches are few and found through an index that gives them in no order),
+    one query reads every id, in order, and the page is cut from them: with a limit,
+    PostgreSQL would rather walk the list in order and test every row.
+    """
 
-    def __init__(self, object_list, per_page, *, load, **kwargs):
+    def __init__(self, object_list, per_page, *, load, all_ids=False, **kwargs):
         super().__init__(object_list.values_list("pk", flat=True), per_page, **kwargs)
         self.rows = object_list
         self.load = load
+        if all_ids:
+            self.object_list = list(self.object_list)
 
     def get_page(self, number):
         # A number past any list (more digits than rows) is left to Paginator, which counts
         # and shows the last page, rather than asked of the database as an offset.
         text = str(number or 1)
         if (
-            self.orphans == 0
+            isinstance(self.object_list, QuerySet)
+            and self.orphans == 0
             and "count" not in self.__dict__
             and text.isascii()
             and text.isdigit()

@@ -85,6 +85,7 @@ class BoardView(FilteredListMixin, ProjectMixin, ListView):
             queryset,
             per_page,
             load=lambda ids: selectors.board_cards(self.project, ids, membership=membership),
+            all_ids="q" in self.filterset.used,
             **kwargs,
         )
 
