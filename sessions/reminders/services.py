@@ -155,7 +155,8 @@ def dedupe_key(*, session_id: int, membership_id: int, offset: int) -> str:
 @transaction.atomic
 def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> tuple[int, int]:
     """Claim a batch of reminders and write their messages, in one transaction: how many
-    were claimed, and how many messages written."""
+    were claimed, and how many messages were due (those whose recipients opted out of
+    reminders by email among them; people reached otherwise have none)."""
     claimed_at = timezone.now()
     Reminder.objects.bulk_create(
         [
@@ -202,7 +203,7 @@ def _claim_and_write(replies: list[Reply], due: dict[int, int]) -> tuple[int, in
     for message in written:
         claims[message.dedupe_key].message_id = message.pk
     Reminder.objects.bulk_update(claims.values(), ["message"])
-    return len(claims), len(written)
+    return len(claims), len(messages)
 
 
 def session_reminders_send(*, now: datetime | None = None, batch_size: int = 200) -> int:
