@@ -113,6 +113,17 @@ def axe_check(page):
         pytest.fail("\n".join(lines))
 
 
+LANGUAGES = ["en-gb", "cy"]
+
+
+def read_in(page, live_server, language):
+    """Show the pages in the language from now on, as the switcher's cookie does (for someone
+    whose account names no language of its own)."""
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+
+
 def login(page, live_server, email, password=PASSWORD):
     """Sign in through the password form and wait until the app has let the person in."""
     page.goto(f"{live_server.url}/accounts/login/")

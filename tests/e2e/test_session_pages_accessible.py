@@ -19,7 +19,7 @@ from sessions.reminders.services import session_reminders_send
 from sessions.services import session_reply, session_schedule
 from tests.factories import AccessNeedsFactory, WorkshopSessionFactory
 
-from .conftest import NARROW, axe_check, login
+from .conftest import LANGUAGES, NARROW, axe_check, login, read_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,13 +156,19 @@ PAGES = [
 ]
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(
     ("who", "name", "heading"), [pytest.param(*p, id=f"{p[1]}-{p[0]}") for p in PAGES]
 )
-def test_page_is_accessible(page, live_server, sessions, who, name, heading):
+def test_page_is_accessible(page, live_server, sessions, who, name, heading, language):
     login(page, live_server, sessions.world.users[who].email)
+    read_in(page, live_server, language)
     page.goto(live_server.url + url(sessions, name))
-    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    if language == "en-gb":
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    else:
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe_check(page)
 
 
