@@ -153,7 +153,8 @@ EXPECTED = {
     "participants:membership-detail": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     "participants:membership-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "participants:membership-withdraw": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
-    "participants:member-access-needs": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
+    # Every access need is optional: an empty form records "nothing needed".
+    "participants:member-access-needs": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=DONE),
     "participants:member-contact": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     # A person's own contact preferences: a form with nothing chosen answers with its errors.
     "participants:contact-preferences": signed_in(200, 200),
@@ -162,7 +163,7 @@ EXPECTED = {
     "participants:consent-statement": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "participants:consent": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
     "participants:consent-withdraw": access(sees=SEES_PROJECT, may=MEMBERS, post=DONE),
-    "participants:access-needs": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
+    "participants:access-needs": access(sees=SEES_PROJECT, may=MEMBERS, post=DONE),
     "participants:own-display-name": access(sees=SEES_PROJECT, may=MEMBERS, post=200),
     # The emailed link is public. Only the invited person can accept it; anyone else is told so.
     "participants:invitation-accept": {
