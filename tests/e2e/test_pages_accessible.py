@@ -81,6 +81,13 @@ PAGES = [
         "Access needs",
         id="access-needs",
     ),
+    pytest.param("carer", "/contact/", "How we contact you", id="contact-preferences"),
+    pytest.param(
+        "carer",
+        "/projects/{project}/my-display-name/",
+        "Your display name",
+        id="own-display-name",
+    ),
     pytest.param("facilitator", "/projects/{project}/messages/", "Messages sent", id="outbox"),
     pytest.param(
         "facilitator", "/projects/{project}/letters/", "Letters to post", id="print-queue"
