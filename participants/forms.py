@@ -94,6 +94,12 @@ class ManagedParticipantForm(forms.ModelForm):
         label=_("Display name"), max_length=80, help_text=_("How other participants see them.")
     )
     constituency = forms.ChoiceField(label=_("Constituency"), choices=Constituency.choices)
+    language = forms.ChoiceField(
+        label=_("Their language"),
+        choices=[("", _("Not known"))] + list(settings.LANGUAGES),
+        required=False,
+        help_text=_("Texts and letters to them are written in this language."),
+    )
     consent_method = forms.ChoiceField(
         label=_("How did they give consent?"),
         choices=[c for c in Consent.Method.choices if c[0] != Consent.Method.ONLINE],
@@ -106,7 +112,13 @@ class ManagedParticipantForm(forms.ModelForm):
     class Meta(ContactPreferencesForm.Meta):
         pass
 
-    field_order = ["full_name", "display_name", "constituency", *ContactPreferencesForm.Meta.fields]
+    field_order = [
+        "full_name",
+        "display_name",
+        "constituency",
+        "language",
+        *ContactPreferencesForm.Meta.fields,
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

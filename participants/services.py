@@ -473,10 +473,16 @@ def participant_add_managed(
     contact: dict,
     consent_method: str,
     added_by,
+    language: str = "",
 ) -> Membership:
-    """Add a person without email, managed by facilitators, with how to reach them and the
-    consent they gave offline."""
-    user = User.objects.create_user(email=None, full_name=full_name, is_active=False)
+    """Add a person without email, managed by facilitators, with how to reach them, their
+    language (if known) and the consent they gave offline."""
+    user = User.objects.create_user(
+        email=None,
+        full_name=full_name,
+        is_active=False,
+        language=language if known(language) else "",
+    )
     contact_preferences_save(person=user, changed_by=added_by, **contact)
     membership = Membership(
         project=project,

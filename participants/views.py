@@ -130,6 +130,7 @@ class AddManagedView(ProjectMixin, FormView):
             full_name=data["full_name"],
             display_name=data["display_name"],
             constituency=data["constituency"],
+            language=data["language"],
             contact=form.contact(),
             consent_method=data["consent_method"],
         )

@@ -11,7 +11,7 @@ from codesign.languages import address_languages, message_languages, person_lang
 from notifications.models import Notification
 from notifications.services import notify
 from outbox.models import OutboxMessage
-from participants.services import participant_invite
+from participants.services import participant_add_managed, participant_invite
 
 from .factories import UserFactory
 
@@ -156,3 +156,21 @@ def test_the_organisation_setting_is_on_its_settings_form(world):
     client.force_login(world.users["org_admin"])
     page = client.get(reverse("projects:organisation-edit", args=[world.organisation.pk]))
     assert 'name="bilingual_messages"' in page.content.decode()
+
+
+def test_someone_without_email_is_added_with_their_language(world):
+    membership = participant_add_managed(
+        project=world.project,
+        full_name="Edna Brooks",
+        display_name="Edna",
+        constituency="service_user",
+        language="cy",
+        contact={"channel": "phone_call", "phone": "0113 496 0000"},
+        consent_method="paper",
+        added_by=world.users["facilitator"],
+    )
+    assert membership.user.language == "cy"
+    client = Client()
+    client.force_login(world.users["facilitator"])
+    page = client.get(reverse("participants:add-managed", args=[world.project.pk]))
+    assert 'name="language"' in page.content.decode()
