@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -20,6 +21,7 @@ from participants.models import Membership
 from participants.services import contact_preferences_save, participant_invite
 from reports.models import Report
 from reports.services import report_request
+from sessions.calendar.services import calendar_feed_create
 from sessions.models import WorkshopSession
 from sessions.services import session_schedule
 from tests.factories import ContributionFactory
@@ -142,3 +144,14 @@ def test_a_report_is_made_in_the_language_of_whoever_asked_for_it(world, setting
         pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
     text = " ".join(pdf.split())
     assert "Adroddiad y prosiect" in text and "Project report" not in text
+
+
+def test_a_welsh_speakers_calendar_feed_names_sessions_in_welsh(
+    world, client, django_capture_on_commit_callbacks
+):
+    carer = welsh(world.users["carer"])
+    schedule(world, django_capture_on_commit_callbacks)
+    token = calendar_feed_create(user=carer)
+    response = client.get(reverse("calendar:feed", args=[token]))
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["summary"]) == "Mynd adref: beth sy'n helpu"

@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -77,9 +78,10 @@ class CalendarFeedView(View):
         owner = calendar_feed_owner(token)
         if owner is None:
             raise Http404
-        response = HttpResponse(
-            feed_ics(sessions_in_feed(owner)), content_type="text/calendar; charset=utf-8"
-        )
+        # A calendar app asks with no language of its own: the feed is in its owner's.
+        with translation.override(owner.language or settings.LANGUAGE_CODE):
+            content = feed_ics(sessions_in_feed(owner))
+        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="codesign.ics"'
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
