@@ -34,25 +34,26 @@ pytestmark = pytest.mark.matrix
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 # Attributes whose words people read or hear.
 READ_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder", "aria-description"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 
 
 def english_phrases() -> list[str]:
-    """The catalogue's English messages of three words or more, with no placeholder or markup,
-    whose Welsh differs from them."""
-    phrases = []
+    """The catalogue's English of three words or more: whole messages, and the runs of words
+    between the placeholders of those that have some (“Mae %(name)s …”), that the Welsh does
+    not share."""
+    phrases = set()
     for entry in polib.pofile(str(CATALOGUE)):
-        text = " ".join(entry.msgid.split())
-        if (
-            entry.msgid_plural
-            or "%" in text
-            or "{" in text
-            or "<" in text
-            or len(text.split()) < 3
-            or entry.msgstr.strip() == entry.msgid.strip()
-        ):
+        if "<" in entry.msgid:
             continue
-        phrases.append(text)
-    return sorted(set(phrases), key=len, reverse=True)
+        welsh = " ".join(
+            " ".join(entry.msgstr_plural.values()) if entry.msgid_plural else entry.msgstr
+        )
+        for source in filter(None, (entry.msgid, entry.msgid_plural)):
+            for part in PLACEHOLDER.split(source):
+                text = " ".join(part.split()).strip(" ,.:;“”\"'")
+                if len(text.split()) >= 3 and text not in " ".join(welsh.split()):
+                    phrases.add(text)
+    return sorted(phrases, key=len, reverse=True)
 
 
 PHRASES = english_phrases()
