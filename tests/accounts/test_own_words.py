@@ -27,6 +27,10 @@ LIBRARY_WORDS = (
     "Sign In<",
     "Enter Sign-In Code",
     "This field is required.",
+    "Sign Out",
+    "Sign Up Closed",
+    "Set Password",
+    "Account Inactive",
 )
 
 
@@ -121,3 +125,33 @@ def test_the_backup_code_pages(client, world):
     generate = client.get(reverse("mfa_generate_recovery_codes")).content.decode()
     assert "Your old codes stop working." in generate
     _check(generate)
+
+
+@pytest.mark.django_db
+def test_the_sign_out_and_joining_pages(client, world):
+    closed = client.get(reverse("account_signup")).content.decode()
+    assert "<h1>Joining Codesign</h1>" in closed
+    _check(closed)
+    client.force_login(world.users["carer"])
+    page = client.get(reverse("account_logout")).content.decode()
+    assert "Do you want to sign out of Codesign?" in page
+    _check(page)
+
+
+@pytest.mark.django_db
+def test_the_closed_account_page(client):
+    page = client.get(reverse("account_inactive")).content.decode()
+    assert "<h1>You cannot sign in with this account</h1>" in page
+    _check(page)
+
+
+@pytest.mark.django_db
+def test_someone_who_signs_in_by_code_chooses_a_password(client, world):
+    carer = world.users["carer"]
+    carer.set_unusable_password()
+    carer.save()
+    client.force_login(carer)
+    page = client.get(reverse("account_set_password")).content.decode()
+    assert "<h1>Choose a password</h1>" in page
+    _check(page)
+    _check(client.post(reverse("account_set_password"), {}).content.decode())
