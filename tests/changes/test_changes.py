@@ -247,8 +247,10 @@ def test_not_taken_forward_needs_a_reason_beside_the_field(world, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Say why it is not taken forward." in html
-    # The error sits with the reason field, which follows the status.
-    assert html.index('name="status"') < html.index('name="reason"') < html.index("Say why")
+    # The summary at the top links to the reason field; the error itself sits with the field,
+    # which follows the status.
+    assert html.index('href="#id_reason"') < html.index("Say why") < html.index('name="status"')
+    assert html.index('name="status"') < html.index('name="reason"') < html.rindex("Say why")
     change.refresh_from_db()
     assert change.status == "proposed" and change.timeline.count() == 1
 
