@@ -10,6 +10,7 @@ from contributions.templatetags.contributions import author_name
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
+from . import cqc
 from .models import Evidence, FollowUpCheck, ServiceChange
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -54,6 +55,16 @@ class ChangeForm(BilingualFormMixin, forms.Form):
             "Tick the contributions it came from. Ideas you tick are marked “taken forward”, "
             "and their authors are told whenever the change moves on."
         ),
+    )
+    cqc_statements = forms.MultipleChoiceField(
+        label=_("CQC quality statements it addresses"),
+        choices=[
+            (question, [(key, label) for key, label in statements])
+            for question, statements in cqc.KEY_QUESTIONS
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick any the change helps the service meet, under each key question."),
     )
     owner = OwnerChoiceField(
         label=_("Owner in the project"),
@@ -102,6 +113,10 @@ class ChangeForm(BilingualFormMixin, forms.Form):
         ).order_by("display_name", "pk")
         if not with_progress:
             del self.fields["progress"]
+
+    def clean_cqc_statements(self):
+        chosen = set(self.cleaned_data["cqc_statements"])
+        return [key for key in cqc.STATEMENTS if key in chosen]
 
     def clean(self):
         cleaned = super().clean()

@@ -12,7 +12,14 @@ from codesign.bilingual import Bilingual
 from codesign.dates import validate_sane_date
 from participants.models import Constituency
 
+from . import cqc
+
 FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+def validate_cqc_statements(value):
+    if not isinstance(value, list) or not set(value) <= cqc.STATEMENTS.keys():
+        raise ValidationError(_("Choose from the CQC's quality statements."))
 
 
 class ServiceChangeQuerySet(models.QuerySet):
@@ -106,6 +113,12 @@ class ServiceChange(Bilingual, models.Model):
     contributions = models.ManyToManyField(
         "contributions.Contribution", blank=True, related_name="service_changes"
     )
+    cqc_statements = models.JSONField(
+        _("CQC quality statements it addresses"),
+        default=list,
+        blank=True,
+        validators=[validate_cqc_statements],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -128,6 +141,15 @@ class ServiceChange(Bilingual, models.Model):
 
     def get_absolute_url(self):
         return reverse("changes:change-detail", args=[self.project_id, self.pk])
+
+    def cqc_by_question(self):
+        """The CQC quality statements it addresses, as (key question, [short names])."""
+        chosen = set(self.cqc_statements)
+        return [
+            (question, [label for key, label in statements if key in chosen])
+            for question, statements in cqc.KEY_QUESTIONS
+            if chosen & {key for key, _label in statements}
+        ]
 
     def clean(self):
         errors = {}

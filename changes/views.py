@@ -122,6 +122,7 @@ class ChangeUpdateView(ChangeFormMixin, ChangeMixin, FormView):
             "approver": change.approver,
             "approved": change.approved,
             "target_date": change.target_date,
+            "cqc_statements": change.cqc_statements,
             "title_cy": change.title_cy,
             "description_cy": change.description_cy,
         }

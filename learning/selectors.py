@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from changes import cqc
 from changes.models import Evidence, ServiceChange
 from codesign import permissions as p
 from codesign.disclosure import MANAGERS_THRESHOLD, SMALL, Disclosure, disclose
@@ -95,6 +96,20 @@ def impact(projects) -> list[dict]:
             "changes": row["changes"],
         }
         for row in rows
+    ]
+
+
+def cqc_counts(projects) -> list[tuple]:
+    """How many of these projects' service changes address each CQC quality statement, as
+    (key question, [(short name, changes)]) with every statement, none hidden: these are
+    changes, not people. One query, whatever the number of changes."""
+    tagged = ServiceChange.objects.filter(project__in=projects).exclude(cqc_statements=[])
+    counts = Counter(
+        key for keys in tagged.values_list("cqc_statements", flat=True) for key in set(keys)
+    )
+    return [
+        (question, [(label, counts[key]) for key, label in statements])
+        for question, statements in cqc.KEY_QUESTIONS
     ]
 
 

@@ -60,6 +60,7 @@ class OverviewView(LearningMixin, TemplateView):
             lenses=[(Lens(lens).label, lens, items) for lens, items in by_lens.items()],
             records=records,
             impact=selectors.impact(self.projects),
+            cqc=selectors.cqc_counts(self.projects),
             **kwargs,
         )
 

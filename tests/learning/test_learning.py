@@ -294,5 +294,9 @@ def test_the_demo_shows_a_mechanism_that_fired_twice_and_failed_once(
         "Change needs approval beyond the team (1)" in page[page.index("did not fire (1 case)") :]
     )
     assert "Session: " in fired and "A contribution (" in fired
+    overview = text(client.get(reverse("learning:overview", args=[trust.pk])))
+    cqc = overview[overview.index("Quality statement Changes") :]
+    assert "Safe systems, pathways and transitions 2" in cqc
+    assert "Providing information 1" in cqc
     history = text(client.get(reverse("learning:theory-history", args=[trust.pk])))
     assert "Version 2" in history and "The crisis line showed" in history

@@ -549,6 +549,11 @@ class Command(BaseCommand):
             owner=members["Li"],
             scope="service",
             target_date=today - timedelta(days=20),
+            cqc_statements=[
+                "safe-systems-pathways",
+                "safe-medicines",
+                "responsive-continuity",
+            ],
         )
         for status, note in (
             ("agreed", "Agreed with the pharmacy lead."),
@@ -577,6 +582,7 @@ class Command(BaseCommand):
             target_date=today - timedelta(days=3),
             description="One page, large print: what happens next, who to call, which tablets "
             "when.",
+            cqc_statements=["responsive-information", "responsive-equity-access"],
         )
         change_set_status(
             change=sheet,
@@ -594,6 +600,7 @@ class Command(BaseCommand):
             approver="Trust operations board",
             owner_role="Head of patient flow",
             target_date=today + timedelta(days=90),
+            cqc_statements=["safe-systems-pathways", "responsive-continuity"],
         )
         you_said_update(
             project=project,
