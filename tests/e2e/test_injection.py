@@ -226,7 +226,9 @@ def test_payloads_in_contributions_comments_and_moderation_stay_text(open_page, 
     assert_inert(fac, LONG)
     field(fac, "Words to remove").fill(f"not in it {TEXTAREA}")
     fac.get_by_role("button", name="Remove these words").click()
-    expect(fac.get_by_text("These exact words are not in the text.")).to_be_visible()
+    expect(
+        fac.locator(".invalid-feedback").get_by_text("These exact words are not in the text.")
+    ).to_be_visible()
     expect(field(fac, "Words to remove")).to_have_value(f"not in it {TEXTAREA}")
     assert_inert(fac)
     field(fac, "Words to remove").fill(SCRIPT)
@@ -380,7 +382,7 @@ def test_payloads_in_sessions_and_participants_stay_text(
     agenda.get_by_label("Order").nth(0).fill("1")
     agenda.get_by_label("Item").nth(0).fill(TITLE)
     fac.get_by_role("button", name="Save session").click()
-    expect(fac.get_by_text("Enter a valid URL.")).to_be_visible()
+    expect(fac.locator(".invalid-feedback").get_by_text("Enter a valid URL.")).to_be_visible()
     expect(field(fac, "To read beforehand")).to_have_value(LONG)
     assert_inert(fac)
     assert not WorkshopSession.objects.filter(title="S " + TITLE).exists()
@@ -410,6 +412,7 @@ def test_payloads_in_sessions_and_participants_stay_text(
 
     # An invitation with a payload display name: the participants list shows it as text.
     fac.goto(f"{base}/participants/invite/")
+    field(fac, "Name").fill("Nia Evans")
     field(fac, "Email address").fill("new.person@example.org")
     field(fac, "Constituency").select_option(label="Carer")
     field(fac, "Display name").fill(NAME)

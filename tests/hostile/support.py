@@ -88,6 +88,12 @@ FORM_PAGES = {
         Page("reflection:ladder", needs=("open_rating",), role="service_user")
     ],
     "changes.reflection.forms.ReflectionForm": [Page("reflection:session-log")],
+    "learning.forms.CatalogueItemForm": [Page("learning:item-create"), Page("learning:item-edit")],
+    "learning.forms.TheoryForm": [Page("learning:theory-edit")],
+    "learning.forms.CmoLinkForm": [Page("learning:cmo-link-add")],
+    "learning.themes.forms.ThemeDecisionForm": [Page("learning:theme-decide")],
+    "learning.equality.forms.EqualityForm": [Page("learning:equality-form")],
+    "learning.equality.forms.PopulationForm": [Page("learning:equality-population")],
     "changes.reflection.forms.CmoFromReflectionForm": [Page("reflection:entry-to-cmo")],
     "changes.forms.ChangeForm": [
         Page("changes:change-create", needs=("contribution",)),
@@ -358,4 +364,7 @@ ACCOUNT_PAGES = [
 NOT_DRIVEN_HERE = {
     "accounts.forms.LoginForm": "allauth's own page, driven in ACCOUNT_PAGES",
     "accounts.forms.RequestLoginCodeForm": "allauth's own page, driven in ACCOUNT_PAGES",
+    # The scene has one theme, not accepted: these pages say there is nothing to choose.
+    "learning.themes.forms.ThemeMergeForm": "needs two themes; tests/learning/test_themes.py",
+    "learning.themes.forms.ThemeRoundForm": "needs an accepted theme; tests/learning/test_themes.py",
 }

@@ -62,6 +62,16 @@ def free_text_fields(model):
             yield field
 
 
+def unique_field_names(model):
+    """Fields that a unique constraint of the model names, alone or with others."""
+    names = set()
+    for constraint in model._meta.constraints:
+        names.update(getattr(constraint, "fields", ()) or ())
+    for together in model._meta.unique_together:
+        names.update(together)
+    return names
+
+
 def flood(apps_to_flood):
     """Write a payload into every free-text field of every row of our models."""
     n = 0
@@ -71,11 +81,15 @@ def flood(apps_to_flood):
         fields = list(free_text_fields(model))
         if not fields:
             continue
+        unique = unique_field_names(model)
         for pk in model._base_manager.values_list("pk", flat=True):
             values = {}
             for field in fields:
                 payload = STORED[n % len(STORED)]
                 n += 1
+                if field.name in unique:
+                    # Rows whose text must differ (a catalogue's names) keep their own.
+                    payload = f"{pk} {payload}"
                 values[field.name] = payload[: field.max_length] if field.max_length else payload
             model._base_manager.filter(pk=pk).update(**values)
     return n

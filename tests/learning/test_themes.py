@@ -227,3 +227,20 @@ def test_the_themes_page_query_count_does_not_grow(themed_project, client_for, c
         services.theme_accept(theme=theme, name="", decided_by=None)
     many = count_queries(lambda: client.get(url))
     assert few == many
+
+
+def test_with_nothing_to_choose_the_round_and_merge_pages_say_so(themed_project, client_for):
+    """No accepted theme: no round to open; one theme only: nothing to merge it into."""
+    project = themed_project.project
+    services.theme_run_build(
+        run_id=services.theme_run_request(project=project, requested_by=None).pk
+    )
+    first, *others = Theme.objects.filter(project=project).order_by("position")
+    Theme.objects.filter(pk__in=[theme.pk for theme in others]).delete()
+    client = client_for(themed_project.users["facilitator"])
+    round_page = client.get(reverse("learning:theme-round", args=[project.pk])).content.decode()
+    assert "No theme is accepted yet." in round_page and 'name="themes"' not in round_page
+    merge = reverse("learning:theme-merge", args=[project.pk, first.pk])
+    merge_page = client.get(merge).content.decode()
+    assert "There is no other theme to merge this one into." in merge_page
+    assert 'name="into"' not in merge_page
