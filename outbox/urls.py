@@ -29,6 +29,7 @@ urlpatterns = [
         views.InboundTextListView.as_view(),
         name="inbound-texts",
     ),
+    path("texts/unknown/", views.UnknownTextListView.as_view(), name="unknown-texts"),
     path("notify/receipts/", views.NotifyReceiptView.as_view(), name="notify-receipts"),
     path("notify/inbound/", views.NotifyInboundView.as_view(), name="notify-inbound"),
 ]

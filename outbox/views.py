@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import ListView, TemplateView
 
 from codesign.filters import FilteredListMixin
-from codesign.mixins import ProjectMixin
+from codesign.mixins import PermissionMixin, ProjectMixin
 
 from .filters import MessageFilter
 from .letters import letters_pdf
@@ -149,6 +149,18 @@ class InboundTextListView(ProjectMixin, ListView):
             .exclude(outcome=InboundText.Outcome.ANSWERED)
             .select_related("sender")
         )
+
+
+class UnknownTextListView(PermissionMixin, ListView):
+    """Texts from numbers that belong to nobody here: each got one helpful reply, and the
+    site's staff see them here so that none is silently dropped."""
+
+    visibility_permission = "outbox.view_unknown_texts"
+    template_name = "outbox/unknown_text_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return InboundText.objects.filter(outcome=InboundText.Outcome.UNKNOWN)
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -178,6 +178,8 @@ EXPECTED = {
         sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=REDIRECT
     ),
     "outbox:inbound-texts": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # Texts from numbers nobody here has belong to no project: the site's staff see them.
+    "outbox:unknown-texts": access(sees={"superuser"}, may={"superuser"}, post=405),
     # GOV.UK Notify's callbacks answer only its bearer token.
     "outbox:notify-receipts": everyone(405, 401),
     "outbox:notify-inbound": everyone(405, 401),

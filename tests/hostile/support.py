@@ -365,6 +365,6 @@ NOT_DRIVEN_HERE = {
     "accounts.forms.LoginForm": "allauth's own page, driven in ACCOUNT_PAGES",
     "accounts.forms.RequestLoginCodeForm": "allauth's own page, driven in ACCOUNT_PAGES",
     # The scene has one theme, not accepted: these pages say there is nothing to choose.
-    "learning.themes.forms.ThemeMergeForm": "needs two themes; tests/learning/test_themes.py",
-    "learning.themes.forms.ThemeRoundForm": "needs an accepted theme; tests/learning/test_themes.py",
+    "learning.themes.forms.ThemeMergeForm": "needs two themes; see test_themes.py",
+    "learning.themes.forms.ThemeRoundForm": "needs an accepted theme; see test_themes.py",
 }

@@ -131,6 +131,15 @@ def test_a_text_from_an_unknown_number_is_kept_and_answered_once(world, client, 
     [help_text] = answers_sent()
     assert help_text.phone == "+447700900777"
     assert not Reply.objects.exists()
+    # Shown to the site's staff, not to the project's facilitators (it belongs to no project).
+    client.force_login(world.users["superuser"])
+    listed = client.get(reverse("outbox:unknown-texts")).content.decode()
+    assert "+447700900777" in listed or "447700900777" in listed
+    assert "Texts from numbers we do not know" in listed
+    client.force_login(world.users["facilitator"])
+    project_page = reverse("outbox:inbound-texts", args=[world.project.pk])
+    assert "447700900777" not in client.get(project_page).content.decode()
+    assert client.get(reverse("outbox:unknown-texts")).status_code == 404
 
 
 def test_the_answer_is_read_from_one_word_only():
