@@ -42,6 +42,7 @@ class AuditEntry(models.Model):
         RETENTION_PURGED = "retention.purged", _("Data purged after its retention period")
         LETTERS_POSTED = "letters.posted", _("Letters marked as posted")
         CALL_TOLD = "call.told", _("Told about a session by a facilitator")
+        CONTACT_CHANGED = "contact.changed", _("Contact preferences changed")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

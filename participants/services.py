@@ -483,7 +483,7 @@ def participant_add_managed(
         is_active=False,
         language=language if known(language) else "",
     )
-    contact_preferences_save(person=user, changed_by=added_by, **contact)
+    contact_preferences_save(person=user, changed_by=added_by, project=project, **contact)
     membership = Membership(
         project=project,
         user=user,
@@ -520,6 +520,9 @@ def access_needs_save(*, membership: Membership, form) -> AccessNeeds:
     return needs
 
 
+CONTACT_FIELDS = ("channel", "mobile", "phone", "address_lines", "postcode")
+
+
 @transaction.atomic
 def contact_preferences_save(
     *,
@@ -530,11 +533,18 @@ def contact_preferences_save(
     address_lines: str = "",
     postcode: str = "",
     changed_by,
+    project=None,
 ) -> ContactPreferences:
-    """Set how a person is reached: their channel, numbers (stored in E.164) and address."""
+    """Set how a person is reached: their channel, numbers (stored in E.164) and address.
+
+    A change is audited with the names of the fields that changed, never their values; a
+    facilitator's change for someone they manage is logged in that project.
+    """
     preferences = ContactPreferences.objects.filter(person=person).first() or ContactPreferences(
         person=person
     )
+    before = {name: getattr(preferences, name) for name in CONTACT_FIELDS}
+    created = preferences.pk is None
     preferences.channel = channel
     preferences.mobile = mobile
     preferences.phone = phone
@@ -543,4 +553,13 @@ def contact_preferences_save(
     preferences.updated_by = changed_by
     preferences.full_clean()
     preferences.save()
+    changed = [name for name in CONTACT_FIELDS if getattr(preferences, name) != before[name]]
+    if created or changed:
+        audit_record(
+            action=AuditEntry.Action.CONTACT_CHANGED,
+            actor=changed_by,
+            project=project,
+            target=preferences,
+            details={"channel": preferences.channel, "changed": changed, "person": person.pk},
+        )
     return preferences

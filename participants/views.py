@@ -172,6 +172,10 @@ class ContactFormMixin(FormView):
     def get_person(self):
         raise Http404
 
+    def get_audit_project(self):
+        """The project whose log records the change (none for a person's own)."""
+        return None
+
     def get_form_kwargs(self):
         person = self.get_person()
         instance = ContactPreferences.objects.filter(person=person).first()
@@ -181,7 +185,10 @@ class ContactFormMixin(FormView):
 
     def form_valid(self, form):
         services.contact_preferences_save(
-            person=self.get_person(), changed_by=self.request.user, **form.cleaned_data
+            person=self.get_person(),
+            changed_by=self.request.user,
+            project=self.get_audit_project(),
+            **form.cleaned_data,
         )
         messages.success(self.request, _("Contact preferences saved."))
         return redirect(self.get_success_url())
@@ -209,6 +216,9 @@ class MemberContactView(MembershipMixin, ContactFormMixin):
 
     def get_person(self):
         return self.membership.user
+
+    def get_audit_project(self):
+        return self.membership.project
 
     def get_success_url(self):
         return self.membership.get_absolute_url()

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from codesign import personal_data
 from participants.contact import contact_for, contacts_for
 from participants.models import Channel, ContactPreferences, Membership
@@ -198,6 +199,30 @@ def test_facilitators_set_contact_preferences_of_people_they_manage_only(world, 
     url = reverse("participants:member-contact", args=[world.project.pk, own.pk])
     assert client.post(url, {"channel": "in_person"}).status_code == 403
     assert not ContactPreferences.objects.filter(person=own.user).exists()
+    # Both the facilitator's setting and their change are in the project's log; the refused
+    # change is not.
+    logged = AuditEntry.objects.filter(action=AuditEntry.Action.CONTACT_CHANGED)
+    assert [(e.actor, e.project, e.details["changed"]) for e in logged.order_by("id")] == [
+        (world.users["facilitator"], world.project, ["channel"]),
+        (world.users["facilitator"], world.project, ["channel", "phone"]),
+    ]
+
+
+def test_contact_changes_are_audited_by_field_name_never_by_value(world, client):
+    client.force_login(world.users["carer"])
+    client.post(own_url(), {"channel": "text", "mobile": "07400 123456"})
+    client.post(own_url(), {"channel": "text", "mobile": "07400 123456"})
+    client.post(own_url(), {"channel": "text", "mobile": "07400 654321"})
+    entries = list(
+        AuditEntry.objects.filter(action=AuditEntry.Action.CONTACT_CHANGED).order_by("id")
+    )
+    # Saving the same again is no change, so nothing is logged for it.
+    assert [(e.actor, e.project, e.details["changed"]) for e in entries] == [
+        (world.users["carer"], None, ["channel", "mobile"]),
+        (world.users["carer"], None, ["mobile"]),
+    ]
+    assert all(e.details["person"] == world.users["carer"].pk for e in entries)
+    assert "7400" not in str([e.details for e in entries])
 
 
 def test_contact_preferences_are_in_the_download_and_erased_with_the_account(world):
