@@ -160,6 +160,12 @@ def _promote_from_waitlist(session) -> Reply | None:
     first.waitlisted_at = None
     first.save(update_fields=["answer", "waitlisted_at", "updated_at"])
     _tell(session=session, memberships=[first.membership], template="waitlist_promoted")
+    call_list_add(
+        session=session,
+        memberships=[first.membership],
+        reason=CallReason.PLACE_FREED,
+        occasion=f"place:{first.pk}:{first.updated_at.timestamp():.6f}",
+    )
     return first
 
 

@@ -7,7 +7,7 @@ class CallListEntry(models.Model):
     """One thing to tell one person about a session, by phone or in person.
 
     ``occasion`` names what happened (``cancelled``, ``changed:3``, ``reminder:48``,
-    ``failed:<message id>``): the same occasion never adds a second row, so a retried service
+    ``failed:<message id>``, ``place:<reply id>:<time>``): the same occasion never adds a second row, so a retried service
     or a second beat adds nobody twice. Ticking "told" marks all of a person's open rows for
     the session: they were told where things stand.
     """
@@ -18,6 +18,7 @@ class CallListEntry(models.Model):
         CANCELLED = "cancelled", _("The session is cancelled")
         REMINDER = "reminder", _("Reminder before the session")
         MESSAGE_FAILED = "message_failed", _("A message to them could not be delivered")
+        PLACE_FREED = "place_freed", _("A place came free: they are now going")
 
     session = models.ForeignKey(
         "workshops.WorkshopSession", on_delete=models.CASCADE, related_name="call_list"

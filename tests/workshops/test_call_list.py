@@ -17,7 +17,7 @@ from sessions.calls.models import CallListEntry
 from sessions.calls.selectors import call_list_for, next_session_not_told
 from sessions.calls.services import add_to_call_list, message_failed
 from sessions.reminders.services import session_reminders_send
-from sessions.services import session_cancel, session_schedule, session_update
+from sessions.services import session_cancel, session_reply, session_schedule, session_update
 from tests.factories import ReplyFactory, WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,28 @@ def test_scheduling_changing_and_cancelling_put_people_told_by_hand_on_the_list(
     # Ray said he is not coming: a cancellation is not his news.
     assert ("Ray", Reason.CANCELLED) not in on_list(session)
     assert not CallListEntry.objects.filter(membership=people.mo).exists()
+
+
+def test_a_place_that_comes_free_for_someone_phoned_puts_them_on_the_list(world, people):
+    session = schedule(world, capacity=1)
+    facilitator = world.users["facilitator"]
+    for membership, answer in ((people.mo, "going"), (people.edna, "going"), (people.ray, "going")):
+        session_reply(session=session, membership=membership, answer=answer, replied_by=facilitator)
+    before = on_list(session)
+    # Mo drops out: Edna, first on the waiting list, is going now and must be told by phone.
+    session_reply(session=session, membership=people.mo, answer="not_going", replied_by=facilitator)
+    assert sorted(set(on_list(session)) - set(before)) == [("Edna", Reason.PLACE_FREED)]
+    # Edna drops out too, so Ray's place frees up; Edna comes back to the queue and is moved up
+    # again later: each place that frees is its own call.
+    session_reply(
+        session=session, membership=people.edna, answer="not_going", replied_by=facilitator
+    )
+    session_reply(session=session, membership=people.edna, answer="going", replied_by=facilitator)
+    session_reply(
+        session=session, membership=people.ray, answer="not_going", replied_by=facilitator
+    )
+    assert on_list(session).count(("Ray", Reason.PLACE_FREED)) == 1
+    assert on_list(session).count(("Edna", Reason.PLACE_FREED)) == 2
 
 
 def test_someone_without_email_or_preferences_is_phoned(world):
