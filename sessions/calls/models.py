@@ -7,9 +7,9 @@ class CallListEntry(models.Model):
     """One thing to tell one person about a session, by phone or in person.
 
     ``occasion`` names what happened (``cancelled``, ``changed:3``, ``reminder:48``,
-    ``failed:<message id>``, ``place:<reply id>:<time>``): the same occasion never adds a second row, so a retried service
-    or a second beat adds nobody twice. Ticking "told" marks all of a person's open rows for
-    the session: they were told where things stand.
+    ``failed:<message id>``, ``place:<reply id>:<time>``): the same occasion never adds a
+    second row, so a retried service or a second beat adds nobody twice. Ticking "told" marks
+    all of a person's open rows for the session: they were told where things stand.
     """
 
     class Reason(models.TextChoices):
