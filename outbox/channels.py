@@ -1,6 +1,7 @@
 """How each outbox message leaves: email by the email server, or email, texts and letters by
 GOV.UK Notify when ``NOTIFY_API_KEY`` is set; without Notify, texts are written to the worker's
-console (development) and letters wait in the print queue.
+console (development; ``TEXTS_TO_CONSOLE``, off in production, where such a text fails for good
+and its person goes on the call list) and letters wait in the print queue.
 
 Notify is sent each message under a ``reference``, the outbox row's id, and its id is kept on
 the row: a row that has one is never sent again, and a retry after an attempt that did not
@@ -49,6 +50,8 @@ def send(message: OutboxMessage) -> str:
         _send_notify(message)
         return OutboxMessage.Route.NOTIFY
     if message.kind == OutboxMessage.Kind.TEXT:
+        if not settings.TEXTS_TO_CONSOLE:
+            raise PermanentFailure("No text service is set up (NOTIFY_API_KEY).")
         # No text service: the worker's console shows the text (development).
         logger.warning("Text message to %s:\n%s", message.phone, message.body_text)
         return OutboxMessage.Route.CONSOLE

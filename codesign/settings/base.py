@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
 # ((body)) (letters also ((address_line_1)) to ((address_line_7))). Without it, email goes by
 # EMAIL_URL, texts to the worker's console and letters to each project's print queue.
 NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+# Without Notify, texts are written to the worker's console (development and the demo). When
+# off (production's default) a text without Notify fails for good instead, so the person goes
+# on the call list to be phoned, and nobody believes a text was sent.
+TEXTS_TO_CONSOLE = env.bool("TEXTS_TO_CONSOLE", default=True)
 NOTIFY_BASE_URL = env("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
 NOTIFY_TIMEOUT = env.int("NOTIFY_TIMEOUT", default=15)
 NOTIFY_EMAIL_TEMPLATE_ID = env("NOTIFY_EMAIL_TEMPLATE_ID", default="")

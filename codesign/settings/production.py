@@ -59,6 +59,8 @@ if "CACHE_URL" not in os.environ:
 elif CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     raise ImproperlyConfigured("CACHE_URL must name a cache shared by all processes.")
 
+TEXTS_TO_CONSOLE = env.bool("TEXTS_TO_CONSOLE", default=False)
+
 CODESIGN_REQUIRE_MFA = env.bool("CODESIGN_REQUIRE_MFA", default=True)
 CODESIGN_IDLE_TIMEOUT = env.int("CODESIGN_IDLE_TIMEOUT", default=30 * 60)
 

@@ -1,6 +1,7 @@
 """Session messages by each person's channel: email with a calendar invitation, a text, a
 letter, or nothing (a facilitator phones them); reminders by email or text."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from outbox import texts
 from outbox.models import OutboxMessage
 from participants.models import Membership
 from participants.services import contact_preferences_save
+from sessions.calls.models import CallListEntry
 from sessions.models import WorkshopSession
 from sessions.reminders.services import session_reminders_send
 from sessions.services import session_cancel, session_reply, session_schedule, session_update
@@ -203,3 +205,21 @@ def test_an_invitation_text_with_a_very_long_welsh_title_is_cut_not_refused(
     schedule(world, django_capture_on_commit_callbacks, title=title, place="ŷ" * 200)
     [text] = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT)
     assert texts.segments(text.body_text) <= 2
+
+
+def test_without_a_text_service_in_production_a_text_fails_and_its_person_is_phoned(
+    world, django_capture_on_commit_callbacks, settings, caplog
+):
+    """Production sends no text to a console: the text fails for good, with the reason beside
+    it, and the person goes on the session's call list to be told by phone."""
+    settings.TEXTS_TO_CONSOLE = False
+    text_member = by_text(world)
+    with caplog.at_level(logging.WARNING, logger="outbox.channels"):
+        session = schedule(world, django_capture_on_commit_callbacks)
+    [text] = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.TEXT)
+    assert text.status == OutboxMessage.Status.FAILED
+    assert "No text service is set up" in text.last_error
+    assert "Going home" not in caplog.text and "7400" not in caplog.text
+    assert CallListEntry.objects.filter(
+        session=session, membership=text_member, reason=CallListEntry.Reason.MESSAGE_FAILED
+    ).exists()
