@@ -1,4 +1,5 @@
-"""Reading the lines of a bulk invitation: ``name, email or mobile, constituency[, role]``."""
+"""Reading the lines of a bulk invitation:
+``name, email or mobile, constituency[, role[, language]]``."""
 
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ class InviteLine:
     mobile: str
     constituency: str
     role: str
+    language: str = ""
 
     @property
     def address(self) -> str:
@@ -48,10 +50,34 @@ def _address(value: str) -> tuple[str, str]:
         raise ValidationError(f"“{value}”: {' '.join(error.messages)}") from None
 
 
+# What a language column may say, by its code or its name in either language.
+LANGUAGE_WORDS = {
+    "en": "en-gb",
+    "en-gb": "en-gb",
+    "english": "en-gb",
+    "saesneg": "en-gb",
+    "cy": "cy",
+    "welsh": "cy",
+    "cymraeg": "cy",
+}
+
+
+def _language(value: str) -> str:
+    if not value:
+        return ""
+    language = LANGUAGE_WORDS.get(value.lower())
+    if language is None:
+        raise ValidationError(
+            _("“%(value)s” is not a language. Use English or Cymraeg (Welsh), or leave it out.")
+            % {"value": value}
+        )
+    return language
+
+
 def parse_invite_line(line: str) -> InviteLine:
     """Check each part of one line; raise ValidationError saying what to correct."""
     parts = [part.strip() for part in line.split(",")]
-    if len(parts) not in (3, 4):
+    if len(parts) not in (3, 4, 5):
         raise ValidationError(
             _(
                 "Write the name, the email address or mobile number, and the constituency, "
@@ -60,7 +86,7 @@ def parse_invite_line(line: str) -> InviteLine:
             % {"example": FORMAT}
         )
     full_name, written, constituency = parts[0], parts[1], parts[2].lower().replace(" ", "_")
-    role = parts[3].lower() if len(parts) == 4 and parts[3] else Membership.Role.PARTICIPANT
+    role = parts[3].lower() if len(parts) >= 4 and parts[3] else Membership.Role.PARTICIPANT
     if not full_name or "@" in full_name or len(full_name) > 150:
         raise ValidationError(
             _("Start the line with the person's name (up to 150 characters), like: %(example)s")
@@ -77,4 +103,5 @@ def parse_invite_line(line: str) -> InviteLine:
             _("“%(value)s” is not a role. Use one of: %(choices)s.")
             % {"value": parts[3], "choices": ", ".join(Membership.Role.values)}
         )
-    return InviteLine(full_name, email, mobile, constituency, role)
+    language = _language(parts[4] if len(parts) == 5 else "")
+    return InviteLine(full_name, email, mobile, constituency, role, language)

@@ -78,10 +78,12 @@ class InviteManyForm(forms.Form):
         label=_("One person per line"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
-            "Write: name, email address or mobile number, constituency, and optionally a role, "
-            "separated by commas. Constituency is one of service_user, carer, staff, other. Role "
-            "is one of participant, observer, facilitator. People with a mobile number get the "
-            "invitation by text message. Example: Sam Rivers, sam@example.org, service_user"
+            "Write: name, email address or mobile number, constituency, and optionally a role "
+            "and a language, separated by commas. Constituency is one of service_user, carer, "
+            "staff, other. Role is one of participant, observer, facilitator. Language is "
+            "English or Cymraeg: the invitation and what follows it are sent in it. People with "
+            "a mobile number get the invitation by text message. Example: Sam Rivers, "
+            "sam@example.org, service_user, participant, Cymraeg"
         ),
     )
 

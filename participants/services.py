@@ -210,6 +210,7 @@ def participants_invite_many(*, project, lines: str, invited_by) -> BulkInviteRe
                         full_name=person.full_name,
                         constituency=person.constituency,
                         role=person.role,
+                        language=person.language,
                         invited_by=invited_by,
                     )
                 )

@@ -248,6 +248,33 @@ def test_bulk_invite_sends_good_lines_and_reports_each_bad_line(world):
     assert texts.fits(text.body_text)
 
 
+def test_bulk_invite_takes_each_persons_language(world):
+    result = participants_invite_many(
+        project=world.project,
+        lines=(
+            "Ana Lopez, ana@example.org, service_user, , Cymraeg\n"
+            "Ben Okafor, ben@example.org, staff, observer, english\n"
+            "Cat Hill, cat@example.org, carer, participant, Klingon\n"
+            "Dan Wu, dan@example.org, carer\n"
+        ),
+        invited_by=world.users["facilitator"],
+    )
+    assert [number for number, _, _ in result.errors] == [3]
+    assert "not a language" in result.errors[0][2]
+    languages = dict(
+        Membership.objects.filter(
+            user__email__in=["ana@example.org", "ben@example.org", "dan@example.org"]
+        ).values_list("user__email", "user__language")
+    )
+    assert languages == {"ana@example.org": "cy", "ben@example.org": "en-gb", "dan@example.org": ""}
+    ana = Membership.objects.get(user__email="ana@example.org")
+    assert ana.role == Membership.Role.PARTICIPANT
+    # Ana's invitation is written in Welsh, Ben's in English.
+    subjects = dict(OutboxMessage.objects.values_list("to", "subject"))
+    assert subjects["ana@example.org"].startswith("Rydych wedi'ch gwahodd")
+    assert "invited" in subjects["ben@example.org"]
+
+
 def test_a_person_invited_by_text_joins_from_the_link(world, client):
     participants_invite_many(
         project=world.project,
