@@ -6,6 +6,7 @@ shows what the previous release made. The build names the release (``CODESIGN_RE
 the Makefile and the Dockerfile); without it, the installed package's version.
 """
 
+from functools import cache
 from importlib import metadata
 
 from django.conf import settings
@@ -13,8 +14,14 @@ from django.conf import settings
 
 def current() -> str:
     """The running release: the build's name for it, or the package's version."""
-    if settings.RELEASE:
-        return settings.RELEASE
+    return settings.RELEASE or package_version()
+
+
+@cache
+def package_version() -> str:
+    """The installed package's version, read once a process: reading it opens and parses its
+    metadata file (a few milliseconds, on each page that keeps something), and a process
+    runs the code it started with whatever is installed later."""
     try:
         return metadata.version("codesign")
     except metadata.PackageNotFoundError:
