@@ -70,8 +70,15 @@ def email_render(
     """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in the recipient's
     ``languages`` (codesign.languages; the site's language if not given; several make one
     email with each language in turn), with the category of email the template belongs to
-    (for the recipient's preferences)."""
-    context = {"site_url": settings.CODESIGN_SITE_URL, "project": project, **context}
+    (for the recipient's preferences). ``attachments_travel`` tells the templates whether an
+    attached file reaches the reader: GOV.UK Notify sends the text alone, so there they link
+    to the file instead."""
+    context = {
+        "site_url": settings.CODESIGN_SITE_URL,
+        "project": project,
+        "attachments_travel": not channels.notify_enabled(),
+        **context,
+    }
     languages = languages or (settings.LANGUAGE_CODE,)
 
     def render(suffix: str) -> Callable[[], str]:

@@ -223,3 +223,31 @@ def test_without_a_text_service_in_production_a_text_fails_and_its_person_is_pho
     assert CallListEntry.objects.filter(
         session=session, membership=text_member, reason=CallListEntry.Reason.MESSAGE_FAILED
     ).exists()
+
+
+def test_through_notify_an_email_links_to_its_calendar_file_instead_of_attaching_it(
+    world, django_capture_on_commit_callbacks, settings
+):
+    """GOV.UK Notify sends an email's text alone: no attachment reaches the reader, so the
+    email does not speak of one and links to the session's calendar file."""
+    settings.NOTIFY_API_KEY = "test-key-00000000-0000-0000-0000-000000000000"
+    starts = timezone.now() + timedelta(days=5)
+    with django_capture_on_commit_callbacks():  # built, not sent
+        session = session_schedule(
+            project=world.project,
+            created_by=world.users["facilitator"],
+            title="Going home from Ward 7",
+            kind=WorkshopSession.Kind.WORKSHOP,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="Riverside Community Centre",
+            audience=WorkshopSession.Audience.EVERYONE,
+        )
+    email = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.EMAIL).first()
+    assert "attached" not in email.body_text
+    assert f"/sessions/{session.pk}/calendar.ics" in email.body_text
+    with django_capture_on_commit_callbacks():
+        session_cancel(session=session, reason="The room flooded")
+    cancelled = OutboxMessage.objects.filter(kind=OutboxMessage.Kind.EMAIL).order_by("pk").last()
+    assert "Please remove it from your calendar" in cancelled.body_text
+    assert "attached" not in cancelled.body_text
