@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("cookies/", views.CookiesView.as_view(), name="cookies"),
     path("stay-signed-in/", views.stay_signed_in, name="stay-signed-in"),
+    re_path(
+        r"^logos/(?P<digest>[0-9a-f]{64})\.png$", views.organisation_logo, name="organisation-logo"
+    ),
+    re_path(
+        r"^look/(?P<background>[0-9a-f]{6})-(?P<text>[0-9a-f]{6})\.css$",
+        views.look_stylesheet,
+        name="look-stylesheet",
+    ),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),

@@ -1,15 +1,17 @@
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from . import glossary
+from . import glossary, look
 
 
 def healthz(request):
@@ -86,3 +88,30 @@ def stay_signed_in(request):
     seconds now left."""
     request.session["last_seen"] = int(time.time())
     return JsonResponse({"remaining": settings.CODESIGN_IDLE_TIMEOUT})
+
+
+@require_GET
+def organisation_logo(request, digest):
+    """An organisation's logo: public (it is on its posters and emails), named by its digest,
+    re-encoded when it was kept (codesign.look), and never read as anything but a PNG."""
+    name = f"{look.LOGO_FOLDER}/{digest}.png"
+    Organisation = apps.get_model("projects", "Organisation")
+    if not Organisation.objects.filter(logo=name).exists() or not default_storage.exists(name):
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = 'inline; filename="logo.png"'
+    return response
+
+
+@require_GET
+def look_stylesheet(request, background, text):
+    """The colours of an organisation's header, as a stylesheet named by the colours
+    themselves: pages load it instead of an inline style the CSP would refuse."""
+    if look.contrast_ratio(f"#{background}", f"#{text}") < look.MIN_CONTRAST:
+        raise Http404
+    response = HttpResponse(look.stylesheet(background, text), content_type="text/css")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

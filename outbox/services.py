@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from codesign.languages import address_languages, html_in_languages, in_languages
+from codesign.look import with_email_header
 
 from . import channels, registry, texts
 from .models import OutboxMessage
@@ -84,10 +85,11 @@ def email_render(
     def render(suffix: str) -> Callable[[], str]:
         return lambda: render_to_string(f"emails/{template}{suffix}", context)
 
+    organisation = context.get("organisation") or organisation_of(project)
     return {
         "subject": in_languages(languages, render("_subject.txt"), " / "),
         "body_text": in_languages(languages, render(".txt"), "\n\n--------\n\n"),
-        "body_html": html_in_languages(languages, render(".html")),
+        "body_html": with_email_header(html_in_languages(languages, render(".html")), organisation),
         "category": registry.category_for_template(template),
         "languages": tuple(languages),
     }

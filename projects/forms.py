@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from codesign import look
 from codesign.forms import BilingualFormMixin
 from participants.models import Constituency
 
@@ -128,6 +129,16 @@ JourneyStepFormSet = forms.inlineformset_factory(
 
 class OrganisationForm(forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "A PNG or JPEG picture, at most 2 MB and 2000 × 2000 pixels. It is shown in the "
+            "header of your pages, emails, posters and reports."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": look.LOGO_ACCEPT}),
+    )
+    logo_remove = forms.BooleanField(label=_("Remove the logo"), required=False)
 
     class Meta:
         model = Organisation
@@ -139,12 +150,38 @@ class OrganisationForm(forms.ModelForm):
             "payment_policy",
             "consent_template",
             "bilingual_messages",
+            "look_background",
+            "look_text",
         ]
         widgets = {
             "safeguarding_text": forms.Textarea(attrs={"rows": 4}),
             "payment_policy": forms.Textarea(attrs={"rows": 4}),
             "consent_template": forms.Textarea(attrs={"rows": 6}),
+            "look_background": forms.TextInput(attrs={"placeholder": look.DEFAULT_BACKGROUND}),
+            "look_text": forms.TextInput(attrs={"placeholder": look.DEFAULT_TEXT}),
         }
+        help_texts = {
+            "look_background": _(
+                "The header's background, as # and six hexadecimal digits. Leave both colours "
+                "empty for Codesign's own."
+            ),
+            "look_text": _("The header's text, contrasting at least 4.5:1 with its background."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.logo:
+            del self.fields["logo_remove"]
+
+    def clean_look_background(self):
+        return look.colour_normalise(self.cleaned_data["look_background"])
+
+    def clean_look_text(self):
+        return look.colour_normalise(self.cleaned_data["look_text"])
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        return look.logo_clean(upload) if upload else None
 
 
 class OrganisationRoleForm(forms.Form):

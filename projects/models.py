@@ -11,6 +11,7 @@ from codesign.bilingual import Bilingual
 from codesign.content import ContentVersionField
 from codesign.dates import validate_sane_date
 from codesign.disclosure import DEFAULT_GROUP_THRESHOLD, MINIMUM_GROUP_THRESHOLD
+from codesign.look import validate_colour, validate_colour_pair
 
 
 def time_zone_choices():
@@ -63,6 +64,15 @@ class Organisation(models.Model):
             "and in English, Welsh first."
         ),
     )
+    # The organisation's look (codesign.look): a logo kept as a re-encoded PNG named by its
+    # digest, and a header colour pair that contrasts at least 4.5:1, or Codesign's own.
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True, editable=False)
+    look_background = models.CharField(
+        _("header background colour"), max_length=7, blank=True, validators=[validate_colour]
+    )
+    look_text = models.CharField(
+        _("header text colour"), max_length=7, blank=True, validators=[validate_colour]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,6 +83,9 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:organisation-detail", args=[self.pk])
+
+    def clean(self):
+        validate_colour_pair(self.look_background, self.look_text)
 
 
 class OrganisationRole(models.Model):

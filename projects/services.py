@@ -2,6 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditEntry
 from audit.services import audit_record
 from codesign.content import project_content_changed
+from codesign.look import logo_name
 from codesign.permissions import forget_roles
 from outbox.services import outbox_email
 from participants.models import Constituency, Membership
@@ -152,10 +155,20 @@ def journey_save(*, project: Project, formset) -> None:
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
-    """Change an organisation's defaults."""
+def organisation_update(
+    *, organisation: Organisation, logo: bytes | None = None, logo_remove: bool = False, **fields
+) -> Organisation:
+    """Change an organisation's defaults and look; ``logo`` is a cleaned logo's PNG
+    (codesign.look.logo_clean), kept under its digest."""
     for name, value in fields.items():
         setattr(organisation, name, value)
+    if logo:
+        name = logo_name(logo)
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(logo))
+        organisation.logo.name = name
+    elif logo_remove:
+        organisation.logo.name = ""
     organisation.full_clean()
     organisation.save()
     return organisation

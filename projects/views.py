@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -47,10 +49,17 @@ class OrganisationUpdateView(OrganisationMixin, FormView):
     form_class = OrganisationForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.organisation}
+        # A copy: the page's own header keeps the saved look while the form shows errors.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.organisation)}
 
     def form_valid(self, form):
-        services.organisation_update(organisation=self.organisation, **form.cleaned_data)
+        fields = dict(form.cleaned_data)
+        services.organisation_update(
+            organisation=self.organisation,
+            logo=fields.pop("logo_upload"),
+            logo_remove=fields.pop("logo_remove", False),
+            **fields,
+        )
         messages.success(self.request, _("Organisation settings saved."))
         return redirect(self.organisation)
 

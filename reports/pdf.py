@@ -25,7 +25,7 @@ from changes.reflection.selectors import ladder_results, ladder_threshold
 from changes.yousaid.selectors import changes_done
 from codesign.dates import in_range
 from codesign.disclosure import managers_threshold
-from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
+from codesign.pdf import BOLD, BRAND, INK, REGULAR, look_header, markup, register_fonts
 from contributions.models import Contribution
 from dashboards import panels, parity, selectors
 from dashboards.rounds import round_tables
@@ -384,6 +384,7 @@ def write(report, handle, *, heartbeat=lambda: None) -> int:
         title = _("Project report") if report.project_id else _("Organisation report")
         scope = report.project.title if report.project_id else organisation.name
         story.items += [
+            *look_header(organisation, A4[0] - 2 * MARGIN),
             Paragraph(escape(title), story.styles["title"]),
             Paragraph(escape(scope), story.styles["subtitle"]),
         ]

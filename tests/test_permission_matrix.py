@@ -30,6 +30,7 @@ from notifications.models import Notification
 from outbox.models import OutboxMessage
 from participants import services as participant_services
 from participants.models import Consent, Constituency, Membership
+from projects import services as project_services
 from projects.models import JourneyStep, OrganisationRole, Project
 from reports.models import Report as GeneratedReport
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
@@ -110,6 +111,10 @@ def everyone(get, post):
 EXPECTED = {
     "home": everyone(200, 405),
     "healthz": everyone(200, 200),
+    # An organisation's logo and header colours are on its emails and posters: public, named
+    # by a digest or by the colours themselves.
+    "organisation-logo": everyone(200, 405),
+    "look-stylesheet": everyone(200, 405),
     "help": everyone(200, 405),
     "accessibility": everyone(200, 405),
     "cookies": everyone(200, 405),
@@ -539,6 +544,9 @@ DEFAULT_KWARG_OBJECTS = {
     "cmo_pk": "cmo",
     "link_pk": "cmo_link",
     "theme_pk": "theme",
+    "digest": "logo_digest",
+    "background": "look_background",
+    "text": "look_text",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -834,6 +842,15 @@ class Scene:
     @cached_property
     def failed_organisation_report(self):
         return self._report(project=None, status=GeneratedReport.Status.FAILED)
+
+    @cached_property
+    def logo_digest(self):
+        out = io.BytesIO()
+        Image.new("RGB", (40, 20), "navy").save(out, format="PNG")
+        project_services.organisation_update(organisation=self.organisation, logo=out.getvalue())
+        return self.organisation.logo.name.removeprefix("logos/").removesuffix(".png")
+
+    look_background, look_text = "0b3d2e", "fdf6e3"
 
     @cached_property
     def failed_message(self):

@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from codesign.bilingual import choose, fallback_note
-from codesign.pdf import BOLD, BRAND, INK, REGULAR, markup, register_fonts
+from codesign.pdf import BOLD, BRAND, INK, REGULAR, look_header, markup, register_fonts
 
 MARGIN = 18 * mm
 
@@ -71,6 +71,7 @@ def poster_pdf(*, project, record, changes) -> bytes:
     title = _("You said, we did")
 
     story = [
+        *look_header(project.organisation, A4[0] - 2 * MARGIN),
         Paragraph(escape(title), styles["heading"]),
         Paragraph(_in_language(project, "title"), styles["project"]),
         Paragraph(escape(organisation), styles["organisation"]),

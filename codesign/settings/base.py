@@ -96,6 +96,7 @@ TEMPLATES = [
             "libraries": {
                 "layout": "codesign.templatetags.layout",
                 "glossary": "codesign.templatetags.glossary",
+                "look": "codesign.templatetags.look",
                 "bilingual": "codesign.templatetags.bilingual",
             },
         },

@@ -284,6 +284,7 @@ class Command(BaseCommand):
         from learning.management.demo import seed_learning
         from projects.management.calls_demo import seed_calls
         from projects.management.channels_demo import seed_channels
+        from projects.management.look_demo import seed_look
         from projects.management.welsh_demo import seed_welsh
 
         seed_welsh(
@@ -307,6 +308,7 @@ class Command(BaseCommand):
             create_user=User.objects.create_user,
         )
         seed_calls(project=discharge, facilitator=facilitator, create_user=User.objects.create_user)
+        seed_look(trust=trust)
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
