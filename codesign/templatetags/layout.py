@@ -1,12 +1,15 @@
 """The page layout's tags: ``{% breadcrumbs %}`` wraps the trail a page fills in base.html's
 ``breadcrumbs`` block, and writes nothing on a page without one; ``error_anchor`` gives the
-error summary's links their targets."""
+error summary's links their targets; ``{% fields %}`` renders a form's fields."""
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import template
 from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from codesign.forms import fresh_fields_html
 
 register = template.Library()
 
@@ -42,3 +45,15 @@ def error_anchor(bound_field) -> str:
     if isinstance(bound_field.field.widget, RadioSelect | CheckboxSelectMultiple):
         return f"{bound_field.auto_id}_0"
     return bound_field.id_for_label or bound_field.auto_id
+
+
+@register.simple_tag
+def fields(form, *names):
+    """The fields ``names`` of ``form`` that it has, in that order, as crispy renders each:
+    a fresh form's once a process (``codesign.forms.fresh_fields_html``)."""
+    present = tuple(name for name in names if name in form.fields)
+    return fresh_fields_html(form, present, _crispy_fields)
+
+
+def _crispy_fields(form, names) -> str:
+    return mark_safe("".join(as_crispy_field(form[name]) for name in names))  # noqa: S308

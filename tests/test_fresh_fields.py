@@ -1,0 +1,95 @@
+"""A fresh form's fields are rendered once a process for what they show (codesign.forms
+``fresh_fields_html``, the ``{% fields %}`` tag): the same HTML crispy gives, never what another
+form, language or set of choices showed, and a bound form always rendered afresh."""
+
+import pytest
+from django import forms
+from django.template import engines
+from django.utils import translation
+
+from codesign import forms as codesign_forms
+from codesign.templatetags.layout import _crispy_fields
+
+CRISPY = (
+    "{% load crispy_forms_tags %}"
+    "{{ form.kind|as_crispy_field }}{{ form.title|as_crispy_field }}"
+    "{% if 'step' in form.fields %}{{ form.step|as_crispy_field }}{% endif %}"
+)
+FIELDS = '{% load layout %}{% fields form "kind" "title" "step" %}'
+
+
+class StepForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What are you adding?",
+        choices=[("idea", "Idea"), ("experience", "Experience")],
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label="Title", help_text="A few words.")
+
+    def __init__(self, *args, steps=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if steps:
+            self.fields["step"] = forms.ChoiceField(label="Step", choices=steps, required=False)
+
+
+def render(template, form):
+    return engines["django"].from_string(template).render({"form": form})
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    codesign_forms._FRESH_FIELDS.clear()
+    yield
+    codesign_forms._FRESH_FIELDS.clear()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many times the fields were rendered rather than taken as kept."""
+    made = []
+
+    def counted(form, names):
+        made.append(names)
+        return _crispy_fields(form, names)
+
+    monkeypatch.setattr("codesign.templatetags.layout._crispy_fields", counted)
+    return made
+
+
+def test_a_fresh_form_is_rendered_once_as_crispy_renders_it(renders):
+    first = render(FIELDS, StepForm(steps=[("1", "Arrival")]))
+    again = render(FIELDS, StepForm(steps=[("1", "Arrival")]))
+    assert first == again == render(CRISPY, StepForm(steps=[("1", "Arrival")]))
+    assert "Arrival" in first
+    assert len(renders) == 1
+
+
+def test_other_choices_a_missing_field_or_another_language_are_rendered_afresh(renders):
+    arrival = render(FIELDS, StepForm(steps=[("1", "Arrival")]))
+    triage = render(FIELDS, StepForm(steps=[("1", "Triage")]))
+    without = render(FIELDS, StepForm())
+    assert "Triage" in triage and "Arrival" not in triage
+    assert 'name="step"' not in without and without == render(CRISPY, StepForm())
+    with translation.override("cy"):
+        render(FIELDS, StepForm(steps=[("1", "Arrival")]))
+    assert arrival == render(FIELDS, StepForm(steps=[("1", "Arrival")]))
+    assert len(renders) == 4
+
+
+def test_a_bound_form_shows_what_was_typed_and_its_errors_every_time(renders):
+    render(FIELDS, StepForm())
+    typed = StepForm(data={"title": "Long waits"})
+    typed.is_valid()
+    html = render(FIELDS, typed)
+    assert 'value="Long waits"' in html
+    assert html == render(CRISPY, typed)
+    assert "is-invalid" in html  # the kind was not chosen
+    render(FIELDS, typed)
+    assert len(renders) == 3
+
+
+def test_what_is_kept_stays_bounded(renders, monkeypatch):
+    monkeypatch.setattr(codesign_forms, "FRESH_FIELDS_KEPT", 3)
+    for n in range(10):
+        render(FIELDS, StepForm(steps=[("1", f"Step {n}")]))
+    assert len(codesign_forms._FRESH_FIELDS) <= 3
