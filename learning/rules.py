@@ -30,5 +30,3 @@ rules.add_perm("learning.decide_themes", can_manage_project)
 # compares with is its admins'. A person's own answers are theirs alone (no rule: no one else
 # has a page for them).
 rules.add_perm("learning.manage_population", is_org_admin | is_superuser)
-# A project's contributions, themes and CMO codes as a REFI-QDA file: its facilitators'.
-rules.add_perm("learning.export_qdpx", can_manage_project)

@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import views
 from .equality import views as equality_views
-from .refi.views import ProjectQdpxView
 from .themes import views as theme_views
 
 app_name = "learning"
@@ -60,10 +59,5 @@ urlpatterns = [
         "organisations/<int:organisation_pk>/who-took-part/population/",
         equality_views.PopulationView.as_view(),
         name="equality-population",
-    ),
-    path(
-        "projects/<int:project_pk>/learning/export.qdpx",
-        ProjectQdpxView.as_view(),
-        name="project-qdpx",
     ),
 ]

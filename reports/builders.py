@@ -1,4 +1,5 @@
-"""Write a report's file: a PDF, or an export as CSV or XLSX written row by row."""
+"""Write a report's file: a PDF, an export as CSV or XLSX written row by row, an evidence
+report as PDF or Word, or a project's REFI-QDA file."""
 
 import csv
 import io
@@ -8,14 +9,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from codesign.exports import csv_cell
+from learning.refi.export import project_qdpx
 
-from . import pdf
+from . import evidence, pdf
 from .exports import DATASETS
-from .models import Report
+from .models import EVIDENCE_KINDS, Report
 
 EXPORT_KINDS = tuple(DATASETS)
 # What may be asked for, for a project or a whole organisation: (kind, format).
-OFFERED = {("report", "pdf")} | {(kind, fmt) for kind in EXPORT_KINDS for fmt in ("csv", "xlsx")}
+OFFERED = (
+    {("report", "pdf"), ("qdpx", "qdpx")}
+    | {(kind, fmt) for kind in EXPORT_KINDS for fmt in ("csv", "xlsx")}
+    | {(kind, fmt) for kind in EVIDENCE_KINDS for fmt in ("pdf", "docx")}
+)
+# Asked for a whole organisation only, or a project only.
+ORGANISATION_ONLY = frozenset(EVIDENCE_KINDS)
+PROJECT_ONLY = frozenset({"qdpx"})
 
 
 def filename(report: Report) -> str:
@@ -87,6 +96,13 @@ def build(report: Report, handle, *, heartbeat=_no_heartbeat) -> int:
     """
     if report.kind == Report.Kind.REPORT:
         return pdf.write(report, handle, heartbeat=heartbeat)
+    if report.kind in EVIDENCE_KINDS:
+        return evidence.write(report, handle, heartbeat=heartbeat)
+    if report.kind == Report.Kind.QDPX:
+        # Checked against the REFI-QDA schema as it is built (learning.refi.export).
+        handle.write(project_qdpx(report.project))
+        heartbeat()
+        return 1
     header, rows = DATASETS[report.kind](report)
     rows = _beating(rows, heartbeat)
     if report.file_format == Report.Format.CSV:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,7 @@ CHOICES = [
     ("payments:xlsx", _("Involvement payments (Excel)")),
     ("rounds:csv", _("Prioritisation rounds (CSV)")),
     ("rounds:xlsx", _("Prioritisation rounds (Excel)")),
+    ("qdpx:qdpx", _("Contributions, accepted themes and CMO codes for NVivo or ATLAS.ti (.qdpx)")),
 ]
 
 
@@ -86,5 +89,59 @@ class ReportRequestForm(forms.Form):
             "kind": kind,
             "file_format": file_format,
             "with_names": kind != Report.Kind.REPORT and self.cleaned_data.get("with_names", False),
-            "parameters": parameters,
+            # The REFI-QDA file holds the whole project, whatever the dashboard's dates.
+            "parameters": {} if kind == Report.Kind.QDPX else parameters,
         }
+
+
+def last_financial_year(today: date) -> tuple[date, date]:
+    """The last NHS financial year to have ended (1 April to 31 March)."""
+    end_year = today.year if today >= date(today.year, 4, 1) else today.year - 1
+    return date(end_year - 1, 4, 1), date(end_year, 3, 31)
+
+
+class EvidenceReportForm(forms.Form):
+    """Ask for the annual involvement report or the realist synthesis, as PDF or Word."""
+
+    prefix = "evidence"
+
+    what = forms.ChoiceField(
+        label=_("Which report"),
+        choices=[
+            ("annual", _("Annual involvement report")),
+            ("realist", _("Realist synthesis of the learning view (RAMESES II)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("pdf", _("PDF")), ("docx", _("Word (.docx), to edit before it goes out"))],
+        widget=forms.RadioSelect,
+        initial="pdf",
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        validators=[validate_sane_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The annual report covers these dates; the synthesis covers all records."),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        validators=[validate_sane_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end must not be before the start."))
+        return cleaned
+
+    def request_arguments(self) -> dict:
+        data = self.cleaned_data
+        parameters = {}
+        if data["what"] == Report.Kind.ANNUAL:
+            # The synthesis covers every record: dates would only split identical requests.
+            parameters = {key: data[key].isoformat() for key in ("date_from", "date_to")}
+        return {"kind": data["what"], "file_format": data["file_format"], "parameters": parameters}

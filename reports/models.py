@@ -11,6 +11,12 @@ def report_path(report, filename):
     return f"reports/{uuid.uuid4().hex}/{filename}"
 
 
+# The organisation's evidence reports, written for a board or a regulator, as PDF or Word.
+EVIDENCE_KINDS = ("annual", "realist")
+# Exports of rows, as CSV or XLSX.
+TABLE_KINDS = ("contributions", "changes", "attendance", "payments", "rounds")
+
+
 class ReportQuerySet(models.QuerySet):
     def stalled(self, now=None):
         """Builds whose worker stopped renewing its lease (killed, or stuck)."""
@@ -38,11 +44,16 @@ class Report(models.Model):
         ATTENDANCE = "attendance", _("Attendance")
         PAYMENTS = "payments", _("Involvement payments")
         ROUNDS = "rounds", _("Prioritisation rounds")
+        ANNUAL = "annual", _("Annual involvement report")
+        REALIST = "realist", _("Realist synthesis report")
+        QDPX = "qdpx", _("REFI-QDA project")
 
     class Format(models.TextChoices):
         PDF = "pdf", _("PDF")
         CSV = "csv", _("CSV")
         XLSX = "xlsx", _("Excel (XLSX)")
+        DOCX = "docx", _("Word (DOCX)")
+        QDPX = "qdpx", _("REFI-QDA (QDPX)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -52,6 +63,8 @@ class Report(models.Model):
         EXPIRED = "expired", _("Expired")
 
     IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+    EVIDENCE_KINDS = EVIDENCE_KINDS
+    TABLE_KINDS = TABLE_KINDS
     # The error of a build whose worker stopped part-way (its lease ran out).
     INTERRUPTED = "Interrupted"
     # The error of a build stopped because someone it would name left or deleted their account.
@@ -116,8 +129,18 @@ class Report(models.Model):
                 name="report_kind_report_is_pdf",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="report") | ~models.Q(file_format="pdf"),
-                name="report_exports_are_csv_or_xlsx",
+                condition=~models.Q(kind__in=TABLE_KINDS)
+                | models.Q(file_format__in=["csv", "xlsx"]),
+                name="report_table_exports_are_csv_or_xlsx",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=EVIDENCE_KINDS)
+                | models.Q(file_format__in=["pdf", "docx"]),
+                name="report_evidence_is_pdf_or_docx",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="qdpx") | models.Q(file_format="qdpx"),
+                name="report_qdpx_is_qdpx",
             ),
         ]
 
@@ -140,6 +163,8 @@ class Report(models.Model):
         scope = self.project.title if self.project_id else self.organisation.name
         if self.kind == self.Kind.REPORT:
             return _("Report: %(scope)s") % {"scope": scope}
+        if self.kind in self.EVIDENCE_KINDS:
+            return f"{self.get_kind_display()}: {scope}"
         return _("%(kind)s export: %(scope)s") % {"kind": self.get_kind_display(), "scope": scope}
 
     def _url(self, name: str) -> str:

@@ -11,7 +11,8 @@ can_see_organisation_figures = is_org_admin | is_org_manager | is_superuser
 
 # Exports that quote what people wrote: like the board itself, for the project's team only
 # (managers see figures and published outputs: the board is 403 for them, and so is this).
-TEXT_KINDS = frozenset({"contributions"})
+# The REFI-QDA file (a project's contributions, themes and CMO codes) quotes them too.
+TEXT_KINDS = frozenset({"contributions", "qdpx"})
 
 
 @rules.predicate

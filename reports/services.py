@@ -105,11 +105,13 @@ def report_request(
     """
     if (kind, file_format) not in builders.OFFERED:
         raise ReportNotAllowed(f"{kind}/{file_format}")
+    if kind in (builders.ORGANISATION_ONLY if project else builders.PROJECT_ONLY):
+        raise ReportNotAllowed(f"{kind} is not offered for this scope")
     if kind in TEXT_KINDS and (
         project is None or not user.has_perm("reports.request_named_export", project)
     ):
         raise ReportNotAllowed(f"{kind} is for the project's team")
-    if project is None or kind == Report.Kind.REPORT:
+    if project is None or kind in (Report.Kind.REPORT, Report.Kind.QDPX):
         with_names = False
     parameters = parameters or {}
     key = request_key(

@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path(organisation, views.OrganisationReportsView.as_view(), name="organisation-reports"),
     path(
+        f"{organisation}evidence/",
+        views.EvidenceReportsView.as_view(),
+        name="organisation-evidence",
+    ),
+    path(
         f"{organisation}{report}",
         views.OrganisationReportStatusView.as_view(),
         name="organisation-report-status",

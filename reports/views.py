@@ -17,13 +17,15 @@ from codesign.filters import PagedListMixin
 from codesign.mixins import OrganisationMixin, ProjectMixin, ScopedObjectMixin
 
 from . import selectors, services
-from .forms import ReportRequestForm
+from .forms import EvidenceReportForm, ReportRequestForm, last_financial_year
 from .models import Report
 
 CONTENT_TYPES = {
     Report.Format.PDF: "application/pdf",
     Report.Format.CSV: "text/csv; charset=utf-8",
     Report.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Report.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Report.Format.QDPX: "application/zip",
 }
 PANEL_SIZE = 5
 
@@ -264,3 +266,59 @@ class ProjectReportRetryView(ReportRetryMixin, ProjectScopeMixin, View):
 
 class OrganisationReportRetryView(ReportRetryMixin, OrganisationScopeMixin, View):
     pass
+
+
+class EvidenceReportsView(OrganisationScopeMixin, PagedListMixin, ListView):
+    """The organisation's evidence reports: ask for the annual involvement report or the
+    realist synthesis (POST), and download those made (GET)."""
+
+    template_name = "reports/evidence.html"
+    page_title = gettext_lazy("Evidence reports")
+    paginate_by = 20
+    context_object_name = "report_list"
+
+    @property
+    def evidence_url(self) -> str:
+        return reverse(
+            "reports:organisation-evidence", kwargs={"organisation_pk": self.organisation.pk}
+        )
+
+    def get_queryset(self):
+        return selectors.recent_reports(
+            organisation=self.organisation, project=None, with_names=False, limit=None
+        ).filter(kind__in=Report.EVIDENCE_KINDS)
+
+    def get_context_data(self, **kwargs):
+        start, end = last_financial_year(timezone.localdate())
+        form = kwargs.pop("form", None) or EvidenceReportForm(
+            initial={"date_from": start, "date_to": end}
+        )
+        return super().get_context_data(
+            page_title=self.page_title,
+            form=form,
+            keep_days=settings.REPORTS_KEEP_DAYS,
+            reports_url=self.reports_url,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = EvidenceReportForm(request.POST)
+        if not form.is_valid():
+            self.object_list = self.get_queryset()
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        report, created = services.report_request(
+            user=request.user, organisation=self.organisation, **form.request_arguments()
+        )
+        if created:
+            messages.success(
+                request,
+                _("%(title)s is queued. It appears below when it is ready.")
+                % {"title": report.title},
+            )
+        else:
+            messages.info(
+                request,
+                _("%(title)s was already asked for: it appears below when it is ready.")
+                % {"title": report.title},
+            )
+        return redirect(self.evidence_url)

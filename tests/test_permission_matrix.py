@@ -375,7 +375,6 @@ EXPECTED = {
     "learning:equality-population": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200
     ),
-    "learning:project-qdpx": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     # Themes: facilitators ask for them and decide; managers read them as counts and groups.
     "learning:theme-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS | {"manager"}, post=405),
     "learning:theme-suggest": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, get=405, post=DONE),
@@ -390,6 +389,11 @@ EXPECTED = {
     # Facilitators act for people they manage, after confirming who they are themselves.
     "privacy:member-data-download": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=REDIRECT),
     "privacy:member-account-delete": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=REDIRECT),
+    # The organisation's evidence reports (annual involvement, realist synthesis): its admins'
+    # and managers'; an empty POST asks for nothing valid (400).
+    "reports:organisation-evidence": access(
+        sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=400
+    ),
     # Reports have the readers of the dashboard they are asked for from. The matrix's empty
     # POST asks for nothing valid (400); a failed report can be tried again.
     **{
