@@ -171,8 +171,9 @@ def fresh_fields_html(form, names, render) -> str:
     labels, help, choices, widgets and first values, the language and the release, which the
     key holds, so what is kept can never be out of date. A bound form (errors, what was
     typed) is always rendered. The board renders its add form on every view: rendering its
-    fields (crispy's templates, a radio at a time) was two fifths of a kept board's time."""
-    if form.is_bound:
+    fields (crispy's templates, a radio at a time) was two fifths of a kept board's time.
+    A form with a crispy helper (whose layout may show anything) is always rendered too."""
+    if form.is_bound or hasattr(form, "helper"):
         return render(form, names)
     from django.utils import translation
 

@@ -3,12 +3,13 @@
 form, language or set of choices showed, and a bound form always rendered afresh."""
 
 import pytest
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.template import engines
 from django.utils import translation
 
 from codesign import forms as codesign_forms
-from codesign.templatetags.layout import _crispy_fields
+from codesign.templatetags.layout import _crispy_fields, _crispy_form
 
 CRISPY = (
     "{% load crispy_forms_tags %}"
@@ -48,11 +49,15 @@ def renders(monkeypatch):
     """How many times the fields were rendered rather than taken as kept."""
     made = []
 
-    def counted(form, names):
-        made.append(names)
-        return _crispy_fields(form, names)
+    def counting(render):
+        def counted(form, names):
+            made.append(names)
+            return render(form, names)
 
-    monkeypatch.setattr("codesign.templatetags.layout._crispy_fields", counted)
+        return counted
+
+    monkeypatch.setattr("codesign.templatetags.layout._crispy_fields", counting(_crispy_fields))
+    monkeypatch.setattr("codesign.templatetags.layout._crispy_form", counting(_crispy_form))
     return made
 
 
@@ -93,3 +98,22 @@ def test_what_is_kept_stays_bounded(renders, monkeypatch):
     for n in range(10):
         render(FIELDS, StepForm(steps=[("1", f"Step {n}")]))
     assert len(codesign_forms._FRESH_FIELDS) <= 3
+
+
+def test_a_whole_form_is_rendered_as_crispy_renders_it_once(renders):
+    whole = "{% load layout %}{% fields form %}"
+    first = render(whole, StepForm(steps=[("1", "Arrival")]))
+    assert first == render(
+        "{% load crispy_forms_tags %}{{ form|crispy }}", StepForm(steps=[("1", "Arrival")])
+    )
+    assert render(whole, StepForm(steps=[("1", "Arrival")])) == first
+    assert 'name="step"' in first
+    assert len(renders) == 1
+
+
+def test_a_form_with_a_helper_is_rendered_every_time(renders):
+    form = StepForm()
+    form.helper = FormHelper()
+    render(FIELDS, form)
+    render(FIELDS, form)
+    assert len(renders) == 2

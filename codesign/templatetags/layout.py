@@ -2,7 +2,7 @@
 ``breadcrumbs`` block, and writes nothing on a page without one; ``error_anchor`` gives the
 error summary's links their targets; ``{% fields %}`` renders a form's fields."""
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import template
 from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.utils.html import format_html
@@ -49,11 +49,18 @@ def error_anchor(bound_field) -> str:
 
 @register.simple_tag
 def fields(form, *names):
-    """The fields ``names`` of ``form`` that it has, in that order, as crispy renders each:
-    a fresh form's once a process (``codesign.forms.fresh_fields_html``)."""
+    """The fields ``names`` of ``form`` that it has, in that order, as crispy renders each; with
+    no names, the whole form as ``|crispy`` renders it. A fresh form's once a process
+    (``codesign.forms.fresh_fields_html``)."""
+    if not names:
+        return fresh_fields_html(form, tuple(form.fields), _crispy_form)
     present = tuple(name for name in names if name in form.fields)
     return fresh_fields_html(form, present, _crispy_fields)
 
 
 def _crispy_fields(form, names) -> str:
     return mark_safe("".join(as_crispy_field(form[name]) for name in names))  # noqa: S308
+
+
+def _crispy_form(form, names) -> str:
+    return as_crispy_form(form)
