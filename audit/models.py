@@ -43,6 +43,9 @@ class AuditEntry(models.Model):
         LETTERS_POSTED = "letters.posted", _("Letters marked as posted")
         CALL_TOLD = "call.told", _("Told about a session by a facilitator")
         CONTACT_CHANGED = "contact.changed", _("Contact preferences changed")
+        API_TOKEN_CREATED = "api_token.created", _("API token made")
+        API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
+        API_CALLS = "api.calls", _("API calls with a token")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

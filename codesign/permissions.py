@@ -34,9 +34,16 @@ def _cache(user, name):
 
 
 def organisation_roles(user, organisation_id) -> frozenset[str]:
-    """Return the roles a person holds in an organisation (plus 'superuser')."""
+    """Return the roles a person holds in an organisation (plus 'superuser').
+
+    An API token (anything with ``api_organisation_id``) reads as its organisation's managers
+    do, and holds no role anywhere else: the same rules then decide what it may read.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
+    token_organisation_id = getattr(user, "api_organisation_id", None)
+    if token_organisation_id is not None:
+        return frozenset({ORG_MANAGER} if token_organisation_id == organisation_id else ())
     cache = _cache(user, "org_roles")
     if organisation_id not in cache:
         OrganisationRole = apps.get_model("projects", "OrganisationRole")
@@ -54,7 +61,11 @@ def organisation_roles(user, organisation_id) -> frozenset[str]:
 
 def project_membership(user, project):
     """Return the person's membership of the project (any status), or None."""
-    if not getattr(user, "is_authenticated", False) or project is None:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or project is None
+        or getattr(user, "api_organisation_id", None) is not None
+    ):
         return None
     cache = _cache(user, "memberships")
     if project.pk not in cache:

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("privacy.urls")),
     path("", include("learning.urls")),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

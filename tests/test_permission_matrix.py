@@ -21,6 +21,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from api import services as api_services
 from audit.models import AuditEntry
 from changes.models import Evidence, FollowUpCheck, LadderRating, ReflectiveLogEntry
 from codesign.images import ImageStatus
@@ -61,6 +62,7 @@ SNAPSHOT_APPS = {
     "changes",
     "reports",
     "learning",
+    "api",
 }
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -394,6 +396,35 @@ EXPECTED = {
     "reports:organisation-evidence": access(
         sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=400
     ),
+    # The API answers bearer tokens only (tests/api/test_matrix.py walks every endpoint with
+    # every scope): a person signed in is no token. Its description is open to anyone.
+    **{
+        name: everyone(401, 401)
+        for name in (
+            *(
+                f"api:{noun}-{page}"
+                for noun in (
+                    "organisation",
+                    "project",
+                    "session",
+                    "change",
+                    "you-said-we-did",
+                    "cmo-record",
+                )
+                for page in ("list", "detail")
+            ),
+            "api:organisation-dashboard",
+            "api:project-dashboard",
+            "api:project-themes",
+        )
+    },
+    "api:schema": everyone(200, 405),
+    "api:docs": everyone(200, 405),
+    # An organisation's API tokens are its admins'. An empty POST makes no token (the form's
+    # errors); revoking one is a confirmation page.
+    "api:token-list": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405),
+    "api:token-create": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200),
+    "api:token-revoke": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
     # Reports have the readers of the dashboard they are asked for from. The matrix's empty
     # POST asks for nothing valid (400); a failed report can be tried again.
     **{
@@ -495,6 +526,18 @@ KWARG_OBJECTS = {
     ("contributions:touchpoints-at-step", "group"): "staff_group",
     ("live:board-open", "session_pk"): "boardless_session",
     **{
+        (f"api:{noun}-{page}", "pk"): attribute
+        for noun, attribute in (
+            ("organisation", "organisation"),
+            ("project", "project"),
+            ("session", "session"),
+            ("change", "change"),
+            ("you-said-we-did", "change"),
+            ("cmo-record", "cmo"),
+        )
+        for page in ("detail", "dashboard", "themes")
+    },
+    **{
         (name, "session_pk"): "live_session"
         for name in (
             "live:board-screen",
@@ -551,6 +594,7 @@ DEFAULT_KWARG_OBJECTS = {
     "digest": "logo_digest",
     "background": "look_background",
     "text": "look_text",
+    "token_pk": "api_token",
 }
 CONTAINERS = {"organisation_pk", "project_pk"}
 
@@ -816,6 +860,17 @@ class Scene:
         return CmoLink.objects.create(
             cmo=self.cmo, item=self.catalogue_item, stance="supports", confidence="high"
         )
+
+    @cached_property
+    def api_token(self):
+        token, _secret = api_services.token_create(
+            organisation=self.organisation,
+            name=f"Power BI {self.side}",
+            scopes=["projects"],
+            expires_at=timezone.now() + timedelta(days=30),
+            created_by=None,
+        )
+        return token
 
     def _report(self, *, project, status):
         report = GeneratedReport.objects.create(

@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "privacy",
     "digests",
     "learning",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -419,3 +423,47 @@ LOGGING = {
 # Dashboard figures are kept until the data they count changes (codesign.content);
 # this only bounds how long an entry no one asks for stays.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60 * 60)
+
+# The read-only API (api/, README "The API"): tokens last at most API_TOKEN_MAX_DAYS; each
+# token's calls within API_AUDIT_BURST_SECONDS of its burst's first are one audit entry with a
+# count; API_RATE_LIMIT calls per token (DRF's throttle, kept in the cache: Redis in production).
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=366)
+API_AUDIT_BURST_SECONDS = env.int("API_AUDIT_BURST_SECONDS", default=10 * 60)
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/minute")
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.drf.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.drf.TokenMayRead"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.drf.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_LIMIT},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.drf.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Codesign API",
+    "DESCRIPTION": (
+        "Read-only figures and outputs of an organisation's co-design projects. Nobody is "
+        "named: sessions, themes and CMO records carry counts, never people. Authenticate with "
+        "`Authorization: Bearer <token>`; an organisation's admins make tokens on its page."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "SessionStatusEnum": "sessions.models.WorkshopSession.Status",
+        "ChangeStatusEnum": "changes.models.ServiceChange.Status",
+        "ThemeStatusEnum": ["suggested", "accepted", "rejected", "merged"],
+        "ChangeScopeEnum": "changes.models.ServiceChange.Scope",
+    },
+}

@@ -75,6 +75,6 @@ def _attach_mix(themes: list[Theme], threshold: int) -> None:
     for theme in themes:
         counts = {group: sizes[theme.pk][group] for group in (SERVICE_USERS, STAFF, OTHER)}
         theme.people = sum(counts.values())
-        theme.mix = group_rows(
-            disclose(counts, threshold=threshold, columns=[SERVICE_USERS, STAFF])
-        )
+        # Kept whole as well as in words, for the API's numbers (api/serializers.py).
+        theme.disclosure = disclose(counts, threshold=threshold, columns=[SERVICE_USERS, STAFF])
+        theme.mix = group_rows(theme.disclosure)
