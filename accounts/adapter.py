@@ -44,12 +44,14 @@ class AccountAdapter(DefaultAccountAdapter):
     # mobile in the person's contact preferences, set by them or by their facilitator.
 
     def get_login_stages(self) -> list[str]:
-        return [
-            "accounts.stages.EmailVerificationUnlessNoEmail"
-            if path == "allauth.account.stages.EmailVerificationStage"
-            else path
-            for path in super().get_login_stages()
-        ]
+        # Two-factor is satisfied by an organisation's provider when it says so (sso/).
+        replaced = {
+            "allauth.account.stages.EmailVerificationStage": (
+                "accounts.stages.EmailVerificationUnlessNoEmail"
+            ),
+            "allauth.mfa.stages.AuthenticateStage": "sso.stages.AuthenticateUnlessProviderDid",
+        }
+        return [replaced.get(path, path) for path in super().get_login_stages()]
 
     def phone_form_field(self, **kwargs):
         """A mobile number as people write it (07400 123456), checked in clean_phone."""

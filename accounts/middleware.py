@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from sso.receivers import PROVIDER_TWO_FACTOR_KEY
+
 from .selectors import requires_two_factor
 
 LAST_SEEN_RESOLUTION = 60  # seconds
@@ -63,7 +65,10 @@ class RequireTwoFactorMiddleware:
     def requires_two_factor(request) -> bool:
         """Whether the person must still set up two-factor: worked out once a session (two
         queries), and again only when their stamp moves (an authenticator or a role changed)
-        or they become a superuser, which the user row loaded for the request shows."""
+        or they become a superuser, which the user row loaded for the request shows. None
+        when the organisation's provider checked a second factor that counts (sso/)."""
+        if request.session.get(PROVIDER_TWO_FACTOR_KEY):
+            return False
         user = request.user
         stamp = [user.pk, user.two_factor_stamp, user.is_superuser]
         kept = request.session.get(TWO_FACTOR_KEY)

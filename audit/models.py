@@ -46,6 +46,8 @@ class AuditEntry(models.Model):
         API_TOKEN_CREATED = "api_token.created", _("API token made")
         API_TOKEN_REVOKED = "api_token.revoked", _("API token revoked")
         API_CALLS = "api.calls", _("API calls with a token")
+        SSO_CHANGED = "sso.changed", _("Single sign-on settings changed")
+        SSO_REFUSED = "sso.refused", _("Sign-in through the organisation's provider refused")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -18,6 +18,7 @@ urlpatterns = [
         views.look_stylesheet,
         name="look-stylesheet",
     ),
+    path("", include("sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +245,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Codesign"
+# Single sign-on (sso/): each organisation's OpenID Connect provider is an allauth app built
+# from its settings. Client secrets are kept encrypted under a key derived from this (any long
+# random string), else from SECRET_KEY: changing the one in use makes them unreadable.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+CODESIGN_SSO_SECRET_KEY = env("CODESIGN_SSO_SECRET_KEY", default="")
+# The provider has verified the address (sso/signin.py checks it is, and in the domains).
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
 # Facilitators, managers, organisation admins and superusers must set up TOTP first.
 CODESIGN_REQUIRE_MFA = env.bool("CODESIGN_REQUIRE_MFA", default=False)
 

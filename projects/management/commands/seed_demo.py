@@ -309,6 +309,9 @@ class Command(BaseCommand):
         )
         seed_calls(project=discharge, facilitator=facilitator, create_user=User.objects.create_user)
         seed_look(trust=trust)
+        from sso.management.demo import seed_sso
+
+        seed_sso(trust=trust)
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
