@@ -157,3 +157,25 @@ def test_changes_are_audited_without_the_secret(admin, url, world):
     assert first.details["secret_changed"] is True
     assert second.details == {"changed": [], "secret_changed": False, "domains": ["nhs.net"]}
     assert SECRET not in str(first.details)
+
+
+def test_switching_on_reads_the_providers_discovery_document(admin, url, world, oidc_provider):
+    response = admin.post(url, form(enabled="on", issuer=oidc_provider.issuer))
+    assert response.status_code == 302
+    assert SingleSignOn.objects.get(organisation=world.organisation).enabled
+
+
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("/o/", "The provider calls itself"),
+        ("/elsewhere", "answered 404, not a discovery document"),
+    ],
+)
+def test_a_provider_that_does_not_answer_as_its_issuer_is_said_beside_the_field(
+    admin, url, oidc_provider, path, words
+):
+    response = admin.post(url, form(enabled="on", issuer=oidc_provider.base + path))
+    assert response.status_code == 200
+    assert words in " ".join(response.context["form"].errors["issuer"])
+    assert not SingleSignOn.objects.exists()
