@@ -5,7 +5,8 @@ from changes.models import FollowUpCheck, ReflectiveLogEntry, ServiceChange
 from contributions.models import Contribution
 from sessions.models import WorkshopSession
 
-from .models import CatalogueItem, Confidence, Lens, Stance, Theme
+from .models import CatalogueItem, Confidence, Lens, Stance
+from .selectors import citable_themes
 
 
 class CatalogueItemForm(forms.ModelForm):
@@ -57,7 +58,7 @@ def evidence_choices(project) -> list:
     reflections = ReflectiveLogEntry.objects.filter(session__project=project).select_related(
         "session"
     )
-    themes = Theme.objects.filter(project=project, status=Theme.Status.ACCEPTED).only("pk", "name")
+    themes = citable_themes(project).only("pk", "name", "project_id")
     return [
         (
             _("Contributions"),
@@ -71,7 +72,15 @@ def evidence_choices(project) -> list:
         ),
         (
             _("Accepted themes"),
-            [(f"theme:{t.pk}", t.name) for t in themes],
+            [
+                (
+                    f"theme:{t.pk}",
+                    _("%(name)s (across projects)") % {"name": t.name}
+                    if t.across_projects
+                    else t.name,
+                )
+                for t in themes
+            ],
         ),
         (
             _("Reflective log"),
@@ -89,7 +98,6 @@ EVIDENCE_MODELS = {
     "change": (ServiceChange, "project"),
     "follow_up": (FollowUpCheck, "change__project"),
     "reflection": (ReflectiveLogEntry, "session__project"),
-    "theme": (Theme, "project"),
 }
 
 
@@ -139,8 +147,11 @@ class CmoLinkForm(forms.Form):
             return cleaned
         if evidence:
             kind, _colon, pk = evidence.partition(":")
-            model, lookup = EVIDENCE_MODELS[kind]
-            obj = model.objects.filter(pk=pk, **{lookup: self.project}).first()
+            if kind == "theme":
+                obj = citable_themes(self.project).filter(pk=pk).first()
+            else:
+                model, lookup = EVIDENCE_MODELS[kind]
+                obj = model.objects.filter(pk=pk, **{lookup: self.project}).first()
             if obj is None:
                 self.add_error("evidence", _("Choose evidence from this project."))
             cleaned["target"] = {kind: obj}

@@ -185,7 +185,8 @@ class ProgrammeTheoryVersion(models.Model):
 
 
 class ThemeRun(models.Model):
-    """One suggestion of themes in a project's contributions, made by the worker."""
+    """One suggestion of themes made by the worker: in a project's contributions, or (with no
+    project) across an organisation's projects."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting for the worker")
@@ -193,7 +194,19 @@ class ThemeRun(models.Model):
         FAILED = "failed", _("Failed")
 
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, related_name="theme_runs"
+        "projects.Project",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="theme_runs",
+    )
+    # Set for a run across the organisation's projects (and then no project).
+    organisation = models.ForeignKey(
+        "projects.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="theme_runs",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
@@ -213,11 +226,20 @@ class ThemeRun(models.Model):
                 fields=["project"],
                 condition=Q(status="queued"),
                 name="one_queued_theme_run_per_project",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status="queued", project__isnull=True),
+                name="one_queued_theme_run_per_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(project__isnull=True) ^ Q(organisation__isnull=True),
+                name="theme_run_of_a_project_or_an_organisation",
+            ),
         ]
 
     def __str__(self):
-        return f"Themes of {self.project} ({self.created_at:%d %b %Y})"
+        return f"Themes of {self.project or self.organisation} ({self.created_at:%d %b %Y})"
 
 
 class Theme(models.Model):
@@ -230,7 +252,17 @@ class Theme(models.Model):
         MERGED = "merged", _("Merged into another")
 
     run = models.ForeignKey(ThemeRun, on_delete=models.CASCADE, related_name="themes")
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    # As its run: a project's theme, or (with no project) one across the organisation's projects.
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "projects.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("name"), max_length=150)
     suggested_name = models.CharField(max_length=150)
@@ -247,9 +279,19 @@ class Theme(models.Model):
 
     class Meta:
         ordering = ["run", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=True) ^ Q(organisation__isnull=True),
+                name="theme_of_a_project_or_an_organisation",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def across_projects(self) -> bool:
+        return self.project_id is None
 
 
 # The equality monitoring models live in their subpackage; Django finds them here.

@@ -26,6 +26,9 @@ rules.add_perm("learning.link_cmo", can_manage_project)
 # groups, no contributions' words) once the project is past its draft.
 rules.add_perm("learning.view_themes", can_manage_project | is_project_manager)
 rules.add_perm("learning.decide_themes", can_manage_project)
+# Themes across the organisation's projects: its admins and managers ask for them and decide
+# (they see counts and groups, never the contributions' words).
+rules.add_perm("learning.decide_organisation_themes", is_org_admin | is_org_manager | is_superuser)
 # Equality monitoring: counts for the organisation's admins and managers; the population it
 # compares with is its admins'. A person's own answers are theirs alone (no rule: no one else
 # has a page for them).

@@ -14,7 +14,7 @@ from codesign.disclosure import MANAGERS_THRESHOLD, SMALL, Disclosure, disclose
 from contributions.models import Contribution
 from projects.models import Project
 
-from .models import CatalogueItem, CmoLink, Lens, Stance
+from .models import CatalogueItem, CmoLink, Lens, Stance, Theme
 
 # What each kind of evidence link reads with it, so labels cost no query.
 EVIDENCE_RELATED = (
@@ -244,3 +244,16 @@ def evidence_label(link: CmoLink, *, with_titles: bool) -> str:
 def project_cmo_records(project):
     """A project's CMO records with all their links, for its facilitators."""
     return cmo_records(Project.objects.filter(pk=project.pk))
+
+
+def citable_themes(project):
+    """The accepted themes a project's CMO records may cite: the project's own, and those found
+    across the organisation's projects that hold a contribution of this project."""
+    across = Theme.objects.filter(
+        organisation_id=project.organisation_id,
+        project__isnull=True,
+        contributions__project=project,
+    ).values("pk")
+    return Theme.objects.filter(
+        Q(project=project) | Q(pk__in=across), status=Theme.Status.ACCEPTED
+    ).order_by("name", "pk")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .catalogue import STARTING_CATALOGUE
 from .models import TARGETS, CatalogueItem, CmoLink, Lens, ProgrammeTheoryVersion
+from .selectors import citable_themes
 
 
 def catalogue_seed(*, organisation) -> int:
@@ -90,10 +91,13 @@ def cmo_link_add(*, cmo, created_by, stance: str, confidence: str, **target) -> 
     if kind == "item":
         if obj.organisation_id != cmo.change.project.organisation_id:
             raise ValidationError({"item": _("Choose an entry of this organisation's catalogue.")})
+    elif kind == "theme":
+        if obj.status != "accepted":
+            raise ValidationError({"evidence": _("Only an accepted theme can be cited.")})
+        if not citable_themes(cmo.change.project).filter(pk=obj.pk).exists():
+            raise ValidationError({"evidence": _("Choose evidence from this project.")})
     elif obj.project.pk != cmo.change.project_id:
         raise ValidationError({"evidence": _("Choose evidence from this project.")})
-    elif kind == "theme" and obj.status != "accepted":
-        raise ValidationError({"evidence": _("Only an accepted theme can be cited.")})
     link = CmoLink.objects.filter(cmo=cmo, **{kind: obj}).first() or CmoLink(
         cmo=cmo, created_by=created_by, **{kind: obj}
     )

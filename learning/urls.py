@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .equality import views as equality_views
+from .themes import organisation as organisation_themes
 from .themes import views as theme_views
 
 app_name = "learning"
@@ -10,6 +11,7 @@ organisation = "organisations/<int:organisation_pk>/learning/"
 item = organisation + "catalogue/<int:item_pk>/"
 cmo = "projects/<int:project_pk>/learning/cmo/"
 themes = "projects/<int:project_pk>/themes/"
+org_themes = organisation + "themes/"
 
 urlpatterns = [
     path(organisation, views.OverviewView.as_view(), name="overview"),
@@ -38,6 +40,26 @@ urlpatterns = [
     path(themes + "<int:theme_pk>/", theme_views.ThemeDecideView.as_view(), name="theme-decide"),
     path(
         themes + "<int:theme_pk>/merge/", theme_views.ThemeMergeView.as_view(), name="theme-merge"
+    ),
+    path(
+        org_themes,
+        organisation_themes.OrganisationThemeListView.as_view(),
+        name="organisation-theme-list",
+    ),
+    path(
+        org_themes + "suggest/",
+        organisation_themes.OrganisationThemeSuggestView.as_view(),
+        name="organisation-theme-suggest",
+    ),
+    path(
+        org_themes + "<int:theme_pk>/",
+        organisation_themes.OrganisationThemeDecideView.as_view(),
+        name="organisation-theme-decide",
+    ),
+    path(
+        org_themes + "<int:theme_pk>/merge/",
+        organisation_themes.OrganisationThemeMergeView.as_view(),
+        name="organisation-theme-merge",
     ),
     path("your-data/equality/", equality_views.EqualityFormView.as_view(), name="equality-form"),
     path(

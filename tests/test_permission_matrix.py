@@ -390,6 +390,17 @@ EXPECTED = {
         f"learning:{page}": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200)
         for page in ("theme-round", "theme-decide", "theme-merge")
     },
+    # Themes across the organisation's projects: its admins and managers read, ask and decide.
+    "learning:organisation-theme-list": access(
+        sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=405
+    ),
+    "learning:organisation-theme-suggest": access(
+        sees=SEES_ORGANISATION, may=SEES_ORGANISATION, get=405, post=DONE
+    ),
+    **{
+        f"learning:{page}": access(sees=SEES_ORGANISATION, may=SEES_ORGANISATION, post=200)
+        for page in ("organisation-theme-decide", "organisation-theme-merge")
+    },
     # A person's own data: the POST first asks them to confirm who they are (a redirect).
     "privacy:your-data": signed_in(200, 405),
     "privacy:data-download": signed_in(405, REDIRECT),
@@ -522,6 +533,8 @@ KWARG_OBJECTS = {
         for page, prefix in (("status", ""), ("download", ""), ("retry", "failed_"))
     },
     ("privacy:member-data-download", "membership_pk"): "managed_membership",
+    ("learning:organisation-theme-decide", "theme_pk"): "organisation_theme",
+    ("learning:organisation-theme-merge", "theme_pk"): "organisation_theme",
     ("privacy:member-account-delete", "membership_pk"): "managed_membership",
     ("participants:member-access-needs", "membership_pk"): "managed_membership",
     ("participants:member-contact", "membership_pk"): "managed_membership",
@@ -861,6 +874,13 @@ class Scene:
         run = ThemeRun.objects.create(project=self.project, status="done")
         return Theme.objects.create(
             run=run, project=self.project, name="Medicines", suggested_name="Medicines"
+        )
+
+    @cached_property
+    def organisation_theme(self):
+        run = ThemeRun.objects.create(organisation=self.organisation, status="done")
+        return Theme.objects.create(
+            run=run, organisation=self.organisation, name="Transport", suggested_name="Transport"
         )
 
     @cached_property

@@ -194,6 +194,7 @@ def seed_learning(*, trust, discharge, outpatients, facilitator, member):
         facilitator,
     )
     _themes(discharge, facilitator)
+    _themes_across(trust)
     _equality(trust)
     theory_revise(
         organisation=trust,
@@ -221,6 +222,48 @@ def _themes(project, facilitator):
         theme_accept(
             theme=medicines, name="Waiting for medicines to go home", decided_by=facilitator
         )
+
+
+def _managers(trust):
+    return get_user_model().objects.filter(
+        organisation_roles__organisation=trust, organisation_roles__role="manager"
+    )
+
+
+def _themes_across(trust):
+    """Themes across the trust's projects, asked for by its manager: the largest accepted, the
+    rest waiting for a decision."""
+    manager = _managers(trust).first()
+    run = theme_run_request(organisation=trust, requested_by=manager)
+    theme_run_build(run_id=run.pk)
+    largest = run.themes.order_by("position").first()
+    if largest is not None:
+        theme_accept(theme=largest, name=largest.suggested_name, decided_by=manager)
+
+
+def seed_evidence(trust):
+    """The trust's evidence reports, built (here rather than by the worker) for its manager:
+    the annual involvement report for this financial year so far (PDF) and the realist
+    synthesis (Word). Run after the rest of the demo, so they hold it."""
+    from reports.services import report_build, report_request
+
+    manager = _managers(trust).first()
+    today = timezone.localdate()
+    start = today.replace(month=4, day=1)
+    if start > today:
+        start = start.replace(year=today.year - 1)
+    for kind, file_format, parameters in (
+        ("annual", "pdf", {"date_from": start.isoformat(), "date_to": today.isoformat()}),
+        ("realist", "docx", {}),
+    ):
+        report, _created = report_request(
+            user=manager,
+            organisation=trust,
+            kind=kind,
+            file_format=file_format,
+            parameters=parameters,
+        )
+        report_build(report_id=report.pk)
 
 
 # Answers the trust's participants chose to give, in turn: most are White and over 55, so the

@@ -28,6 +28,7 @@ class ThemeMergeForm(forms.Form):
         self.fields["into"].queryset = (
             Theme.objects.filter(
                 project_id=theme.project_id,
+                organisation_id=theme.organisation_id,
                 status__in=[Theme.Status.SUGGESTED, Theme.Status.ACCEPTED],
             )
             .exclude(pk=theme.pk)

@@ -28,12 +28,45 @@ def visible_contributions():
 def project_themes(project, *, for_managers: bool) -> ProjectThemes:
     """The project's themes: the latest run's suggestions still undecided, the accepted ones
     of every run, and those set aside; each with its contributions and its group mix."""
-    runs = list(ThemeRun.objects.filter(project=project).order_by("-created_at", "-pk")[:2])
+    threshold = project.group_threshold
+    if for_managers:
+        threshold = managers_threshold(threshold)
+    return _themes(
+        ThemeRun.objects.filter(project=project), Q(project=project), threshold=threshold
+    )
+
+
+def organisation_themes(organisation) -> ProjectThemes:
+    """The themes found across the organisation's projects, as ``project_themes``, each also
+    with how many of its contributions came from each project (``by_project``). Its readers
+    are its admins and managers: groups under the managers' threshold of 5."""
+    scope = Q(organisation=organisation, project__isnull=True)
+    themes = _themes(ThemeRun.objects.filter(scope), scope, threshold=managers_threshold(None))
+    every = themes.suggested + themes.accepted + themes.set_aside
+    rows = (
+        Theme.contributions.through.objects.filter(
+            theme__in=[theme.pk for theme in every],
+            contribution__in=visible_contributions(),
+        )
+        .values_list("theme_id", "contribution__project__title", "contribution__project_id")
+        .annotate(n=Count("pk"))
+        .order_by("contribution__project__title", "contribution__project_id")
+    )
+    by_project = defaultdict(list)
+    for theme_id, title, _pk, n in rows:
+        by_project[theme_id].append((title, n))
+    for theme in every:
+        theme.by_project = by_project[theme.pk]
+    return themes
+
+
+def _themes(runs, scope: Q, *, threshold: int) -> ProjectThemes:
+    runs = list(runs.order_by("-created_at", "-pk")[:2])
     latest = runs[0] if runs else None
     done = next((run for run in runs if run.status == ThemeRun.Status.DONE), None)
     decided = ~Q(status=Theme.Status.SUGGESTED)
     themes = list(
-        Theme.objects.filter(Q(project=project) & (decided | Q(run=done)))
+        Theme.objects.filter(scope & (decided | Q(run=done)))
         .select_related("merged_into")
         .prefetch_related(
             Prefetch(
@@ -43,9 +76,6 @@ def project_themes(project, *, for_managers: bool) -> ProjectThemes:
         )
         .order_by("run__created_at", "position", "pk")
     )
-    threshold = project.group_threshold
-    if for_managers:
-        threshold = managers_threshold(threshold)
     _attach_mix(themes, threshold)
     by_status = defaultdict(list)
     for theme in themes:

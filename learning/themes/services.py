@@ -1,4 +1,5 @@
-"""Themes in what people said: asked for by a facilitator, suggested by the worker, decided by
+"""Themes in what people said: asked for by a facilitator (for a project) or by the
+organisation's admins and managers (across its projects), suggested by the worker, decided by
 people (accepted, renamed, merged or rejected), and used to seed a prioritisation round."""
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from contributions.models import Contribution
 from contributions.rounds.services import round_open
 from outbox.services import outbox_job
+from projects.models import Project
 
 from ..models import Theme, ThemeRun
 from . import analysis
@@ -16,15 +18,17 @@ from . import analysis
 BUILD_JOB = "learning.themes.tasks.theme_run_build_job"
 
 
-def theme_run_request(*, project, requested_by) -> ThemeRun:
-    """Ask the worker to suggest themes in the project's contributions (one request waits at a
-    time: asking again finds it)."""
-    waiting = ThemeRun.objects.filter(project=project, status=ThemeRun.Status.QUEUED).first()
+def theme_run_request(*, project=None, organisation=None, requested_by) -> ThemeRun:
+    """Ask the worker to suggest themes in a project's contributions, or (with an organisation
+    and no project) across the organisation's projects. One request waits at a time for each:
+    asking again finds it."""
+    scope = {"project": project} if project else {"organisation": organisation, "project": None}
+    waiting = ThemeRun.objects.filter(status=ThemeRun.Status.QUEUED, **scope).first()
     if waiting is not None:
         return waiting
     try:
         with transaction.atomic():
-            run = ThemeRun.objects.create(project=project, requested_by=requested_by)
+            run = ThemeRun.objects.create(requested_by=requested_by, **scope)
             outbox_job(
                 job=BUILD_JOB,
                 payload={"run_id": run.pk},
@@ -32,13 +36,21 @@ def theme_run_request(*, project, requested_by) -> ThemeRun:
                 dedupe_key=f"theme-run:{run.pk}",
             )
     except IntegrityError:
-        return ThemeRun.objects.get(project=project, status=ThemeRun.Status.QUEUED)
+        return ThemeRun.objects.get(status=ThemeRun.Status.QUEUED, **scope)
     return run
 
 
-def _texts(project) -> dict[int, str]:
+def run_projects(run: ThemeRun):
+    """The projects a run reads: its project, or its organisation's past their draft (those
+    its managers see)."""
+    if run.project_id:
+        return Project.objects.filter(pk=run.project_id)
+    return Project.objects.filter(organisation_id=run.organisation_id).visible_to_managers()
+
+
+def _texts(projects) -> dict[int, str]:
     rows = (
-        Contribution.objects.filter(project=project, hidden_at__isnull=True)
+        Contribution.objects.filter(project__in=projects, hidden_at__isnull=True)
         .visible()
         .values_list("pk", "title", "body")
     )
@@ -47,17 +59,20 @@ def _texts(project) -> dict[int, str]:
 
 @transaction.atomic
 def theme_run_build(*, run_id: int) -> None:
-    """Suggest the themes of a waiting run (the outbox job). A run already built is left."""
-    run = ThemeRun.objects.select_for_update().filter(pk=run_id).first()
+    """Suggest the themes of a waiting run (the outbox job). A run already built is left.
+    Every contribution is masked the same way, whichever project it is from."""
+    # No ordering: the default one joins the (nullable) project, which FOR UPDATE cannot lock.
+    run = ThemeRun.objects.select_for_update().filter(pk=run_id).order_by().first()
     if run is None or run.status != ThemeRun.Status.QUEUED:
         return
-    texts = _texts(run.project)
+    texts = _texts(run_projects(run))
     suggestions = analysis.suggest_themes(texts)
     for position, suggestion in enumerate(suggestions):
         name = suggestion.name[:150]
         theme = Theme.objects.create(
             run=run,
-            project=run.project,
+            project_id=run.project_id,
+            organisation_id=run.organisation_id,
             position=position,
             name=name,
             suggested_name=name,
@@ -100,8 +115,12 @@ def theme_reject(*, theme: Theme, decided_by) -> Theme:
 @transaction.atomic
 def theme_merge(*, theme: Theme, into: Theme, decided_by) -> Theme:
     """Merge a theme into another of the project: its contributions join the other's."""
-    if into.pk == theme.pk or into.project_id != theme.project_id:
-        raise ValidationError({"into": _("Choose another theme of this project.")})
+    same_scope = (into.project_id, into.organisation_id) == (
+        theme.project_id,
+        theme.organisation_id,
+    )
+    if into.pk == theme.pk or not same_scope:
+        raise ValidationError({"into": _("Choose another theme of the same list.")})
     if into.status in (Theme.Status.MERGED, Theme.Status.REJECTED):
         raise ValidationError({"into": _("Choose a theme that is still in use.")})
     into.contributions.add(*theme.contributions.all())

@@ -15,8 +15,8 @@ WRITERS = {"annual": write_annual, "realist": write_realist}
 def write(report, handle, *, heartbeat=lambda: None) -> int:
     """Write the report to ``handle`` as its format says; returns its pages (PDF) or sections
     (Word)."""
-    document = DOCUMENTS[report.file_format]()
     organisation = report.organisation
+    document = DOCUMENTS[report.file_format](organisation)
     with timezone.override(ZoneInfo(organisation.time_zone)):
         WRITERS[report.kind](document, report, heartbeat)
         footer = f"{organisation.name} · {formats.date_format(timezone.localdate(), 'j F Y')}"

@@ -13,22 +13,25 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from codesign.pdf import INK, REGULAR, markup, register_fonts
+from codesign.pdf import INK, REGULAR, look_header, markup, register_fonts
 
 from ..pdf import MARGIN, Story
 
 
 class PdfDocument:
-    """The report as a PDF; ``heartbeat`` is called for each page laid out."""
+    """The report as a PDF, in the organisation's look; ``heartbeat`` is called for each page
+    laid out."""
 
-    def __init__(self):
+    def __init__(self, organisation):
         register_fonts()
+        self.organisation = organisation
         self.story = Story()
         self.title_text = ""
         self.footer_text = ""
 
     def title(self, text, subtitle=""):
         self.title_text = str(text)
+        self.story.items += look_header(self.organisation, A4[0] - 2 * MARGIN)
         self.story.items.append(Paragraph(escape(str(text)), self.story.styles["title"]))
         if subtitle:
             self.story.items.append(Paragraph(escape(str(subtitle)), self.story.styles["subtitle"]))
@@ -96,7 +99,7 @@ class DocxDocument:
     """The report as a Word document, with real headings (a screen reader's outline) and tables
     whose first row repeats as a header."""
 
-    def __init__(self):
+    def __init__(self, organisation):
         self.document = Document()
         self.document.styles["Normal"].font.size = Pt(10.5)
         self.title_text = ""

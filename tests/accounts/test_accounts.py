@@ -115,8 +115,11 @@ def test_sign_ins_of_facilitators_and_managers_are_audited(world, client):
 def test_seed_demo_creates_the_demo_once(db, capsys, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     call_command("seed_demo")
-    # Reports: two ready to download, one left for the worker.
+    # Reports: two ready to download, one left for the worker; and the trust's two evidence
+    # reports, ready.
     assert sorted(GeneratedReport.objects.values_list("status", flat=True)) == [
+        "done",
+        "done",
         "done",
         "done",
         "queued",

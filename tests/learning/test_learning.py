@@ -300,3 +300,13 @@ def test_the_demo_shows_a_mechanism_that_fired_twice_and_failed_once(
     assert "Providing information 1" in cqc
     history = text(client.get(reverse("learning:theory-history", args=[trust.pk])))
     assert "Version 2" in history and "The crisis line showed" in history
+    # Themes across the trust's projects, one accepted; and its evidence reports, built.
+    themes = client.get(reverse("learning:organisation-theme-list", args=[trust.pk]))
+    assert themes.context["themes"].accepted and themes.context["themes"].suggested
+    assert len({title for t in themes.context["themes"].accepted for title, _n in t.by_project})
+    evidence = client.get(reverse("reports:organisation-evidence", args=[trust.pk]))
+    built = {(r.kind, r.file_format, r.status) for r in evidence.context["report_list"]}
+    assert built == {("annual", "pdf", "done"), ("realist", "docx", "done")}
+    annual = next(r for r in evidence.context["report_list"] if r.kind == "annual")
+    download = client.get(annual.download_url)
+    assert b"".join(download.streaming_content).startswith(b"%PDF")

@@ -281,7 +281,7 @@ class Command(BaseCommand):
         self._held_session(discharge, facilitator)
         self._contributions(discharge, facilitator)
         self._reports(trust, discharge, people)
-        from learning.management.demo import seed_learning
+        from learning.management.demo import seed_evidence, seed_learning
         from projects.management.calls_demo import seed_calls
         from projects.management.channels_demo import seed_channels
         from projects.management.look_demo import seed_look
@@ -312,6 +312,7 @@ class Command(BaseCommand):
         from sso.management.demo import seed_sso
 
         seed_sso(trust=trust)
+        seed_evidence(trust)
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the

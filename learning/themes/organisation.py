@@ -1,0 +1,108 @@
+"""Themes across an organisation's projects: asked for and decided by its admins and managers,
+who see each theme's words, how many contributions came from each project and who said it by
+group, never the contributions themselves."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+
+from codesign.forms import put_errors_in_form
+from codesign.mixins import ScopedObjectMixin
+
+from ..models import Theme
+from ..views import LearningMixin
+from . import selectors, services
+from .forms import ThemeDecisionForm, ThemeMergeForm
+
+
+def organisation_themes_url(organisation, anchor="") -> str:
+    url = reverse("learning:organisation-theme-list", args=[organisation.pk])
+    return url + (f"#{anchor}" if anchor else "")
+
+
+class OrganisationThemeListView(LearningMixin, TemplateView):
+    template_name = "learning/themes/organisation_theme_list.html"
+    page_title = gettext_lazy("Themes across projects")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            themes=selectors.organisation_themes(self.organisation),
+            may_decide=self.request.user.has_perm(
+                "learning.decide_organisation_themes", self.organisation
+            ),
+            **kwargs,
+        )
+
+
+class OrganisationThemeSuggestView(LearningMixin, View):
+    permission_required = "learning.decide_organisation_themes"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.theme_run_request(organisation=self.organisation, requested_by=request.user)
+        messages.success(
+            request,
+            _("Themes are being suggested. This page shows them when the worker has finished."),
+        )
+        return redirect(organisation_themes_url(self.organisation))
+
+
+class OrganisationThemeMixin(ScopedObjectMixin, LearningMixin):
+    permission_required = "learning.decide_organisation_themes"
+    model = Theme
+    object_url_kwarg = "theme_pk"
+    context_object_name = "theme"
+
+    def get_object_scope(self):
+        return {"organisation": self.organisation, "project__isnull": True}
+
+    def form_valid(self, form):
+        try:
+            theme = self.decide(form)
+        except ValidationError as error:
+            put_errors_in_form(form, error)
+            return self.form_invalid(form)
+        return redirect(organisation_themes_url(self.organisation, f"theme-{theme.pk}"))
+
+
+class OrganisationThemeDecideView(OrganisationThemeMixin, FormView):
+    template_name = "learning/themes/organisation_theme_decide.html"
+    form_class = ThemeDecisionForm
+    page_title = gettext_lazy("Decide on a theme")
+
+    def get_initial(self):
+        return {"name": self.scoped_object.name}
+
+    def get_context_data(self, **kwargs):
+        themes = selectors.organisation_themes(self.organisation)
+        every = themes.suggested + themes.accepted + themes.set_aside
+        shown = next((theme for theme in every if theme.pk == self.scoped_object.pk), None)
+        return super().get_context_data(shown=shown, **kwargs)
+
+    def decide(self, form):
+        theme, user = self.scoped_object, self.request.user
+        if form.cleaned_data["decision"] == "reject":
+            messages.success(self.request, _("The theme is set aside."))
+            return services.theme_reject(theme=theme, decided_by=user)
+        messages.success(self.request, _("The theme is accepted."))
+        return services.theme_accept(theme=theme, name=form.cleaned_data["name"], decided_by=user)
+
+
+class OrganisationThemeMergeView(OrganisationThemeMixin, FormView):
+    template_name = "learning/themes/organisation_theme_merge.html"
+    form_class = ThemeMergeForm
+    page_title = gettext_lazy("Merge a theme into another")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "theme": self.scoped_object}
+
+    def decide(self, form):
+        into = services.theme_merge(
+            theme=self.scoped_object, into=form.cleaned_data["into"], decided_by=self.request.user
+        )
+        messages.success(self.request, _("The themes are merged."))
+        return into
