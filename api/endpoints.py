@@ -16,6 +16,7 @@ from learning.themes.selectors import project_themes
 from . import selectors
 from .drf import ConditionalGetMixin
 from .figures import dashboard_json, theme_json
+from .schema import MAX_ID
 from .serializers import (
     ChangeSerializer,
     CmoRecordSerializer,
@@ -66,9 +67,6 @@ class ReadOnlyViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.get_object()).data)
-
-
-MAX_ID = 2**63 - 1
 
 
 class ProjectFilterMixin:

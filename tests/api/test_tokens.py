@@ -191,3 +191,16 @@ def test_an_unchanged_answer_is_not_sent_again(world):
     changed = client.get(PROJECTS, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_the_demo_trust_has_a_token_whose_secret_is_not_kept(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    token = ApiToken.objects.get(organisation__name="Riverside NHS Foundation Trust")
+    assert token.is_live and token.created_by.email == "orgadmin@demo.test"
+    assert token.scopes == ["changes", "dashboards", "projects"]
+    call_command("seed_demo", stdout=io.StringIO())
+    assert ApiToken.objects.count() == 1

@@ -313,6 +313,9 @@ class Command(BaseCommand):
 
         seed_sso(trust=trust)
         seed_evidence(trust)
+        from api.management.demo import seed_api
+
+        seed_api(trust=trust, admin=people["orgadmin@demo.test"])
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
