@@ -128,6 +128,12 @@ def kept(cache_key: str):
     return cache.get(cache_key) if may_keep() else None
 
 
+def kept_many(cache_keys) -> dict:
+    """What is kept under each of these keys that has something, in one round trip (nothing
+    inside a transaction)."""
+    return cache.get_many(list(cache_keys)) if may_keep() else {}
+
+
 def keep(cache_key: str, value, seconds: int) -> None:
     """Keep ``value`` under ``cache_key`` (not from inside a transaction). Entries are never
     stale, since their key names what they show; ``seconds`` only bounds the room they take."""

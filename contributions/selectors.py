@@ -38,6 +38,17 @@ def cards(project, *, membership=None):
     return rows
 
 
+def supported_ids(project, membership, ids) -> set[int]:
+    """Which of these contributions the member supports (none without a membership)."""
+    if membership is None or not ids:
+        return set()
+    return set(
+        Support.objects.filter(
+            project=project, membership=membership, contribution_id__in=ids
+        ).values_list("contribution_id", flat=True)
+    )
+
+
 def board_cards(project, ids, *, membership=None) -> list:
     """The cards of these contributions, in the order of ``ids`` (a page of the board)."""
     found = {row.pk: row for row in cards(project, membership=membership).filter(pk__in=ids)}

@@ -63,8 +63,25 @@ class BoardView(FilteredListMixin, ProjectMixin, ListView):
         return results.key(self.project, self.request.user, self.request.GET, can_add=self.can_add)
 
     @cached_property
+    def shared_key(self) -> str:
+        return results.key(
+            self.project, self.request.user, self.request.GET, can_add=self.can_add, shared=True
+        )
+
+    @cached_property
     def kept_results(self) -> str | None:
-        return content.kept(self.results_key)
+        """The person's results as kept: their own, or put together from those kept for
+        everyone with their roles, when no card on the page is theirs."""
+        kept = content.kept_many([self.results_key, self.shared_key])
+        if self.results_key in kept:
+            return kept[self.results_key]
+        shared = kept.get(self.shared_key)
+        if shared is None or self.request.user.pk in shared.authors:
+            return None
+        membership = project_membership(self.request.user, self.project)
+        html = shared.for_person(selectors.supported_ids(self.project, membership, shared.ideas))
+        content.keep(self.results_key, html, results.KEEP_SECONDS)
+        return html
 
     @cached_property
     def stages(self) -> list:
@@ -110,11 +127,24 @@ class BoardView(FilteredListMixin, ProjectMixin, ListView):
             context["form"] = QuickContributionForm(project=self.project)
         html = self.kept_results
         if html is None:
-            html = render_to_string(results.TEMPLATE, self.results_context(context))
-            content.keep(self.results_key, html, results.KEEP_SECONDS)
+            html = self.work_out_results(self.results_context(context))
         # Rendered by the template, which escapes what people wrote; kept as text.
         context["results"] = mark_safe(html)  # noqa: S308
         return context
+
+    def work_out_results(self, results_context) -> str:
+        """Render the results and keep them: for everyone with the person's roles (kept for
+        them too), unless a card on the page is the person's own."""
+        user = self.request.user
+        items = results_context["contributions"]
+        if any(item.author.user_id == user.pk for item in items):
+            html = render_to_string(results.TEMPLATE, results_context)
+        else:
+            shared = results.render_shared(results_context, user)
+            content.keep(self.shared_key, shared, results.KEEP_SECONDS)
+            html = shared.for_person({item.pk for item in items if getattr(item, "supported", 0)})
+        content.keep(self.results_key, html, results.KEEP_SECONDS)
+        return html
 
     def results_context(self, context) -> dict:
         """The context of the board's results: the filters, the page and its cards."""

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
+from contributions import results, views
 from contributions import services as contribution_services
-from contributions import views
 from contributions.conversation import services as conversation_services
 from contributions.models import Contribution, Tag
 from participants import services as participant_services
@@ -232,6 +232,47 @@ def test_each_person_has_their_own_results(client, world, idea, django_assert_nu
     assert ">Yours<" not in board(client, world)
 
 
+def test_people_with_the_same_roles_share_results_worked_out_once(
+    client, world, idea, results_rendered, django_assert_num_queries
+):
+    """A page with no card of theirs: worked out for the first participant, put together for
+    the next from what was kept for both (one query more: the ideas they support), then kept
+    for them; the author of a card on it has their own."""
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    client.force_login(world.users["staff"])
+    staff_sees = board(client, world)
+    assert "1 support" in staff_sees and "including yours" not in staff_sees
+    client.force_login(world.users["carer"])
+    with django_assert_num_queries(KEPT_QUERIES + 1):
+        carer_sees = board(client, world)
+    assert "including yours" in carer_sees and 'aria-pressed="true"' in carer_sees
+    assert len(results_rendered) == 1
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert results_of(board(client, world)) == results_of(carer_sees)
+    client.force_login(world.users["service_user"])
+    author_sees = board(client, world)
+    assert ">Yours<" in author_sees and "including yours" not in author_sees
+    assert len(results_rendered) == 2
+    # The same page as a facilitator: other roles, other results.
+    client.force_login(world.users["facilitator"])
+    board(client, world)
+    assert len(results_rendered) == 3
+
+
+def test_a_shared_page_puts_each_persons_support_back(client, world, idea):
+    """Results kept for everyone with the person's roles show each their own support, on
+    the button (pressed or not) and beside the count."""
+    client.force_login(world.users["staff"])
+    board(client, world)  # kept for participants, with nobody's support
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    for role, pressed in (("carer", "true"), ("staff", "false"), ("carer", "true")):
+        client.force_login(world.users[role])
+        html = board(client, world)
+        assert f'aria-pressed="{pressed}"' in html
+        assert ("including yours" in html) == (pressed == "true")
+        assert "1 support" in html
+
+
 def test_filters_and_pages_are_kept_apart(staff_client, world, idea, django_assert_num_queries):
     ContributionFactory(
         project=world.project, author=member(world, "staff"), kind="experience", title="Ward phone"
@@ -246,11 +287,29 @@ def test_filters_and_pages_are_kept_apart(staff_client, world, idea, django_asse
         assert results_of(board(staff_client, world, "?q=phone")) == results_of(found)
 
 
-def test_a_new_release_works_the_results_out_afresh(staff_client, world, monkeypatch, settings):
-    board(staff_client, world)
+@pytest.fixture
+def results_rendered(monkeypatch):
+    """Each time the board's results are rendered (for one person, or for everyone with
+    their roles)."""
     calls = []
-    real = views.render_to_string
-    monkeypatch.setattr(views, "render_to_string", lambda *a: calls.append(a) or real(*a))
+    for module in (views, results):
+        real = module.render_to_string
+        monkeypatch.setattr(
+            module,
+            "render_to_string",
+            lambda name, *a, real=real: (
+                (name == results.TEMPLATE and calls.append(name)) or real(name, *a)
+            ),
+        )
+    return calls
+
+
+def test_a_new_release_works_the_results_out_afresh(
+    staff_client, world, settings, results_rendered
+):
+    board(staff_client, world)
+    calls = results_rendered
+    calls.clear()
     board(staff_client, world)
     assert calls == []
     settings.RELEASE = "next-release"
