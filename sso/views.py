@@ -2,7 +2,7 @@ from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,4 +83,11 @@ class SignInStartView(FormView):
             return self.form_invalid(form)
         provider = get_adapter(self.request).get_provider(self.request, sso.provider_id)
         next_url = safe_next(self.request, "")
-        return provider.redirect(self.request, AuthProcess.LOGIN, next_url=next_url or None)
+        redirect_ = provider.redirect(self.request, AuthProcess.LOGIN, next_url=next_url or None)
+        # A page that moves on, not a redirect: the form's own page allows forms to post only
+        # to this site (CSP form-action), and browsers hold a form's redirects to that too.
+        return render(
+            self.request,
+            "sso/sign_in_continue.html",
+            {"provider_url": redirect_["Location"], "organisation": sso.organisation},
+        )

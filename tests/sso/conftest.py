@@ -13,6 +13,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
+from django.utils.html import escape
 
 from sso.services import sso_settings_save
 
@@ -95,9 +96,11 @@ def sign_in(client, provider, email):
     """Drive the whole flow over HTTP: Codesign's sign-in form, the provider's authorization
     endpoint, and back to Codesign's callback (which fetches the token from the provider)."""
     start = client.post(reverse("sso:start"), {"email": email})
-    assert start.status_code == 302, start.content.decode()[:500]
-    assert start["Location"].startswith(f"{provider.issuer}/authorize/")
-    answer = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    assert start.status_code == 200, start.content.decode()[:500]
+    onward = start.context["provider_url"]
+    assert onward.startswith(f"{provider.issuer}/authorize/")
+    assert f'content="0;url={escape(onward)}"' in start.content.decode()
+    answer = requests.get(onward, allow_redirects=False, timeout=10)
     assert answer.status_code == 302, answer.text[:500]
     back = urlsplit(answer.headers["Location"])
     assert back.netloc == "testserver", answer.headers["Location"]
