@@ -183,6 +183,9 @@ FORM_PAGES = {
         Page("reports:project-reports"),
         Page("reports:organisation-reports"),
     ],
+    "sso.forms.SingleSignOnForm": [Page("sso:settings")],
+    # A known domain's address answers with the page that moves on to the provider.
+    "sso.views.SignInStartForm": [Page("sso:start", role="anonymous", reports_back=True)],
     "dashboards.forms.DashboardFilterForm": [
         Page("dashboards:organisation", method="get"),
         Page("dashboards:project", method="get"),

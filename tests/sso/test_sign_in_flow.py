@@ -8,6 +8,8 @@ from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from privacy.selectors import personal_data
+from privacy.services import account_delete
 from projects.models import OrganisationRole
 from tests.factories import MembershipFactory, OrganisationRoleFactory, UserFactory
 
@@ -219,3 +221,14 @@ def test_a_superuser_never_signs_in_by_a_provider(client, oidc_provider, sso, wo
     response = sign_in(client, oidc_provider, "root@riverside.example")
     assert response.status_code == 403 and signed_in_as(client) is None
     assert refusals(world.organisation) == ["superuser"]
+
+
+def test_the_link_is_in_the_persons_download_and_goes_with_their_account(
+    client, oidc_provider, sso, staff
+):
+    behave(oidc_provider, sso)
+    sign_in(client, oidc_provider, STAFF)
+    (link,) = personal_data(staff)["account"]["single_sign_on"]
+    assert link["provider"] == sso.provider_id and link["claims"]["id_token"]["email"] == STAFF
+    account_delete(person=staff, deleted_by=staff)
+    assert not SocialAccount.objects.exists()
