@@ -51,6 +51,8 @@ def sso_settings_save(
     sso.email_always_verified = email_always_verified
     if client_secret:
         sso.client_secret_encrypted = crypto.encrypt(client_secret)
+    elif client_secret_env:
+        sso.client_secret_encrypted = ""  # the variable holds it now: keep no other copy
     sso.full_clean()
     sso.save()
     EmailDomain.objects.filter(single_sign_on=sso).exclude(domain__in=domains).delete()
