@@ -7,3 +7,9 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "API"
+
+    def ready(self):
+        from audit.counts import register_count
+
+        # A burst's count of calls shows beside its entry in the audit log.
+        register_count("api_burst")

@@ -84,6 +84,17 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise TypeError("The audit log is append-only.")
 
+    @property
+    def tally(self):
+        """The row that counts this entry's repeats (audit.counts), or None."""
+        from .counts import COUNTED_RELATIONS
+
+        for name in COUNTED_RELATIONS:
+            counted = getattr(self, name, None)
+            if counted is not None:
+                return counted
+        return None
+
 
 class RefusalBurst(models.Model):
     """Refusals of one person close together, counted on the audit entry of the first.

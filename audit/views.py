@@ -8,6 +8,7 @@ from codesign.exports import Echo, csv_cell
 from codesign.filters import FilteredListMixin
 from codesign.mixins import OrganisationMixin, PermissionMixin
 
+from .counts import COUNTED_RELATIONS
 from .filters import AuditEntryFilter
 from .models import AuditEntry
 
@@ -21,7 +22,7 @@ class AuditEntryListView(FilteredListMixin, PermissionMixin, ListView):
     paginate_by = 50
 
     def get_unfiltered_queryset(self):
-        return AuditEntry.objects.select_related("actor", "project", "burst")
+        return AuditEntry.objects.select_related("actor", "project", *COUNTED_RELATIONS)
 
 
 class OrganisationEntriesMixin(FilteredListMixin, OrganisationMixin):
@@ -35,7 +36,7 @@ class OrganisationEntriesMixin(FilteredListMixin, OrganisationMixin):
         return (
             AuditEntry.objects.filter(organisation=self.organisation)
             .exclude(action=AuditEntry.Action.PERMISSION_DENIED)
-            .select_related("actor", "project", "burst")
+            .select_related("actor", "project", *COUNTED_RELATIONS)
         )
 
 

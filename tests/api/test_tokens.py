@@ -128,6 +128,7 @@ def test_the_token_page_shows_the_counts_and_last_use(world, admin_client):
     assert "2 calls from" in page.decode()
     log = admin_client.get(reverse("audit:organisation-entry-list", args=[world.organisation.pk]))
     assert "API calls with a token" in log.content.decode()
+    assert "(2 times, the last at" in log.content.decode()
 
 
 def test_a_token_page_with_no_tokens_says_so(world, admin_client):
