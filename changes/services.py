@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from codesign import events
 from contributions.models import Contribution
 from notifications.models import Notification
 from notifications.services import notify
@@ -92,6 +93,27 @@ def _sources(change: ServiceChange):
     return change.contributions.select_related("author__user").filter(withdrawn_at__isnull=True)
 
 
+def _raise_moved(change: ServiceChange, was: str) -> None:
+    """Tell the organisation's other systems a change moved (ids, statuses and the project's
+    stage: no title, note or person)."""
+    project = change.project
+    events.event_raise(
+        name=events.CHANGE_MOVED,
+        organisation_id=project.organisation_id,
+        project_id=project.pk,
+        data={
+            "change": {
+                "id": change.pk,
+                "status": change.status,
+                "previous_status": was,
+                "progress": change.progress,
+                "url": events.site_link(change.get_absolute_url()),
+            },
+            "stage": project.current_stage.name if project.current_stage_id else None,
+        },
+    )
+
+
 @transaction.atomic
 def change_set_status(
     *,
@@ -134,6 +156,7 @@ def change_set_status(
                 defaults={"due_on": _add_months(change.implemented_on, months)},
             )
     if change.status != before[0]:
+        _raise_moved(change, before[0])
         sources = list(_sources(change))
         # Someone with a named contribution behind the change may be told which change it is.
         named = {c.author.user_id for c in sources if not c.is_anonymous}

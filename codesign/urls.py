@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("learning.urls")),
     path("", include("api.urls")),
+    path("", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

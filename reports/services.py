@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from codesign import events
 from codesign.languages import person_languages
 from outbox.services import outbox_job
 
@@ -179,18 +180,40 @@ def report_build(*, report_id: int) -> None:
             raise
         return
     now = timezone.now()
-    done = lease.release(
-        status=Report.Status.DONE,
-        file=report.file.name,
-        filename=filename,
-        size=size,
-        rows=rows,
-        error="",
-        finished_at=now,
-        expires_at=now + timedelta(days=settings.REPORTS_KEEP_DAYS),
-    )
+    with transaction.atomic():
+        done = lease.release(
+            status=Report.Status.DONE,
+            file=report.file.name,
+            filename=filename,
+            size=size,
+            rows=rows,
+            error="",
+            finished_at=now,
+            expires_at=now + timedelta(days=settings.REPORTS_KEEP_DAYS),
+        )
+        if done:
+            _raise_ready(report)
     if not done:
         _drop_lost_build(report)
+
+
+def _raise_ready(report: Report) -> None:
+    """Tell the organisation's other systems a report is ready (its kind, format and status
+    page: the file itself is downloaded after a fresh permission check)."""
+    organisation_id = report.organisation_id or report.project.organisation_id
+    events.event_raise(
+        name=events.REPORT_READY,
+        organisation_id=organisation_id,
+        project_id=report.project_id,
+        data={
+            "report": {
+                "id": report.pk,
+                "kind": report.kind,
+                "format": report.file_format,
+                "url": events.site_link(report.status_url),
+            }
+        },
+    )
 
 
 def _drop_lost_build(report: Report) -> None:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from codesign import events
 from codesign.content import project_content_changed
 from outbox.services import outbox_email
 from participants.models import AccessNeeds, Membership
@@ -27,6 +28,30 @@ def _tell(*, session, memberships, template: str, cancel: bool = False, context=
     """Tell each member about the session by their channel (``messaging``)."""
     return messaging.tell(
         session=session, memberships=memberships, template=template, cancel=cancel, context=context
+    )
+
+
+def _raise(name: str, session: WorkshopSession, **data) -> None:
+    """Tell the organisation's other systems of a session (its kind, stage and times: no
+    title, place, link or person)."""
+    events.event_raise(
+        name=name,
+        organisation_id=session.project.organisation_id,
+        project_id=session.project_id,
+        data={
+            "session": {
+                "id": session.pk,
+                "kind": session.kind,
+                "status": session.status,
+                "starts_at": session.starts_at.isoformat(),
+                "ends_at": session.ends_at.isoformat(),
+                "online": bool(session.online_link),
+                "sequence": session.sequence,
+                "url": events.site_link(session.get_absolute_url()),
+            },
+            "stage": session.stage.name if session.stage_id else None,
+            **data,
+        },
     )
 
 
@@ -70,6 +95,7 @@ def session_schedule(
         # The same form's other POST committed it while this one was checking.
         return earlier.get()
     _save_agenda(session, agenda_formset)
+    _raise(events.SESSION_SCHEDULED, session)
     if session.ends_at > timezone.now():  # a past session is recorded, nobody is invited
         audience = list(session_audience(session))
         _tell(session=session, memberships=audience, template="session_scheduled")
@@ -95,6 +121,7 @@ def session_update(*, session: WorkshopSession, agenda_formset=None, **fields) -
         session.sequence += 1
     session.save()
     _save_agenda(session, agenda_formset)
+    _raise(events.SESSION_CHANGED, session, rescheduled=rescheduled)
     if rescheduled:
         affected = list(session_audience(session, exclude_not_going=True))
         _tell(
@@ -122,6 +149,7 @@ def session_cancel(*, session: WorkshopSession, reason: str) -> WorkshopSession:
     session.cancel_reason = reason
     session.sequence += 1
     session.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+    _raise(events.SESSION_CANCELLED, session)
     affected = list(session_audience(session, exclude_not_going=True))
     _tell(session=session, memberships=affected, template="session_cancelled", cancel=True)
     call_list_add(session=session, memberships=affected, reason=CallReason.CANCELLED)

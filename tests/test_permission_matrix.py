@@ -35,6 +35,8 @@ from projects import services as project_services
 from projects.models import JourneyStep, OrganisationRole, Project
 from reports.models import Report as GeneratedReport
 from sessions.models import Attendance, ExpenseClaim, Recognition, SessionPhoto, WalkIn
+from webhooks.models import WebhookDelivery
+from webhooks.services import webhook_endpoint_create
 
 from .conftest import ROLES, make_world
 from .factories import ContributionFactory, ServiceChangeFactory, WorkshopSessionFactory
@@ -65,6 +67,7 @@ SNAPSHOT_APPS = {
     "api",
     "sso",
     "socialaccount",
+    "webhooks",
 }
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -151,6 +154,17 @@ EXPECTED = {
     # anyone may ask to be sent to their organisation's provider (no address: the form again).
     "sso:settings": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
     "sso:start": everyone(200, 200),
+    # Where the organisation's events go is its admins' choice.
+    "webhooks:endpoint-list": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405),
+    "webhooks:endpoint-create": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200),
+    "webhooks:endpoint-detail": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=405),
+    "webhooks:endpoint-edit": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=200),
+    "webhooks:endpoint-pause": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
+    "webhooks:endpoint-secret": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
+    "webhooks:endpoint-delete": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
+    "webhooks:delivery-retry": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, get=405, post=DONE
+    ),
     "projects:project-detail": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
     "projects:project-edit": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "projects:project-status": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
@@ -611,6 +625,8 @@ DEFAULT_KWARG_OBJECTS = {
     "link_pk": "cmo_link",
     "theme_pk": "theme",
     "digest": "logo_digest",
+    "endpoint_pk": "webhook_endpoint",
+    "delivery_pk": "failed_delivery",
     "background": "look_background",
     "text": "look_text",
     "token_pk": "api_token",
@@ -938,6 +954,30 @@ class Scene:
         return self.organisation.logo.name.removeprefix("logos/").removesuffix(".png")
 
     look_background, look_text = "0b3d2e", "fdf6e3"
+
+    @cached_property
+    def webhook_endpoint(self):
+        endpoint, _secret = webhook_endpoint_create(
+            organisation=self.organisation,
+            url=f"https://hooks.example.org/{self.side}",
+            events=["change.moved"],
+        )
+        return endpoint
+
+    @cached_property
+    def failed_delivery(self):
+        message = OutboxMessage.objects.create(
+            kind=OutboxMessage.Kind.JOB,
+            job="webhooks.services.webhook_deliver",
+            status=OutboxMessage.Status.FAILED,
+        )
+        return WebhookDelivery.objects.create(
+            endpoint=self.webhook_endpoint,
+            event="change.moved",
+            status=WebhookDelivery.Status.FAILED,
+            response_code=410,
+            message=message,
+        )
 
     @cached_property
     def failed_message(self):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "sso",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -359,12 +360,18 @@ OUTBOX_JOBS: list[str] = [
     "sessions.closing.uploads.session_photo_process",
     "sessions.closing.uploads.expense_receipt_process",
     "learning.themes.tasks.theme_run_build_job",
+    "webhooks.services.webhook_deliver",
 ]
 # Outbox delivery: attempts before a message is marked failed, and the first back-off (s).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 # A claim older than this without a result is shown as unconfirmed, never resent.
 OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
+
+# Webhooks (webhooks/): each attempt's connect and read timeout (s), and whether an endpoint
+# may be on a private network or loopback (off: only public addresses are sent to).
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 # Reports and exports: how long a built file is kept before it expires and is deleted (days).
 REPORTS_KEEP_DAYS = env.int("REPORTS_KEEP_DAYS", default=7)

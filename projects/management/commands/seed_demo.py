@@ -286,6 +286,7 @@ class Command(BaseCommand):
         from projects.management.channels_demo import seed_channels
         from projects.management.look_demo import seed_look
         from projects.management.welsh_demo import seed_welsh
+        from webhooks.management.demo import seed_webhooks
 
         seed_welsh(
             facilitator=people["hwylusydd@demo.test"],
@@ -316,6 +317,7 @@ class Command(BaseCommand):
         from api.management.demo import seed_api
 
         seed_api(trust=trust, admin=people["orgadmin@demo.test"])
+        seed_webhooks(trust=trust)
 
     def _reports(self, trust, project, people):
         """Two reports built already (a PDF for the manager, a named export for the
