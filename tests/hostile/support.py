@@ -83,6 +83,10 @@ FORM_PAGES = {
     "projects.forms.CurrentStageForm": [Page("projects:stage-edit")],
     "projects.forms.OrganisationForm": [Page("projects:organisation-edit")],
     "projects.forms.OrganisationRoleForm": [Page("projects:organisation-role-add")],
+    "webhooks.forms.WebhookEndpointForm": [
+        Page("webhooks:endpoint-create"),
+        Page("webhooks:endpoint-edit", needs=("webhook_endpoint",)),
+    ],
     "changes.yousaid.forms.YouSaidForm": [Page("yousaid:edit", needs=("change",))],
     "changes.reflection.forms.LadderVoteForm": [
         Page("reflection:ladder", needs=("open_rating",), role="service_user")
