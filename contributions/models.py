@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,10 +16,6 @@ SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
 # "contains" compares UPPER(column)) are PostgreSQL's alone, so they live in migrations 0006
 # and 0007 rather than in Meta.indexes, where SQLite would have to build them too.
 SEARCH_CONFIG = "simple"
-
-
-def search_vector() -> SearchVector:
-    return SearchVector("title", "body", config=SEARCH_CONFIG)
 
 
 class Tag(models.Model):

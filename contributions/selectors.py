@@ -3,14 +3,13 @@
 import re
 from collections import defaultdict
 
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Prefetch, Q
 
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
-from .models import SEARCH_CONFIG, Comment, Contribution, Support, Tag, search_vector
+from .models import SEARCH_CONFIG, Comment, Contribution, Support, Tag
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -73,10 +72,28 @@ def search(queryset, text: str):
     long_words = [word for word in words if len(word) > SHORT_WORD and word.isalnum()]
     if long_words:
         prefixes = " & ".join(f"{word.lower()}:*" for word in long_words)
-        queryset = queryset.alias(found=search_vector()).filter(
-            found=SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG)
-        )
+        queryset = queryset.filter(DocumentMatches(prefixes))
     return queryset.filter(*(_anywhere(word) for word in words if word not in long_words))
+
+
+class DocumentMatches(Expression):
+    """Whether a contribution's words (its stored ``search_document``, PostgreSQL only:
+    contributions/migrations/0010) match a ``to_tsquery`` query, on the table of the query
+    it is asked in. The column is the database's alone: Django neither reads nor writes it."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, query: str):
+        super().__init__()
+        self.query = query
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return (
+            f"{table}.search_document @@ to_tsquery(%s::regconfig, %s)",
+            [SEARCH_CONFIG, self.query],
+        )
 
 
 def _anywhere(word: str) -> Q:

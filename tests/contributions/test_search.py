@@ -61,9 +61,20 @@ def test_on_postgresql_longer_words_begin_words_through_the_full_text_index(on_p
             short_word = str(search(everything, "bus").explain())
         finally:
             cursor.execute("SET enable_seqscan = on")
-    assert "contribution_search" in long_word
+    assert "contribution_project_document" in long_word
     assert "contribution_title_trigrams" in short_word
     assert "contribution_body_trigrams" in short_word
+
+
+def test_on_postgresql_the_words_are_kept_by_the_database_as_they_change(on_postgres, board):
+    """The stored words (contributions/migrations/0010) follow every write, the ORM's and a
+    bulk update's alike."""
+    assert found(board, "corridor") == ["Disappointing wait"]
+    Contribution.objects.filter(title="Disappointing wait").update(body="Four hours standing")
+    assert found(board, "corridor") == []
+    assert found(board, "standing") == ["Disappointing wait"]
+    ContributionFactory(project=board.first().project, title="Corridor chairs", body="None")
+    assert found(board, "corridor") == ["Corridor chairs"]
 
 
 def test_on_sqlite_every_word_is_found_anywhere(board):
