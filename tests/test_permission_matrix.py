@@ -162,6 +162,9 @@ EXPECTED = {
     "webhooks:endpoint-pause": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
     "webhooks:endpoint-secret": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
     "webhooks:endpoint-delete": access(sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, post=DONE),
+    "webhooks:endpoint-ping": access(
+        sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, get=405, post=DONE
+    ),
     "webhooks:delivery-retry": access(
         sees=SEES_ORGANISATION, may=MANAGES_ORGANISATION, get=405, post=DONE
     ),

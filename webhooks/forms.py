@@ -17,7 +17,7 @@ class WebhookEndpointForm(forms.ModelForm):
     )
     events = forms.MultipleChoiceField(
         label=_("Events to send"),
-        choices=Event.choices,
+        choices=[(value, label) for value, label in Event.choices if value != Event.PING],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one event to send.")},
     )

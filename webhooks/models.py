@@ -17,6 +17,8 @@ class Event(models.TextChoices):
     SESSION_CHANGED = events.SESSION_CHANGED, _("A session was changed")
     SESSION_CANCELLED = events.SESSION_CANCELLED, _("A session was cancelled")
     REPORT_READY = events.REPORT_READY, _("A report is ready")
+    # Sent only when an admin asks, to check the receiver: no endpoint subscribes to it.
+    PING = "ping", _("A test event")
 
 
 class WebhookEndpoint(models.Model):

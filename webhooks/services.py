@@ -103,25 +103,31 @@ def webhook_event_record(*, event: Event) -> list[WebhookDelivery]:
     endpoints = WebhookEndpoint.objects.filter(
         organisation_id=event.organisation_id, paused=False
     ).only("pk", "events")
-    deliveries = []
-    for endpoint in endpoints:
-        if event.name not in endpoint.events:
-            continue
-        delivery_id = uuid.uuid4()
-        delivery = WebhookDelivery.objects.create(
-            endpoint=endpoint,
-            delivery_id=delivery_id,
-            event=event.name,
-            payload=_payload(event, delivery_id),
-        )
-        delivery.message = outbox_job(
-            job=DELIVER_JOB,
-            payload={"delivery_id": delivery.pk},
-            dedupe_key=f"webhook:{delivery_id}",
-        )
-        delivery.save(update_fields=["message"])
-        deliveries.append(delivery)
-    return deliveries
+    return [
+        _delivery_write(endpoint, event) for endpoint in endpoints if event.name in endpoint.events
+    ]
+
+
+@transaction.atomic
+def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """Send the endpoint a test event (paused or not), so its admins see whether it answers."""
+    ping = Event(name="ping", organisation_id=endpoint.organisation_id, project_id=None, data={})
+    return _delivery_write(endpoint, ping)
+
+
+def _delivery_write(endpoint: WebhookEndpoint, event: Event) -> WebhookDelivery:
+    delivery_id = uuid.uuid4()
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        delivery_id=delivery_id,
+        event=event.name,
+        payload=_payload(event, delivery_id),
+    )
+    delivery.message = outbox_job(
+        job=DELIVER_JOB, payload={"delivery_id": delivery.pk}, dedupe_key=f"webhook:{delivery_id}"
+    )
+    delivery.save(update_fields=["message"])
+    return delivery
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:

@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{endpoint}pause/", views.EndpointPauseView.as_view(), name="endpoint-pause"),
     path(f"{endpoint}secret/", views.EndpointSecretView.as_view(), name="endpoint-secret"),
     path(f"{endpoint}delete/", views.EndpointDeleteView.as_view(), name="endpoint-delete"),
+    path(f"{endpoint}test/", views.EndpointPingView.as_view(), name="endpoint-ping"),
     path(
         f"{endpoint}deliveries/<int:delivery_pk>/retry/",
         views.DeliveryRetryView.as_view(),

@@ -163,6 +163,15 @@ class EndpointDeleteView(EndpointConfirmView):
         return redirect("webhooks:endpoint-list", self.organisation.pk)
 
 
+class EndpointPingView(EndpointMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        services.webhook_ping(endpoint=self.endpoint)
+        messages.success(request, _("A test event is on its way: its outcome shows below."))
+        return redirect(self.endpoint)
+
+
 class DeliveryRetryView(EndpointMixin, View):
     http_method_names = ["post"]
 

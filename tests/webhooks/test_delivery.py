@@ -289,3 +289,23 @@ def test_two_workers_at_once_deliver_once(world, receiver, on_postgres):
     assert len(receiver.received) == 2
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (Status.DELIVERED, 2)
+
+
+def test_a_test_event_reaches_even_a_paused_endpoint(
+    world, endpoint, receiver, django_capture_on_commit_callbacks
+):
+    from webhooks.services import webhook_endpoint_set_paused, webhook_ping
+
+    webhook_endpoint_set_paused(endpoint=endpoint, paused=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_ping(endpoint=endpoint)
+    (request,) = receiver.received
+    assert request.signed and request.headers["Codesign-Event"] == "ping"
+    body = json.loads(request.body)
+    assert (body["type"], body["organisation"], body["project"], body["data"]) == (
+        "ping",
+        {"id": world.organisation.pk},
+        None,
+        {},
+    )
+    assert only_delivery().status == Status.DELIVERED

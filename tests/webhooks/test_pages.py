@@ -185,3 +185,48 @@ def test_a_failed_delivery_is_shown_with_its_answer_and_can_be_sent_again(
     message.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.PENDING, 0)
     assert message.status == OutboxMessage.Status.PENDING
+
+
+def test_the_pages_cost_the_same_queries_with_2_and_with_30_rows(admin, world, count_queries):
+    def add_endpoints(n):
+        for i in range(n):
+            webhook_endpoint_create(
+                organisation=world.organisation,
+                url=f"https://hooks.example.org/{i}",
+                events=["change.moved"],
+            )
+
+    def add_deliveries(endpoint, n):
+        WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(
+                endpoint=endpoint,
+                event="change.moved",
+                status=WebhookDelivery.Status.FAILED if i % 2 else WebhookDelivery.Status.RETRYING,
+                response_code=500,
+                message=OutboxMessage.objects.create(
+                    kind=OutboxMessage.Kind.JOB, job="webhooks.services.webhook_deliver"
+                ),
+            )
+            for i in range(n)
+        )
+
+    add_endpoints(2)
+    endpoint = WebhookEndpoint.objects.first()
+    add_deliveries(endpoint, 2)
+    small_list = count_queries(lambda: admin.get(list_url(world)))
+    small_detail = count_queries(lambda: admin.get(endpoint.get_absolute_url()))
+    add_endpoints(28)
+    add_deliveries(endpoint, 28)
+    assert count_queries(lambda: admin.get(list_url(world))) == small_list
+    assert count_queries(lambda: admin.get(endpoint.get_absolute_url())) == small_detail
+
+
+def test_an_admin_sends_a_test_event(admin, endpoint, settings):
+    url = endpoint_url(endpoint, "endpoint-ping")
+    assert url in page(admin, endpoint.get_absolute_url())
+    assert admin.get(url).status_code == 405
+    response = admin.post(url, follow=True)
+    assert "A test event is on its way" in response.content.decode()
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.event, delivery.status) == ("ping", WebhookDelivery.Status.PENDING)
+    assert "A test event" in response.content.decode()
