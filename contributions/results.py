@@ -32,8 +32,8 @@ PARAMETERS = ("kind", "stage", "tag", "status", "q", "sort", "page")
 # room they take: each write to a busy board leaves every page kept before it unasked for, one
 # per person, filter and page, so they go within minutes.
 KEEP_SECONDS = 10 * 60
-# Where shared results leave each idea's support to be drawn for the person (card.html).
-SUPPORT_HOLE = re.compile(r"<!--support:(\d+)-->")
+# Where shared results mark each idea's support (card.html), to draw it for each person.
+SUPPORT_MARK = re.compile(r"<!--support:(\d+)-->(.*?)<!--/support-->", re.DOTALL)
 
 
 def key(project, user, query, *, can_add: bool, shared: bool = False) -> str:
@@ -79,22 +79,26 @@ class Shared:
 
 
 def render_shared(context: dict, user) -> Shared:
-    """Render the results with a hole for each idea's support, and each support both ways
-    (as ``card.html`` draws it, for ``user``, whose roles the results are kept under)."""
-    html = render_to_string(TEMPLATE, {**context, "support_holes": True})
-    pieces = SUPPORT_HOLE.split(html)
-    parts = [piece if index % 2 == 0 else int(piece) for index, piece in enumerate(pieces)]
-    ideas = [c for c in context["contributions"] if c.kind == "idea"]
-    drawn = {True: {}, False: {}}
-    for c in ideas:
-        can_support = user.has_perm("contributions.support", c)
-        person_supports = getattr(c, "supported", False)
-        for supported in (True, False):
-            c.supported = supported
-            drawn[supported][c.pk] = render_to_string(
-                SUPPORT_TEMPLATE, {"c": c, "can_support": can_support}
-            )
-        c.supported = person_supports
+    """Render the results with each idea's support marked, as ``card.html`` draws it for
+    ``user`` (whose roles the results are kept under), and draw each the other way too."""
+    pieces = SUPPORT_MARK.split(render_to_string(TEMPLATE, {**context, "support_marks": True}))
+    ideas = {c.pk: c for c in context["contributions"]}
+    parts, drawn = [], {True: {}, False: {}}
+    # Text, then each marked support as (idea, as drawn) followed by the text after it.
+    for index in range(0, len(pieces), 3):
+        parts.append(pieces[index])
+        if index + 1 == len(pieces):
+            break
+        c = ideas[int(pieces[index + 1])]
+        theirs = bool(getattr(c, "supported", False))
+        drawn[theirs][c.pk] = pieces[index + 2]
+        c.supported = not theirs
+        drawn[not theirs][c.pk] = render_to_string(
+            SUPPORT_TEMPLATE,
+            {"c": c, "can_support": user.has_perm("contributions.support", c)},
+        )
+        c.supported = theirs
+        parts.append(c.pk)
     return Shared(
         parts=parts,
         supported=drawn[True],
