@@ -79,8 +79,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         except SignInRefused as refusal:
             raise ImmediateHttpResponse(refusal_response(request, sso, refusal.reason)) from None
         if not sociallogin.is_existing:
-            sociallogin.user = user
-            sociallogin.save(request, connect=True)
+            services.sso_account_link(request=request, sociallogin=sociallogin, user=user)
 
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None

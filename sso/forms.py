@@ -172,3 +172,12 @@ class SingleSignOnForm(forms.Form):
                 discovery_fetch(cleaned["issuer"])
             except ValidationError as error:
                 self.add_error("issuer", error)
+
+
+class SignInStartForm(forms.Form):
+    """The address a member of staff signs in with: its domain names their organisation."""
+
+    email = forms.EmailField(
+        label=_("Your work email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -80,3 +80,9 @@ def sso_sign_in_refused(*, organisation, reason: str, path: str = "") -> None:
         details={"reason": reason},
         path=path,
     )
+
+
+def sso_account_link(*, request, sociallogin, user) -> None:
+    """Link the account to the provider's subject, on its first sign-in through the provider."""
+    sociallogin.user = user
+    sociallogin.save(request, connect=True)

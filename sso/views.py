@@ -1,18 +1,16 @@
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from codesign.mixins import OrganisationMixin
 from codesign.views import safe_next
 
 from . import services
-from .forms import SingleSignOnForm
+from .forms import SignInStartForm, SingleSignOnForm
 from .selectors import social_app, sso_for_email
 
 
@@ -43,13 +41,6 @@ class SingleSignOnSettingsView(OrganisationMixin, FormView):
         )
         messages.success(self.request, _("Single sign-on settings saved."))
         return redirect(self.organisation)
-
-
-class SignInStartForm(forms.Form):
-    email = forms.EmailField(
-        label=gettext_lazy("Your work email address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
 
 
 class SignInStartView(FormView):

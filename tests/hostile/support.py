@@ -189,7 +189,7 @@ FORM_PAGES = {
     ],
     "sso.forms.SingleSignOnForm": [Page("sso:settings")],
     # A known domain's address answers with the page that moves on to the provider.
-    "sso.views.SignInStartForm": [Page("sso:start", role="anonymous", reports_back=True)],
+    "sso.forms.SignInStartForm": [Page("sso:start", role="anonymous", reports_back=True)],
     "dashboards.forms.DashboardFilterForm": [
         Page("dashboards:organisation", method="get"),
         Page("dashboards:project", method="get"),
