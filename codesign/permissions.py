@@ -74,6 +74,21 @@ def project_membership(user, project):
     return cache[project.pk]
 
 
+def remember_memberships(user, project_ids) -> None:
+    """Read the person's memberships of these projects in one query, so that asking a rule of
+    each of them (a page listing many projects) costs none more."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "api_organisation_id", None):
+        return
+    cache = _cache(user, "memberships")
+    wanted = [pk for pk in project_ids if pk not in cache]
+    if not wanted:
+        return
+    Membership = apps.get_model("participants", "Membership")
+    found = {m.project_id: m for m in Membership.objects.filter(user=user, project_id__in=wanted)}
+    for pk in wanted:
+        cache[pk] = found.get(pk)
+
+
 def project_roles(user, project) -> frozenset[str]:
     """Return every role a person holds for a project: the one function predicates build on."""
     if project is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -1,5 +1,6 @@
-"""A project's contributions, accepted themes and CMO records as a REFI-QDA project (.qdpx),
-for evaluators to open in NVivo, ATLAS.ti or MAXQDA.
+"""A project's contributions, accepted themes (its own and those across projects it was said
+in) and CMO records as a REFI-QDA project (.qdpx), for evaluators to open in NVivo, ATLAS.ti
+or MAXQDA.
 
 The codebook holds the accepted themes and the organisation's catalogue (by lens); each
 contribution is a text source, coded with its themes and with the catalogue entries of the
@@ -24,6 +25,7 @@ from changes.models import Evidence
 from contributions.models import Contribution
 
 from ..models import CatalogueItem, CmoLink, Lens, Theme
+from ..selectors import citable_themes
 
 NS = "urn:QDA-XML:project:1.0"
 SCHEMA = Path(__file__).with_name("Project.xsd")
@@ -105,9 +107,20 @@ def _source(sources, kind, pk, name, text, codes, when, user, constituency=None)
         _el(value, "TextValue", constituency)
 
 
+def _theme_codes(themes) -> dict[int, set[str]]:
+    """Each contribution's theme codes."""
+    codes = defaultdict(set)
+    for theme_id, contribution_id in Theme.contributions.through.objects.filter(
+        theme__in=themes
+    ).values_list("theme_id", "contribution_id"):
+        codes[contribution_id].add(guid("theme", theme_id))
+    return codes
+
+
 def project_qde(project) -> bytes:
     """The project.qde XML of the project, checked against the schema."""
-    themes = list(Theme.objects.filter(project=project, status=Theme.Status.ACCEPTED))
+    # The project's accepted themes, and those across projects that hold its contributions.
+    themes = list(citable_themes(project))
     items = list(CatalogueItem.objects.filter(organisation_id=project.organisation_id))
     contributions = list(
         Contribution.objects.filter(project=project, hidden_at__isnull=True)
@@ -128,11 +141,7 @@ def project_qde(project) -> bytes:
             record_codes[cmo_id].add(guid("item", item_id))
         if contribution_id:
             evidence_of[contribution_id].add(cmo_id)
-    theme_codes = defaultdict(set)
-    for theme_id, contribution_id in Theme.contributions.through.objects.filter(
-        theme__in=themes
-    ).values_list("theme_id", "contribution_id"):
-        theme_codes[contribution_id].add(guid("theme", theme_id))
+    theme_codes = _theme_codes(themes)
 
     user = guid("user", "codesign")
     now = timezone.now().isoformat(timespec="seconds")

@@ -1,6 +1,6 @@
 """Themes across an organisation's projects: asked for and decided by its admins and managers,
 who see each theme's words, how many contributions came from each project and who said it by
-group, never the contributions themselves."""
+group; the contributions themselves only where they may read the project's board."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from codesign.forms import put_errors_in_form
 from codesign.mixins import ScopedObjectMixin
+from codesign.permissions import remember_memberships
 
 from ..models import Theme
 from ..views import LearningMixin
@@ -25,12 +26,25 @@ def organisation_themes_url(organisation, anchor="") -> str:
 
 
 class OrganisationThemeListView(LearningMixin, TemplateView):
+    """The themes; each cites its contributions by project and, to those who may read a
+    project's board (its facilitators, the organisation's admins), by title."""
+
     template_name = "learning/themes/organisation_theme_list.html"
     page_title = gettext_lazy("Themes across projects")
 
     def get_context_data(self, **kwargs):
+        themes = selectors.organisation_themes(self.organisation)
+        projects = list(self.projects)
+        remember_memberships(self.request.user, [project.pk for project in projects])
+        readable = {
+            project.pk
+            for project in projects
+            if self.request.user.has_perm("learning.decide_themes", project)
+        }
+        for theme in themes.suggested + themes.accepted + themes.set_aside:
+            theme.readable = [c for c in theme.contributions.all() if c.project_id in readable]
         return super().get_context_data(
-            themes=selectors.organisation_themes(self.organisation),
+            themes=themes,
             may_decide=self.request.user.has_perm(
                 "learning.decide_organisation_themes", self.organisation
             ),

@@ -99,7 +99,7 @@ def test_manager_finds_and_accepts_a_theme_across_projects(world, live_server, o
     page.reload()
     theme = page.locator("article", has=page.get_by_role("heading", name="pharmacy, medicines"))
     expect(theme.locator(".theme-projects")).to_contain_text("Outpatients")
-    expect(page.get_by_text("Nobody's name or words are shown here")).to_be_visible()
+    expect(page.get_by_text("Nobody's name is shown here")).to_be_visible()
     expect(page.get_by_text("Said 1", exact=True)).to_have_count(0)
     axe_check(page)
     no_sideways_scroll(page, viewport)

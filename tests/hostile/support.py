@@ -95,7 +95,10 @@ FORM_PAGES = {
     "learning.forms.CatalogueItemForm": [Page("learning:item-create"), Page("learning:item-edit")],
     "learning.forms.TheoryForm": [Page("learning:theory-edit")],
     "learning.forms.CmoLinkForm": [Page("learning:cmo-link-add")],
-    "learning.themes.forms.ThemeDecisionForm": [Page("learning:theme-decide")],
+    "learning.themes.forms.ThemeDecisionForm": [
+        Page("learning:theme-decide"),
+        Page("learning:organisation-theme-decide"),
+    ],
     "learning.equality.forms.EqualityForm": [Page("learning:equality-form")],
     "learning.equality.forms.PopulationForm": [Page("learning:equality-population")],
     "changes.reflection.forms.CmoFromReflectionForm": [Page("reflection:entry-to-cmo")],
@@ -190,6 +193,7 @@ FORM_PAGES = {
     "sso.forms.SingleSignOnForm": [Page("sso:settings")],
     # A known domain's address answers with the page that moves on to the provider.
     "sso.forms.SignInStartForm": [Page("sso:start", role="anonymous", reports_back=True)],
+    "reports.forms.EvidenceReportForm": [Page("reports:organisation-evidence")],
     "dashboards.forms.DashboardFilterForm": [
         Page("dashboards:organisation", method="get"),
         Page("dashboards:project", method="get"),

@@ -118,6 +118,10 @@ def test_managers_see_counts_per_project_and_decide(two_projects, client_for):
     services.theme_run_build(run_id=project_run.pk)
     own = project_run.themes.first()
     assert client.post(merge.replace(str(night.pk), str(own.pk)), {}).status_code == 404
+    # The organisation's admins may read every project's board: they see the titles too.
+    admin = client_for(world.users["org_admin"])
+    url = reverse("learning:organisation-theme-list", args=[world.organisation.pk])
+    assert "Waiting all day for my tablets" in admin.get(url).content.decode()
     # A project's facilitator does not know the organisation's page exists.
     facilitator = client_for(world.users["facilitator"])
     url = reverse("learning:organisation-theme-list", args=[world.organisation.pk])
@@ -151,3 +155,25 @@ def test_an_accepted_theme_across_projects_is_cited_in_a_cmo_record(two_projects
     services.theme_reject(theme=transport, decided_by=None)
     response = client.post(url, {**data, "evidence": f"theme:{transport.pk}"})
     assert response.status_code == 200 and CmoLink.objects.filter(cmo=cmo).count() == 1
+
+
+@pytest.mark.parametrize("who", ["manager", "org_admin"])
+def test_the_page_query_count_does_not_grow(world, client_for, count_queries, who):
+    client = client_for(world.users[who])
+    url = reverse("learning:organisation-theme-list", args=[world.organisation.pk])
+
+    def add(projects, per_project):
+        for _ in range(projects):
+            project = ProjectFactory(organisation=world.organisation)
+            for number in range(per_project):
+                author = MembershipFactory(project=project)
+                ContributionFactory(project=project, author=author, body=TEXTS[number % 12 + 1])
+        ThemeRun.objects.all().update(status=ThemeRun.Status.DONE)
+        run = services.theme_run_request(organisation=world.organisation, requested_by=None)
+        services.theme_run_build(run_id=run.pk)
+
+    add(1, 4)
+    few = count_queries(lambda: client.get(url))
+    add(5, 12)
+    many = count_queries(lambda: client.get(url))
+    assert few == many

@@ -13,7 +13,7 @@ from learning.themes import services as theme_services
 from outbox.services import outbox_sweep
 from reports.models import Report
 from reports.services import ReportNotAllowed, report_request
-from tests.factories import ContributionFactory
+from tests.factories import ContributionFactory, ProjectFactory
 
 from .helpers import cmo_record, link, mechanism
 
@@ -109,3 +109,26 @@ def test_a_project_with_nothing_yet_exports_a_valid_file(world, client_for, run_
     qde = qdpx_from_the_worker(client_for(world.users["facilitator"]), world.project, run_worker)
     document = etree.fromstring(qde)
     assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(document)
+
+
+def test_a_theme_across_projects_codes_this_projects_contributions(world, client_for, run_worker):
+    project = world.project
+    outpatients = ProjectFactory(organisation=world.organisation, title="Outpatients")
+    mine = ContributionFactory(project=project, title="Tablets late", body="Pharmacy tablets.")
+    ContributionFactory(project=outpatients, title="Medicines late", body="Pharmacy medicines.")
+    ContributionFactory(project=project, title="Transport", body="The ambulance came at 9pm.")
+    ContributionFactory(project=outpatients, title="Bus", body="No bus before ten.")
+    run = theme_services.theme_run_request(organisation=world.organisation, requested_by=None)
+    theme_services.theme_run_build(run_id=run.pk)
+    theme = run.themes.get(contributions=mine)
+    theme_services.theme_accept(theme=theme, name="Waiting for medicines", decided_by=None)
+    qde = qdpx_from_the_worker(client_for(world.users["facilitator"]), project, run_worker)
+    document = etree.fromstring(qde)
+    assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(document)
+    ns = {"q": NS}
+    source = document.xpath(
+        "//q:TextSource[@guid=$g]", namespaces=ns, g=guid("contribution", mine.pk)
+    )[0]
+    assert source.xpath(".//q:CodeRef/@targetGUID", namespaces=ns) == [guid("theme", theme.pk)]
+    # Only this project's contributions are sources, whatever the theme holds elsewhere.
+    assert "Medicines late" not in qde.decode()

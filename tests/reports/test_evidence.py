@@ -14,7 +14,7 @@ from docx.table import Table
 
 from changes.models import ServiceChange
 from learning.models import EqualityResponse, ProgrammeTheoryVersion
-from participants.models import Membership
+from participants.models import ContactPreferences, Membership
 from projects.models import OrganisationRole
 from reports.forms import last_financial_year
 from reports.models import Report
@@ -268,3 +268,22 @@ def test_the_form_offers_the_last_financial_year_and_checks_the_dates(world, cli
     WorkshopSessionFactory(project=world.project)
     detail = client.get(world.organisation.get_absolute_url()).content.decode()
     assert evidence_url(world) in detail
+
+
+def test_the_channels_people_hear_by_are_suppressed_by_subtraction(world, client_for, run_worker):
+    # World's project has 5 members, none with a stated channel (email); 5 more by text.
+    texted = []
+    for _ in range(5):
+        user = UserFactory()
+        MembershipFactory(project=world.project, user=user, role=Membership.Role.PARTICIPANT)
+        texted.append(ContactPreferences.objects.create(person=user, channel="text"))
+    client = client_for(world.users["manager"])
+    _report, data = build(client, world, "annual", "docx", run_worker)
+    channels = table_after(docx_blocks(data), "How people hear from their projects")
+    assert channels["Email"] == ["5"] and channels["Text message"] == ["5"]
+    assert channels["Everyone taking part"] == ["10"]
+    Membership.objects.filter(user=texted[0].person).delete()
+    _report, data = build(client, world, "annual", "docx", run_worker)
+    channels = table_after(docx_blocks(data), "How people hear from their projects")
+    assert channels["Text message"] == ["fewer than 5"] and channels["Email"] == ["not shown"]
+    assert channels["Everyone taking part"] == ["9"]
