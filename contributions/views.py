@@ -314,10 +314,15 @@ class ContributionDetailView(ContributionMixin, TemplateView):
     def page_title(self):
         return self.contribution.title
 
-    def get_context_data(self, **kwargs):
-        contribution = self.contribution
+    def get_object_queryset(self):
+        # Read as the board's card is (whether the person supports it too): one query.
         membership = project_membership(self.request.user, self.project)
-        item = board_item(self.project, contribution, membership)
+        return selectors.cards(self.project, membership=membership).select_related(
+            *self.select_related
+        )
+
+    def get_context_data(self, **kwargs):
+        contribution = item = self.contribution
         user = self.request.user
         context = super().get_context_data(c=item, **kwargs)
         context.update(
