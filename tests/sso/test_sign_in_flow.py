@@ -232,3 +232,14 @@ def test_the_link_is_in_the_persons_download_and_goes_with_their_account(
     assert link["provider"] == sso.provider_id and link["claims"]["id_token"]["email"] == STAFF
     account_delete(person=staff, deleted_by=staff)
     assert not SocialAccount.objects.exists()
+
+
+def test_the_organisations_admins_read_refusals_in_its_audit_log(
+    client, client_for, oidc_provider, sso, staff, world
+):
+    behave(oidc_provider, sso, audience="another-application")
+    sign_in(client, oidc_provider, STAFF)
+    admin = client_for(world.users["org_admin"])
+    log = admin.get(reverse("audit:organisation-entry-list", args=[world.organisation.pk]))
+    page = log.content.decode()
+    assert "Sign-in through the organisation" in page and "audience" in page
