@@ -50,20 +50,28 @@ def replies_for_facilitator(session):
     )
 
 
-def combined_access_needs(session) -> list[tuple[str, int]]:
-    """What those going need, counted: [("step-free access", 2), ("BSL interpreter", 1)]."""
-    needs = AccessNeeds.objects.filter(
-        membership__session_replies__session=session,
-        membership__session_replies__answer__in=[Reply.Answer.GOING, Reply.Answer.MAYBE],
-    )
+def combined_access_needs(session, replies=None) -> list[tuple[str, int]]:
+    """What those going need, counted: [("step-free access", 2), ("BSL interpreter", 1)].
+
+    ``replies``: all the session's replies with their members' access needs
+    (``replies_for_facilitator``), when the page has them: counted from them, with no query."""
+    coming = (Reply.Answer.GOING, Reply.Answer.MAYBE)
     counter: Counter = Counter()
-    for item in needs:
-        counter.update(item.summary())
-    extra = (
-        session.replies.filter(answer__in=[Reply.Answer.GOING, Reply.Answer.MAYBE])
-        .exclude(session_needs="")
-        .count()
-    )
+    if replies is not None:
+        replies = [reply for reply in replies if reply.answer in coming]
+        for reply in replies:
+            needs = getattr(reply.membership, "access_needs", None)
+            if needs is not None:
+                counter.update(needs.summary())
+        extra = sum(1 for reply in replies if reply.session_needs)
+    else:
+        needs = AccessNeeds.objects.filter(
+            membership__session_replies__session=session,
+            membership__session_replies__answer__in=coming,
+        )
+        for item in needs:
+            counter.update(item.summary())
+        extra = session.replies.filter(answer__in=coming).exclude(session_needs="").count()
     if extra:
         counter[str(_("Something extra for this session (see replies)"))] += extra
     return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -124,12 +132,22 @@ class LanguageAsked:
         )
 
 
-def language_asked(session) -> LanguageAsked:
-    """Which language the people who may come asked for the session in, counted in one query."""
-    counts = session.replies.exclude(answer=Reply.Answer.NOT_GOING).aggregate(
-        welsh=Count("pk", filter=Q(language_wanted=LanguageWanted.WELSH)),
-        english=Count("pk", filter=Q(language_wanted=LanguageWanted.ENGLISH)),
-    )
+def language_asked(session, replies=None) -> LanguageAsked:
+    """Which language the people who may come asked for the session in, counted in one query
+    (none from ``replies``, all the session's replies, when the page has them)."""
+    if replies is not None:
+        asked = [
+            reply.language_wanted for reply in replies if reply.answer != Reply.Answer.NOT_GOING
+        ]
+        counts = {
+            "welsh": asked.count(LanguageWanted.WELSH),
+            "english": asked.count(LanguageWanted.ENGLISH),
+        }
+    else:
+        counts = session.replies.exclude(answer=Reply.Answer.NOT_GOING).aggregate(
+            welsh=Count("pk", filter=Q(language_wanted=LanguageWanted.WELSH)),
+            english=Count("pk", filter=Q(language_wanted=LanguageWanted.ENGLISH)),
+        )
     return LanguageAsked(
         welsh=counts["welsh"],
         english=counts["english"],

@@ -153,16 +153,19 @@ class SessionDetailView(SessionMixin, TemplateView):
                 if reply and reply.answer != Reply.Answer.WAITLIST
                 else None
             ),
-            going_count=session.replies.filter(answer=Reply.Answer.GOING).count(),
         )
-        if user.has_perm("workshops.view_replies", session):
+        if not user.has_perm("workshops.view_replies", session):
+            context["going_count"] = session.replies.filter(answer=Reply.Answer.GOING).count()
+        else:
+            # Every reply, with its member's access needs: the counts are read from them.
             replies = list(selectors.replies_for_facilitator(session))
             context.update(
                 replies=replies,
+                going_count=sum(each.answer == Reply.Answer.GOING for each in replies),
                 reminders=reminders_for_session(session),
                 session_messages=selectors.session_messages(session),
-                access_needs=selectors.combined_access_needs(session),
-                language=selectors.language_asked(session),
+                access_needs=selectors.combined_access_needs(session, replies),
+                language=selectors.language_asked(session, replies),
                 managed_without_reply=Membership.objects.filter(
                     pk__in=selectors.session_audience(session).values("pk"),
                     managed_by_facilitator=True,

@@ -93,6 +93,14 @@ def test_the_share_counts_those_who_may_come():
     asked = language_asked(session)
     assert (asked.welsh, asked.english, asked.welsh_percent) == (3, 5, 38)
     assert asked.welsh_shown and asked.prompt
+    # The session page counts the replies it holds already: the same figures.
+    counted = language_asked(session, list(session.replies.all()))
+    assert (counted.welsh, counted.english, counted.welsh_shown, counted.prompt) == (
+        3,
+        5,
+        True,
+        True,
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from participants.models import AccessNeeds, Membership
+from sessions import selectors
 from sessions.models import Reply, WorkshopSession
 from sessions.services import session_cancel, session_reply, session_update
 from tests.conftest import at_once
@@ -240,9 +241,14 @@ def test_facilitator_sees_combined_access_needs_of_those_coming(world, client):
     session_reply(
         session=session, membership=member(world, "staff"), answer="not_going", replied_by=None
     )
+    Reply.objects.filter(membership=member(world, "carer")).update(session_needs="A quiet room")
     client.force_login(world.users["facilitator"])
     response = client.get(session.get_absolute_url())
-    assert response.context["access_needs"] == [("step-free access", 2)]
+    counted = [("step-free access", 2), ("Something extra for this session (see replies)", 1)]
+    assert response.context["access_needs"] == counted
+    # Read from the replies the page holds, as the database counts them.
+    assert selectors.combined_access_needs(session) == counted
+    assert response.context["going_count"] == 2
     client.force_login(world.users["carer"])
     assert "access_needs" not in client.get(session.get_absolute_url()).context
 
