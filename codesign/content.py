@@ -134,6 +134,12 @@ def kept_many(cache_keys) -> dict:
     return cache.get_many(list(cache_keys)) if may_keep() else {}
 
 
+def keep_many(values: dict, seconds: int) -> None:
+    """Keep each value under its key, in one round trip (not from inside a transaction)."""
+    if values and may_keep():
+        cache.set_many(values, seconds)
+
+
 def keep(cache_key: str, value, seconds: int) -> None:
     """Keep ``value`` under ``cache_key`` (not from inside a transaction). Entries are never
     stale, since their key names what they show; ``seconds`` only bounds the room they take."""

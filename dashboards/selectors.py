@@ -264,11 +264,16 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
     with timezone.override(tz):
         today = today or timezone.localdate()
         parts = (organisation.time_zone, organisation.parity_threshold, date_from, date_to, today)
-        key = _figures_key(ids, parts)
+        key, versions = _figures_key(ids, parts)
         figures = content.kept(key) if key else None
         if figures is None:
             figures = _work_out(
-                ids, organisation=organisation, date_from=date_from, date_to=date_to, today=today
+                ids,
+                organisation=organisation,
+                date_from=date_from,
+                date_to=date_to,
+                today=today,
+                versions=versions,
             )
             if key:
                 content.keep(key, figures, settings.DASHBOARD_CACHE_SECONDS)
@@ -298,21 +303,54 @@ def _labelled(figures: dict) -> dict:
     return figures
 
 
-def _figures_key(ids, parts: tuple) -> str | None:
+def _figures_key(ids, parts: tuple) -> tuple[str | None, dict | None]:
     """The key these projects' figures are kept under: their content versions (read before
     the figures are worked out, in one query), and ``parts`` (the filters, the day, the
-    organisation's settings). None when they may not be kept (inside a transaction, or a
-    project deleted meanwhile)."""
+    organisation's settings); and the versions. None when they may not be kept (inside a
+    transaction, or a project deleted meanwhile)."""
     if not content.may_keep():
-        return None
+        return None, None
     versions = content.versions(ids)
     if len(versions) < len(set(ids)):
-        return None
-    return content.key("dashboards:figures", sorted(versions.items()), parts)
+        return None, None
+    return content.key("dashboards:figures", sorted(versions.items()), parts), versions
 
 
-def _work_out(ids, *, organisation, date_from, date_to, today) -> dict:
-    """Work the figures out, in the organisation's time zone (which ``_figures`` sets)."""
+def _parities(ids, versions, *, organisation, date_from, date_to, participant_rows) -> dict:
+    """Each project's parity, kept under its own content version as well: after a write to
+    one project, an organisation's dashboard counts that project's rows again, not every
+    project's (its parity queries were most of its time). ``versions``: the projects'
+    content versions, or None when nothing may be kept."""
+    tz = timezone.get_current_timezone_name()
+    keys = {
+        pk: content.key(
+            "dashboards:parity", pk, version, organisation.parity_threshold, date_from, date_to, tz
+        )
+        for pk, version in (versions or {}).items()
+    }
+    kept = content.kept_many(keys.values()) if keys else {}
+    parities = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [pk for pk in ids if pk not in parities]
+    if missing:
+        counted = set(missing)
+        fresh = parity_for_projects(
+            missing,
+            date_from=date_from,
+            date_to=date_to,
+            organisation=organisation,
+            participant_rows=[row for row in participant_rows if row["project_id"] in counted],
+        )
+        content.keep_many(
+            {keys[pk]: parity for pk, parity in fresh.items() if pk in keys},
+            settings.DASHBOARD_CACHE_SECONDS,
+        )
+        parities.update(fresh)
+    return parities
+
+
+def _work_out(ids, *, organisation, date_from, date_to, today, versions=None) -> dict:
+    """Work the figures out, in the organisation's time zone (which ``_figures`` sets);
+    ``versions``: the projects' content versions, under which each one's parity is kept."""
     tz = timezone.get_current_timezone()
     start, end = day_range(date_from, date_to)
     participant_rows = participant_counts(ids)
@@ -320,11 +358,12 @@ def _work_out(ids, *, organisation, date_from, date_to, today) -> dict:
         "today": today,
         "date_from": date_from,
         "date_to": date_to,
-        "parities": parity_for_projects(
+        "parities": _parities(
             ids,
+            versions,
+            organisation=organisation,
             date_from=date_from,
             date_to=date_to,
-            organisation=organisation,
             participant_rows=participant_rows,
         ),
         "changes": _changes(ids, start, end, date_from, date_to, today, tz),

@@ -15,10 +15,16 @@ from django.utils import timezone
 
 from changes import services as change_services
 from contributions import services as contribution_services
-from dashboards.selectors import project_dashboard
+from dashboards import selectors
+from dashboards.selectors import organisation_dashboard, project_dashboard
 from participants.models import Constituency
 from sessions.models import WorkshopSession
-from tests.factories import ContributionFactory, MembershipFactory, WorkshopSessionFactory
+from tests.factories import (
+    ContributionFactory,
+    MembershipFactory,
+    ProjectFactory,
+    WorkshopSessionFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -120,3 +126,31 @@ def test_the_next_sessions_are_always_current(world, client_for):
     WorkshopSession.objects.bulk_create([planned])
     assert project_dashboard(project)["key"] == kept
     assert "Spring listening event" in client.get(url).content.decode()
+
+
+def test_after_a_write_to_one_project_only_its_parity_is_counted_again(
+    world, service_user, monkeypatch
+):
+    """Each project's parity is kept under its own content version: an organisation's
+    dashboard counts again only the project written to, and shows its new figures."""
+    other = ProjectFactory(organisation=world.organisation, status="active")
+    counted = []
+    real = selectors.parity_for_projects
+
+    def counting(ids, **kwargs):
+        counted.append(sorted(ids))
+        return real(ids, **kwargs)
+
+    monkeypatch.setattr(selectors, "parity_for_projects", counting)
+    manager = world.users["manager"]
+    first = organisation_dashboard(world.organisation, user=manager)
+    assert counted == [sorted([world.project.pk, other.pk])]
+    contribution_services.contribution_add(
+        project=world.project, author=service_user, kind="idea", title="A second idea"
+    )
+    after = organisation_dashboard(world.organisation, user=manager)
+    assert counted[1:] == [[world.project.pk]]
+    assert after["key"] != first["key"]
+    mine = next(row for row in after["projects"] if row["project"].pk == world.project.pk)
+    assert mine["parity"].contributions.service_users == 2
+    assert after["parity"].contributions.service_users == 2
