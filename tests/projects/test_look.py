@@ -17,6 +17,7 @@ from outbox.services import email_render
 from projects.models import Organisation
 from reports import pdf as report_pdf
 from reports.models import Report
+from tests.factories import WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +198,17 @@ def test_emails_carry_the_organisations_header(admin_client, world, settings):
     assert f'src="https://codesign.example.org{look.logo_url}"' in header
     assert f"background-color:{DARK}" in header and f"color:{LIGHT}" in header
     assert "Riverside Trust" in header
+
+
+def test_the_printed_agenda_and_sign_in_sheet_carries_the_look(admin_client, world):
+    look = with_look(world, admin_client)
+    session = WorkshopSessionFactory(project=world.project)
+    admin_client.force_login(world.users["facilitator"])
+    html = admin_client.get(
+        reverse("workshops:session-print", args=[world.project.pk, session.pk])
+    ).content.decode()
+    assert look.stylesheet_url in html
+    assert f'<img src="{look.logo_url}"' in html and "Riverside Trust" in html
 
 
 def images_in(pdf: bytes) -> int:
