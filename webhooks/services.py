@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from codesign.events import Event, site_link
@@ -85,7 +86,8 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
 def _payload(event: Event, delivery_id: uuid.UUID) -> dict:
     project = None
     if event.project_id:
-        project = {"id": event.project_id, "url": site_link(f"/projects/{event.project_id}/")}
+        path = reverse("projects:project-detail", args=[event.project_id])
+        project = {"id": event.project_id, "url": site_link(path)}
     return {
         "id": str(delivery_id),
         "type": event.name,
