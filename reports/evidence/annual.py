@@ -169,13 +169,12 @@ def _who_took_part(doc, period: Period, report, projects) -> None:
         )
         % {"n": MANAGERS_THRESHOLD}
     )
-    for name, title in (
-        ("parity", _("Service users and staff")),
-        ("attendance", _("Participants and attendance by constituency")),
-    ):
-        doc.subheading(title)
-        header, rows = panels.table(name, figures)
-        doc.table(header, rows, empty=panels.no_data())
+    # The parity table only (it counts sessions attended too): the dashboards' attendance table
+    # splits service users from carers, and beside parity's total of the two a carers' "fewer
+    # than 5" would be read by subtraction.
+    doc.subheading(_("Service users and staff"))
+    header, rows = panels.table("parity", figures)
+    doc.table(header, rows, empty=panels.no_data())
     _channels(doc, projects)
     _ways_in(doc, period, projects)
 

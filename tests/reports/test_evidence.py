@@ -287,3 +287,18 @@ def test_the_channels_people_hear_by_are_suppressed_by_subtraction(world, client
     channels = table_after(docx_blocks(data), "How people hear from their projects")
     assert channels["Text message"] == ["fewer than 5"] and channels["Email"] == ["not shown"]
     assert channels["Everyone taking part"] == ["9"]
+
+
+def test_no_table_of_the_annual_report_gives_away_another_by_subtraction(
+    world, client_for, run_worker
+):
+    # 6 service users and 1 carer: parity shows the two together (7); a table splitting them
+    # with the carer as "fewer than 5" beside it would give the carer away (7 - 6).
+    for _ in range(5):
+        MembershipFactory(project=world.project, constituency=SU, role="participant")
+        MembershipFactory(project=world.project, constituency=STAFF, role="participant")
+    _report, data = build(client_for(world.users["manager"]), world, "annual", "docx", run_worker)
+    parity = table_after(docx_blocks(data), "Service users and staff")
+    assert parity["Active participants"][0] == "7"
+    rows = [row for kind, table in docx_blocks(data) if kind == "table" for row in table]
+    assert not [row for row in rows if row[0] in ("Service user", "Carer")]
