@@ -133,8 +133,7 @@ def _methods(doc, organisation, projects, evidence, versions) -> None:
     )
 
 
-def _mechanism(doc, item, projects) -> tuple[int, int]:
-    view = learning.mechanism_view(item, projects)
+def _mechanism(doc, item, view) -> None:
     doc.subheading(_("Mechanism: %(name)s") % {"name": item.name})
     if item.offered or item.response:
         doc.labelled(_("What is offered"), item.offered)
@@ -161,13 +160,12 @@ def _mechanism(doc, item, projects) -> tuple[int, int]:
         _("%(project)s: %(context)s. Outcome: %(outcome)s (%(confidence)s confidence)")
         % {
             "project": case.cmo.change.project.in_language("title"),
-            "context": case.cmo.context,
+            "context": case.cmo.context.strip().rstrip("."),
             "outcome": case.cmo.outcome,
             "confidence": case.link.get_confidence_display().lower(),
         }
         for case in view.not_fired
     )
-    return len(view.fired), len(view.not_fired)
 
 
 def _results(doc, organisation, projects, theory, heartbeat) -> list:
@@ -187,10 +185,17 @@ def _results(doc, organisation, projects, theory, heartbeat) -> list:
         doc.text(_("No programme theory is written yet."))
     findings = []
     mechanisms = CatalogueItem.objects.filter(organisation=organisation, lens=Lens.MECHANISM)
+    untested = []
     for item in mechanisms.order_by("name", "pk"):
-        fired, not_fired = _mechanism(doc, item, projects)
-        findings.append((item.name, fired, not_fired))
+        view = learning.mechanism_view(item, projects)
+        if view.fired or view.not_fired:
+            _mechanism(doc, item, view)
+            findings.append((item.name, len(view.fired), len(view.not_fired)))
+        else:
+            untested.append(item.name)
         heartbeat()
+    if untested:
+        doc.labelled(_("Mechanisms no CMO record is coded to yet"), "; ".join(untested))
     return findings
 
 

@@ -219,6 +219,13 @@ def test_the_realist_synthesis_follows_rameses_ii(world, client_for, run_worker)
         paragraphs
     )
     assert "Disconfirming cases: 1" in paragraphs
+    # Mechanisms with no case are named together, not given an empty section each.
+    assert ("Heading 2", "Mechanism: Recognition for taking part") not in blocks
+    assert any(
+        text.startswith("Mechanisms no CMO record is coded to yet: ")
+        and "Recognition for taking part" in text
+        for text in paragraphs
+    )
     assert "Hearing patients first-hand moves staff to act." in paragraphs
     summary = table_after(blocks, "Summary of findings")
     assert summary[name] == ["2", "1"]
