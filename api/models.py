@@ -79,8 +79,9 @@ class ApiCallBurst(models.Model):
     The entry stays append-only; this row is updated atomically (``F("count") + 1``)."""
 
     token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="bursts")
+    # Goes with its entry when the audit log's retention period removes it.
     entry = models.OneToOneField(
-        "audit.AuditEntry", on_delete=models.PROTECT, related_name="api_burst"
+        "audit.AuditEntry", on_delete=models.CASCADE, related_name="api_burst"
     )
     started_at = models.DateTimeField()
     count = models.PositiveIntegerField(default=1)

@@ -12,4 +12,5 @@ personal_data.register(
     ),
     also_names=("revoked_by",),
 )
+# Counts of a token's calls; deleted with its audit entry by the audit retention period.
 personal_data.holds_none(ApiCallBurst)

@@ -197,3 +197,18 @@ def test_the_demo_trust_has_a_token_whose_secret_is_not_kept(db):
     assert token.scopes == ["changes", "dashboards", "projects"]
     call_command("seed_demo", stdout=io.StringIO())
     assert ApiToken.objects.count() == 1
+
+
+def test_an_old_burst_goes_with_its_audit_entry(world):
+    from codesign.personal_data import months_before
+    from privacy.retention import retention_purge
+
+    now = timezone.now()
+    token, secret = make_token(world.organisation, days=300)
+    with time_machine.travel(months_before(now, 12 * 6) - timedelta(days=1), tick=False):
+        services.token_call_record(token=token, path=PROJECTS)
+    entry = ApiCallBurst.objects.get().entry
+    retention_purge(now=now)
+    assert not AuditEntry.objects.filter(pk=entry.pk).exists()
+    assert not ApiCallBurst.objects.exists()
+    assert ApiToken.objects.filter(pk=token.pk).exists()
