@@ -309,3 +309,11 @@ def test_no_table_of_the_annual_report_gives_away_another_by_subtraction(
     assert parity["Active participants"][0] == "7"
     rows = [row for kind, table in docx_blocks(data) if kind == "table" for row in table]
     assert not [row for row in rows if row[0] in ("Service user", "Carer")]
+
+
+def test_the_organisations_reports_page_links_to_the_evidence_reports(world, client_for):
+    client = client_for(world.users["manager"])
+    page = client.get(reverse("reports:organisation-reports", args=[world.organisation.pk]))
+    assert evidence_url(world) in page.content.decode()
+    project_page = client.get(reverse("reports:project-reports", args=[world.project.pk]))
+    assert evidence_url(world) not in project_page.content.decode()
