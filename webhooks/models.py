@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codesign import events
 
+from . import vault
 from .addresses import validate_webhook_url
 
 
@@ -24,8 +25,8 @@ class Event(models.TextChoices):
 class WebhookEndpoint(models.Model):
     """An address of the organisation's own systems that hears of the events it chose.
 
-    The signing secret is kept to sign each delivery and shown to the admins once, when the
-    endpoint is made or its secret replaced.
+    The signing secret is kept encrypted (webhooks.vault) to sign each delivery, and shown to
+    the admins once, when the endpoint is made or its secret replaced.
     """
 
     organisation = models.ForeignKey(
@@ -34,7 +35,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("address"), max_length=500, validators=[validate_webhook_url])
     description = models.CharField(_("what it is for"), max_length=200, blank=True)
     events = models.JSONField(_("events"), default=list)
-    secret = models.CharField(max_length=100)
+    secret = models.CharField(max_length=300)  # encrypted: read it as signing_secret
     paused = models.BooleanField(_("paused"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -47,6 +48,11 @@ class WebhookEndpoint(models.Model):
 
     def get_absolute_url(self):
         return reverse("webhooks:endpoint-detail", args=[self.organisation_id, self.pk])
+
+    @property
+    def signing_secret(self) -> str | None:
+        """The secret that signs deliveries, or None if it can no longer be read."""
+        return vault.reveal(self.secret)
 
     def event_labels(self) -> list[str]:
         labels = dict(Event.choices)

@@ -16,7 +16,7 @@ from outbox.channels import PermanentFailure
 from outbox.models import OutboxMessage
 from outbox.services import outbox_job, outbox_retry
 
-from . import signing, transport
+from . import signing, transport, vault
 from .addresses import AddressRefused
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -26,6 +26,7 @@ DELIVER_JOB = "webhooks.services.webhook_deliver"
 # Answers that say "try later": timeouts and too many requests; 5xx are tried again too.
 RETRIED_CODES = (408, 429)
 Status = WebhookDelivery.Status
+UNREADABLE = "the signing secret can no longer be read (the server's key changed): replace it"
 
 
 class DeliveryFailed(Exception):
@@ -38,16 +39,17 @@ def webhook_endpoint_create(
 ) -> tuple[WebhookEndpoint, str]:
     """Register an address for the organisation's events; returns it and its signing secret
     (shown to the admin once)."""
+    secret = signing.new_secret()
     endpoint = WebhookEndpoint(
         organisation=organisation,
         url=url,
         events=sorted(events),
         description=description,
-        secret=signing.new_secret(),
+        secret=vault.keep(secret),
     )
     endpoint.full_clean()
     endpoint.save()
-    return endpoint, endpoint.secret
+    return endpoint, secret
 
 
 @transaction.atomic
@@ -72,9 +74,10 @@ def webhook_endpoint_set_paused(*, endpoint: WebhookEndpoint, paused: bool) -> W
 @transaction.atomic
 def webhook_secret_replace(*, endpoint: WebhookEndpoint) -> str:
     """Give an endpoint a new signing secret (shown once); the old one signs nothing more."""
-    endpoint.secret = signing.new_secret()
+    secret = signing.new_secret()
+    endpoint.secret = vault.keep(secret)
     endpoint.save(update_fields=["secret", "updated_at"])
-    return endpoint.secret
+    return secret
 
 
 @transaction.atomic
@@ -140,6 +143,15 @@ def _record(delivery: WebhookDelivery, **fields) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(last_attempt_at=timezone.now(), **fields)
 
 
+def _headers(delivery: WebhookDelivery, secret: str, body: bytes) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "Codesign-Event": delivery.event,
+        "Codesign-Delivery": str(delivery.delivery_id),
+        signing.HEADER: signing.signature(secret, int(time.time()), body),
+    }
+
+
 def webhook_deliver(*, delivery_id: int) -> None:
     """Send one delivery (the outbox job). A 2xx answer ends it; 408, 429, 5xx, a timeout or
     no connection raise, so the outbox tries again with back-off, until its last attempt;
@@ -149,45 +161,32 @@ def webhook_deliver(*, delivery_id: int) -> None:
     if delivery is None or delivery.status in (Status.DELIVERED, Status.FAILED):
         return
     attempts = delivery.attempts + 1
-    last = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    # After the last attempt the outbox gives up: the delivery has failed.
+    again = Status.FAILED if attempts >= settings.OUTBOX_MAX_ATTEMPTS else Status.RETRYING
+    secret = delivery.endpoint.signing_secret
+    if secret is None:
+        _record(delivery, attempts=attempts, status=Status.FAILED, error=UNREADABLE)
+        raise PermanentFailure(UNREADABLE)
     body = body_of(delivery)
-    headers = {
-        "Content-Type": "application/json",
-        "Codesign-Event": delivery.event,
-        "Codesign-Delivery": str(delivery.delivery_id),
-        signing.HEADER: signing.signature(delivery.endpoint.secret, int(time.time()), body),
-    }
     try:
-        code = transport.post(delivery.endpoint.url, body, headers)
+        code = transport.post(delivery.endpoint.url, body, _headers(delivery, secret, body))
     except AddressRefused as error:
         _record(delivery, attempts=attempts, status=Status.FAILED, error=str(error)[:300])
         raise PermanentFailure(str(error)) from error
     except OSError as error:  # no connection, a timeout, a broken answer
         reason = f"{type(error).__name__}: {error}"[:300]
-        _record(
-            delivery,
-            attempts=attempts,
-            status=Status.FAILED if last else Status.RETRYING,
-            response_code=None,
-            error=reason,
-        )
+        _record(delivery, attempts=attempts, status=again, response_code=None, error=reason)
         raise DeliveryFailed(reason) from error
+    answered = {"attempts": attempts, "response_code": code}
     if 200 <= code < 300:
-        _record(
-            delivery,
-            attempts=attempts,
-            status=Status.DELIVERED,
-            response_code=code,
-            error="",
-            delivered_at=timezone.now(),
-        )
+        delivered = {"status": Status.DELIVERED, "delivered_at": timezone.now()}
+        _record(delivery, error="", **delivered, **answered)
         return
     reason = f"HTTP {code}"
     if code in RETRIED_CODES or code >= 500:
-        status = Status.FAILED if last else Status.RETRYING
-        _record(delivery, attempts=attempts, status=status, response_code=code, error=reason)
+        _record(delivery, status=again, error=reason, **answered)
         raise DeliveryFailed(reason)
-    _record(delivery, attempts=attempts, status=Status.FAILED, response_code=code, error=reason)
+    _record(delivery, status=Status.FAILED, error=reason, **answered)
     raise PermanentFailure(reason)
 
 

@@ -24,7 +24,7 @@ def test_an_admin_adds_pauses_and_deletes_a_webhook(page, live_server, world):
     page.get_by_label("A session was cancelled").check()
     page.get_by_role("button", name="Add webhook").click()
     expect(page.get_by_text("Webhook added. Copy its signing secret now.")).to_be_visible()
-    secret = WebhookEndpoint.objects.get().secret
+    secret = WebhookEndpoint.objects.get().signing_secret
     expect(page.get_by_label("Signing secret")).to_have_value(secret)
     axe_check(page)
 

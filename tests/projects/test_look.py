@@ -236,3 +236,16 @@ def test_the_poster_and_the_report_carry_the_logo(admin_client, world):
     handle = io.BytesIO()
     report_pdf.write(report, handle)
     assert images_in(handle.getvalue()) == 1
+
+
+def test_the_demo_trust_has_its_look_and_a_paused_example_webhook():
+    from django.core.management import call_command
+
+    from webhooks.models import WebhookEndpoint
+
+    call_command("seed_demo")
+    trust = Organisation.objects.get(name="Riverside NHS Foundation Trust")
+    look = look_of(trust)
+    assert look.chosen and look.logo_url and contrast_ratio(look.background, look.text) >= 4.5
+    (endpoint,) = WebhookEndpoint.objects.filter(organisation=trust)
+    assert endpoint.paused and endpoint.url.startswith("https://hooks.example.org/")

@@ -98,11 +98,11 @@ def test_a_signature_with_another_secret_or_body_or_an_old_time_does_not_verify(
     move(world, django_capture_on_commit_callbacks)
     (request,) = receiver.received
     header = request.headers["Codesign-Signature"]
-    assert verify(endpoint.secret, header, request.body)
+    assert verify(endpoint.signing_secret, header, request.body)
     assert not verify("whsec_other", header, request.body)
-    assert not verify(endpoint.secret, header, request.body + b" ")
+    assert not verify(endpoint.signing_secret, header, request.body + b" ")
     timestamp = int(header.split(",")[0].removeprefix("t="))
-    assert not verify(endpoint.secret, header, request.body, now=timestamp + 301)
+    assert not verify(endpoint.signing_secret, header, request.body, now=timestamp + 301)
 
 
 def test_a_500_is_tried_again_after_the_back_off_and_delivered_once(
@@ -309,3 +309,17 @@ def test_a_test_event_reaches_even_a_paused_endpoint(
         {},
     )
     assert only_delivery().status == Status.DELIVERED
+
+
+def test_the_secret_is_kept_encrypted_and_an_unreadable_one_fails_saying_so(
+    world, endpoint, receiver, django_capture_on_commit_callbacks, settings
+):
+    stored = WebhookEndpoint.objects.values_list("secret", flat=True).get()
+    assert endpoint.signing_secret.startswith("whsec_")
+    assert endpoint.signing_secret not in stored
+    settings.SECRET_KEY = "another key for this server, long enough to be taken seriously"
+    move(world, django_capture_on_commit_callbacks)
+    delivery = only_delivery()
+    assert delivery.status == Status.FAILED
+    assert "signing secret can no longer be read" in delivery.error
+    assert receiver.received == []

@@ -56,12 +56,12 @@ def test_adding_a_webhook_shows_its_secret_once(admin, world):
     assert endpoint.events == ["change.moved", "report.ready"]
     html = response.content.decode()
     assert "Webhook added. Copy its signing secret now." in html
-    assert endpoint.secret.startswith("whsec_") and endpoint.secret in html
+    assert endpoint.signing_secret.startswith("whsec_") and endpoint.signing_secret in html
     # Shown once: the next visit has it no more.
-    assert endpoint.secret not in page(admin, endpoint.get_absolute_url())
+    assert endpoint.signing_secret not in page(admin, endpoint.get_absolute_url())
     listed = page(admin, list_url(world))
     assert "https://hooks.example.org/codesign" in listed and "Intranet news" in listed
-    assert endpoint.secret not in listed
+    assert endpoint.signing_secret not in listed
 
 
 @pytest.mark.parametrize(
@@ -130,13 +130,13 @@ def test_changing_pausing_and_resuming(admin, endpoint):
 
 
 def test_replacing_the_secret_shows_the_new_one_once(admin, endpoint):
-    old = endpoint.secret
+    old = endpoint.signing_secret
     url = endpoint_url(endpoint, "endpoint-secret")
     assert "Replace the signing secret" in page(admin, url)
     html = admin.post(url, follow=True).content.decode()
     endpoint.refresh_from_db()
-    assert endpoint.secret != old and endpoint.secret in html
-    assert endpoint.secret not in page(admin, endpoint.get_absolute_url())
+    assert endpoint.signing_secret != old and endpoint.signing_secret in html
+    assert endpoint.signing_secret not in page(admin, endpoint.get_absolute_url())
 
 
 def test_deleting_asks_first(admin, endpoint, world):
