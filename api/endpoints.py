@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from dashboards import selectors as dashboard_selectors
-from learning.themes.selectors import project_themes
+from learning.themes.selectors import organisation_themes, project_themes
 
 from . import selectors
 from .drf import ConditionalGetMixin
@@ -97,7 +97,10 @@ DASHBOARD_DESCRIPTION = (
 class OrganisationViewSet(ReadOnlyViewSet):
     serializer_class = OrganisationSerializer
     read_permission = "api.read_organisation"
-    actions = {"dashboard": ("dashboards", "api.read_organisation_dashboard")}
+    actions = {
+        "dashboard": ("dashboards", "api.read_organisation_dashboard"),
+        "themes": ("learning", "api.read_organisation_themes"),
+    }
     selector = selectors.organisations
 
     @extend_schema(
@@ -111,6 +114,21 @@ class OrganisationViewSet(ReadOnlyViewSet):
         with timezone.override(ZoneInfo(organisation.time_zone)):
             figures = dashboard_selectors.organisation_dashboard(organisation, user=request.user)
         return Response(dashboard_json(figures))
+
+    @extend_schema(
+        summary="The themes found across the organisation's projects",
+        description=(
+            "As its learning view shows them to managers: names, statuses, counts and how many "
+            "contributions came from each project; each group's number only where the "
+            "disclosure rule (at 5) shows it."
+        ),
+        responses=ThemeListSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def themes(self, request, pk=None):
+        themes = organisation_themes(self.get_object())
+        shown = themes.accepted + themes.suggested + themes.set_aside
+        return Response({"results": [theme_json(theme) for theme in shown]})
 
 
 @extend_schema_view(

@@ -164,4 +164,8 @@ def theme_json(theme) -> dict:
             for group in GROUPS
         },
         "threshold": disclosure.threshold,
+        # Across an organisation's projects: how many of its contributions came from each.
+        "by_project": [
+            {"project": title, "contributions": n} for title, n in getattr(theme, "by_project", [])
+        ],
     }

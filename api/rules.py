@@ -69,6 +69,8 @@ rules.add_perm(
 )
 # Learning: a project's themes; the organisation's CMO records.
 rules.add_perm("api.read_themes", _token_may("learning", "learning.view_themes"))
+# The organisation's themes, found across its projects.
+rules.add_perm("api.read_organisation_themes", _token_may("learning", "learning.view_learning"))
 # On a CMO record: its change is one the token may see, and the organisation's learning too.
 rules.add_perm(
     "api.read_cmo",

@@ -279,9 +279,16 @@ class ThemeGroupsSerializer(serializers.Serializer):
     staff = GroupSerializer()
 
 
+class ThemeProjectSerializer(serializers.Serializer):
+    project = serializers.CharField(help_text="The project's title.")
+    contributions = serializers.IntegerField()
+
+
 class ThemeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    project = serializers.IntegerField()
+    project = serializers.IntegerField(
+        allow_null=True, help_text="Null for a theme found across the organisation's projects."
+    )
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=["suggested", "accepted", "rejected", "merged"])
     merged_into = serializers.IntegerField(allow_null=True)
@@ -289,6 +296,7 @@ class ThemeSerializer(serializers.Serializer):
     people = serializers.IntegerField()
     groups = ThemeGroupsSerializer()
     threshold = serializers.IntegerField()
+    by_project = ThemeProjectSerializer(many=True)
 
 
 class ThemeListSerializer(serializers.Serializer):

@@ -448,6 +448,7 @@ EXPECTED = {
                 for page in ("list", "detail")
             ),
             "api:organisation-dashboard",
+            "api:organisation-themes",
             "api:project-dashboard",
             "api:project-themes",
         )

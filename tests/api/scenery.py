@@ -70,4 +70,14 @@ def furnish(project, *, n: int, facilitator):
             run=run, project=project, name=f"Theme {i}", suggested_name="T", status="accepted"
         )
         theme.contributions.set(contributions)
+        organisation = project.organisation
+        across = ThemeRun.objects.create(organisation=organisation, status="done")
+        shared = Theme.objects.create(
+            run=across,
+            organisation=organisation,
+            name=f"Across {i}",
+            suggested_name="A",
+            status="accepted",
+        )
+        shared.contributions.set(contributions)
     return members

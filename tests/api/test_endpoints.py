@@ -42,6 +42,7 @@ def _detail_urls(world):
     project = world.project.pk
     return [
         f"/api/v1/organisations/{world.organisation.pk}/dashboard/",
+        f"/api/v1/organisations/{world.organisation.pk}/themes/",
         f"/api/v1/projects/{project}/",
         f"/api/v1/projects/{project}/dashboard/",
         f"/api/v1/projects/{project}/themes/",
@@ -76,6 +77,9 @@ def test_the_outputs_are_read_and_nobody_is_named(furnished, client):
     assert cmo["coded"][0]["stance"] == "supports"
     themes = answers[f"/api/v1/projects/{world.project.pk}/themes/"].json()["results"]
     assert {theme["contributions"] for theme in themes} == {2}
+    across = answers[f"/api/v1/organisations/{world.organisation.pk}/themes/"].json()["results"]
+    assert across and all(theme["project"] is None for theme in across)
+    assert across[0]["by_project"] == [{"project": world.project.title, "contributions": 2}]
     # Two people behind each theme: fewer than the managers' 5, so no group's number shows.
     assert all(group["people"] is None for theme in themes for group in theme["groups"].values())
 
@@ -133,11 +137,18 @@ def test_with_5_in_each_group_the_counts_show(world, client):
     assert (participants["service_users"], participants["staff"]) == (7, 6)
 
 
-@pytest.mark.parametrize("url", LISTS + ["/api/v1/projects/{project}/themes/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        *LISTS,
+        "/api/v1/projects/{project}/themes/",
+        "/api/v1/organisations/{organisation}/themes/",
+    ],
+)
 def test_lists_cost_the_same_queries_for_2_rows_and_for_6(world, url):
     _token, secret = make_token(world.organisation)
     client = api_client(secret)
-    url = url.format(project=world.project.pk)
+    url = url.format(project=world.project.pk, organisation=world.organisation.pk)
     facilitator = world.users["facilitator"]
 
     def count():

@@ -27,6 +27,7 @@ ENDPOINTS = {
     "api:organisation-list": (None, None),
     "api:organisation-detail": (None, "organisation"),
     "api:organisation-dashboard": ("dashboards", "organisation"),
+    "api:organisation-themes": ("learning", "organisation"),
     "api:project-list": ("projects", None),
     "api:project-detail": ("projects", "project"),
     "api:project-dashboard": ("dashboards", "project"),

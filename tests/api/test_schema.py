@@ -21,7 +21,7 @@ def test_the_document_is_valid_openapi(document):
     validate_schema(document)
     # Schemathesis reads it too (as the fuzzing in tests/hostile does).
     schema = schemathesis.openapi.from_dict(document)
-    assert len(list(schema.get_all_operations())) == 15
+    assert len(list(schema.get_all_operations())) == 16
 
 
 def test_every_operation_reads_with_a_token_and_says_how_it_refuses(document):

@@ -38,7 +38,7 @@ def secret(world, monkeypatch):
 def test_the_api_answers_as_its_document_says(api_schema, secret):
     headers = {"Authorization": f"Bearer {secret}"}
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 15
+    assert len(operations) == 16
     for operation in operations:
 
         @given(case=operation.as_strategy())
