@@ -69,11 +69,11 @@ def _attendance_json(people: list[dict]) -> list[dict]:
     return [
         {
             "constituency": row["constituency"],
-            "participants": _count(row["people"], row["few"]),
+            "participants": _count(row["people"], not row["shown"]),
             "fewer_than_5": row["few"],
-            "going": _count(row["going"], row["few"]),
-            "came": _count(row["came"], row["few"]),
-            "attended": _count(row["attended"], row["few"]),
+            "going": _count(row["going"], not row["shown"]),
+            "came": _count(row["came"], not row["shown"]),
+            "attended": _count(row["attended"], not row["shown"]),
             "rate_percent": row["rate_percent"],
         }
         for row in people

@@ -122,14 +122,14 @@ def attendance_table(figures) -> tuple[list, list]:
     ]
     rows = []
     for row in figures["people"]:
-        hide = row["few"]
+        hide = not row["shown"]
         rows.append(
             [
                 row["label"],
-                fewer_than_5() if hide else row["people"],
+                fewer_than_5() if row["few"] else withheld() if hide else row["people"],
                 withheld() if hide else row["going"],
                 withheld() if hide else row["came"],
-                _percent(row["rate_percent"]),
+                withheld() if hide else _percent(row["rate_percent"]),
                 withheld() if hide else row["attended"],
             ]
         )

@@ -22,6 +22,8 @@ from sessions.models import Attendance
 
 SMALL_GROUP = 5
 SERVICE_USERS = "service_users"
+# The constituencies that make up the service users' side.
+SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
 STAFF = "staff"
 LEFT_OUT = "left_out"
 # A contribution is adopted once a change it is linked to is agreed or further along.

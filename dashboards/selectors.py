@@ -33,12 +33,14 @@ from django.utils import timezone
 from changes.models import FollowUpCheck, ServiceChange
 from codesign import content
 from codesign.dates import day_range, in_range
+from codesign.disclosure import disclose
 from participants.models import Constituency, Membership
 from projects.models import Project
 from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession, money
 
 from .parity import (
     LIST_LIMIT,
+    SERVICE_USER_SIDE,
     SMALL_GROUP,
     Parity,
     parity_for_projects,
@@ -156,16 +158,28 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
         .values("membership__constituency")
         .annotate(n=Count("pk"))
     }
+    # Service users and carers are one group on the parity panel beside this table, whose
+    # total is shown: a small group of either would be given away by subtraction from it,
+    # so the other is withheld with it (codesign.disclosure).
+    paired = disclose(
+        {group: participants.get(group, 0) for group in SERVICE_USER_SIDE},
+        threshold=SMALL_GROUP,
+        total_shown=True,
+    )
     table = []
     for value in Constituency.values:
         people = participants.get(value, 0)
+        few = 0 < people < SMALL_GROUP
+        shown = not few and (value not in SERVICE_USER_SIDE or paired.shown(value))
         reply = replies.get(value, {"going": 0, "came": 0})
-        rate = Fraction(reply["came"], reply["going"]) if reply["going"] else None
+        # A withheld group's rate is withheld too: of one or two people it says who came.
+        rate = Fraction(reply["came"], reply["going"]) if reply["going"] and shown else None
         table.append(
             {
                 "constituency": value,
                 "people": people,
-                "few": 0 < people < SMALL_GROUP,
+                "few": few,
+                "shown": shown,
                 "going": reply["going"],
                 "came": reply["came"],
                 "attended": attended.get(value, 0),

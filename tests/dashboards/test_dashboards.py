@@ -176,6 +176,45 @@ def test_small_groups_withhold_counts_of_both_groups_but_show_shares(db, client_
     assert attendance[1].startswith("Service user,fewer than 5,withheld,withheld")
 
 
+def test_a_small_group_of_carers_cannot_be_worked_out_from_the_service_users_total(db, client_for):
+    """Parity shows service users and carers as one group. With 9 service users and 4 carers,
+    showing the service users' 9 beside that total of 13 would give the carers' 4 away, so
+    the attendance table, its CSV, its chart and the API withhold the service users too."""
+    project = ProjectFactory()
+    su, carers = people(project, SU, 9), people(project, Constituency.CARER, 4)
+    people(project, STAFF, 6)
+    contribute(su + carers, 1)
+    facilitator = MembershipFactory(
+        project=project, role=Membership.Role.FACILITATOR, constituency=STAFF
+    )
+    client = client_for(facilitator.user)
+    parity = client.get(
+        reverse("dashboards:project-csv", kwargs={"project_pk": project.pk, "panel": "parity"})
+    ).content.decode()
+    assert "Active participants,13,6," in parity
+    rows = {
+        row.split(",")[0]: row.split(",")[1:]
+        for row in client.get(
+            reverse(
+                "dashboards:project-csv", kwargs={"project_pk": project.pk, "panel": "attendance"}
+            )
+        )
+        .content.decode()
+        .splitlines()[1:]
+    }
+    assert rows["Carer"][0] == "fewer than 5"
+    assert rows["Service user"][:5] == ["withheld"] * 5
+    assert rows["Staff"][0] == "6"
+    people_rows = {row["constituency"]: row for row in project_dashboard(project)["people"]}
+    assert not people_rows["service_user"]["shown"] and people_rows["staff"]["shown"]
+    assert people_rows["service_user"]["rate_percent"] is None
+    # With 5 carers, both are shown.
+    people(project, Constituency.CARER, 1)
+    cache.clear()
+    people_rows = {row["constituency"]: row for row in project_dashboard(project)["people"]}
+    assert people_rows["service_user"]["shown"] and people_rows["carer"]["shown"]
+
+
 def test_no_data_never_divides_by_zero(db):
     project = ProjectFactory()
     figures = project_dashboard(project)
