@@ -48,6 +48,7 @@ class AuditEntry(models.Model):
         API_CALLS = "api.calls", _("API calls with a token")
         SSO_CHANGED = "sso.changed", _("Single sign-on settings changed")
         SSO_REFUSED = "sso.refused", _("Sign-in through the organisation's provider refused")
+        WEBHOOK_CHANGED = "webhook.changed", _("Webhook added, changed, paused or removed")
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -5,12 +5,15 @@ import json
 import logging
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from codesign.events import Event, site_link
 from outbox.channels import PermanentFailure
 from outbox.models import OutboxMessage
@@ -29,13 +32,25 @@ Status = WebhookDelivery.Status
 UNREADABLE = "the signing secret can no longer be read (the server's key changed): replace it"
 
 
+def _audit(endpoint: WebhookEndpoint, what: str, changed_by) -> None:
+    """An admin's change to an endpoint, in the organisation's log: what, and the address's
+    host (the address may hold a key in its path)."""
+    audit_record(
+        action=AuditEntry.Action.WEBHOOK_CHANGED,
+        actor=changed_by,
+        organisation=endpoint.organisation,
+        target=endpoint,
+        details={"what": what, "host": urlsplit(endpoint.url).hostname or ""},
+    )
+
+
 class DeliveryFailed(Exception):
     """This attempt failed; the outbox tries again later (with back-off)."""
 
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, organisation, url: str, events: list[str], description: str = ""
+    *, organisation, url: str, events: list[str], description: str = "", changed_by=None
 ) -> tuple[WebhookEndpoint, str]:
     """Register an address for the organisation's events; returns it and its signing secret
     (shown to the admin once)."""
@@ -49,40 +64,52 @@ def webhook_endpoint_create(
     )
     endpoint.full_clean()
     endpoint.save()
+    _audit(endpoint, "created", changed_by)
     return endpoint, secret
 
 
 @transaction.atomic
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, url: str, events: list[str], description: str = ""
+    *,
+    endpoint: WebhookEndpoint,
+    url: str,
+    events: list[str],
+    description: str = "",
+    changed_by=None,
 ) -> WebhookEndpoint:
     """Change where an endpoint is and what it hears of."""
     endpoint.url, endpoint.events, endpoint.description = url, sorted(events), description
     endpoint.full_clean()
     endpoint.save()
+    _audit(endpoint, "changed", changed_by)
     return endpoint
 
 
 @transaction.atomic
-def webhook_endpoint_set_paused(*, endpoint: WebhookEndpoint, paused: bool) -> WebhookEndpoint:
+def webhook_endpoint_set_paused(
+    *, endpoint: WebhookEndpoint, paused: bool, changed_by=None
+) -> WebhookEndpoint:
     """Pause an endpoint (no new event is sent to it) or resume it."""
     endpoint.paused = paused
     endpoint.save(update_fields=["paused", "updated_at"])
+    _audit(endpoint, "paused" if paused else "resumed", changed_by)
     return endpoint
 
 
 @transaction.atomic
-def webhook_secret_replace(*, endpoint: WebhookEndpoint) -> str:
+def webhook_secret_replace(*, endpoint: WebhookEndpoint, changed_by=None) -> str:
     """Give an endpoint a new signing secret (shown once); the old one signs nothing more."""
     secret = signing.new_secret()
     endpoint.secret = vault.keep(secret)
     endpoint.save(update_fields=["secret", "updated_at"])
+    _audit(endpoint, "secret_replaced", changed_by)
     return secret
 
 
 @transaction.atomic
-def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, changed_by=None) -> None:
     """Remove an endpoint and its deliveries; a delivery still queued finds it gone."""
+    _audit(endpoint, "deleted", changed_by)
     endpoint.delete()
 
 

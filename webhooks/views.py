@@ -54,7 +54,7 @@ class EndpointCreateView(WebhooksMixin, FormView):
 
     def form_valid(self, form):
         endpoint, secret = services.webhook_endpoint_create(
-            organisation=self.organisation, **form.cleaned_data
+            organisation=self.organisation, changed_by=self.request.user, **form.cleaned_data
         )
         _show_secret_once(self.request, endpoint, secret)
         messages.success(self.request, _("Webhook added. Copy its signing secret now."))
@@ -84,7 +84,9 @@ class EndpointUpdateView(EndpointMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.endpoint}
 
     def form_valid(self, form):
-        services.webhook_endpoint_update(endpoint=self.endpoint, **form.cleaned_data)
+        services.webhook_endpoint_update(
+            endpoint=self.endpoint, changed_by=self.request.user, **form.cleaned_data
+        )
         messages.success(self.request, _("Webhook saved."))
         return redirect(self.endpoint)
 
@@ -130,7 +132,9 @@ class EndpointPauseView(EndpointConfirmView):
 
     def act(self):
         paused = not self.endpoint.paused
-        services.webhook_endpoint_set_paused(endpoint=self.endpoint, paused=paused)
+        services.webhook_endpoint_set_paused(
+            endpoint=self.endpoint, paused=paused, changed_by=self.request.user
+        )
         messages.success(self.request, _("Webhook paused.") if paused else _("Webhook resumed."))
         return redirect(self.endpoint)
 
@@ -144,7 +148,9 @@ class EndpointSecretView(EndpointConfirmView):
     submit_label = gettext_lazy("Replace the secret")
 
     def act(self):
-        secret = services.webhook_secret_replace(endpoint=self.endpoint)
+        secret = services.webhook_secret_replace(
+            endpoint=self.endpoint, changed_by=self.request.user
+        )
         _show_secret_once(self.request, self.endpoint, secret)
         messages.success(self.request, _("Signing secret replaced. Copy it now."))
         return redirect(self.endpoint)
@@ -158,7 +164,7 @@ class EndpointDeleteView(EndpointConfirmView):
     submit_label = gettext_lazy("Delete webhook")
 
     def act(self):
-        services.webhook_endpoint_delete(endpoint=self.endpoint)
+        services.webhook_endpoint_delete(endpoint=self.endpoint, changed_by=self.request.user)
         messages.success(self.request, _("Webhook deleted."))
         return redirect("webhooks:endpoint-list", self.organisation.pk)
 

@@ -5,6 +5,7 @@ confirmation, and the deliveries, failed ones shown with their answer and sent a
 import pytest
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from outbox.models import OutboxMessage
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services import webhook_endpoint_create
@@ -230,3 +231,39 @@ def test_an_admin_sends_a_test_event(admin, endpoint, settings):
     delivery = WebhookDelivery.objects.get()
     assert (delivery.event, delivery.status) == ("ping", WebhookDelivery.Status.PENDING)
     assert "A test event" in response.content.decode()
+
+
+def test_every_change_an_admin_makes_is_in_the_organisations_audit_log(admin, world):
+    admin.post(
+        reverse("webhooks:endpoint-create", args=[world.organisation.pk]),
+        {
+            "url": "https://hooks.example.org/riverside?key=s3cret",
+            "events": ["session.scheduled"],
+        },
+    )
+    endpoint = WebhookEndpoint.objects.get()
+    admin.post(
+        endpoint_url(endpoint, "endpoint-edit"),
+        {"url": "https://hooks.example.org/v2?key=s3cret", "events": ["session.cancelled"]},
+    )
+    admin.post(endpoint_url(endpoint, "endpoint-pause"))
+    admin.post(endpoint_url(endpoint, "endpoint-pause"))
+    admin.post(endpoint_url(endpoint, "endpoint-secret"))
+    admin.post(endpoint_url(endpoint, "endpoint-delete"))
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.WEBHOOK_CHANGED).order_by("id")
+    assert [entry.details["what"] for entry in entries] == [
+        "created",
+        "changed",
+        "paused",
+        "resumed",
+        "secret_replaced",
+        "deleted",
+    ]
+    assert {(e.actor, e.organisation_id) for e in entries} == {
+        (world.users["org_admin"], world.organisation.pk)
+    }
+    # The host only: an address may carry a key.
+    assert all(e.details["host"] == "hooks.example.org" for e in entries)
+    assert "s3cret" not in str([e.details for e in entries])
+    log = page(admin, reverse("audit:organisation-entry-list", args=[world.organisation.pk]))
+    assert "Webhook added, changed, paused or removed" in log
