@@ -71,6 +71,9 @@ def _attendance_json(people: list[dict]) -> list[dict]:
             "constituency": row["constituency"],
             "participants": _count(row["people"], not row["shown"]),
             "fewer_than_5": row["few"],
+            # Fewer than 5, or given away by subtraction beside a small group (the dashboard's
+            # "withheld").
+            "withheld": not row["shown"],
             "going": _count(row["going"], not row["shown"]),
             "came": _count(row["came"], not row["shown"]),
             "attended": _count(row["attended"], not row["shown"]),

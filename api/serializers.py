@@ -219,6 +219,7 @@ class AttendanceSerializer(serializers.Serializer):
     constituency = serializers.ChoiceField(choices=Constituency.values)
     participants = serializers.IntegerField(allow_null=True)
     fewer_than_5 = serializers.BooleanField()
+    withheld = serializers.BooleanField()
     going = serializers.IntegerField(allow_null=True)
     came = serializers.IntegerField(allow_null=True)
     attended = serializers.IntegerField(allow_null=True)

@@ -106,11 +106,15 @@ def test_dashboard_figures_and_suppression_are_the_dashboards_own(furnished, cli
     figures = dashboard_selectors.project_dashboard(project)
     answer = client.get(f"/api/v1/projects/{project.pk}/dashboard/").json()
     fewer = panels.fewer_than_5()
+    hidden = (fewer, panels.withheld())
     for row, cells in zip(answer["attendance"], _cells("attendance", figures), strict=True):
         shown = cells[1]
-        assert (row["participants"] is None) == (shown == fewer)
-        if shown != fewer:
+        assert (row["participants"] is None) == row["withheld"] == (shown in hidden)
+        assert row["fewer_than_5"] == (shown == fewer)
+        if shown not in hidden:
             assert row["participants"] == shown and row["attended"] == cells[5]
+        else:
+            assert row["rate_percent"] is None and cells[4] == panels.withheld()
     parity_rows = _cells("parity", figures)
     participants = answer["parity"]["participants"]
     assert answer["parity"]["withheld"] is figures["parity"].withheld is True
@@ -135,6 +139,13 @@ def test_with_5_in_each_group_the_counts_show(world, client):
     assert answer["parity"]["withheld"] is False
     # The world's own service user and carer are in too: 7 service users and carers, 6 staff.
     assert (participants["service_users"], participants["staff"]) == (7, 6)
+    # The one carer is fewer than 5; the 6 service users would give that carer away beside the
+    # total of 7, so they are withheld too, as on the dashboard.
+    rows = {row["constituency"]: row for row in answer["attendance"]}
+    assert (rows["carer"]["fewer_than_5"], rows["carer"]["withheld"]) == (True, True)
+    assert (rows["service_user"]["fewer_than_5"], rows["service_user"]["withheld"]) == (False, True)
+    assert rows["service_user"]["participants"] is None
+    assert (rows["staff"]["withheld"], rows["staff"]["participants"]) == (False, 6)
 
 
 @pytest.mark.parametrize(
