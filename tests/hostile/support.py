@@ -83,6 +83,7 @@ FORM_PAGES = {
     "projects.forms.CurrentStageForm": [Page("projects:stage-edit")],
     "projects.forms.OrganisationForm": [Page("projects:organisation-edit")],
     "projects.forms.OrganisationRoleForm": [Page("projects:organisation-role-add")],
+    "api.forms.TokenForm": [Page("api:token-create", reports_back=True)],
     "webhooks.forms.WebhookEndpointForm": [
         Page("webhooks:endpoint-create"),
         Page("webhooks:endpoint-edit", needs=("webhook_endpoint",)),
