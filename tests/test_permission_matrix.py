@@ -897,6 +897,24 @@ class Scene:
         )
 
     @cached_property
+    def other_theme(self):
+        """A second suggested theme of the same run, for merging one into the other."""
+        return Theme.objects.create(
+            run=self.theme.run, project=self.project, name="Waiting", suggested_name="Waiting"
+        )
+
+    @cached_property
+    def accepted_theme(self):
+        """An accepted theme of the project, to seed a prioritisation round."""
+        return Theme.objects.create(
+            run=self.theme.run,
+            project=self.project,
+            name="Getting home",
+            suggested_name="Getting home",
+            status=Theme.Status.ACCEPTED,
+        )
+
+    @cached_property
     def organisation_theme(self):
         run = ThemeRun.objects.create(organisation=self.organisation, status="done")
         return Theme.objects.create(

@@ -96,6 +96,12 @@ FORM_PAGES = {
     "learning.forms.CatalogueItemForm": [Page("learning:item-create"), Page("learning:item-edit")],
     "learning.forms.TheoryForm": [Page("learning:theory-edit")],
     "learning.forms.CmoLinkForm": [Page("learning:cmo-link-add")],
+    "learning.themes.forms.ThemeMergeForm": [
+        Page("learning:theme-merge", needs=("other_theme",)),
+    ],
+    "learning.themes.forms.ThemeRoundForm": [
+        Page("learning:theme-round", needs=("accepted_theme",)),
+    ],
     "learning.themes.forms.ThemeDecisionForm": [
         Page("learning:theme-decide"),
         Page("learning:organisation-theme-decide"),
@@ -376,7 +382,4 @@ ACCOUNT_PAGES = [
 NOT_DRIVEN_HERE = {
     "accounts.forms.LoginForm": "allauth's own page, driven in ACCOUNT_PAGES",
     "accounts.forms.RequestLoginCodeForm": "allauth's own page, driven in ACCOUNT_PAGES",
-    # The scene has one theme, not accepted: these pages say there is nothing to choose.
-    "learning.themes.forms.ThemeMergeForm": "needs two themes; see test_themes.py",
-    "learning.themes.forms.ThemeRoundForm": "needs an accepted theme; see test_themes.py",
 }
