@@ -172,8 +172,10 @@ def fresh_fields_html(form, names, render) -> str:
     key holds, so what is kept can never be out of date. A bound form (errors, what was
     typed) is always rendered. The board renders its add form on every view: rendering its
     fields (crispy's templates, a radio at a time) was two fifths of a kept board's time.
-    A form with a crispy helper (whose layout may show anything) is always rendered too."""
-    if form.is_bound or hasattr(form, "helper"):
+    A form with a crispy helper (whose layout may show anything) is always rendered too, and
+    so is a form given first values of its own (a person's earlier reply, say): what someone
+    wrote is never kept in the process beyond their own request."""
+    if form.is_bound or hasattr(form, "helper") or form.initial:
         return render(form, names)
     from django.utils import translation
 

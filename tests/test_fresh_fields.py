@@ -117,3 +117,13 @@ def test_a_form_with_a_helper_is_rendered_every_time(renders):
     render(FIELDS, form)
     render(FIELDS, form)
     assert len(renders) == 2
+
+
+def test_a_form_given_someones_own_values_is_rendered_every_time_and_never_kept(renders):
+    """A person's earlier answer (a reply's access needs, say) is theirs: rendered for them,
+    not kept in the process for whoever shows the same."""
+    for _ in range(2):
+        html = render(FIELDS, StepForm(initial={"title": "I use a wheelchair"}))
+        assert 'value="I use a wheelchair"' in html
+    assert len(renders) == 2
+    assert not codesign_forms._FRESH_FIELDS
