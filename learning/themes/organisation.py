@@ -17,7 +17,7 @@ from codesign.permissions import remember_memberships
 from ..models import Theme
 from ..views import LearningMixin
 from . import selectors, services
-from .forms import ThemeDecisionForm, ThemeMergeForm
+from .views import DecideThemeMixin, MergeThemeMixin
 
 
 def organisation_themes_url(organisation, anchor="") -> str:
@@ -83,13 +83,8 @@ class OrganisationThemeMixin(ScopedObjectMixin, LearningMixin):
         return redirect(organisation_themes_url(self.organisation, f"theme-{theme.pk}"))
 
 
-class OrganisationThemeDecideView(OrganisationThemeMixin, FormView):
+class OrganisationThemeDecideView(OrganisationThemeMixin, DecideThemeMixin, FormView):
     template_name = "learning/themes/organisation_theme_decide.html"
-    form_class = ThemeDecisionForm
-    page_title = gettext_lazy("Decide on a theme")
-
-    def get_initial(self):
-        return {"name": self.scoped_object.name}
 
     def get_context_data(self, **kwargs):
         themes = selectors.organisation_themes(self.organisation)
@@ -97,26 +92,6 @@ class OrganisationThemeDecideView(OrganisationThemeMixin, FormView):
         shown = next((theme for theme in every if theme.pk == self.scoped_object.pk), None)
         return super().get_context_data(shown=shown, **kwargs)
 
-    def decide(self, form):
-        theme, user = self.scoped_object, self.request.user
-        if form.cleaned_data["decision"] == "reject":
-            messages.success(self.request, _("The theme is set aside."))
-            return services.theme_reject(theme=theme, decided_by=user)
-        messages.success(self.request, _("The theme is accepted."))
-        return services.theme_accept(theme=theme, name=form.cleaned_data["name"], decided_by=user)
 
-
-class OrganisationThemeMergeView(OrganisationThemeMixin, FormView):
+class OrganisationThemeMergeView(OrganisationThemeMixin, MergeThemeMixin, FormView):
     template_name = "learning/themes/organisation_theme_merge.html"
-    form_class = ThemeMergeForm
-    page_title = gettext_lazy("Merge a theme into another")
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "theme": self.scoped_object}
-
-    def decide(self, form):
-        into = services.theme_merge(
-            theme=self.scoped_object, into=form.cleaned_data["into"], decided_by=self.request.user
-        )
-        messages.success(self.request, _("The themes are merged."))
-        return into

@@ -64,8 +64,10 @@ class ThemeObjectMixin(ProjectObjectMixin):
         return redirect(themes_url(self.project, f"theme-{theme.pk}"))
 
 
-class ThemeDecideView(ThemeObjectMixin, FormView):
-    template_name = "learning/themes/theme_decide.html"
+class DecideThemeMixin:
+    """Accept (under a name) or set aside the theme the view is about, a project's or an
+    organisation's alike."""
+
     form_class = ThemeDecisionForm
     page_title = gettext_lazy("Decide on a theme")
 
@@ -81,8 +83,9 @@ class ThemeDecideView(ThemeObjectMixin, FormView):
         return services.theme_accept(theme=theme, name=form.cleaned_data["name"], decided_by=user)
 
 
-class ThemeMergeView(ThemeObjectMixin, FormView):
-    template_name = "learning/themes/theme_merge.html"
+class MergeThemeMixin:
+    """Merge the theme the view is about into another of the same list."""
+
     form_class = ThemeMergeForm
     page_title = gettext_lazy("Merge a theme into another")
 
@@ -95,6 +98,14 @@ class ThemeMergeView(ThemeObjectMixin, FormView):
         )
         messages.success(self.request, _("The themes are merged."))
         return into
+
+
+class ThemeDecideView(ThemeObjectMixin, DecideThemeMixin, FormView):
+    template_name = "learning/themes/theme_decide.html"
+
+
+class ThemeMergeView(ThemeObjectMixin, MergeThemeMixin, FormView):
+    template_name = "learning/themes/theme_merge.html"
 
 
 class ThemeRoundView(ProjectMixin, FormView):
