@@ -16,15 +16,20 @@ both ways (``Shared``), and a person's page is put together from them and the id
 support (one query). A person with a card of their own on the page has their own results.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from codesign import content, permissions
 
+from .templatetags.contributions import author_name, is_by
+
 TEMPLATE = "contributions/partials/board_results.html"
+CARD_TEMPLATE = "contributions/partials/card.html"
 SUPPORT_TEMPLATE = "contributions/partials/support.html"
 # What the results depend on in the URL (anything else in it changes nothing).
 PARAMETERS = ("kind", "stage", "tag", "status", "q", "sort", "page")
@@ -78,10 +83,92 @@ class Shared:
         )
 
 
+PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, Decimal)
+
+
+def shown(card) -> tuple:
+    """What a card shows of its contribution: each value it was loaded with (columns and the
+    board's annotations: counts, whether the person supports it, its tag names)."""
+    return tuple(
+        sorted(
+            (name, tuple(value) if isinstance(value, list | tuple) else value)
+            for name, value in vars(card).items()
+            if not name.startswith("_")
+            and (
+                isinstance(value, PLAIN)
+                or (
+                    isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value)
+                )
+            )
+        )
+    )
+
+
+def card_key(card, user, *, can_support: bool, support_marks: bool) -> str:
+    """The key of a card as drawn for ``user``: named by everything it shows, so a write to one
+    card leaves the others kept (nothing is cleared: a changed card has another key)."""
+    return content.key(
+        "board-card",
+        shown(card),
+        author_name(card),
+        is_by(card, user),
+        can_support,
+        card.stage.name if card.stage_id else None,
+        support_marks,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+
+
+def render_cards(context: dict, user, *, support_marks: bool = False) -> list[str]:
+    """Each card of the page, as kept or rendered (and kept), in the page's order; with
+    ``support_marks``, each as (card, its support drawn the other way)."""
+    items = context["contributions"]
+    can_support = {
+        c.pk: c.kind == "idea" and user.has_perm("contributions.support", c) for c in items
+    }
+    keys = [
+        card_key(c, user, can_support=can_support[c.pk], support_marks=support_marks) for c in items
+    ]
+    kept = content.kept_many(keys)
+    drawn, new = [], {}
+    for c, card_key_ in zip(items, keys, strict=True):
+        if card_key_ not in kept:
+            card = render_to_string(
+                CARD_TEMPLATE, {**context, "c": c, "support_marks": support_marks}
+            )
+            new[card_key_] = (card, flipped(c, can_support[c.pk])) if support_marks else card
+        drawn.append(kept.get(card_key_) or new[card_key_])
+    content.keep_many(new, KEEP_SECONDS)
+    return drawn
+
+
+def flipped(c, can_support: bool) -> str:
+    """An idea's support drawn the other way from how the person stands."""
+    if c.kind != "idea":
+        return ""
+    theirs = bool(getattr(c, "supported", False))
+    c.supported = not theirs
+    try:
+        return render_to_string(SUPPORT_TEMPLATE, {"c": c, "can_support": can_support})
+    finally:
+        c.supported = theirs
+
+
+def render(context: dict, user) -> str:
+    """The results as ``user`` sees them, their cards kept one by one."""
+    return render_to_string(TEMPLATE, {**context, "cards": render_cards(context, user)})
+
+
 def render_shared(context: dict, user) -> Shared:
     """Render the results with each idea's support marked, as ``card.html`` draws it for
     ``user`` (whose roles the results are kept under), and draw each the other way too."""
-    pieces = SUPPORT_MARK.split(render_to_string(TEMPLATE, {**context, "support_marks": True}))
+    cards = render_cards(context, user, support_marks=True)
+    other_way = {
+        c.pk: flip for c, (_card, flip) in zip(context["contributions"], cards, strict=True)
+    }
+    html = render_to_string(TEMPLATE, {**context, "cards": [card for card, _flip in cards]})
+    pieces = SUPPORT_MARK.split(html)
     ideas = {c.pk: c for c in context["contributions"]}
     parts, drawn = [], {True: {}, False: {}}
     # Text, then each marked support as (idea, as drawn) followed by the text after it.
@@ -92,12 +179,7 @@ def render_shared(context: dict, user) -> Shared:
         c = ideas[int(pieces[index + 1])]
         theirs = bool(getattr(c, "supported", False))
         drawn[theirs][c.pk] = pieces[index + 2]
-        c.supported = not theirs
-        drawn[not theirs][c.pk] = render_to_string(
-            SUPPORT_TEMPLATE,
-            {"c": c, "can_support": user.has_perm("contributions.support", c)},
-        )
-        c.supported = theirs
+        drawn[not theirs][c.pk] = other_way[c.pk]
         parts.append(c.pk)
     return Shared(
         parts=parts,

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from codesign import content
 from codesign.filters import FilteredListMixin, IdsFirstPaginator
 from codesign.forms import put_errors_in_form
+from codesign.kept_pages import KeptPageMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from codesign.views import safe_next
@@ -40,7 +40,7 @@ def board_item(project, contribution, membership):
     return item
 
 
-class BoardView(FilteredListMixin, ProjectMixin, ListView):
+class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
     """The project's contributions, filtered, sorted and paged, with an inline form to add.
 
     The results (filters, count, cards, pages) are kept until the project's content changes
@@ -138,7 +138,7 @@ class BoardView(FilteredListMixin, ProjectMixin, ListView):
         user = self.request.user
         items = results_context["contributions"]
         if any(item.author.user_id == user.pk for item in items):
-            html = render_to_string(results.TEMPLATE, results_context)
+            html = results.render(results_context, user)
         else:
             shared = results.render_shared(results_context, user)
             content.keep(self.shared_key, shared, results.KEEP_SECONDS)

@@ -14,7 +14,16 @@ def notification_bell(context):
         return {"show": False}
     return {
         "show": True,
-        "unread": unread_count(user),
+        "unread": _unread(request, user),
         "current": request.resolver_match is not None
         and request.resolver_match.view_name == "notifications:notification-list",
     }
+
+
+def _unread(request, user) -> int:
+    """The unread count, read once a request: a kept page's key may have it already
+    (``codesign.kept_pages.person_states``)."""
+    states = getattr(request, "person_states", None) or {}
+    if "unread_notifications" in states:
+        return states["unread_notifications"]
+    return unread_count(user)

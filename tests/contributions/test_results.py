@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 
-from contributions import results, views
+from contributions import results
 from contributions import services as contribution_services
 from contributions.conversation import services as conversation_services
 from contributions.models import Contribution, Tag
@@ -292,15 +292,12 @@ def results_rendered(monkeypatch):
     """Each time the board's results are rendered (for one person, or for everyone with
     their roles)."""
     calls = []
-    for module in (views, results):
-        real = module.render_to_string
-        monkeypatch.setattr(
-            module,
-            "render_to_string",
-            lambda name, *a, real=real: (
-                (name == results.TEMPLATE and calls.append(name)) or real(name, *a)
-            ),
-        )
+    real = results.render_to_string
+    monkeypatch.setattr(
+        results,
+        "render_to_string",
+        lambda name, *a: (name == results.TEMPLATE and calls.append(name)) or real(name, *a),
+    )
     return calls
 
 
@@ -349,3 +346,39 @@ def test_a_hidden_card_is_kept_for_its_author_apart_from_everyone_else(client, w
         client.force_login(world.users["service_user"])
         html = board(client, world)
         assert "is hidden from the board" in html and "Names a patient" in html
+
+
+@pytest.fixture
+def cards_rendered(monkeypatch):
+    """The contributions whose card is rendered while the test runs."""
+    drawn = []
+    real = results.render_to_string
+
+    def render(name, context=None, *args):
+        if name == results.CARD_TEMPLATE:
+            drawn.append(context["c"].pk)
+        return real(name, context, *args)
+
+    monkeypatch.setattr(results, "render_to_string", render)
+    return drawn
+
+
+def test_after_a_write_only_the_card_written_to_is_rendered_again(
+    staff_client, world, idea, cards_rendered
+):
+    others = [
+        ContributionFactory(project=world.project, author=member(world, "carer"), kind="idea")
+        for _ in range(3)
+    ]
+    board(staff_client, world)
+    assert set(cards_rendered) == {idea.pk, *(other.pk for other in others)}
+    cards_rendered.clear()
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    after = board(staff_client, world)
+    assert "1 support" in after
+    assert cards_rendered == [idea.pk]
+    # Another person with other roles: their own cards (the facilitator may support too).
+    cards_rendered.clear()
+    staff_client.force_login(world.users["observer"])
+    board(staff_client, world)
+    assert set(cards_rendered) == {idea.pk, *(other.pk for other in others)}

@@ -1,0 +1,129 @@
+"""Whole pages kept for the person who asked for them, until anything they show changes.
+
+A person who reloads a project's board, or comes back to it, usually finds nothing changed:
+yet the page costs its base layout, its chrome and its results to render again, several times
+the cost of the request itself. ``KeptPageMixin`` keeps the rendered page under a key that
+names everything it shows (``key``): the project as loaded (so its content version,
+``codesign.content``), its organisation (its look), the person (their row, their roles, their
+membership row and the person-states apps register, such as the unread notifications), the
+full path, the language, the time zone and the easy-read choice. Nothing is ever cleared: a
+change to any of those makes a new key, and the old entry is never asked for again.
+
+The permission checks run first, on every request, as for any view: a kept page is only ever
+served to someone the rules let see it now. What differs from one request to the next is put
+in when the page is served: the form token (each request's own, through ``get_token``) and the
+seconds left before the idle sign-out. A request with messages waiting (``messages`` framework)
+is rendered afresh and not kept, and so is every request made by htmx (partials), every answer
+but a 200 and anything inside a transaction (``content.may_keep``).
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+
+from . import content, context_processors, permissions
+from .bilingual import wants_easy_read
+
+KEEP_SECONDS = 10 * 60
+
+# What else a person's pages show of them (e.g. the unread count on the bell): apps register
+# a function of the person, whose answer goes into the key.
+_person_states: dict[str, Callable] = {}
+
+
+def register_person_state(name: str, state: Callable) -> None:
+    """Declare something of the person that every page shows (``state(user)``, hashable)."""
+    _person_states[name] = state
+
+
+def mark(name: str) -> str:
+    """A stand-in put in the page while it is rendered for keeping, and replaced each time it
+    is served; derived from the secret key, so no text anyone writes can fake it."""
+    return "kept" + salted_hmac("codesign.kept_pages", name).hexdigest()[:24]
+
+
+def row(instance) -> tuple | None:
+    """The values of a row's columns as loaded (none read from the database)."""
+    if instance is None:
+        return None
+    loaded = instance.__dict__
+    return (
+        type(instance).__name__,
+        tuple(loaded.get(field.attname) for field in instance._meta.concrete_fields),
+    )
+
+
+def person_states(request) -> dict:
+    """The registered states of the person asking, read once a request (the page that is
+    rendered afresh shows the same ones: ``request.person_states``)."""
+    if not hasattr(request, "person_states"):
+        user = request.user
+        request.person_states = {name: state(user) for name, state in _person_states.items()}
+    return request.person_states
+
+
+def key(request, project) -> str:
+    """The key of the page ``request`` asks for: everything the page shows is named in it."""
+    user = request.user
+    return content.key(
+        "kept-page",
+        request.get_full_path(),
+        row(project),
+        row(project.organisation),
+        row(getattr(project, "current_stage", None)),
+        row(user),
+        sorted(permissions.project_roles(user, project)),
+        row(permissions.project_membership(user, project)),
+        sorted(person_states(request).items()),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        wants_easy_read(request),
+    )
+
+
+def may_keep(request) -> bool:
+    """Whether this request's page may be served from, and kept for, the person."""
+    return (
+        request.method == "GET"
+        and not request.headers.get("HX-Request")
+        and not len(messages.get_messages(request))
+        and content.may_keep()
+    )
+
+
+class KeptPageMixin:
+    """Keep the whole page of a ``ProjectMixin`` view's GET for the person (see above)."""
+
+    kept_page_seconds = KEEP_SECONDS
+
+    def get(self, request, *args, **kwargs):
+        if not may_keep(request):
+            return super().get(request, *args, **kwargs)
+        page_key = key(request, self.project)
+        html = content.kept(page_key)
+        if html is not None:
+            return HttpResponse(self._served(html))
+        self._keeping = True
+        response = super().get(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code == 200 and not len(messages.get_messages(request)):
+            content.keep(page_key, response.content.decode(), self.kept_page_seconds)
+            response.content = self._served(response.content.decode())
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if getattr(self, "_keeping", False):
+            # Stand-ins for what each request has of its own (put in by ``_served``).
+            context["csrf_token"] = mark("csrf")
+            context["idle_remaining"] = mark("idle")
+        return context
+
+    def _served(self, html: str) -> str:
+        idle = context_processors.idle(self.request)["idle_remaining"]
+        return html.replace(mark("csrf"), get_token(self.request)).replace(mark("idle"), str(idle))

@@ -1,0 +1,196 @@
+"""Whole pages kept for the person (codesign/kept_pages.py), on the board: served again without
+rendering while nothing they show changes, each time with the request's own form token, and
+never past the rules, to anyone else, or once anything on them has changed.
+
+The tests commit their writes and the requests run in autocommit, as in production: nothing is
+kept inside a transaction (codesign.content.may_keep).
+"""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.test.signals import template_rendered
+from django.urls import reverse
+
+from codesign import kept_pages
+from contributions import services as contribution_services
+from notifications import services as notification_services
+from participants import services as participant_services
+from projects.models import Organisation
+
+from .conftest import member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def rendered():
+    """The templates rendered while the test runs."""
+    names = []
+
+    def seen(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    yield names
+    template_rendered.disconnect(seen)
+
+
+def board_url(world, query=""):
+    return reverse("contributions:board", args=[world.project.pk]) + query
+
+
+def board(client, world, query="", **headers):
+    response = client.get(board_url(world, query), headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def signed_in(world, name):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users[name])
+    return client
+
+
+def without_tokens(html):
+    return TOKEN.sub("", re.sub(r'"X-CSRFToken": "[^"]+"', "", html))
+
+
+def test_a_page_asked_again_is_served_whole_with_this_requests_token(world, idea, rendered):
+    client = signed_in(world, "carer")
+    first = board(client, world)
+    assert "contributions/board.html" in rendered
+    rendered.clear()
+    second = board(client, world)
+    assert rendered == []  # nothing rendered: the page as kept
+    assert without_tokens(second) == without_tokens(first)
+    assert "Pack medicines early" in second
+    # No stand-in is ever served; the form token and the idle seconds are put in.
+    assert kept_pages.mark("csrf") not in second and kept_pages.mark("idle") not in second
+    assert re.search(r'data-remaining="\d+"', second)
+    # The token of the kept page works: supporting from it is accepted.
+    token = TOKEN.search(second).group(1)
+    response = client.post(
+        reverse("contributions:support", args=[world.project.pk, idea.pk]),
+        {"csrfmiddlewaretoken": token, "support": "1"},
+    )
+    assert response.status_code in (200, 302)
+    assert idea.supports.filter(membership=member(world, "carer")).exists()
+
+
+def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
+    kept = {}
+    real = kept_pages.content.keep
+    monkeypatch.setattr(
+        kept_pages.content,
+        "keep",
+        lambda key, value, seconds: kept.update({key: value}) or real(key, value, seconds),
+    )
+    client = signed_in(world, "carer")
+    served = board(client, world)
+    [page] = [value for key, value in kept.items() if key.startswith("kept-page:")]
+    token = TOKEN.search(served).group(1)
+    assert token not in page
+    assert kept_pages.mark("csrf") in page
+
+
+def test_a_write_on_the_board_is_shown_on_the_next_view(world, idea, rendered):
+    client = signed_in(world, "carer")
+    assert "1 support" not in board(client, world)
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
+    rendered.clear()
+    assert "1 support" in board(client, world)
+    assert "contributions/board.html" in rendered
+
+
+def test_each_person_has_their_own_page(world, idea):
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    carer, staff = signed_in(world, "carer"), signed_in(world, "staff")
+    assert "including yours" in board(carer, world)
+    assert "including yours" in board(carer, world)
+    assert "including yours" not in board(staff, world)
+    assert ">Yours<" in board(signed_in(world, "service_user"), world)
+    assert ">Yours<" not in board(staff, world)
+
+
+def test_someone_removed_from_the_project_is_refused_though_a_page_was_kept(world, idea):
+    client = signed_in(world, "carer")
+    board(client, world)
+    participant_services.membership_withdraw(
+        membership=member(world, "carer"), withdrawn_by=world.users["facilitator"]
+    )
+    assert client.get(board_url(world)).status_code in (403, 404)
+
+
+def test_a_new_notification_shows_on_the_bell_of_the_next_view(world, idea):
+    client = signed_in(world, "carer")
+    before = board(client, world)
+    notification_services.notify(
+        users=[world.users["carer"]], kind="comment", project=world.project, message="Hello"
+    )
+    after = board(client, world)
+    assert after != before
+    assert "Notifications, 1 unread" not in before
+    assert "Notifications, 1 unread" in after
+
+
+def test_a_page_with_a_message_waiting_is_rendered_and_not_kept(world, idea, rendered):
+    client = signed_in(world, "carer")
+    board(client, world)
+    token = TOKEN.search(board(client, world)).group(1)
+    client.post(
+        reverse("contributions:contribution-create", args=[world.project.pk]),
+        {
+            "csrfmiddlewaretoken": token,
+            "kind": "idea",
+            "title": "Quieter nights on the ward",
+            "body": "Dim the lights at ten",
+            "next": board_url(world),
+        },
+    )
+    rendered.clear()
+    with_message = board(client, world)
+    assert "contributions/board.html" in rendered
+    assert "Quieter nights on the ward" in with_message
+    assert 'class="alert' in with_message.split('id="messages"')[1][:600]
+    # The message is shown once: the next view has none, and is kept as it is.
+    rendered.clear()
+    again = board(client, world)
+    assert 'class="alert' not in again.split('id="messages"')[1][:600]
+    assert "contributions/board.html" in rendered
+    rendered.clear()
+    board(client, world)
+    assert rendered == []
+
+
+def test_htmx_requests_and_other_views_are_worked_out(world, idea, rendered):
+    client = signed_in(world, "carer")
+    board(client, world, "?kind=idea")
+    rendered.clear()
+    board(client, world, "?kind=idea", HX_Request="true")
+    assert rendered  # a partial, rendered afresh
+    rendered.clear()
+    board(client, world, "?kind=experience")
+    assert "contributions/board.html" in rendered  # another filter: another page
+
+
+def test_a_change_of_the_organisations_look_is_shown_at_once(world, idea, rendered):
+    client = signed_in(world, "carer")
+    board(client, world)
+    Organisation.objects.filter(pk=world.project.organisation_id).update(name="Riverside NHS")
+    rendered.clear()
+    board(client, world)
+    assert "contributions/board.html" in rendered
+
+
+def test_inside_a_transaction_nothing_is_kept(world, idea, rendered):
+    client = signed_in(world, "carer")
+    with transaction.atomic():
+        board(client, world)
+        rendered.clear()
+        board(client, world)
+        assert "contributions/board.html" in rendered
