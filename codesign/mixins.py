@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from . import permissions
 from .signals import access_refused
 
 
@@ -75,7 +76,12 @@ class ProjectMixin(PermissionMixin):
 
     @cached_property
     def project(self):
-        return get_object_or_404(self.get_project_queryset(), pk=self.kwargs["project_pk"])
+        # With who the person is there, in the same query (permissions.with_access).
+        user = self.request.user
+        queryset = permissions.with_access(self.get_project_queryset(), user)
+        project = get_object_or_404(queryset, pk=self.kwargs["project_pk"])
+        permissions.remember_access(user, project)
+        return project
 
     def get_permission_object(self):
         return self.project

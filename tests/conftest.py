@@ -39,6 +39,15 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(LANES[folder])
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test():
+    """Each test starts with an empty cache: a test's database rows go when it ends, and on
+    SQLite their ids are given again, so what one test kept could be found by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 ROLES = [
     "anonymous",
     "outsider",

@@ -174,7 +174,15 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_checks(
         ):
             assert follow_ups_remind(today=on + timedelta(days=100)) == changes
         FollowUpCheck.objects.update(outcome=FollowUpCheck.Outcome.STUCK)
-        return len(queries.captured_queries)
+        # SQLite splits one bulk insert every 999 parameters (Django's bulk_batch_size): the
+        # outbox's insert of 40 emails is two statements there, one on PostgreSQL.
+        return len(
+            [
+                query
+                for query in queries.captured_queries
+                if connection.vendor == "postgresql" or not query["sql"].startswith("INSERT")
+            ]
+        )
 
     assert queries_to_remind(2, IMPLEMENTED) == queries_to_remind(20, IMPLEMENTED)
 

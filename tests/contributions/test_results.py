@@ -26,9 +26,9 @@ from .conftest import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# A kept board page: the session and its user, the project, the person's two roles and the
-# count of their unread notifications (the add form's journey steps are kept as well).
-KEPT_QUERIES = 6
+# A kept board page: the session and its user, the project with the person's membership and
+# roles (one query), and the count of their unread notifications.
+KEPT_QUERIES = 4
 
 
 def results_of(html):
