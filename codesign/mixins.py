@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from . import permissions
+from . import access, permissions
 from .signals import access_refused
 
 
@@ -76,12 +76,14 @@ class ProjectMixin(PermissionMixin):
 
     @cached_property
     def project(self):
-        # With who the person is there, in the same query (permissions.with_access).
         user = self.request.user
-        queryset = permissions.with_access(self.get_project_queryset(), user)
-        project = get_object_or_404(queryset, pk=self.kwargs["project_pk"])
-        permissions.remember_access(user, project)
-        return project
+        if permissions.reads_roles(user):
+            # With who the person is there, in the same query (codesign/access.py).
+            project = access.project_for(self.kwargs["project_pk"], user)
+            if project is None:
+                raise Http404
+            return project
+        return get_object_or_404(self.get_project_queryset(), pk=self.kwargs["project_pk"])
 
     def get_permission_object(self):
         return self.project

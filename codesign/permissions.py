@@ -103,7 +103,7 @@ def project_roles(user, project) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _reads_roles(user) -> bool:
+def reads_roles(user) -> bool:
     """Whether the person's roles are read from their rows (not an API token's, not nobody's)."""
     return (
         getattr(user, "is_authenticated", False)
@@ -112,43 +112,14 @@ def _reads_roles(user) -> bool:
     )
 
 
-def with_access(projects, user):
-    """``projects`` (a queryset) read with the person's membership of each and their roles in
-    its organisation, in the same query; ``remember_access`` then keeps them for the rules, so
-    a project's page asks no other query about who the person is there."""
-    if not _reads_roles(user):
-        return projects
-    from django.db.models import Exists, FilteredRelation, OuterRef, Q
-
-    OrganisationRole = apps.get_model("projects", "OrganisationRole")
-    roles = {
-        f"_codesign_holds_{stored}": Exists(
-            OrganisationRole.objects.filter(
-                user=user, organisation_id=OuterRef("organisation_id"), role=stored
-            )
-        )
-        for stored in STORED_ORGANISATION_ROLES
-    }
-    theirs = FilteredRelation("memberships", condition=Q(memberships__user=user))
-    return projects.annotate(_codesign_membership=theirs, **roles).select_related(
-        "_codesign_membership"
-    )
-
-
-def remember_access(user, project) -> None:
-    """Keep what ``with_access`` read with ``project`` as the answers of ``project_membership``
-    and ``organisation_roles`` for the rest of the request."""
-    if not _reads_roles(user) or not hasattr(project, "_codesign_holds_admin"):
+def remember_roles(user, project, *, membership, organisation_roles) -> None:
+    """Keep the person's membership of ``project`` and their roles in its organisation, read
+    with the project (``codesign.access``), as the answers of ``project_membership`` and
+    ``organisation_roles`` for the rest of the request."""
+    if not reads_roles(user):
         return
-    membership = getattr(project, "_codesign_membership", None)
-    if membership is not None and membership.pk is None:
-        membership = None  # the join found no row
     _cache(user, "memberships")[project.pk] = membership
-    roles = {
-        role
-        for stored, role in STORED_ORGANISATION_ROLES.items()
-        if getattr(project, f"_codesign_holds_{stored}")
-    }
+    roles = set(organisation_roles)
     if user.is_superuser:
         roles.add(SUPERUSER)
     _cache(user, "org_roles").setdefault(project.organisation_id, frozenset(roles))

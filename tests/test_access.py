@@ -1,0 +1,81 @@
+"""A project as its pages read it (codesign/access.py): the same rows the ORM reads, the same
+roles the rules would read, in one query, for every role of the world fixture, on SQLite and
+on PostgreSQL (CI)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from codesign import access, permissions
+from participants.models import Membership
+from projects.models import Project
+
+from .conftest import ROLES
+
+
+def columns(instance):
+    if instance is None:
+        return None
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+    }
+
+
+def roles_read_by_the_orm(user, project):
+    fresh = type(user).objects.get(pk=user.pk)
+    return (
+        permissions.project_roles(fresh, project),
+        columns(permissions.project_membership(fresh, project)),
+    )
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "anonymous"])
+def test_the_project_and_the_persons_roles_are_the_orms(world, role):
+    user = world.users[role]
+    expected = Project.objects.select_related("organisation", "current_stage").get(
+        pk=world.project.pk
+    )
+    with CaptureQueriesContext(connection) as queries:
+        project = access.project_for(world.project.pk, user)
+        roles = permissions.project_roles(user, project)
+        membership = permissions.project_membership(user, project)
+    assert len(queries.captured_queries) == 1
+    assert columns(project) == columns(expected)
+    assert columns(project.organisation) == columns(expected.organisation)
+    assert columns(project.current_stage) == columns(expected.current_stage)
+    assert (roles, columns(membership)) == roles_read_by_the_orm(user, expected)
+    if membership is not None:
+        with CaptureQueriesContext(connection) as queries:
+            assert membership.project is project
+        assert not queries.captured_queries
+
+
+def test_a_project_without_a_current_stage_or_membership(world):
+    Project.objects.filter(pk=world.project.pk).update(current_stage=None)
+    project = access.project_for(world.project.pk, world.users["outsider"])
+    assert project.current_stage is None
+    assert permissions.project_membership(world.users["outsider"], project) is None
+    assert permissions.project_roles(world.users["outsider"], project) == frozenset()
+
+
+def test_an_invited_or_withdrawn_member_is_read_as_the_rules_read_them(world):
+    user = world.users["carer"]
+    for status in (Membership.Status.INVITED, Membership.Status.WITHDRAWN):
+        Membership.objects.filter(project=world.project, user=user).update(status=status)
+        permissions.forget_roles(user)
+        project = access.project_for(world.project.pk, user)
+        assert permissions.project_membership(user, project).status == status
+        assert permissions.project_roles(user, project) == roles_read_by_the_orm(user, project)[0]
+
+
+def test_no_such_project_is_none(world):
+    assert access.project_for(10**9, world.users["manager"]) is None
+
+
+def test_another_organisations_roles_are_not_this_ones(world):
+    """The other organisation's manager holds no role in this project's organisation."""
+    user = world.users["other_manager"]
+    project = access.project_for(world.project.pk, user)
+    assert permissions.project_roles(user, project) == frozenset()
+    assert permissions.organisation_roles(user, world.project.organisation_id) == frozenset()
