@@ -10,6 +10,7 @@ converters for each column, as the ORM does. ``tests/test_access.py`` checks it 
 ORM's answer for every role, and the permission matrix walks every URL through it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -53,9 +54,34 @@ class Shape:
     stage: Table
     membership: Table
     roles_start: int
+    states_start: int
 
 
 _shapes: dict[str, Shape] = {}
+
+# What every page shows of the person (the unread count on the bell): apps declare it once, as
+# a function of the person and as a scalar subquery of ``%(user)s`` read with the project.
+_person_states: dict[str, tuple[Callable, Callable]] = {}
+
+
+def register_person_state(name: str, state: Callable, sql: Callable) -> None:
+    """Declare something of the person every page shows: ``state(user)`` (any page), and
+    ``sql(quote_name)``, the same as a scalar subquery (a project's pages, with the project)."""
+    _person_states[name] = (state, sql)
+    _shapes.clear()
+
+
+def person_states(request) -> dict:
+    """The declared states of the person asking, read once a request (with the project on a
+    project's page); the page shows these (``request.person_states``)."""
+    if not hasattr(request, "person_states"):
+        user = request.user
+        request.person_states = {
+            name: state(user) for name, (state, _sql) in sorted(_person_states.items())
+        }
+    return request.person_states
+
+
 ROLE_PARAMS = {f"role_{stored}": stored for stored in permissions.STORED_ORGANISATION_ROLES}
 
 
@@ -109,8 +135,9 @@ def _shape(connection) -> Shape:
         f" AND {q('r')}.{q('role')} = %(role_{stored})s)"
         for stored in permissions.STORED_ORGANISATION_ROLES
     ]
+    states = [f"({sql(q)})" for _name, (_state, sql) in sorted(_person_states.items())]
     sql = (
-        f"SELECT {', '.join(columns + holds)}"  # noqa: S608
+        f"SELECT {', '.join(columns + holds + states)}"  # noqa: S608
         f" FROM {q(Project._meta.db_table)} {q('p')}"
         f" INNER JOIN {q(Organisation._meta.db_table)} {q('o')}"
         f" ON {q('o')}.{q('id')} = {q('p')}.{q('organisation_id')}"
@@ -121,15 +148,16 @@ def _shape(connection) -> Shape:
         f" AND {q('m')}.{q('user_id')} = %(user)s"
         f" WHERE {q('p')}.{q('id')} = %(project)s"
     )
-    shape = Shape(sql, *tables, roles_start=start)
+    shape = Shape(sql, *tables, roles_start=start, states_start=start + len(holds))
     _shapes[connection.alias] = shape
     return shape
 
 
-def project_for(project_pk, user):
+def project_for(project_pk, user, request=None):
     """The project with this id (None if there is none) with its organisation and current
     stage, the person's membership and organisation roles kept for the rules
-    (``permissions.remember_roles``)."""
+    (``permissions.remember_roles``), and what every page shows of them kept on ``request``
+    (``person_states``)."""
     Project = apps.get_model("projects", "Project")
     connection = connections[router.db_for_read(Project)]
     shape = _shape(connection)
@@ -145,7 +173,11 @@ def project_for(project_pk, user):
     if shape.membership.found(row):
         membership = shape.membership.load(row, connection)
         membership.project = project
-    held = row[shape.roles_start :]
+    held = row[shape.roles_start : shape.states_start]
+    if request is not None:
+        request.person_states = dict(
+            zip(sorted(_person_states), row[shape.states_start :], strict=True)
+        )
     roles = {
         role
         for (stored, role), holds in zip(

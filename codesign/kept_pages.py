@@ -5,7 +5,8 @@ yet the page costs its base layout, its chrome and its results to render again, 
 the cost of the request itself. ``KeptPageMixin`` keeps the rendered page under a key that
 names everything it shows (``key``): the project as loaded (so its content version,
 ``codesign.content``), its organisation (its look), the person (their row, their roles, their
-membership row and the person-states apps register, such as the unread notifications), the
+membership row and what apps declare every page shows of them, such as the unread
+notifications: ``access.register_person_state``), the
 full path, the language, the time zone and the easy-read choice. Nothing is ever cleared: a
 change to any of those makes a new key, and the old entry is never asked for again.
 
@@ -17,27 +18,16 @@ is rendered afresh and not kept, and so is every request made by htmx (partials)
 but a 200 and anything inside a transaction (``content.may_keep``).
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
-from . import content, context_processors, permissions
+from . import access, content, context_processors, permissions
 from .bilingual import wants_easy_read
 
 KEEP_SECONDS = 10 * 60
-
-# What else a person's pages show of them (e.g. the unread count on the bell): apps register
-# a function of the person, whose answer goes into the key.
-_person_states: dict[str, Callable] = {}
-
-
-def register_person_state(name: str, state: Callable) -> None:
-    """Declare something of the person that every page shows (``state(user)``, hashable)."""
-    _person_states[name] = state
 
 
 def mark(name: str) -> str:
@@ -57,15 +47,6 @@ def row(instance) -> tuple | None:
     )
 
 
-def person_states(request) -> dict:
-    """The registered states of the person asking, read once a request (the page that is
-    rendered afresh shows the same ones: ``request.person_states``)."""
-    if not hasattr(request, "person_states"):
-        user = request.user
-        request.person_states = {name: state(user) for name, state in _person_states.items()}
-    return request.person_states
-
-
 def key(request, project) -> str:
     """The key of the page ``request`` asks for: everything the page shows is named in it."""
     user = request.user
@@ -78,7 +59,7 @@ def key(request, project) -> str:
         row(user),
         sorted(permissions.project_roles(user, project)),
         row(permissions.project_membership(user, project)),
-        sorted(person_states(request).items()),
+        sorted(access.person_states(request).items()),
         translation.get_language(),
         timezone.get_current_timezone_name(),
         wants_easy_read(request),

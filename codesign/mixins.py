@@ -79,7 +79,7 @@ class ProjectMixin(PermissionMixin):
         user = self.request.user
         if permissions.reads_roles(user):
             # With who the person is there, in the same query (codesign/access.py).
-            project = access.project_for(self.kwargs["project_pk"], user)
+            project = access.project_for(self.kwargs["project_pk"], user, self.request)
             if project is None:
                 raise Http404
             return project

@@ -79,3 +79,30 @@ def test_another_organisations_roles_are_not_this_ones(world):
     project = access.project_for(world.project.pk, user)
     assert permissions.project_roles(user, project) == frozenset()
     assert permissions.organisation_roles(user, world.project.organisation_id) == frozenset()
+
+
+def test_what_every_page_shows_of_the_person_is_read_with_the_project(world):
+    """The unread count on the bell: read with the project, the same as counted by the ORM."""
+    from types import SimpleNamespace
+
+    from notifications.models import Notification
+    from notifications.selectors import unread_count
+    from notifications.services import notify
+
+    user = world.users["carer"]
+    for _ in range(3):
+        notify(users=[user], kind="comment", project=world.project, message="Hello")
+    Notification.objects.filter(pk=Notification.objects.filter(user=user).first().pk).update(
+        read_at="2026-01-01T00:00Z"
+    )
+    notify(users=[world.users["staff"]], kind="comment", project=world.project, message="Hi")
+    request = SimpleNamespace()
+    with CaptureQueriesContext(connection) as queries:
+        access.project_for(world.project.pk, user, request)
+    assert len(queries.captured_queries) == 1
+    assert (
+        request.person_states
+        == {"unread_notifications": 2}
+        == {"unread_notifications": unread_count(user)}
+    )
+    assert access.person_states(SimpleNamespace(user=user)) == request.person_states

@@ -22,7 +22,7 @@ def notification_bell(context):
 
 def _unread(request, user) -> int:
     """The unread count, read once a request: a kept page's key may have it already
-    (``codesign.kept_pages.person_states``)."""
+    (``codesign.access.person_states``)."""
     states = getattr(request, "person_states", None) or {}
     if "unread_notifications" in states:
         return states["unread_notifications"]
