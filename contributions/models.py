@@ -152,6 +152,15 @@ class Contribution(models.Model):
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="contribution_board_supported",
             ),
+            # The touchpoint map counts a project's touchpoints by step, group and feeling
+            # from this index alone (contributions/journey/selectors.py).
+            models.Index(
+                fields=["project", "journey_step", "constituency", "emotion"],
+                condition=models.Q(
+                    kind="touchpoint", hidden_at__isnull=True, withdrawn_at__isnull=True
+                ),
+                name="contribution_touchpoint_map",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,7 +114,8 @@ def journey_map(project) -> JourneyMap:
     rows = (
         map_touchpoints(project)
         .values("journey_step", "group")
-        .annotate(count=Count("pk"), feeling=Avg(SCORE))
+        # COUNT(*): the columns counted are all in the index (contribution_touchpoint_map).
+        .annotate(count=Count("*"), feeling=Avg(SCORE))
         .order_by()
     )
     for row in rows:

@@ -5,13 +5,17 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView, View
 
+from codesign import content
 from codesign.exports import csv_cell
 from codesign.filters import PagedListMixin
+from codesign.kept_pages import KEEP_SECONDS, KeptPageMixin
 from codesign.mixins import ProjectMixin
 
 from . import charts, selectors
@@ -26,35 +30,57 @@ class JourneyMapMixin(ProjectMixin):
     def journey(self):
         return selectors.journey_map(self.project)
 
-
-class TouchpointMapView(JourneyMapMixin, TemplateView):
-    """EBCD's map: per step of the journey, how service users and carers, and staff, felt."""
-
-    template_name = "contributions/journey/map.html"
-    page_title = gettext_lazy("Touchpoint map")
-
-    def get_context_data(self, **kwargs):
+    def map_context(self) -> dict:
         table = charts.table(self.journey)
         keys = [str(step.pk) for step in self.journey.steps] + [selectors.NOT_PLACED]
-        return super().get_context_data(
-            journey=self.journey,
-            curves=charts.curves(self.journey),
-            table=table,
+        return {
+            "project": self.project,
+            "journey": self.journey,
+            "curves": charts.curves(self.journey),
+            "table": table,
             # Each row with its step's key, for the URLs of the touchpoints behind it.
-            table_rows=list(zip(keys, table[1], strict=True)),
-            findings=charts.findings(self.journey),
-            **kwargs,
+            "table_rows": list(zip(keys, table[1], strict=True)),
+            "findings": charts.findings(self.journey),
+        }
+
+
+class TouchpointMapView(KeptPageMixin, JourneyMapMixin, TemplateView):
+    """EBCD's map: per step of the journey, how service users and carers, and staff, felt.
+
+    What the map shows (findings, curves, numbers) is kept under the journey's figures as
+    worked out (two queries): a write that leaves them as they are does not draw it again."""
+
+    template_name = "contributions/journey/map.html"
+    body_template = "contributions/journey/partials/map_body.html"
+    page_title = gettext_lazy("Touchpoint map")
+
+    def map_body(self) -> str:
+        key = content.key(
+            "journey-map", self.project.pk, repr(self.journey), translation.get_language()
         )
+        body = content.kept(key)
+        if body is None:
+            body = render_to_string(self.body_template, self.map_context())
+            content.keep(key, body, KEEP_SECONDS)
+        return body
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(journey=self.journey, map_body=self.map_body(), **kwargs)
 
 
-class TouchpointMapPrintView(TouchpointMapView):
+class TouchpointMapPrintView(JourneyMapMixin, TemplateView):
     """The map on one A3 or A4 sheet for the room."""
 
     template_name = "contributions/journey/map_print.html"
+    page_title = TouchpointMapView.page_title
 
     def get_context_data(self, **kwargs):
         size = self.request.GET.get("size", "")
-        return super().get_context_data(size=size if size in PRINT_SIZES else "a3", **kwargs)
+        return super().get_context_data(
+            **self.map_context(),
+            size=size if size in PRINT_SIZES else "a3",
+            **kwargs,
+        )
 
 
 class TouchpointMapCsvView(JourneyMapMixin, View):

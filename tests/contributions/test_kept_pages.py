@@ -194,3 +194,36 @@ def test_inside_a_transaction_nothing_is_kept(world, idea, rendered):
         rendered.clear()
         board(client, world)
         assert "contributions/board.html" in rendered
+
+
+# The touchpoint map: the page kept whole as the board is, and what it shows kept under the
+# journey's figures, so a write that leaves them as they are does not draw them again.
+
+BODY = "contributions/journey/partials/map_body.html"
+
+
+def touchpoint_map(client, world):
+    response = client.get(reverse("contributions:touchpoint-map", args=[world.project.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_maps_figures_are_drawn_again_only_when_they_change(world, idea, rendered):
+    from tests.contributions.test_journey_map import journey, touchpoint
+
+    [waiting] = journey(world.project, "Waiting")
+    touchpoint(world, "carer", waiting, "upset")
+    client = signed_in(world, "carer")
+    assert "1 touchpoint so far." in touchpoint_map(client, world)
+    assert BODY in rendered
+    rendered.clear()
+    touchpoint_map(client, world)
+    assert rendered == []  # the page as kept
+    # A support changes the project's pages, not the map's figures.
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
+    assert "1 touchpoint so far." in touchpoint_map(client, world)
+    assert "contributions/journey/map.html" in rendered and BODY not in rendered
+    rendered.clear()
+    touchpoint(world, "staff", waiting, "happy")
+    assert "2 touchpoints so far." in touchpoint_map(client, world)
+    assert BODY in rendered
