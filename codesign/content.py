@@ -104,6 +104,10 @@ def _follow(model: type[models.Model], path: str) -> ProjectsOf:
     return lambda instance: related.filter(pk=getattr(instance, field.attname)).values(rest)
 
 
+# What is kept is never stale (its key names what it shows); this only bounds the room it takes.
+KEEP_SECONDS = 10 * 60
+
+
 def may_keep() -> bool:
     """Whether this connection may read and keep what is kept under content versions: not
     inside a transaction, which may hold writes that no version names yet."""

@@ -12,11 +12,15 @@ import django_filters
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Window
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject, cached_property, lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 from django_filters.views import FilterMixin
+
+from . import content
 
 
 class FilterForm(forms.Form):
@@ -63,6 +67,43 @@ class FilterSet(django_filters.FilterSet):
 
     def query_string(self) -> str:
         return urlencode(self.used)
+
+    def html(self, label: str) -> str:
+        """The form as ``includes/filter_form.html`` draws it with ``label``, kept under
+        everything it shows (the filters, their choices, the values asked for, the language),
+        so a page that works its list out again (the board after a write) does not draw it
+        again. A filter choosing from a queryset is drawn each time: its choices are not known
+        before it is drawn."""
+        context = {"filter": self, "filter_query": self.query_string(), "label": label}
+        if any("queryset" in filter_.extra for filter_ in self.filters.values()):
+            return render_to_string(FORM_TEMPLATE, context)
+        key = content.key(
+            "filter-form",
+            type(self).__module__,
+            type(self).__qualname__,
+            str(label),
+            translation.get_language(),
+            tuple((name, self.data.get(name)) for name in self.filters) if self.data else (),
+            tuple(
+                (name, _plain_choices(filter_.extra.get("choices")))
+                for name, filter_ in self.filters.items()
+            ),
+        )
+        html = content.kept(key)
+        if html is None:
+            html = render_to_string(FORM_TEMPLATE, context)
+            content.keep(key, html, content.KEEP_SECONDS)
+        return html
+
+
+FORM_TEMPLATE = "includes/filter_form.html"
+
+
+def _plain_choices(choices) -> tuple:
+    """Choices as text (labels are often lazy translations)."""
+    if callable(choices):
+        choices = choices()
+    return tuple((str(value), str(label)) for value, label in choices or ())
 
 
 class PagedListMixin:

@@ -161,6 +161,7 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             "user": self.request.user,
             "can_add": self.can_add,
             "filter": self.filterset,
+            "filter_html": self.filterset.html(_("Filter contributions")),
             "filter_query": self.filterset.query_string(),
             "filtered": any(name != "sort" for name in self.filterset.used),
             "page_obj": context["page_obj"],

@@ -26,9 +26,9 @@ from .conftest import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# A kept board page: the session and its user, the project with the person's membership and
-# roles (one query), and the count of their unread notifications.
-KEPT_QUERIES = 4
+# A kept board page: the session and its user, and the project with the person's membership,
+# roles and unread notifications (one query: codesign/access.py).
+KEPT_QUERIES = 3
 
 
 def results_of(html):
@@ -382,3 +382,37 @@ def test_after_a_write_only_the_card_written_to_is_rendered_again(
     staff_client.force_login(world.users["observer"])
     board(staff_client, world)
     assert set(cards_rendered) == {idea.pk, *(other.pk for other in others)}
+
+
+def test_the_filter_form_is_drawn_again_only_when_what_it_shows_changes(
+    staff_client, world, idea, rendered_templates
+):
+    board(staff_client, world, "?kind=idea")
+    assert rendered_templates.count("includes/filter_form.html") == 1
+    rendered_templates.clear()
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    assert "1 support" in board(staff_client, world, "?kind=idea")
+    assert "includes/filter_form.html" not in rendered_templates
+    rename_tag(idea, world)  # a choice of the form
+    html = board(staff_client, world, "?kind=idea")
+    assert rendered_templates.count("includes/filter_form.html") == 1
+    assert '<option value="' in html and ">Pharmacy</option>" in html
+    assert ">Medicines</option>" not in html
+    # Another value asked for: another form (the kind chosen is selected in it).
+    rendered_templates.clear()
+    assert 'value="touchpoint" selected' in board(staff_client, world, "?kind=touchpoint")
+    assert rendered_templates.count("includes/filter_form.html") == 1
+
+
+@pytest.fixture
+def rendered_templates():
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def seen(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    yield names
+    template_rendered.disconnect(seen)
