@@ -1,9 +1,15 @@
 """A contribution's comments and moderation controls, for any page that shows a contribution."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from codesign import content, kept_pages
 
 from ..conversation.forms import CommentForm, ReplyForm
 from ..conversation.selectors import comment_thread
+from .contributions import author_name, is_by
 
 register = template.Library()
 
@@ -43,10 +49,66 @@ def thread_context(
     }
 
 
-@register.inclusion_tag(COMMENTS_TEMPLATE, takes_context=True)
+@register.simple_tag(takes_context=True)
 def contribution_thread(context, contribution):
-    """The comments on a contribution, with the forms to add one and to reply."""
-    return thread_context(contribution=contribution, request=context["request"])
+    """The comments on a contribution, with the forms to add one and to reply: kept under
+    everything they show (``thread_key``), so a write elsewhere (a support, another
+    contribution) does not draw them again. The form token is put in as they are shown."""
+    thread = thread_context(contribution=contribution, request=context["request"])
+    key = thread_key(thread)
+    html = content.kept(key)
+    if html is None:
+        html = render_to_string(COMMENTS_TEMPLATE, {**thread, "csrf_token": TOKEN_MARK})
+        content.keep(key, html, content.KEEP_SECONDS)
+    # Rendered as a template's output is: escaped as it was drawn.
+    return mark_safe(html.replace(TOKEN_MARK, str(context.get("csrf_token", ""))))  # noqa: S308
+
+
+TOKEN_MARK = kept_pages.mark("thread-csrf")
+
+
+def thread_key(thread: dict) -> str:
+    """The key of a thread as drawn for its viewer: each comment and reply as loaded, how its
+    author is named, what the viewer may do with it, and what they may do on the thread."""
+    user = thread["user"]
+    items = [
+        (item, is_reply)
+        for comment in thread["comments"]
+        for item, is_reply in (
+            (comment, False),
+            *((reply, True) for reply in comment.visible_replies),
+        )
+    ]
+    project = thread["project"]
+    return content.key(
+        "thread",
+        thread["contribution"].pk,
+        # The project's settings as the forms read them, but not its content version: a
+        # write elsewhere in the project leaves the thread as it is.
+        tuple(
+            (field.attname, getattr(project, field.attname))
+            for field in project._meta.concrete_fields
+            if field.attname != "content_version"
+        ),
+        tuple(
+            (
+                kept_pages.row(item),
+                is_reply,
+                author_name(item),
+                is_by(item, user),
+                hidden_from(item, user),
+                user.has_perm("contributions.change_comment", item),
+                user.has_perm("contributions.report", item),
+                item.reply_form is not None if not is_reply else None,
+            )
+            for item, is_reply in items
+        ),
+        thread["comment_count"],
+        thread["can_comment"],
+        thread["can_moderate"],
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
 
 
 @register.inclusion_tag("contributions/conversation/partials/moderation.html", takes_context=True)

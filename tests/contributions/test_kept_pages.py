@@ -227,3 +227,46 @@ def test_the_maps_figures_are_drawn_again_only_when_they_change(world, idea, ren
     touchpoint(world, "staff", waiting, "happy")
     assert "2 touchpoints so far." in touchpoint_map(client, world)
     assert BODY in rendered
+
+
+# A contribution's comments: kept under everything they show, so a write elsewhere does not
+# draw them again, with each request's own form token put in.
+
+COMMENTS = "contributions/conversation/partials/comments.html"
+
+
+def contribution_page(client, idea):
+    response = client.get(idea.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_comments_are_drawn_again_only_when_they_change(world, idea, rendered):
+    from contributions.conversation import services as conversation_services
+
+    comment = conversation_services.comment_add(
+        contribution=idea, author=member(world, "staff"), body="Yes, the day before"
+    )
+    client = signed_in(world, "carer")
+    first = contribution_page(client, idea)
+    assert COMMENTS in rendered and "Yes, the day before" in first
+    assert kept_pages.mark("thread-csrf") not in first
+    rendered.clear()
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
+    again = contribution_page(client, idea)
+    assert "1 support" in again and "Yes, the day before" in again
+    assert COMMENTS not in rendered
+    # The reply form's token is this request's: a reply posted from it is taken.
+    token = TOKEN.findall(again)[-1]
+    response = client.post(
+        reverse("conversation:comment-reply", args=[world.project.pk, comment.pk]),
+        {"csrfmiddlewaretoken": token, "body": "And a bag for them"},
+    )
+    assert response.status_code in (200, 302)
+    rendered.clear()
+    assert "And a bag for them" in contribution_page(client, idea)
+    assert COMMENTS in rendered
+    # Its author sees their own controls on it; another person does not.
+    edit = reverse("conversation:comment-edit", args=[world.project.pk, comment.pk])
+    assert edit in contribution_page(signed_in(world, "staff"), idea)
+    assert edit not in contribution_page(client, idea)
