@@ -101,6 +101,8 @@ TEMPLATES = [
                 "codesign.context_processors.idle",
             ],
             # base.html's breadcrumb trail (codesign is the project, not an app to discover).
+            # Every template has ``choice`` (the label of a field's choice).
+            "builtins": ["codesign.templatetags.choices"],
             "libraries": {
                 "layout": "codesign.templatetags.layout",
                 "glossary": "codesign.templatetags.glossary",

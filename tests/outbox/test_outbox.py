@@ -128,7 +128,8 @@ def test_facilitators_see_failed_messages_and_can_send_them_again(
     assert "1 message failed or was not confirmed." in html
     retry = reverse("outbox:message-retry", args=[world.project.pk, failed.pk])
     assert retry in html
-    client.get(retry)
+    confirm = client.get(retry).content.decode()
+    assert f"Send “{failed.subject}” to" in confirm
     failed.refresh_from_db()
     assert failed.status == OutboxMessage.Status.FAILED  # GET changes nothing
     with django_capture_on_commit_callbacks(execute=True):
