@@ -1,7 +1,8 @@
 """Who a person is in a project or organisation. Every rules predicate starts here.
 
 The answers are memoised on the user object for the length of one request, so a page that
-asks many permission questions about one project costs two queries, not two per question.
+asks many permission questions about one project costs two queries, not two per question; a
+project's page reads them with the project itself, in its one query (``codesign/access.py``).
 """
 
 from django.apps import apps
