@@ -3,14 +3,12 @@ who see each theme's words, how many contributions came from each project and wh
 group; the contributions themselves only where they may read the project's board."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from codesign.forms import put_errors_in_form
 from codesign.mixins import ScopedObjectMixin
 from codesign.permissions import remember_memberships
 
@@ -74,13 +72,8 @@ class OrganisationThemeMixin(ScopedObjectMixin, LearningMixin):
     def get_object_scope(self):
         return {"organisation": self.organisation, "project__isnull": True}
 
-    def form_valid(self, form):
-        try:
-            theme = self.decide(form)
-        except ValidationError as error:
-            put_errors_in_form(form, error)
-            return self.form_invalid(form)
-        return redirect(organisation_themes_url(self.organisation, f"theme-{theme.pk}"))
+    def themes_url(self, anchor="") -> str:
+        return organisation_themes_url(self.organisation, anchor)
 
 
 class OrganisationThemeDecideView(OrganisationThemeMixin, DecideThemeMixin, FormView):

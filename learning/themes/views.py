@@ -55,16 +55,33 @@ class ThemeObjectMixin(ProjectObjectMixin):
     object_url_kwarg = "theme_pk"
     context_object_name = "theme"
 
+    def themes_url(self, anchor="") -> str:
+        return themes_url(self.project, anchor)
+
+
+class ThemeDecisionMixin:
+    """A decision on the theme the view is about (``decide``), a project's or an
+    organisation's alike: back to its list (``themes_url``), at the theme decided."""
+
+    def decide(self, form):
+        raise NotImplementedError
+
+    def themes_url(self, anchor="") -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(themes_url=self.themes_url(), **kwargs)
+
     def form_valid(self, form):
         try:
             theme = self.decide(form)
         except ValidationError as error:
             put_errors_in_form(form, error)
             return self.form_invalid(form)
-        return redirect(themes_url(self.project, f"theme-{theme.pk}"))
+        return redirect(self.themes_url(f"theme-{theme.pk}"))
 
 
-class DecideThemeMixin:
+class DecideThemeMixin(ThemeDecisionMixin):
     """Accept (under a name) or set aside the theme the view is about, a project's or an
     organisation's alike."""
 
@@ -83,7 +100,7 @@ class DecideThemeMixin:
         return services.theme_accept(theme=theme, name=form.cleaned_data["name"], decided_by=user)
 
 
-class MergeThemeMixin:
+class MergeThemeMixin(ThemeDecisionMixin):
     """Merge the theme the view is about into another of the same list."""
 
     form_class = ThemeMergeForm
