@@ -169,6 +169,7 @@ def theme_json(theme) -> dict:
         "threshold": disclosure.threshold,
         # Across an organisation's projects: how many of its contributions came from each.
         "by_project": [
-            {"project": title, "contributions": n} for title, n in getattr(theme, "by_project", [])
+            {"project": where.title, "project_id": where.project_id, "contributions": where.count}
+            for where in getattr(theme, "by_project", [])
         ],
     }

@@ -282,6 +282,7 @@ class ThemeGroupsSerializer(serializers.Serializer):
 
 class ThemeProjectSerializer(serializers.Serializer):
     project = serializers.CharField(help_text="The project's title.")
+    project_id = serializers.IntegerField(help_text="The project's id (titles may repeat).")
     contributions = serializers.IntegerField()
 
 

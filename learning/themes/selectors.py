@@ -3,6 +3,7 @@ each (by group, under the disclosure rule)."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Prefetch, Q
 
@@ -36,6 +37,15 @@ def project_themes(project, *, for_managers: bool) -> ProjectThemes:
     )
 
 
+class ProjectCount(NamedTuple):
+    """How many of a theme's contributions came from one project (projects may share a title:
+    each is its own row, named by its id too)."""
+
+    title: str
+    count: int
+    project_id: int
+
+
 def organisation_themes(organisation) -> ProjectThemes:
     """The themes found across the organisation's projects, as ``project_themes``, each also
     with how many of its contributions came from each project (``by_project``). Its readers
@@ -53,8 +63,8 @@ def organisation_themes(organisation) -> ProjectThemes:
         .order_by("contribution__project__title", "contribution__project_id")
     )
     by_project = defaultdict(list)
-    for theme_id, title, _pk, n in rows:
-        by_project[theme_id].append((title, n))
+    for theme_id, title, project_id, n in rows:
+        by_project[theme_id].append(ProjectCount(title=title, count=n, project_id=project_id))
     for theme in every:
         theme.by_project = by_project[theme.pk]
     return themes

@@ -79,7 +79,9 @@ def test_the_outputs_are_read_and_nobody_is_named(furnished, client):
     assert {theme["contributions"] for theme in themes} == {2}
     across = answers[f"/api/v1/organisations/{world.organisation.pk}/themes/"].json()["results"]
     assert across and all(theme["project"] is None for theme in across)
-    assert across[0]["by_project"] == [{"project": world.project.title, "contributions": 2}]
+    assert across[0]["by_project"] == [
+        {"project": world.project.title, "project_id": world.project.pk, "contributions": 2}
+    ]
     # Two people behind each theme: fewer than the managers' 5, so no group's number shows.
     assert all(group["people"] is None for theme in themes for group in theme["groups"].values())
 

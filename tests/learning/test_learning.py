@@ -303,7 +303,7 @@ def test_the_demo_shows_a_mechanism_that_fired_twice_and_failed_once(
     # Themes across the trust's projects, one accepted; and its evidence reports, built.
     themes = client.get(reverse("learning:organisation-theme-list", args=[trust.pk]))
     assert themes.context["themes"].accepted and themes.context["themes"].suggested
-    assert len({title for t in themes.context["themes"].accepted for title, _n in t.by_project})
+    assert len({where.title for t in themes.context["themes"].accepted for where in t.by_project})
     evidence = client.get(reverse("reports:organisation-evidence", args=[trust.pk]))
     built = {(r.kind, r.file_format, r.status) for r in evidence.context["report_list"]}
     assert built == {("annual", "pdf", "done"), ("realist", "docx", "done")}

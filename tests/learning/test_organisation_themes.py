@@ -91,7 +91,10 @@ def test_managers_see_counts_per_project_and_decide(two_projects, client_for):
     body = page.content.decode()
     assert "pharmacy, medicines, tablets" in body and "Outpatients" in body
     shown = {t.pk: t for t in page.context["themes"].suggested}
-    assert shown[pharmacy.pk].by_project == [("Going home from Ward 7", 2), ("Outpatients", 2)]
+    assert shown[pharmacy.pk].by_project == [
+        ("Going home from Ward 7", 2, world.project.pk),
+        ("Outpatients", 2, world.outpatients.pk),
+    ]
     # Nobody's words or names: no contribution's title, no member's name.
     assert "Waiting all day for my tablets" not in body
     assert "Service User" not in body and "07700" not in body
@@ -177,3 +180,17 @@ def test_the_page_query_count_does_not_grow(world, client_for, count_queries, wh
     add(5, 12)
     many = count_queries(lambda: client.get(url))
     assert few == many
+
+
+def test_projects_with_the_same_title_are_counted_apart(two_projects, client_for):
+    world = two_projects
+    Project.objects.filter(pk=world.outpatients.pk).update(title=world.project.title)
+    client = client_for(world.users["manager"])
+    run = suggest_and_build(client, world)
+    pharmacy = run.themes.order_by("position").first()
+    page = client.get(reverse("learning:organisation-theme-list", args=[world.organisation.pk]))
+    shown = {t.pk: t for t in page.context["themes"].suggested}
+    assert sorted(shown[pharmacy.pk].by_project, key=lambda where: where.project_id) == [
+        (world.project.title, 2, world.project.pk),
+        (world.project.title, 2, world.outpatients.pk),
+    ]
