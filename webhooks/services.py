@@ -21,6 +21,7 @@ from outbox.services import outbox_job, outbox_retry
 
 from . import signing, transport, vault
 from .addresses import AddressRefused
+from .models import Event as Heard
 from .models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ DELIVER_JOB = "webhooks.services.webhook_deliver"
 RETRIED_CODES = (408, 429)
 Status = WebhookDelivery.Status
 UNREADABLE = "the signing secret can no longer be read (the server's key changed): replace it"
+PAUSED = "not sent: the endpoint was paused (resume it, then send this again)"
 
 
 def _audit(endpoint: WebhookEndpoint, what: str, changed_by) -> None:
@@ -183,10 +185,14 @@ def webhook_deliver(*, delivery_id: int) -> None:
     """Send one delivery (the outbox job). A 2xx answer ends it; 408, 429, 5xx, a timeout or
     no connection raise, so the outbox tries again with back-off, until its last attempt;
     any other answer, a redirect included, or an address a webhook may not reach fails it
-    for good. A delivery already ended is not sent again."""
+    for good. A delivery already ended is not sent again; one queued for an endpoint that has
+    since been paused is not sent, and fails saying so (a test event is sent all the same)."""
     delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status in (Status.DELIVERED, Status.FAILED):
         return
+    if delivery.endpoint.paused and delivery.event != Heard.PING:
+        _record(delivery, attempts=delivery.attempts, status=Status.FAILED, error=PAUSED)
+        raise PermanentFailure(PAUSED)
     attempts = delivery.attempts + 1
     # After the last attempt the outbox gives up: the delivery has failed.
     again = Status.FAILED if attempts >= settings.OUTBOX_MAX_ATTEMPTS else Status.RETRYING

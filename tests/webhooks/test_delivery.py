@@ -328,3 +328,26 @@ def test_the_secret_is_kept_encrypted_and_an_unreadable_one_fails_saying_so(
     assert delivery.status == Status.FAILED
     assert "signing secret can no longer be read" in delivery.error
     assert receiver.received == []
+
+
+def test_a_delivery_queued_before_its_endpoint_was_paused_is_not_sent_until_asked_again(
+    world, endpoint, receiver, django_capture_on_commit_callbacks, settings
+):
+    from webhooks.services import webhook_delivery_retry, webhook_endpoint_set_paused
+
+    receiver.answer_next(500)
+    move(world, django_capture_on_commit_callbacks)
+    assert only_delivery().status == Status.RETRYING
+    webhook_endpoint_set_paused(endpoint=endpoint, paused=True)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        outbox_sweep()
+    delivery = only_delivery()
+    assert len(receiver.received) == 1  # the first attempt only
+    assert delivery.status == Status.FAILED and "paused" in delivery.error
+    assert OutboxMessage.objects.get(pk=delivery.message_id).status == "failed"
+    # Resumed, then sent again by an admin: it goes.
+    webhook_endpoint_set_paused(endpoint=endpoint, paused=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook_delivery_retry(delivery=delivery)
+    assert only_delivery().status == Status.DELIVERED
+    assert len(receiver.received) == 2
