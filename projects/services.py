@@ -159,7 +159,9 @@ def organisation_update(
     *, organisation: Organisation, logo: bytes | None = None, logo_remove: bool = False, **fields
 ) -> Organisation:
     """Change an organisation's defaults and look; ``logo`` is a cleaned logo's PNG
-    (codesign.look.logo_clean), kept under its digest."""
+    (codesign.look.logo_clean), kept under its digest. A logo replaced or removed is deleted
+    once the change commits, unless another organisation shows the same picture."""
+    before = organisation.logo.name
     for name, value in fields.items():
         setattr(organisation, name, value)
     if logo:
@@ -171,7 +173,14 @@ def organisation_update(
         organisation.logo.name = ""
     organisation.full_clean()
     organisation.save()
+    if before and before != organisation.logo.name:
+        transaction.on_commit(lambda: _logo_delete_if_unused(before))
     return organisation
+
+
+def _logo_delete_if_unused(name: str) -> None:
+    if not Organisation.objects.filter(logo=name).exists():
+        default_storage.delete(name)
 
 
 @transaction.atomic

@@ -249,3 +249,28 @@ def test_the_demo_trust_has_its_look_and_a_paused_example_webhook():
     assert look.chosen and look.logo_url and contrast_ratio(look.background, look.text) >= 4.5
     (endpoint,) = WebhookEndpoint.objects.filter(organisation=trust)
     assert endpoint.paused and endpoint.url.startswith("https://hooks.example.org/")
+
+
+def test_a_logo_replaced_or_removed_is_deleted_unless_another_organisation_shows_it(
+    admin_client, world, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from projects.services import organisation_update
+
+    first, second = picture(size=(100, 50)), picture(size=(110, 50))
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_update(organisation=world.organisation, logo=first)
+        organisation_update(organisation=world.other_organisation, logo=first)
+    shared = world.organisation.logo.name
+    assert default_storage.exists(shared)
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_update(organisation=world.organisation, logo=second)
+    assert default_storage.exists(shared)  # the other organisation still shows it
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_update(organisation=world.other_organisation, logo_remove=True)
+    assert not default_storage.exists(shared)
+    replaced = world.organisation.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_update(organisation=world.organisation, logo_remove=True)
+    assert not default_storage.exists(replaced)
