@@ -49,7 +49,18 @@ class OrganisationAuditCsvView(OrganisationEntriesMixin, View):
     """The organisation's log as CSV, with the page's filters; cells cannot run as formulas."""
 
     def get(self, request, *args, **kwargs):
-        header = [_("When"), _("Who"), _("Action"), _("Project"), _("Object"), _("Details")]
+        header = [
+            _("When"),
+            _("Who"),
+            _("Action"),
+            _("Project"),
+            _("Object"),
+            _("Details"),
+            # An entry that counts its repeats (a token's API calls in a burst): how many, and
+            # when the last was.
+            _("Times"),
+            _("Last time"),
+        ]
         rows = (
             [
                 entry.created_at.isoformat(),
@@ -58,6 +69,7 @@ class OrganisationAuditCsvView(OrganisationEntriesMixin, View):
                 entry.project.title if entry.project else "",
                 f"{entry.target_type} {entry.target_id}".strip(),
                 str(entry.details),
+                *_times(entry.tally),
             ]
             for entry in self.filterset.qs.iterator(chunk_size=500)
         )
@@ -70,3 +82,10 @@ class OrganisationAuditCsvView(OrganisationEntriesMixin, View):
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
         return response
+
+
+def _times(tally) -> list:
+    """How many times an entry happened and when the last was (once: then, and blank)."""
+    if tally is None:
+        return [1, ""]
+    return [tally.count, tally.last_at.isoformat()]

@@ -132,3 +132,26 @@ def test_the_organisations_log_costs_the_same_queries_at_two_sizes(world, client
     for _ in range(30):
         audit_record(action="consent.given", actor=world.users["staff"], project=world.project)
     assert queries() == few
+
+
+def test_the_organisations_csv_says_how_many_times_a_counted_entry_happened(world, client_for):
+    import csv
+    import io
+
+    from api.services import token_call_record
+    from audit.services import audit_record
+    from tests.api.helpers import make_token
+
+    token, _secret = make_token(world.organisation)
+    for _ in range(3):
+        token_call_record(token=token, path="/api/v1/projects/")
+    audit_record(action="consent.given", actor=world.users["carer"], project=world.project)
+    admin = client_for(world.users["org_admin"])
+    url = reverse("audit:organisation-entry-csv", args=[world.organisation.pk])
+    rows = list(csv.reader(io.StringIO(b"".join(admin.get(url).streaming_content).decode())))
+    header, body = rows[0], rows[1:]
+    assert header[-2:] == ["Times", "Last time"]
+    calls = next(row for row in body if row[2] == "API calls with a token")
+    consent = next(row for row in body if row[2] == "Consent given")
+    assert calls[-2] == "3" and calls[-1]
+    assert consent[-2:] == ["1", ""]
