@@ -6,9 +6,9 @@ the cost of the request itself. ``KeptPageMixin`` keeps the rendered page under 
 names everything it shows (``key``): the project as loaded (so its content version,
 ``codesign.content``), its organisation (its look), the person (their row, their roles, their
 membership row and what apps declare every page shows of them, such as the unread
-notifications: ``access.register_person_state``), the
-full path, the language, the time zone and the easy-read choice. Nothing is ever cleared: a
-change to any of those makes a new key, and the old entry is never asked for again.
+notifications: ``access.register_person_state``), the full path, the language, the time zone
+and the easy-read choice. Nothing is ever cleared: a change to any of those makes a new key,
+and the old entry is never asked for again.
 
 The permission checks run first, on every request, as for any view: a kept page is only ever
 served to someone the rules let see it now. What differs from one request to the next is put
@@ -26,8 +26,6 @@ from django.utils.crypto import salted_hmac
 
 from . import access, content, context_processors, permissions
 from .bilingual import wants_easy_read
-
-KEEP_SECONDS = 10 * 60
 
 
 def mark(name: str) -> str:
@@ -79,7 +77,7 @@ def may_keep(request) -> bool:
 class KeptPageMixin:
     """Keep the whole page of a ``ProjectMixin`` view's GET for the person (see above)."""
 
-    kept_page_seconds = KEEP_SECONDS
+    kept_page_seconds = content.KEEP_SECONDS
 
     def get(self, request, *args, **kwargs):
         if not may_keep(request):
@@ -90,11 +88,13 @@ class KeptPageMixin:
             return HttpResponse(self._served(html))
         self._keeping = True
         response = super().get(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
+        if not hasattr(response, "render"):
+            return response  # a redirect, or any answer not drawn from a template
+        html = response.render().content.decode()
         if response.status_code == 200 and not len(messages.get_messages(request)):
-            content.keep(page_key, response.content.decode(), self.kept_page_seconds)
-            response.content = self._served(response.content.decode())
+            content.keep(page_key, html, self.kept_page_seconds)
+        # Kept or not, what is sent has this request's own token and idle seconds.
+        response.content = self._served(html)
         return response
 
     def get_context_data(self, **kwargs):

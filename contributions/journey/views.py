@@ -15,7 +15,7 @@ from django.views.generic import ListView, TemplateView, View
 from codesign import content
 from codesign.exports import csv_cell
 from codesign.filters import PagedListMixin
-from codesign.kept_pages import KEEP_SECONDS, KeptPageMixin
+from codesign.kept_pages import KeptPageMixin
 from codesign.mixins import ProjectMixin
 
 from . import charts, selectors
@@ -61,7 +61,7 @@ class TouchpointMapView(KeptPageMixin, JourneyMapMixin, TemplateView):
         body = content.kept(key)
         if body is None:
             body = render_to_string(self.body_template, self.map_context())
-            content.keep(key, body, KEEP_SECONDS)
+            content.keep(key, body, content.KEEP_SECONDS)
         return body
 
     def get_context_data(self, **kwargs):

@@ -270,3 +270,28 @@ def test_the_comments_are_drawn_again_only_when_they_change(world, idea, rendere
     edit = reverse("conversation:comment-edit", args=[world.project.pk, comment.pk])
     assert edit in contribution_page(signed_in(world, "staff"), idea)
     assert edit not in contribution_page(client, idea)
+
+
+def test_a_page_that_says_something_as_it_is_drawn_is_sent_whole_and_not_kept(
+    world, idea, rendered, monkeypatch
+):
+    from django.contrib import messages as flash
+
+    from contributions.views import BoardView
+
+    drawn = BoardView.get_context_data
+
+    def saying(self, **kwargs):
+        flash.info(self.request, "Welcome back")
+        return drawn(self, **kwargs)
+
+    monkeypatch.setattr(BoardView, "get_context_data", saying)
+    client = signed_in(world, "carer")
+    html = board(client, world)
+    assert "Welcome back" in html
+    assert kept_pages.mark("csrf") not in html and kept_pages.mark("idle") not in html
+    assert TOKEN.search(html)
+    monkeypatch.setattr(BoardView, "get_context_data", drawn)
+    rendered.clear()
+    board(client, world)
+    assert "contributions/board.html" in rendered  # nothing was kept
