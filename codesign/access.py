@@ -158,11 +158,14 @@ def project_for(project_pk, user, request=None):
     stage, the person's membership and organisation roles kept for the rules
     (``permissions.remember_roles``), and what every page shows of them kept on ``request``
     (``person_states``)."""
+    project_pk = int(project_pk)
+    if not 0 < project_pk < 2**63:
+        return None  # past any id a database holds (as the ORM answers for such a lookup)
     Project = apps.get_model("projects", "Project")
     connection = connections[router.db_for_read(Project)]
     shape = _shape(connection)
     with connection.cursor() as cursor:
-        cursor.execute(shape.sql, {"user": user.pk, "project": int(project_pk), **ROLE_PARAMS})
+        cursor.execute(shape.sql, {"user": user.pk, "project": project_pk, **ROLE_PARAMS})
         row = cursor.fetchone()
     if row is None:
         return None

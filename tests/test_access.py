@@ -106,3 +106,10 @@ def test_what_every_page_shows_of_the_person_is_read_with_the_project(world):
         == {"unread_notifications": unread_count(user)}
     )
     assert access.person_states(SimpleNamespace(user=user)) == request.person_states
+
+
+@pytest.mark.parametrize("pk", [2**63, 10**30, 0])
+def test_an_id_past_any_a_database_holds_is_no_project(world, client, pk):
+    assert access.project_for(pk, world.users["carer"]) is None
+    client.force_login(world.users["carer"])
+    assert client.get(f"/projects/{pk}/contributions/").status_code == 404
