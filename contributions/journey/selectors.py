@@ -1,9 +1,9 @@
 """The touchpoint map: how service users and carers, and staff, felt at each step of the
-journey, counted and averaged by the database (two queries, however many touchpoints)."""
+journey, counted by the database (two queries, however many touchpoints) and averaged here."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, CharField, Count, FloatField, Value, When
+from django.db.models import Case, CharField, Count, Value, When
 
 from participants.models import Constituency
 
@@ -25,10 +25,6 @@ GROUPS = (SERVICE_USERS, STAFF)
 # The step of touchpoints placed on none (in URLs and CSV rows).
 NOT_PLACED = "none"
 
-SCORE = Case(
-    *(When(emotion=emotion, then=Value(score)) for emotion, score in FEELING.items()),
-    output_field=FloatField(),
-)
 GROUP = Case(
     When(constituency__in=SERVICE_USER_SIDE, then=Value(SERVICE_USERS)),
     When(constituency=Constituency.STAFF, then=Value(STAFF)),
@@ -92,42 +88,62 @@ class JourneyMap:
         return min(felt, key=lambda step: step.service_users.feeling, default=None)
 
 
-def map_touchpoints(project):
+def counted_touchpoints(project):
     """The touchpoints the map counts: on the board (not withdrawn) and not hidden."""
-    return (
-        Contribution.objects.filter(
-            project=project, kind=Contribution.Kind.TOUCHPOINT, hidden_at__isnull=True
-        )
-        .visible()
-        .annotate(group=GROUP)
-    )
+    return Contribution.objects.filter(
+        project=project, kind=Contribution.Kind.TOUCHPOINT, hidden_at__isnull=True
+    ).visible()
+
+
+def map_touchpoints(project):
+    """The touchpoints the map counts, each with its group."""
+    return counted_touchpoints(project).annotate(group=GROUP)
+
+
+def group_of(constituency: str) -> str:
+    if constituency in SERVICE_USER_SIDE:
+        return SERVICE_USERS
+    return STAFF if constituency == Constituency.STAFF else OTHERS
 
 
 def journey_map(project) -> JourneyMap:
-    """Per step of the journey, each group's count and mean feeling, in two queries."""
+    """Per step of the journey, each group's count and mean feeling, in two queries.
+
+    The database counts the touchpoints by step, constituency and feeling, from the partial
+    index that holds those columns alone (contribution_touchpoint_map): at most a few dozen
+    rows, which are put in groups and averaged here."""
     steps = [
         Step(number=number, pk=step.pk, name=step.name)
         for number, step in enumerate(project.journey_steps.order_by("order", "pk"), start=1)
     ]
     journey = JourneyMap(steps=steps, not_placed=Step(number=0, pk=None, name=""))
     by_pk = {step.pk: step for step in steps}
+    # (step, group): [touchpoints, of them with a feeling, the sum of their feelings]
+    tally: dict[tuple, list] = {}
     rows = (
-        map_touchpoints(project)
-        .values("journey_step", "group")
-        # COUNT(*): the columns counted are all in the index (contribution_touchpoint_map).
-        .annotate(count=Count("*"), feeling=Avg(SCORE))
+        counted_touchpoints(project)
+        .values_list("journey_step", "constituency", "emotion")
+        .annotate(count=Count("*"))
         .order_by()
     )
-    for row in rows:
-        if row["group"] == OTHERS:
-            journey.others += row["count"]
+    for step_pk, constituency, emotion, count in rows:
+        group = group_of(constituency)
+        if group == OTHERS:
+            journey.others += count
             continue
-        step = by_pk.get(row["journey_step"], journey.not_placed)
-        step.points[row["group"]] = Point(
-            # Plus 0.0: never "-0.0".
-            count=row["count"],
-            feeling=round(row["feeling"], 1) + 0.0,
-        )
+        step = by_pk.get(step_pk, journey.not_placed)
+        counted = tally.setdefault((step.number, group), [0, 0, 0])
+        counted[0] += count
+        if emotion in FEELING:
+            counted[1] += count
+            counted[2] += FEELING[emotion] * count
+    for step in [*steps, journey.not_placed]:
+        for group in GROUPS:
+            count, felt, total = tally.get((step.number, group), (0, 0, 0))
+            if count:
+                # Plus 0.0: never "-0.0".
+                feeling = round(total / felt, 1) + 0.0 if felt else None
+                step.points[group] = Point(count=count, feeling=feeling)
     return journey
 
 
