@@ -60,14 +60,10 @@ class ThemeObjectMixin(ProjectObjectMixin):
 
 
 class ThemeDecisionMixin:
-    """A decision on the theme the view is about (``decide``), a project's or an
-    organisation's alike: back to its list (``themes_url``), at the theme decided."""
-
-    def decide(self, form):
-        raise NotImplementedError
-
-    def themes_url(self, anchor="") -> str:
-        raise NotImplementedError
+    """A decision on the theme the view is about (``decide``, given by the decision's mixin
+    below), a project's or an organisation's alike: back to its list (``themes_url``, given by
+    the scope's mixin: ``ThemeObjectMixin`` or ``OrganisationThemeMixin``), at the theme
+    decided."""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(themes_url=self.themes_url(), **kwargs)
