@@ -1,4 +1,5 @@
 import pytest
+from django.test.signals import template_rendered
 
 from contributions.models import Tag
 from participants.models import Membership
@@ -25,3 +26,16 @@ def idea(world):
     )
     contribution.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
     return contribution
+
+
+@pytest.fixture
+def rendered():
+    """The names of the templates rendered while the test runs."""
+    names = []
+
+    def seen(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    yield names
+    template_rendered.disconnect(seen)

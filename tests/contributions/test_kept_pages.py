@@ -11,7 +11,6 @@ import re
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.test.signals import template_rendered
 from django.urls import reverse
 
 from codesign import kept_pages
@@ -25,19 +24,6 @@ from .conftest import member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture
-def rendered():
-    """The templates rendered while the test runs."""
-    names = []
-
-    def seen(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(seen)
-    yield names
-    template_rendered.disconnect(seen)
 
 
 def board_url(world, query=""):
