@@ -1,11 +1,14 @@
 """The touchpoint map: how service users and carers, and staff, felt at each step of the
-journey, counted by the database (two queries, however many touchpoints) and averaged here."""
+journey, counted by the database (one query, however many touchpoints) and averaged here."""
 
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Value, When
+from django.db import connections, router
+from django.db.models import Case, CharField, Value, When
 
 from participants.models import Constituency
+from projects.models import JourneyStep
 
 from ..models import SERVICE_USER_SIDE, Contribution
 
@@ -106,27 +109,70 @@ def group_of(constituency: str) -> str:
     return STAFF if constituency == Constituency.STAFF else OTHERS
 
 
-def journey_map(project) -> JourneyMap:
-    """Per step of the journey, each group's count and mean feeling, in two queries.
+# What each row of the map's query is: a step of the journey, or a count of touchpoints.
+STEP_ROW, COUNT_ROW = 1, 2
 
-    The database counts the touchpoints by step, constituency and feeling, from the partial
-    index that holds those columns alone (contribution_touchpoint_map): at most a few dozen
-    rows, which are put in groups and averaged here."""
+
+@functools.cache
+def _map_sql(alias: str) -> str:
+    """The map's one query on this database: the project's steps (id, name, order), then its
+    counted touchpoints (``counted_touchpoints``) grouped by step, constituency and feeling
+    (step, constituency, feeling, count), from the partial index that holds those columns
+    alone (contribution_touchpoint_map). Written once per process from the models' own names:
+    built by the ORM, the two reads cost more Python to put together than the database takes
+    to answer them."""
+    quote = connections[alias].ops.quote_name
+
+    def step(name):
+        return quote(JourneyStep._meta.get_field(name).column)
+
+    def touchpoint(name):
+        return quote(Contribution._meta.get_field(name).column)
+
+    by = ", ".join(touchpoint(name) for name in ("journey_step", "constituency", "emotion"))
+    # Names from the models, quoted; every value is a parameter.
+    return (
+        f"SELECT {STEP_ROW}, {step('id')}, {step('name')}, {step('order')}, NULL, NULL, 0 "  # noqa: S608
+        f"FROM {quote(JourneyStep._meta.db_table)} WHERE {step('project')} = %s "
+        f"UNION ALL "
+        f"SELECT {COUNT_ROW}, {touchpoint('journey_step')}, NULL, NULL, "
+        f"{touchpoint('constituency')}, {touchpoint('emotion')}, COUNT(*) "
+        f"FROM {quote(Contribution._meta.db_table)} "
+        f"WHERE {touchpoint('project')} = %s AND {touchpoint('kind')} = %s "
+        f"AND {touchpoint('hidden_at')} IS NULL AND {touchpoint('withdrawn_at')} IS NULL "
+        f"GROUP BY {by}"
+    )
+
+
+def _map_rows(project) -> tuple[list, list]:
+    """The project's steps in their order, as (id, name), and its touchpoints counted, as
+    (step, constituency, feeling, count)."""
+    alias = router.db_for_read(Contribution)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            _map_sql(alias), [project.pk, project.pk, Contribution.Kind.TOUCHPOINT.value]
+        )
+        rows = cursor.fetchall()
+    steps = sorted(
+        (order, pk, name) for kind, pk, name, order, *_counts in rows if kind == STEP_ROW
+    )
+    counts = [row[1:2] + row[4:] for row in rows if row[0] == COUNT_ROW]
+    return [(pk, name) for _order, pk, name in steps], counts
+
+
+def journey_map(project) -> JourneyMap:
+    """Per step of the journey, each group's count and mean feeling, in one query: the
+    database counts the touchpoints by step, constituency and feeling (at most a few dozen
+    rows), which are put in groups and averaged here."""
+    step_rows, counts = _map_rows(project)
     steps = [
-        Step(number=number, pk=step.pk, name=step.name)
-        for number, step in enumerate(project.journey_steps.order_by("order", "pk"), start=1)
+        Step(number=number, pk=pk, name=name) for number, (pk, name) in enumerate(step_rows, 1)
     ]
     journey = JourneyMap(steps=steps, not_placed=Step(number=0, pk=None, name=""))
     by_pk = {step.pk: step for step in steps}
     # (step, group): [touchpoints, of them with a feeling, the sum of their feelings]
     tally: dict[tuple, list] = {}
-    rows = (
-        counted_touchpoints(project)
-        .values_list("journey_step", "constituency", "emotion")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
-    for step_pk, constituency, emotion, count in rows:
+    for step_pk, constituency, emotion, count in counts:
         group = group_of(constituency)
         if group == OTHERS:
             journey.others += count

@@ -48,7 +48,7 @@ class TouchpointMapView(KeptPageMixin, JourneyMapMixin, TemplateView):
     """EBCD's map: per step of the journey, how service users and carers, and staff, felt.
 
     What the map shows (findings, curves, numbers) is kept under the journey's figures as
-    worked out (two queries): a write that leaves them as they are does not draw it again."""
+    worked out (one query): a write that leaves them as they are does not draw it again."""
 
     template_name = "contributions/journey/map.html"
     body_template = "contributions/journey/partials/map_body.html"

@@ -335,3 +335,46 @@ def test_the_demo_project_has_a_journey_with_both_groups_on_it(db, settings, tmp
     Contribution.objects.update(journey_step=None)
     call_command("seed_demo")
     assert journey_map(project).not_placed.points["service-users"].count == 0
+
+
+def test_the_map_is_one_query_and_counts_what_counted_touchpoints_holds(world, placed):
+    """The map's own query (written once from the models' names) agrees with the ORM's
+    ``counted_touchpoints``: another project's steps and touchpoints are not in it, and the
+    steps come in their order, not in the order they were made."""
+    from django.db.models import Count
+
+    from contributions.journey.selectors import counted_touchpoints, group_of, journey_map
+
+    getting_there, waiting, going_home = placed
+    first = JourneyStep.objects.create(project=world.project, name="Booking", order=0)
+    other = ProjectFactory()
+    JourneyStep.objects.create(project=other, name="Elsewhere", order=0)
+    ContributionFactory(project=other, kind="touchpoint", emotion="upset", journey_step=None)
+    with CaptureQueriesContext(connection) as context:
+        found = journey_map(world.project)
+    assert len(context.captured_queries) == 1
+    assert [step.name for step in found.steps] == [
+        "Booking",
+        "Getting there",
+        "Waiting",
+        "Going home",
+    ]
+    assert [step.pk for step in found.steps] == [first.pk, *(s.pk for s in placed)]
+    expected: dict = {}
+    rows = (
+        counted_touchpoints(world.project)
+        .values_list("journey_step", "constituency")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    for step_pk, constituency, n in rows:
+        key = (step_pk, group_of(constituency))
+        expected[key] = expected.get(key, 0) + n
+    shown = {
+        (step.pk, group): point.count
+        for step in [*found.steps, found.not_placed]
+        for group, point in step.points.items()
+        if point.count
+    }
+    assert shown == expected
+    assert found.touchpoint_count == counted_touchpoints(world.project).count()
