@@ -213,3 +213,30 @@ def test_content_security_policy_is_sent_and_enforced(client, path):
     assert "'unsafe-inline'" not in directives.get("default-src", [])
     assert directives.get("object-src") == ["'none'"]
     assert directives.get("frame-ancestors") == ["'none'"]
+
+
+@pytest.mark.parametrize(("jit", "options"), [(None, "-c jit=off"), ("true", None)])
+def test_postgresql_connections_start_without_jit_unless_asked(jit, options):
+    """JIT compiling cost the dashboards' counts more than running them: each connection turns
+    it off, unless DATABASE_JIT leaves the server's setting (a pooler may refuse options)."""
+    env = _production_env(
+        DATABASE_URL="postgres://codesign@127.0.0.1:5432/nowhere", DATABASE_JIT=jit
+    )
+    script = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    )
+    result = _manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(options)
+
+
+@pytest.mark.django_db
+def test_the_suites_postgresql_connection_has_jit_off():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
