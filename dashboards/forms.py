@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from codesign.dates import validate_sane_date
+from codesign.forms import LongSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 # The figures count days and months across the range: the core's bounds keep it sane.
@@ -12,7 +13,7 @@ class DashboardFilterForm(forms.Form):
     """Narrow a dashboard to one project (on the organisation's) and a date range."""
 
     project = forms.TypedChoiceField(
-        label=_("Project"), required=False, coerce=int, empty_value=None
+        label=_("Project"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=DATE_WIDGET, validators=DATE_BOUNDS

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from codesign.disclosure import disclose, managers_threshold
 from participants.models import Channel, Membership
@@ -32,6 +33,14 @@ class Figure:
     def small(self) -> bool:
         return not self.shown and 0 < self.value < self.threshold
 
+    def __str__(self) -> str:
+        """As a table cell shows it (the reach table has hundreds: no template for each)."""
+        if self.shown:
+            return formats.localize(self.value)
+        if self.small:
+            return gettext("fewer than %(n)s") % {"n": formats.localize(self.threshold)}
+        return gettext("not shown")
+
 
 @dataclass
 class LastSession:
@@ -47,6 +56,11 @@ class Reach:
     channels: list[tuple[str, Figure]]  # (channel label, figure), in Channel's order
     last_session: LastSession | None
     not_reached: Figure | None
+
+    @property
+    def cells(self) -> tuple:
+        """The participants and each channel's figure, as the table's cells."""
+        return (self.participants, *(figure for _label, figure in self.channels))
 
 
 class OfTheGroup(Subquery):

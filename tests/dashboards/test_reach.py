@@ -123,3 +123,18 @@ def test_the_dashboards_show_reach_without_names(world, reached, client):
     client.force_login(world.users["facilitator"])
     html = client.get(reverse("dashboards:project", args=[world.project.pk])).content.decode()
     assert 'id="reach-table"' in html
+
+
+def test_a_figure_reads_as_its_table_cell_shows_it_in_each_language():
+    from django.utils import translation
+
+    from dashboards.reach import Figure
+
+    assert str(Figure(12, True, 5)) == "12"
+    assert str(Figure(3, False, 5)) == "fewer than 5"
+    assert str(Figure(12, False, 5)) == "not shown"
+    # Nothing is "fewer than 5" that is not there at all: nought withheld is "not shown".
+    assert str(Figure(0, False, 5)) == "not shown"
+    with translation.override("cy"):
+        assert str(Figure(3, False, 5)) == "llai na 5"
+        assert str(Figure(12, False, 5)) == "heb ei ddangos"

@@ -1,0 +1,39 @@
+"""``LongSelect`` writes the same HTML as Django's ``Select``, without a template an option."""
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from codesign.forms import LongSelect
+
+CHOICES = [
+    ("", "All projects"),
+    (1, "Going home"),
+    (2, '<script>alert("x")</script> & "quotes"'),
+    ("Group <b>", [(3, "In a group"), (4, "Also grouped")]),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "2", 4, "not a choice"])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        {"class": "form-select", "aria-invalid": "true", "aria-describedby": "id_p-error"},
+        {"required": True, "disabled": False},
+    ],
+)
+def test_a_long_select_is_the_same_html_as_a_select(value, attrs):
+    ours = LongSelect(attrs=attrs, choices=CHOICES).render("project", value, {"id": "id_p"})
+    django = forms.Select(attrs=attrs, choices=CHOICES).render("project", value, {"id": "id_p"})
+    assert parse_html(ours) == parse_html(django)
+    assert "<script>" not in ours and "&lt;script&gt;" in ours
+
+
+def test_a_long_select_in_a_form_keeps_its_choices_and_value():
+    class Form(forms.Form):
+        project = forms.TypedChoiceField(choices=CHOICES[:3], coerce=int, widget=LongSelect)
+
+    field = Form({"project": "2"})["project"]
+    assert parse_html(str(field)) == parse_html(field.as_widget(forms.Select(choices=CHOICES[:3])))
+    assert '<option value="2" selected>' in str(field)
