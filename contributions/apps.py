@@ -13,7 +13,7 @@ class ContributionsConfig(AppConfig):
         from .services import experiences_withdraw_for_leaver
 
         registry.register_on_leaving(experiences_withdraw_for_leaver)
-        register_project_content(Contribution, links=["tags"])
+        register_project_content(Contribution, links=["tags", "sources"])
         register_project_content(Tag)
         register_project_content(Comment)
         register_project_content(Support)

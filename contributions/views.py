@@ -308,7 +308,10 @@ class ContributionAddForView(ContributionFormMixin, ProjectMixin, FormView):
         return redirect(contribution)
 
 
-class ContributionDetailView(ContributionMixin, TemplateView):
+class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
+    """A contribution with what is behind it, what it led to and its comments, kept whole
+    for the person (``KeptPageMixin``): everything on it is the project's content."""
+
     template_name = "contributions/contribution_detail.html"
 
     @property

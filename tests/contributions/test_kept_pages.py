@@ -281,3 +281,40 @@ def test_a_page_that_says_something_as_it_is_drawn_is_sent_whole_and_not_kept(
     rendered.clear()
     board(client, world)
     assert "contributions/board.html" in rendered  # nothing was kept
+
+
+# The contribution page: kept whole for the person, as the board is, and shown afresh once
+# anything on it changes: what is behind it, what it led to, who wrote it.
+
+
+def test_a_contribution_page_is_kept_until_what_it_shows_changes(world, idea, rendered):
+    from changes.models import ServiceChange
+    from tests.factories import ContributionFactory
+
+    story = ContributionFactory(
+        project=world.project, author=member(world, "staff"), kind="experience", title="Lost bag"
+    )
+    client = signed_in(world, "carer")
+    first = contribution_page(client, idea)
+    assert "contributions/contribution_detail.html" in rendered and "Lost bag" not in first
+    rendered.clear()
+    again = contribution_page(client, idea)
+    assert rendered == []
+    assert without_tokens(again) == without_tokens(first)
+    assert kept_pages.mark("csrf") not in again and TOKEN.search(again)
+    # A story linked behind the idea (a link, not a save of either row).
+    idea.sources.add(story)
+    assert "Lost bag" in contribution_page(client, idea)
+    # A service change made from it.
+    change = ServiceChange.objects.create(project=world.project, title="Medicines by noon")
+    change.contributions.add(idea)
+    assert "Medicines by noon" in contribution_page(client, idea)
+    # Its author's name, as the project shows it.
+    author = member(world, "service_user")
+    author.display_name = "Sam from Ward 7"
+    author.save()
+    assert "Sam from Ward 7" in contribution_page(client, idea)
+    # Another person has their own page: the author sees their own controls.
+    edit = reverse("contributions:contribution-edit", args=[world.project.pk, idea.pk])
+    assert edit in contribution_page(signed_in(world, "service_user"), idea)
+    assert edit not in contribution_page(client, idea)
