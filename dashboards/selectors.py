@@ -27,7 +27,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
+from django.db.models import Count, F, FilteredRelation, Q, Sum, Window
 from django.utils import timezone
 
 from changes.models import FollowUpCheck, ServiceChange
@@ -134,8 +134,10 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
     participants = defaultdict(int)
     for row in participant_rows:
         participants[row["constituency"]] += row["n"]
-    came = Attendance.objects.filter(
-        session_id=OuterRef("session_id"), membership_id=OuterRef("membership_id")
+    # Whether each one came: their attendance at the session (at most one), joined rather
+    # than asked once a reply (a third of an organisation's dashboard at 200,000).
+    attended = FilteredRelation(
+        "session__attendances", condition=Q(session__attendances__membership=F("membership"))
     )
     replies = {
         row["membership__constituency"]: row
@@ -146,8 +148,9 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
             membership__role=Membership.Role.PARTICIPANT,
         )
         .filter(in_range("session__starts_at", start, end))
+        .annotate(attended=attended)
         .values("membership__constituency")
-        .annotate(going=Count("pk"), came=Count("pk", filter=Q(Exists(came))))
+        .annotate(going=Count("pk"), came=Count("attended__pk"))
     }
     attended = {
         row["membership__constituency"]: row["n"]

@@ -278,9 +278,17 @@ def test_attendance_rate_and_payments(db):
     Recognition.objects.create(attendance=attendance, hours=2, amount=40)
     other = Attendance.objects.get(session=session, membership=su[0])
     Recognition.objects.create(attendance=other, hours=2, amount=40, payment_status="declined")
+    # Another held session: one going who did not come, and two who came without saying
+    # they were going. Each reply is matched with its own session's attendance only.
+    later = WorkshopSessionFactory(
+        project=project, status="held", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    ReplyFactory(session=later, membership=su[3], answer="going")
+    Attendance.objects.create(session=later, membership=su[4])
+    Attendance.objects.create(session=later, membership=su[0])
     figures = project_dashboard(project)
     row = next(r for r in figures["people"] if r["constituency"] == SU)
-    assert (row["going"], row["came"], row["rate_percent"]) == (4, 3, 75)
+    assert (row["going"], row["came"], row["rate_percent"]) == (5, 3, 60)
     assert figures["payments"]["amount"] == 40 and figures["payments"]["hours"] == 2
 
 
