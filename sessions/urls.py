@@ -14,6 +14,7 @@ urlpatterns = [
     path(session + "edit/", views.SessionUpdateView.as_view(), name="session-edit"),
     path(session + "cancel/", views.SessionCancelView.as_view(), name="session-cancel"),
     path(session + "start/", views.SessionStartView.as_view(), name="session-start"),
+    path(session + "replies/", views.SessionRepliesView.as_view(), name="session-replies"),
     path(session + "reply/", views.ReplyView.as_view(), name="session-reply"),
     path(
         session + "reply/<int:membership_pk>/",

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -9,14 +11,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 
+from codesign.filters import FilteredListMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from participants.models import Membership
 
 from . import selectors, services
 from .calendar.ics import session_download_ics
+from .filters import ReplyFilter
 from .forms import AgendaFormSet, CancelForm, ReplyForm, SessionForm
 from .models import Reply, WorkshopSession
 from .reminders.selectors import reminders_for_session
@@ -159,9 +163,16 @@ class SessionDetailView(SessionMixin, TemplateView):
         else:
             # Every reply, with its member's access needs: the counts are read from them.
             replies = list(selectors.replies_for_facilitator(session))
+            answers = Counter(each.answer for each in replies)
             context.update(
                 replies=replies,
-                going_count=sum(each.answer == Reply.Answer.GOING for each in replies),
+                # Each answer given, and how many gave it (the replies are on their own page).
+                answer_counts=[
+                    (label, answers[value])
+                    for value, label in Reply.Answer.choices
+                    if answers[value]
+                ],
+                going_count=answers[Reply.Answer.GOING],
                 reminders=reminders_for_session(session),
                 session_messages=selectors.session_messages(session),
                 access_needs=selectors.combined_access_needs(session, replies),
@@ -172,6 +183,24 @@ class SessionDetailView(SessionMixin, TemplateView):
                 ).exclude(session_replies__session=session),
             )
         return context
+
+
+class SessionRepliesView(FilteredListMixin, SessionMixin, ListView):
+    """Every reply to a session, with what people told the facilitators, a page at a time and
+    by answer: a session of a hundred and fifty replies lists them here, not on its page."""
+
+    permission_required = "workshops.view_replies"
+    template_name = "workshops/session_replies.html"
+    page_title = gettext_lazy("Replies")
+    filterset_class = ReplyFilter
+    paginate_by = 25
+
+    def get_unfiltered_queryset(self):
+        return selectors.replies_for_facilitator(self.session)
+
+    def get_context_object_name(self, object_list):
+        # ``context_object_name`` names the session, as on its other pages.
+        return "replies"
 
 
 class SessionCancelView(SessionMixin, FormView):

@@ -227,6 +227,8 @@ EXPECTED = {
     "workshops:session-reply-for": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=200),
     "workshops:session-ics": access(sees=SEES_PROJECT, may=SEES_PROJECT, post=405),
     "workshops:session-print": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
+    # Who replied and what they told the facilitators: the project's facilitators only.
+    "workshops:session-replies": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),
     # The call list names people and their numbers: the project's facilitators only. The
     # service user is on no call list, so ticking them told changes nothing.
     "calls:call-list": access(sees=SEES_PROJECT, may=PROJECT_MANAGERS, post=405),

@@ -148,9 +148,16 @@ def test_facilitator_runs_a_joint_event_and_the_service_user_is_offered_payment(
 
     fac.reload()
     replies = fac.get_by_role("region", name="Replies")
-    expect(replies).to_contain_text("Service User · Going")
-    expect(replies).to_contain_text("Needs: A quiet room at the break")
+    expect(replies).to_contain_text("Going: 1")
     axe_check(fac)
+    # Who replied, and what they said, on a page of their own.
+    replies.get_by_role("link", name="See the reply and what they told you").click()
+    expect(fac.get_by_role("heading", level=1)).to_have_text("Replies")
+    row = fac.get_by_role("row").filter(has_text="Service User")
+    expect(row).to_contain_text("Going")
+    expect(row).to_contain_text("Needs: A quiet room at the break")
+    axe_check(fac)
+    fac.get_by_role("link", name="Back to the session").click()
 
     fac.get_by_role("link", name="Start session").click()
     expect(fac.get_by_role("heading", level=1)).to_have_text("Start session")

@@ -87,10 +87,11 @@ def test_yes_no_maybe_by_text_is_recorded_and_confirmed(
     [sent] = [n for n in notify.accepted("sms") if n["reference"] == str(confirmation.pk)]
     assert sent["to"] == MOBILE
     assert InboundText.objects.get().outcome == InboundText.Outcome.ANSWERED
-    # The facilitator sees the reply "by text".
+    # The facilitator sees the reply "by text", among the session's replies.
     client.force_login(world.users["facilitator"])
-    page = client.get(session.get_absolute_url()).content.decode()
-    assert "by text" in page
+    replies = reverse("workshops:session-replies", args=[session.project_id, session.pk])
+    assert replies in client.get(session.get_absolute_url()).content.decode()
+    assert "by text" in client.get(replies).content.decode()
 
 
 def test_a_replayed_inbound_text_gets_no_second_reply(world, client, invited):
