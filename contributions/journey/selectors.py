@@ -8,7 +8,6 @@ from django.db import connections, router
 from django.db.models import Case, CharField, Value, When
 
 from participants.models import Constituency
-from projects.models import JourneyStep
 
 from ..models import SERVICE_USER_SIDE, Contribution
 
@@ -111,6 +110,8 @@ def group_of(constituency: str) -> str:
 
 # What each row of the map's query is: a step of the journey, or a count of touchpoints.
 STEP_ROW, COUNT_ROW = 1, 2
+# The steps touchpoints are placed on (the projects app's, known through the field).
+JourneyStep = Contribution._meta.get_field("journey_step").related_model
 
 
 @functools.cache
