@@ -153,6 +153,23 @@ def _shape(connection) -> Shape:
     return shape
 
 
+def _cursor(connection):
+    """A cursor for the query. On PostgreSQL, one that sends its values apart from the query
+    (Django's cursors write them in), so psycopg prepares it once it has run a few times on a
+    connection (``prepare_threshold``, settings) and the server plans it once a connection, not
+    on every request: planning it took longer than running it (0.5 of 0.7 ms). Wrapped as
+    Django wraps its own, so it is counted, logged and seen by ``execute_wrapper`` as any."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    cursor = psycopg.Cursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
 def project_for(project_pk, user, request=None):
     """The project with this id (None if there is none) with its organisation and current
     stage, the person's membership and organisation roles kept for the rules
@@ -164,7 +181,7 @@ def project_for(project_pk, user, request=None):
     Project = apps.get_model("projects", "Project")
     connection = connections[router.db_for_read(Project)]
     shape = _shape(connection)
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(shape.sql, {"user": user.pk, "project": project_pk, **ROLE_PARAMS})
         row = cursor.fetchone()
     if row is None:

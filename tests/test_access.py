@@ -113,3 +113,56 @@ def test_an_id_past_any_a_database_holds_is_no_project(world, client, pk):
     assert access.project_for(pk, world.users["carer"]) is None
     client.force_login(world.users["carer"])
     assert client.get(f"/projects/{pk}/contributions/").status_code == 404
+
+
+def test_on_postgresql_the_query_is_prepared_and_still_counted(world):
+    """Planned once a connection, not once a request; and seen as any query is."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    user = world.users["carer"]
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%FROM%projects_project%p%participants_membership%"],
+            )
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    for _ in range(6):
+        with CaptureQueriesContext(connection) as context:
+            found = access.project_for(world.project.pk, user)
+        assert found == world.project and len(context.captured_queries) == 1
+    assert prepared() == before + 1
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+    )
+    answers = []
+    for value in ("true", "false"):
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "codesign.settings.dev",
+            "DATABASE_URL": "postgres://codesign@127.0.0.1:5432/nowhere",
+            "DATABASE_PREPARED_STATEMENTS": value,
+        }
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        answers.append(result.stdout.strip().splitlines()[-1])
+    assert answers == ["5", "None"]

@@ -131,6 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # The queries psycopg binds on the server (a project page's first, codesign.access)
+        # are prepared after five runs on a connection; Django's own never are. False for a
+        # connection pooler that cannot keep prepared statements (PgBouncer before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
     if not env.bool("DATABASE_JIT", default=False):
         # PostgreSQL compiles a query to machine code once its estimated cost passes a bound;
         # the dashboards' counts pass it, and compiling took longer than running (40 of the
