@@ -79,8 +79,14 @@ class KeptPageMixin:
 
     kept_page_seconds = content.KEEP_SECONDS
 
+    def keeps_page(self) -> bool:
+        """Whether this person's page may be kept: a view whose page shows some people rows
+        that are not the project's content (a session's messages, to its facilitators) says
+        no for them."""
+        return True
+
     def get(self, request, *args, **kwargs):
-        if not may_keep(request):
+        if not may_keep(request) or not self.keeps_page():
             return super().get(request, *args, **kwargs)
         page_key = key(request, self.project)
         html = content.kept(page_key)

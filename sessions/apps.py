@@ -21,7 +21,14 @@ class WorkshopsConfig(AppConfig):
         from participants import registry
 
         from .calls.services import call_list_forget, message_failed
-        from .models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession
+        from .models import (
+            AgendaItem,
+            Attendance,
+            ExpenseClaim,
+            Recognition,
+            Reply,
+            WorkshopSession,
+        )
         from .services import access_needs_changed, replies_forget_needs
         from .text_replies import inbound_text_read
 
@@ -31,6 +38,7 @@ class WorkshopsConfig(AppConfig):
         registry.register_on_leaving(call_list_forget)
         outbox_registry.register_delivery_failed(message_failed)
         register_project_content(WorkshopSession)
+        register_project_content(AgendaItem, "session__project_id")
         register_project_content(Reply, "session__project_id")
         register_project_content(Attendance, "session__project_id")
         register_project_content(Recognition, "attendance__session__project_id")

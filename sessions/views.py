@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView
 
 from codesign.filters import FilteredListMixin
+from codesign.kept_pages import KeptPageMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
 from codesign.permissions import project_membership
 from participants.models import Membership
@@ -131,8 +132,15 @@ class SessionUpdateView(SessionFormMixin, SessionMixin, TemplateView):
         return session
 
 
-class SessionDetailView(SessionMixin, TemplateView):
+class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
+    """A session as its audience sees it, kept whole for each of them (``KeptPageMixin``):
+    everything they see on it is the project's content. Its facilitators' page is drawn each
+    time: it shows the reminders and messages sent, which change as they are sent."""
+
     template_name = "workshops/session_detail.html"
+
+    def keeps_page(self) -> bool:
+        return not self.request.user.has_perm("workshops.view_replies", self.session)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -135,6 +135,12 @@ def _start_session(s):
     session_services.session_start(session=s["planned"])
 
 
+def _agenda(s):
+    item = s["planned"].agenda.create(title="Welcome", order=1)
+    item.title = "Welcome and tea"
+    item.save()
+
+
 def _payment(s):
     closing_services.recognition_update(
         recognition=s["recognition"],
@@ -208,6 +214,8 @@ CHANGES = {
     "a reply to a session": _reply,
     "a session closed with attendance": _close_session,
     "a session started": _start_session,
+    # Shown on a session's page, kept whole for its audience.
+    "an agenda item": _agenda,
     "a payment's status": _payment,
     "an expense claimed": _expense,
     "a member's role": _role,
@@ -246,6 +254,7 @@ def test_the_models_that_change_a_projects_pages_are_declared():
         "projects.JourneyStep",
         "participants.Membership",
         "workshops.WorkshopSession",
+        "workshops.AgendaItem",
         "workshops.Reply",
         "workshops.Attendance",
         "workshops.Recognition",

@@ -1,0 +1,75 @@
+"""A session's page is kept whole for the people it is for (codesign/kept_pages.py) until
+anything on it changes; its facilitators' page, which shows the messages sent, is drawn each
+time. The requests run in autocommit, as in production: nothing is kept inside a transaction."""
+
+import pytest
+from django.test import Client
+
+from sessions import services
+from sessions.models import Reply
+from tests.factories import WorkshopSessionFactory
+
+from ..contributions.conftest import member
+from ..contributions.test_kept_pages import without_tokens
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGE = "workshops/session_detail.html"
+
+
+@pytest.fixture
+def rendered():
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def seen(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    yield names
+    template_rendered.disconnect(seen)
+
+
+def signed_in(world, name):
+    client = Client()
+    client.force_login(world.users[name])
+    return client
+
+
+def page(client, session):
+    response = client.get(session.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_participants_page_is_kept_until_what_it_shows_changes(world, rendered):
+    session = WorkshopSessionFactory(project=world.project, title="Planning the ward")
+    carer = signed_in(world, "carer")
+    first = page(carer, session)
+    assert PAGE in rendered
+    rendered.clear()
+    assert without_tokens(page(carer, session)) == without_tokens(first)
+    assert rendered == []
+    # An item added to the agenda, on its own.
+    session.agenda.create(title="Tea and introductions", order=1)
+    assert "Tea and introductions" in page(carer, session)
+    # Their own reply, and another's, which takes a place.
+    services.session_reply(
+        session=session,
+        membership=member(world, "carer"),
+        answer=Reply.Answer.GOING,
+        replied_by=None,
+    )
+    assert "Your reply: <strong>Going</strong>" in page(carer, session)
+    # Another person has their own page.
+    assert "Your reply" not in page(signed_in(world, "service_user"), session)
+
+
+def test_a_facilitators_page_is_drawn_each_time(world, rendered):
+    session = WorkshopSessionFactory(project=world.project)
+    facilitator = signed_in(world, "facilitator")
+    page(facilitator, session)
+    rendered.clear()
+    page(facilitator, session)
+    assert PAGE in rendered
