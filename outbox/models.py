@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,13 @@ class OutboxMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # A session's messages, on its page: a project's thousands of messages are
+            # found by the session named in their payload.
+            models.Index(
+                models.F("project"), KeyTransform("session", "payload"), name="outbox_session"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(kind="email") | ~models.Q(to=""),

@@ -50,28 +50,56 @@ def replies_for_facilitator(session):
     )
 
 
-def combined_access_needs(session, replies=None) -> list[tuple[str, int]]:
-    """What those going need, counted: [("step-free access", 2), ("BSL interpreter", 1)].
+# Those who are coming, or may come: their needs are counted for the room.
+COMING = (Reply.Answer.GOING, Reply.Answer.MAYBE)
 
-    ``replies``: all the session's replies with their members' access needs
-    (``replies_for_facilitator``), when the page has them: counted from them, with no query."""
-    coming = (Reply.Answer.GOING, Reply.Answer.MAYBE)
+
+@dataclass(frozen=True)
+class ReplyCounts:
+    """A session's replies counted (``reply_counts``): how many gave each answer; of those
+    who may come, how many asked for Welsh and for English; of those coming, how many asked
+    for something extra."""
+
+    answers: dict[str, int]
+    welsh: int
+    english: int
+    extra: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.answers.values())
+
+
+def reply_counts(session) -> ReplyCounts:
+    """The session's replies counted by the database, in one query (a facilitator's session
+    page shows these, not the replies: they have a page of their own)."""
+    may_come = ~Q(answer=Reply.Answer.NOT_GOING)
+    counts = session.replies.aggregate(
+        **{f"answer_{value}": Count("pk", filter=Q(answer=value)) for value in Reply.Answer.values},
+        welsh=Count("pk", filter=may_come & Q(language_wanted=LanguageWanted.WELSH)),
+        english=Count("pk", filter=may_come & Q(language_wanted=LanguageWanted.ENGLISH)),
+        extra=Count("pk", filter=Q(answer__in=COMING) & ~Q(session_needs="")),
+    )
+    return ReplyCounts(
+        answers={value: counts[f"answer_{value}"] for value in Reply.Answer.values},
+        welsh=counts["welsh"],
+        english=counts["english"],
+        extra=counts["extra"],
+    )
+
+
+def combined_access_needs(session, counts: ReplyCounts | None = None) -> list[tuple[str, int]]:
+    """What those coming need, counted: [("step-free access", 2), ("BSL interpreter", 1)].
+
+    ``counts``: the session's ``reply_counts``, when the page has them (one query fewer)."""
     counter: Counter = Counter()
-    if replies is not None:
-        replies = [reply for reply in replies if reply.answer in coming]
-        for reply in replies:
-            needs = getattr(reply.membership, "access_needs", None)
-            if needs is not None:
-                counter.update(needs.summary())
-        extra = sum(1 for reply in replies if reply.session_needs)
-    else:
-        needs = AccessNeeds.objects.filter(
-            membership__session_replies__session=session,
-            membership__session_replies__answer__in=coming,
-        )
-        for item in needs:
-            counter.update(item.summary())
-        extra = session.replies.filter(answer__in=coming).exclude(session_needs="").count()
+    needs = AccessNeeds.objects.filter(
+        membership__session_replies__session=session,
+        membership__session_replies__answer__in=COMING,
+    )
+    for item in needs:
+        counter.update(item.summary())
+    extra = (counts or reply_counts(session)).extra
     if extra:
         counter[str(_("Something extra for this session (see replies)"))] += extra
     return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
@@ -132,26 +160,15 @@ class LanguageAsked:
         )
 
 
-def language_asked(session, replies=None) -> LanguageAsked:
+def language_asked(session, counts: ReplyCounts | None = None) -> LanguageAsked:
     """Which language the people who may come asked for the session in, counted in one query
-    (none from ``replies``, all the session's replies, when the page has them)."""
-    if replies is not None:
-        asked = [
-            reply.language_wanted for reply in replies if reply.answer != Reply.Answer.NOT_GOING
-        ]
-        counts = {
-            "welsh": asked.count(LanguageWanted.WELSH),
-            "english": asked.count(LanguageWanted.ENGLISH),
-        }
-    else:
-        counts = session.replies.exclude(answer=Reply.Answer.NOT_GOING).aggregate(
-            welsh=Count("pk", filter=Q(language_wanted=LanguageWanted.WELSH)),
-            english=Count("pk", filter=Q(language_wanted=LanguageWanted.ENGLISH)),
-        )
+    (none with ``counts``, the session's ``reply_counts``, when the page has them)."""
+    counted = counts or reply_counts(session)
+    languages = {"welsh": counted.welsh, "english": counted.english}
     return LanguageAsked(
-        welsh=counts["welsh"],
-        english=counts["english"],
-        disclosure=disclose(counts, threshold=session.project.group_threshold),
+        welsh=counted.welsh,
+        english=counted.english,
+        disclosure=disclose(languages, threshold=session.project.group_threshold),
         prompt_percent=welsh_prompt_percent(),
         held_in=session.held_in,
     )

@@ -116,7 +116,8 @@ def test_an_id_past_any_a_database_holds_is_no_project(world, client, pk):
 
 
 def test_on_postgresql_the_query_is_prepared_and_still_counted(world):
-    """Planned once a connection, not once a request; and seen as any query is."""
+    """Planned once a connection, not once a request; seen by execute wrappers as any query
+    is, and logged with its values while queries are logged."""
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     user = world.users["carer"]
@@ -129,12 +130,22 @@ def test_on_postgresql_the_query_is_prepared_and_still_counted(world):
             )
             return cursor.fetchone()[0]
 
+    seen = []
+
+    def counting(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
     before = prepared()
-    for _ in range(6):
-        with CaptureQueriesContext(connection) as context:
-            found = access.project_for(world.project.pk, user)
-        assert found == world.project and len(context.captured_queries) == 1
+    with connection.execute_wrapper(counting):
+        for _ in range(6):
+            assert access.project_for(world.project.pk, user) == world.project
+    assert len(seen) == 6
     assert prepared() == before + 1
+    with CaptureQueriesContext(connection) as context:
+        access.project_for(world.project.pk, user)
+    [logged] = context.captured_queries
+    assert str(world.project.pk) in logged["sql"] and "projects_project" in logged["sql"]
 
 
 def test_prepared_statements_can_be_turned_off_for_a_pooler():
