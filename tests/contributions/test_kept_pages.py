@@ -43,6 +43,8 @@ def signed_in(world, name):
 
 
 def without_tokens(html):
+    """The page less what each request puts in: its form token and the idle seconds left."""
+    html = re.sub(r'data-remaining="\d+"', "", html)
     return TOKEN.sub("", re.sub(r'"X-CSRFToken": "[^"]+"', "", html))
 
 

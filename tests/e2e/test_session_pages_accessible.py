@@ -180,15 +180,26 @@ def test_facilitator_session_page_shows_replies_needs_and_reminders(page, live_s
     expect(needs).to_contain_text("British Sign Language interpreter")
     expect(needs).to_contain_text("step-free access")
     replies = page.get_by_role("region", name="Replies")
-    expect(replies).to_contain_text("Service User · Going")
-    expect(replies).to_contain_text("Needs: A quiet room at the break")
-    expect(replies).to_contain_text("Depends on a hospital appointment")
+    expect(replies).to_contain_text("Going: 1")
     reminders = page.get_by_role("table", name=re.compile("Who was reminded"))
     expect(reminders.locator("tbody tr")).to_have_count(3)
     expect(reminders.get_by_role("row", name=re.compile("^Facilitator"))).to_contain_text(
         "Not confirmed"
     )
     axe_check(page)
+    # Who replied and what they said: on the replies' own page, which also passes axe.
+    replies.get_by_role("link", name=re.compile(r"^See all \d+ replies")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Replies")
+    expect(page.get_by_role("row").filter(has_text="Service User")).to_contain_text(
+        "Needs: A quiet room at the break"
+    )
+    expect(page.get_by_role("main")).to_contain_text("Depends on a hospital appointment")
+    axe_check(page)
+    page.get_by_label("Answer").select_option("going")
+    page.get_by_role("main").get_by_role("button", name="Show").click()
+    expect(
+        page.get_by_role("row").filter(has_text="Depends on a hospital appointment")
+    ).to_have_count(0)
 
 
 def test_large_print_register_lists_those_coming(page, live_server, sessions):
