@@ -4,12 +4,12 @@ import re
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q
 
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
-from .models import SEARCH_CONFIG, Comment, Contribution, Support, Tag
+from .models import SEARCH_CONFIG, Contribution, Support, Tag
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -117,17 +117,6 @@ def name_tags(contributions) -> list:
     return contributions
 
 
-def thread(contribution):
-    """Top-level comments with their replies, authors loaded."""
-    return (
-        contribution.comments.filter(parent__isnull=True)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("pk"))
-        )
-    )
-
-
 def sessions_to_choose(project, membership):
     """The sessions a person may name: those they could see (their audience's)."""
     sessions = project.workshop_sessions.exclude(status=WorkshopSession.Status.CANCELLED)
@@ -141,14 +130,35 @@ def tags_in_use(project):
     return Tag.objects.filter(project=project).annotate(used=Count("contributions"))
 
 
+def _behind_and_led_to(contribution) -> dict:
+    """What is behind a contribution (its sources) and what it led to (the ideas that cite
+    it), neither withdrawn, newest first: both sides of its links in one query."""
+    Link = Contribution.sources.through
+    rows = Link.objects.filter(
+        Q(from_contribution=contribution) | Q(to_contribution=contribution)
+    ).select_related("from_contribution__stage", "to_contribution__stage")
+    sides = {"sources": [], "led_to": []}
+    for link in rows:
+        if link.from_contribution_id == contribution.pk:
+            sides["sources"].append(link.to_contribution)
+        if link.to_contribution_id == contribution.pk:
+            sides["led_to"].append(link.from_contribution)
+    newest_first = [f.lstrip("-") for f in Contribution._meta.ordering]
+    return {
+        side: sorted(
+            (c for c in found if c.withdrawn_at is None),
+            key=lambda c: tuple(getattr(c, name) for name in newest_first),
+            reverse=True,
+        )
+        for side, found in sides.items()
+    }
+
+
 def contribution_links(contribution) -> dict:
     """What is behind a contribution and what it led to; for a touchpoint, the experiences
     cited by the same ideas, then the other experiences at the same stage."""
     visible = Contribution.objects.visible().select_related("stage")
-    links = {
-        "sources": list(visible.filter(led_to=contribution)),
-        "led_to": list(visible.filter(sources=contribution)),
-    }
+    links = _behind_and_led_to(contribution)
     if contribution.kind == Contribution.Kind.TOUCHPOINT:
         experiences = visible.filter(
             project_id=contribution.project_id, kind=Contribution.Kind.EXPERIENCE

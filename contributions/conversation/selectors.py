@@ -1,24 +1,36 @@
 """Reads for conversation and moderation."""
 
+from collections import defaultdict
+
 from django.db.models import OuterRef, Q, Subquery
 
 from participants.models import Membership
 
-from ..models import Report
-from ..selectors import thread
+from ..models import Comment, Report
 
 
 def comment_thread(contribution) -> list:
     """The contribution's comments, each with its replies that were not withdrawn
-    (``visible_replies``), in a fixed number of queries. A withdrawn comment stays only to
-    hold its replies.
+    (``visible_replies``, oldest first), in one query: every comment of the contribution with
+    its author, put in threads here. A withdrawn comment stays only to hold its replies.
 
     Each comment and reply knows its contribution and its project, so asking the rules
     about it costs no query.
     """
+    rows = list(
+        Comment.objects.filter(contribution=contribution)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    replies = defaultdict(list)
+    for row in sorted(rows, key=lambda row: row.pk):
+        if row.parent_id is not None and row.withdrawn_at is None:
+            replies[row.parent_id].append(row)
     comments = []
-    for comment in thread(contribution):
-        comment.visible_replies = [r for r in comment.replies.all() if r.withdrawn_at is None]
+    for comment in rows:
+        if comment.parent_id is not None:
+            continue
+        comment.visible_replies = replies[comment.pk]
         for item in (comment, *comment.visible_replies):
             item.contribution = contribution
             item.project = contribution.project
