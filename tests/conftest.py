@@ -181,3 +181,18 @@ def at_once(calls, *, expected=()):
     assert not any(thread.is_alive() for thread in threads), "a call did not finish in 30 s"
     assert not unexpected, unexpected
     return outcomes
+
+
+@pytest.fixture
+def rendered():
+    """The names of the templates rendered while the test runs."""
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def seen(sender, template, context, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    yield names
+    template_rendered.disconnect(seen)

@@ -1,5 +1,4 @@
 import pytest
-from django.test.signals import template_rendered
 
 from contributions.models import Tag
 from participants.models import Membership
@@ -26,16 +25,3 @@ def idea(world):
     )
     contribution.tags.add(Tag.objects.create(project=world.project, name="Medicines"))
     return contribution
-
-
-@pytest.fixture
-def rendered():
-    """The names of the templates rendered while the test runs."""
-    names = []
-
-    def seen(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(seen)
-    yield names
-    template_rendered.disconnect(seen)

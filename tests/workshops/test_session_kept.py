@@ -17,20 +17,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "workshops/session_detail.html"
 
 
-@pytest.fixture
-def rendered():
-    from django.test.signals import template_rendered
-
-    names = []
-
-    def seen(sender, template, context, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(seen)
-    yield names
-    template_rendered.disconnect(seen)
-
-
 def signed_in(world, name):
     client = Client()
     client.force_login(world.users[name])
