@@ -80,9 +80,9 @@ class KeptPageMixin:
     kept_page_seconds = content.KEEP_SECONDS
 
     def keeps_page(self) -> bool:
-        """Whether this person's page may be kept: a view whose page shows some people rows
-        that are not the project's content (a session's messages, to its facilitators) says
-        no for them."""
+        """Whether this person's page may be kept: a view whose page shows some people what is
+        not the project's content (a session's messages, to its facilitators) says no for
+        them."""
         return True
 
     def get(self, request, *args, **kwargs):

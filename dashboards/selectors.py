@@ -136,7 +136,7 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
         participants[row["constituency"]] += row["n"]
     # Whether each one came: their attendance at the session (at most one), joined rather
     # than asked once a reply (a third of an organisation's dashboard at 200,000).
-    attended = FilteredRelation(
+    their_attendance = FilteredRelation(
         "session__attendances", condition=Q(session__attendances__membership=F("membership"))
     )
     replies = {
@@ -148,9 +148,9 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
             membership__role=Membership.Role.PARTICIPANT,
         )
         .filter(in_range("session__starts_at", start, end))
-        .annotate(attended=attended)
+        .annotate(their_attendance=their_attendance)
         .values("membership__constituency")
-        .annotate(going=Count("pk"), came=Count("attended__pk"))
+        .annotate(going=Count("pk"), came=Count("their_attendance__pk"))
     }
     attended = {
         row["membership__constituency"]: row["n"]

@@ -45,7 +45,8 @@ def sessions_for_project(project, membership=None, *, manage: bool):
 
 
 def replies_for_facilitator(session):
-    return session.replies.select_related("membership__user", "membership__access_needs").order_by(
+    """A session's replies as its replies page lists them: by answer, then name."""
+    return session.replies.select_related("membership").order_by(
         "answer", "waitlisted_at", "membership__display_name"
     )
 
