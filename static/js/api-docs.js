@@ -12,5 +12,20 @@ document.addEventListener("DOMContentLoaded", function () {
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     persistAuthorization: false,
+    // The page already has its title and description in its own words; Swagger UI's info
+    // block would add a second level-one heading, so it is left out.
+    plugins: [
+      function () {
+        return {
+          wrapComponents: {
+            info: function () {
+              return function () {
+                return null;
+              };
+            },
+          },
+        };
+      },
+    ],
   });
 });

@@ -61,3 +61,6 @@ def test_the_api_documentation_renders_within_the_policy(world, live_server, pag
     # Swagger UI, started by our own script, lists the endpoints it read from the document.
     expect(page.locator("#swagger-ui .opblock-summary-path").first).to_be_visible()
     expect(page.locator("#swagger-ui")).to_contain_text("/api/v1/projects/")
+    # One level-one heading, ours: Swagger UI's own title block is left out.
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Codesign API")
