@@ -152,6 +152,13 @@ class Contribution(models.Model):
                 condition=models.Q(withdrawn_at__isnull=True),
                 name="contribution_board_supported",
             ),
+            # The dashboards' parity counts a project's contributions by author and
+            # constituency from this index alone (dashboards/parity.py).
+            models.Index(
+                fields=["project", "author", "constituency", "created_at"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="contribution_parity",
+            ),
             # The touchpoint map counts a project's touchpoints by step, group and feeling
             # from this index alone (contributions/journey/selectors.py).
             models.Index(
@@ -209,7 +216,11 @@ class OfContribution(models.Model):
     made (``save``), checked by ``clean``; contributions never move to another project."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: each model's indexes begin with the project (a second one only made
+    # the planner read a project's supports from the table instead of from the parity index).
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         abstract = True
@@ -240,8 +251,15 @@ class Support(OfContribution):
         constraints = [
             models.UniqueConstraint(fields=["contribution", "membership"], name="one_support")
         ]
-        # The dashboards count a project's supports by when they were given.
-        indexes = [models.Index(fields=["project", "created_at"], name="support_project_created")]
+        # The dashboards count a project's supports by when they were given, and by whom
+        # and their constituency from the second index alone (dashboards/parity.py).
+        indexes = [
+            models.Index(fields=["project", "created_at"], name="support_project_created"),
+            models.Index(
+                fields=["project", "membership", "constituency", "created_at"],
+                name="support_parity",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.membership} supports {self.contribution}"
@@ -270,8 +288,16 @@ class Comment(OfContribution):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        # The dashboards count a project's comments by when they were made.
-        indexes = [models.Index(fields=["project", "created_at"], name="comment_project_created")]
+        # The dashboards count a project's comments by when they were made, and by whom and
+        # their constituency from the second index alone (dashboards/parity.py).
+        indexes = [
+            models.Index(fields=["project", "created_at"], name="comment_project_created"),
+            models.Index(
+                fields=["project", "author", "constituency", "created_at"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="comment_parity",
+            ),
+        ]
 
     def __str__(self):
         return f"Comment {self.pk} on {self.contribution}"

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count
+from django.db import connections
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
 from changes.models import ServiceChange
@@ -195,50 +196,88 @@ def participant_counts(ids) -> list[dict]:
 
 
 def _counted_rows(ids, start, end) -> dict:
-    """What parity counts, per measure: the rows, the fields that give their (project,
-    constituency, role), and what to count."""
-    contribution = ("project_id", "constituency", "author__role")
-    # Comments and supports carry their contribution's project: a project's are read by it.
-    on_contribution = ("project_id", "constituency")
+    """What parity counts, per measure: the rows, and the fields that give their project,
+    member (whose role decides the group) and constituency (kept on each row). Rows are
+    counted as ``*``, not by their ids, which the indexes these counts read do not hold."""
     return {
         "contributions": (
             Contribution.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
                 in_range("created_at", start, end)
             ),
-            contribution,
-            Count("pk"),
+            ("project_id", "author_id", "constituency"),
+            Count("*"),
         ),
         # Adopted: read from the links to agreed (or later) changes, each contribution once
         # however many such changes it is behind (half the time of asking each contribution).
+        # A change links only its own project's contributions (changes.services), so the
+        # links are found from the projects' changes, not from all their contributions.
         "adopted": (
             ServiceChange.contributions.through.objects.filter(
+                servicechange__project_id__in=ids,
                 servicechange__status__in=ADOPTED_STATUSES,
                 contribution__project_id__in=ids,
                 contribution__withdrawn_at__isnull=True,
             ).filter(in_range("contribution__created_at", start, end)),
-            tuple(f"contribution__{name}" for name in contribution),
+            ("contribution__project_id", "contribution__author_id", "contribution__constituency"),
             Count("contribution_id", distinct=True),
         ),
+        # Comments and supports carry their contribution's project: a project's are read by it.
         "comments": (
             Comment.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
                 in_range("created_at", start, end)
             ),
-            (*on_contribution, "author__role"),
-            Count("pk"),
+            ("project_id", "author_id", "constituency"),
+            Count("*"),
         ),
         "supports": (
             Support.objects.filter(project_id__in=ids).filter(in_range("created_at", start, end)),
-            (*on_contribution, "membership__role"),
-            Count("pk"),
-        ),
-        "attendance": (
-            Attendance.objects.filter(session__project_id__in=ids).filter(
-                in_range("session__starts_at", start, end)
-            ),
-            ("session__project_id", "membership__constituency", "membership__role"),
-            Count("pk"),
+            ("project_id", "membership_id", "constituency"),
+            Count("*"),
         ),
     }
+
+
+def _by_role(ids, queryset, fields, counted) -> list[tuple[int, str, str, int]]:
+    """(project id, constituency, role, count) of these rows of projects ``ids``, in one
+    query.
+
+    The rows are counted per member first, which the database reads from an index alone (a
+    project's rows by member and constituency), and the roles of those few members are
+    joined to the counts, not to every row: joined first, a project of 20,000 contributions
+    was read row by row and every membership of the organisation hashed (18 ms to 4 ms).
+    Only the projects' own members are joined: a row's member is always one of its
+    project's (``contributions.services.posting_check``)."""
+    project, member, constituency = fields
+    per_member = (
+        queryset.order_by()
+        .values(p=F(project), member=F(member), c=F(constituency))
+        .annotate(n=counted)
+    )
+    sql, params = per_member.query.sql_with_params()
+    connection = connections[per_member.db]
+    name = connection.ops.quote_name
+    role = Membership._meta.get_field("role").column
+    query = (
+        f"SELECT g.{name('p')}, g.{name('c')}, m.{name(role)}, SUM(g.{name('n')}) "
+        f"FROM ({sql}) g INNER JOIN {name(Membership._meta.db_table)} m "
+        f"ON m.{name(Membership._meta.pk.column)} = g.{name('member')} "
+        f"AND m.{name(Membership._meta.get_field('project').column)} "
+        f"IN ({', '.join(['%s'] * len(ids))}) "
+        "GROUP BY 1, 2, 3"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*params, *ids))
+        return [(p, c, r, int(n)) for p, c, r, n in cursor.fetchall()]
+
+
+def _attendance_rows(ids, start, end):
+    """Sessions attended, by project and the member's own constituency and role."""
+    return (
+        Attendance.objects.filter(session__project_id__in=ids)
+        .filter(in_range("session__starts_at", start, end))
+        .values("session__project_id", "membership__constituency", "membership__role")
+        .annotate(n=Count("pk"))
+    )
 
 
 def parity_for_projects(
@@ -277,10 +316,11 @@ def parity_for_projects(
             row["n"],
         )
     for name, (queryset, fields, counted) in _counted_rows(ids, start, end).items():
-        project_field, constituency_field, role_field = fields
-        for row in _grouped(queryset, *fields, n=counted):
-            group = group_of(row[constituency_field], row[role_field])
-            _add(table, row[project_field], name, group, row["n"])
+        for project_id, constituency, role, n in _by_role(ids, queryset, fields, counted):
+            _add(table, project_id, name, group_of(constituency, role), n)
+    for row in _attendance_rows(ids, start, end):
+        group = group_of(row["membership__constituency"], row["membership__role"])
+        _add(table, row["session__project_id"], "attendance", group, row["n"])
     return table
 
 

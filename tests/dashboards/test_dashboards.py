@@ -292,6 +292,29 @@ def test_attendance_rate_and_payments(db):
     assert figures["payments"]["amount"] == 40 and figures["payments"]["hours"] == 2
 
 
+def test_upcoming_sessions_are_the_next_ten_each_with_how_many_are_going(db):
+    project = ProjectFactory()
+    members = people(project, SU, 4)
+    now = timezone.now()
+    sessions = [
+        WorkshopSessionFactory(project=project, starts_at=now + timedelta(days=days))
+        for days in range(12, 0, -1)
+    ]
+    soonest, next_one = sessions[-1], sessions[-2]
+    for member in members[:3]:
+        ReplyFactory(session=soonest, membership=member, answer="going")
+    ReplyFactory(session=soonest, membership=members[3], answer="not_going")
+    ReplyFactory(session=next_one, membership=members[0], answer="going")
+    ReplyFactory(session=sessions[0], membership=members[0], answer="going")  # the 12th
+    WorkshopSessionFactory(project=project, starts_at=now + timedelta(hours=1), status="cancelled")
+    WorkshopSessionFactory(starts_at=now + timedelta(hours=1))  # another project's
+
+    upcoming = project_dashboard(project)["upcoming_sessions"]
+
+    assert [session.pk for session in upcoming] == [s.pk for s in reversed(sessions)][:10]
+    assert [session.going for session in upcoming[:3]] == [3, 1, 0]
+
+
 def test_managers_see_their_organisation_only_and_no_drafts(world, client_for):
     draft = ProjectFactory(organisation=world.organisation, status="draft", title="Secret draft")
     ServiceChangeFactory(project=draft)
