@@ -257,8 +257,9 @@ def _by_role(ids, queryset, fields, counted) -> list[tuple[int, str, str, int]]:
     connection = connections[per_member.db]
     name = connection.ops.quote_name
     role = Membership._meta.get_field("role").column
+    # Names from the models, quoted; every value is a parameter.
     query = (
-        f"SELECT g.{name('p')}, g.{name('c')}, m.{name(role)}, SUM(g.{name('n')}) "
+        f"SELECT g.{name('p')}, g.{name('c')}, m.{name(role)}, SUM(g.{name('n')}) "  # noqa: S608
         f"FROM ({sql}) g INNER JOIN {name(Membership._meta.db_table)} m "
         f"ON m.{name(Membership._meta.pk.column)} = g.{name('member')} "
         f"AND m.{name(Membership._meta.get_field('project').column)} "

@@ -80,9 +80,10 @@ def busy(db):
 
 def _counted_by_hand(project, measure, start, end):
     """The measure's rows of the project as (constituency, role), one a row."""
-    made = lambda row: (start is None or row.created_at >= start) and (  # noqa: E731
-        end is None or row.created_at < end
-    )
+
+    def made(row) -> bool:
+        return (start is None or row.created_at >= start) and (end is None or row.created_at < end)
+
     if measure == "contributions":
         rows = [c for c in Contribution.objects.filter(project=project) if not c.withdrawn_at]
         return [(c.constituency, c.author.role) for c in rows if made(c)]
@@ -140,9 +141,7 @@ def test_parity_counts_equal_the_rows_counted_one_by_one(busy, dated):
 def test_a_date_range_leaves_out_rows_made_before_it(busy):
     first = busy[0]
     everything = parity_for_projects([first.pk])[first.pk]
-    lately = parity_for_projects([first.pk], date_from=date.today() - timedelta(days=10))[
-        first.pk
-    ]
+    lately = parity_for_projects([first.pk], date_from=date.today() - timedelta(days=10))[first.pk]
     for measure in ("contributions", "comments", "supports"):
         all_rows = getattr(everything, measure)
         recent = getattr(lately, measure)
