@@ -16,7 +16,8 @@ zone) filters:
 Figures about now are not filtered: active participants, overdue changes, follow-up checks
 due and upcoming sessions.
 
-Parity is worked out in ``dashboards.parity``.
+Each project's counts are worked out in ``dashboards.counts`` (parity in
+``dashboards.parity``) and kept under its content version; here they are added up.
 """
 
 import statistics
@@ -27,28 +28,19 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from changes.models import FollowUpCheck, ServiceChange
 from codesign import content
-from codesign.dates import day_range, in_range
 from codesign.disclosure import disclose
-from participants.models import Constituency, Membership
+from participants.models import Constituency
 from projects.models import Project
-from sessions.models import Attendance, ExpenseClaim, Recognition, Reply, WorkshopSession, money
+from sessions.models import ExpenseClaim, Recognition, Reply, WorkshopSession, money
 
-from .parity import (
-    LIST_LIMIT,
-    SERVICE_USER_SIDE,
-    SMALL_GROUP,
-    Parity,
-    parity_for_projects,
-    parity_total,
-    participant_counts,
-    percent,
-)
+from .counts import count_projects
+from .parity import LIST_LIMIT, SERVICE_USER_SIDE, SMALL_GROUP, Parity, parity_total, percent
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -59,109 +51,70 @@ def _months(first: date, last: date) -> list[date]:
     return months
 
 
-def _changes(ids, start, end, date_from, date_to, today, tz) -> dict:
+def _median(days: list[int]):
+    """The median number of days, or None with nothing to take it of."""
+    return statistics.median(days) if days else None
+
+
+def _changes(ids, counts, date_from, date_to, today) -> dict:
     """Changes by status, per project and in total; implemented per month; the median."""
-    proposed = in_range("created_at", start, end)
-    overdue = Q(target_date__lt=today, status__in=ServiceChange.BEFORE_IMPLEMENTED)
-    per_project = {
-        row["project_id"]: row
-        for row in ServiceChange.objects.filter(project_id__in=ids)
-        .values("project_id")
-        .annotate(
-            total=Count("pk", filter=proposed),
-            overdue=Count("pk", filter=overdue),
-            **{
-                f"status_{value}": Count("pk", filter=proposed & Q(status=value))
-                for value in ServiceChange.Status.values
-            },
-        )
-    }
     by_status = [
         {
             "status": value,
-            "count": sum(row[f"status_{value}"] for row in per_project.values()),
+            "count": sum(counts[pk].changes_by_status.get(value, 0) for pk in ids),
         }
         for value in ServiceChange.Status.values
     ]
-    implemented = ServiceChange.objects.filter(
-        project_id__in=ids, implemented_on__isnull=False
-    ).exclude(status=ServiceChange.Status.NOT_TAKEN_FORWARD)
-    if date_from:
-        implemented = implemented.filter(implemented_on__gte=date_from)
-    if date_to:
-        implemented = implemented.filter(implemented_on__lte=date_to)
-    rows = list(implemented.values_list("project_id", "created_at", "implemented_on"))
-    days_by_project = defaultdict(list)
     per_month = defaultdict(int)
-    for project_id, created_at, implemented_on in rows:
-        days = (implemented_on - created_at.astimezone(tz).date()).days
-        days_by_project[project_id].append(max(days, 0))
-        per_month[implemented_on.replace(day=1)] += 1
+    for pk in ids:
+        for month, n in counts[pk].implemented.items():
+            per_month[month] += n
     first = date_from or min([today - timedelta(days=334), *per_month])
     last = date_to or max([today, *per_month])
     months = [{"month": month, "count": per_month.get(month, 0)} for month in _months(first, last)]
-    all_days = [d for days in days_by_project.values() for d in days]
+    all_days = [d for pk in ids for d in counts[pk].days]
     return {
         "per_project": {
             pk: {
-                "total": per_project.get(pk, {}).get("total", 0),
-                "overdue": per_project.get(pk, {}).get("overdue", 0),
-                "implemented": len(days_by_project.get(pk, [])),
-                "median_days": _median(days_by_project.get(pk, [])),
+                "total": sum(counts[pk].changes_by_status.values()),
+                "overdue": counts[pk].overdue,
+                "implemented": len(counts[pk].days),
+                "median_days": _median(counts[pk].days),
             }
             for pk in ids
         },
         "by_status": by_status,
         "total": sum(row["count"] for row in by_status),
-        "overdue": sum(row["overdue"] for row in per_project.values()),
+        "overdue": sum(counts[pk].overdue for pk in ids),
         "implemented": len(all_days),
         "median_days": _median(all_days),
         "per_month": months,
     }
 
 
-def _median(days: list[int]):
-    """The median number of days, or None with nothing to take it of."""
-    return statistics.median(days) if days else None
+def _summed(dicts) -> dict:
+    """Dicts of numbers, or of tuples of numbers, added up key by key."""
+    total: dict = {}
+    for each in dicts:
+        for key, value in each.items():
+            if key not in total:
+                total[key] = value
+            elif isinstance(value, tuple):
+                total[key] = tuple(a + b for a, b in zip(total[key], value, strict=True))
+            else:
+                total[key] += value
+    return total
 
 
-def _people(ids, start, end, participant_rows) -> list[dict]:
+def _people(ids, counts) -> list[dict]:
     """Active participants and attendance by constituency, over held sessions in the range.
 
     Attendance rate: of the participants who replied "going" to a session that was then
     held, the share who were recorded as there. Groups under 5 people show no exact counts.
-    ``participant_rows``: ``participant_counts(ids)``.
     """
-    participants = defaultdict(int)
-    for row in participant_rows:
-        participants[row["constituency"]] += row["n"]
-    # Whether each one came: their attendance at the session (at most one), joined rather
-    # than asked once a reply (a third of an organisation's dashboard at 200,000).
-    their_attendance = FilteredRelation(
-        "session__attendances", condition=Q(session__attendances__membership=F("membership"))
-    )
-    replies = {
-        row["membership__constituency"]: row
-        for row in Reply.objects.filter(
-            session__project_id__in=ids,
-            session__status=WorkshopSession.Status.HELD,
-            answer=Reply.Answer.GOING,
-            membership__role=Membership.Role.PARTICIPANT,
-        )
-        .filter(in_range("session__starts_at", start, end))
-        .annotate(their_attendance=their_attendance)
-        .values("membership__constituency")
-        .annotate(going=Count("pk"), came=Count("their_attendance__pk"))
-    }
-    attended = {
-        row["membership__constituency"]: row["n"]
-        for row in Attendance.objects.filter(
-            session__project_id__in=ids, membership__role=Membership.Role.PARTICIPANT
-        )
-        .filter(in_range("session__starts_at", start, end))
-        .values("membership__constituency")
-        .annotate(n=Count("pk"))
-    }
+    participants = _summed(counts[pk].participants for pk in ids)
+    replies = _summed(counts[pk].replies for pk in ids)
+    attended = _summed(counts[pk].attended for pk in ids)
     # Service users and carers are one group on the parity panel beside this table, whose
     # total is shown: a small group of either would be given away by subtraction from it,
     # so the other is withheld with it (codesign.disclosure).
@@ -175,17 +128,17 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
         people = participants.get(value, 0)
         few = 0 < people < SMALL_GROUP
         shown = not few and (value not in SERVICE_USER_SIDE or paired.shown(value))
-        reply = replies.get(value, {"going": 0, "came": 0})
+        going, came = replies.get(value, (0, 0))
         # A withheld group's rate is withheld too: of one or two people it says who came.
-        rate = Fraction(reply["came"], reply["going"]) if reply["going"] and shown else None
+        rate = Fraction(came, going) if going and shown else None
         table.append(
             {
                 "constituency": value,
                 "people": people,
                 "few": few,
                 "shown": shown,
-                "going": reply["going"],
-                "came": reply["came"],
+                "going": going,
+                "came": came,
                 "attended": attended.get(value, 0),
                 "rate": rate,
                 "rate_percent": percent(rate),
@@ -194,43 +147,31 @@ def _people(ids, start, end, participant_rows) -> list[dict]:
     return table
 
 
-def _payments(ids, start, end) -> dict:
+def _payments(ids, counts) -> dict:
     """Involvement hours and payments by payment status; declined ones are left out of the
     totals. Expenses by status; rejected ones are left out of the total."""
-    by_status = {
-        row["payment_status"]: row
-        for row in Recognition.objects.filter(attendance__session__project_id__in=ids)
-        .filter(in_range("attendance__session__starts_at", start, end))
-        .values("payment_status")
-        .annotate(n=Count("pk"), hours=Sum("hours"), amount=Sum("amount"))
-    }
+    by_status = _summed(counts[pk].payments for pk in ids)
     rows = []
     for value in Recognition.PaymentStatus.values:
-        row = by_status.get(value, {})
+        n, hours, amount = by_status.get(value, (0, None, None))
         rows.append(
             {
                 "status": value,
-                "count": row.get("n", 0),
-                "hours": money(row.get("hours")),
-                "amount": money(row.get("amount")),
+                "count": n,
+                "hours": money(hours),
+                "amount": money(amount),
                 "counted": value != Recognition.PaymentStatus.DECLINED,
             }
         )
-    expenses_by_status = {
-        row["status"]: row
-        for row in ExpenseClaim.objects.filter(recognition__attendance__session__project_id__in=ids)
-        .filter(in_range("recognition__attendance__session__starts_at", start, end))
-        .values("status")
-        .annotate(n=Count("pk"), amount=Sum("amount"))
-    }
+    expenses_by_status = _summed(counts[pk].expenses for pk in ids)
     expenses = []
     for value in ExpenseClaim.Status.values:
-        row = expenses_by_status.get(value, {})
+        n, amount = expenses_by_status.get(value, (0, None))
         expenses.append(
             {
                 "status": value,
-                "count": row.get("n", 0),
-                "amount": money(row.get("amount")),
+                "count": n,
+                "amount": money(amount),
                 "counted": value != ExpenseClaim.Status.REJECTED,
             }
         )
@@ -246,24 +187,21 @@ def _payments(ids, start, end) -> dict:
     }
 
 
-def _due(ids, today) -> dict:
-    overdue = (
-        ServiceChange.objects.filter(project_id__in=ids)
-        .overdue(today)
-        .select_related("project")
-        .order_by("target_date", "pk")[:LIST_LIMIT]
-    )
-    # The first ten, each carrying how many there are in all: one query.
-    follow_ups = list(
-        FollowUpCheck.objects.filter(change__project_id__in=ids, due_on__lte=today, outcome="")
-        .select_related("change__project")
-        .annotate(due_in_all=Window(Count("pk")))
-        .order_by("due_on", "pk")[:LIST_LIMIT]
-    )
+def _due(ids, counts) -> dict:
+    """The first ten overdue changes and follow-up checks due of all the projects (from each
+    project's first ten), loaded in two queries, and how many checks are due."""
+    overdue = sorted(key for pk in ids for key in counts[pk].overdue_first)[:LIST_LIMIT]
+    follow_ups = sorted(key for pk in ids for key in counts[pk].follow_ups_first)[:LIST_LIMIT]
+    changes = ServiceChange.objects.filter(pk__in=[pk for _day, pk in overdue])
+    checks = FollowUpCheck.objects.filter(pk__in=[pk for _day, pk in follow_ups])
     return {
-        "overdue_changes": list(overdue),
-        "follow_ups_due": follow_ups[0].due_in_all if follow_ups else 0,
-        "follow_ups": follow_ups,
+        "overdue_changes": list(
+            changes.select_related("project").order_by("target_date", "pk") if overdue else []
+        ),
+        "follow_ups_due": sum(counts[pk].follow_ups_due for pk in ids),
+        "follow_ups": list(
+            checks.select_related("change__project").order_by("due_on", "pk") if follow_ups else []
+        ),
     }
 
 
@@ -344,60 +282,57 @@ def _figures_key(ids, parts: tuple) -> tuple[str | None, dict | None]:
     return content.key("dashboards:figures", sorted(versions.items()), parts), versions
 
 
-def _parities(ids, versions, *, organisation, date_from, date_to, participant_rows) -> dict:
-    """Each project's parity, kept under its own content version as well: after a write to
-    one project, an organisation's dashboard counts that project's rows again, not every
-    project's (its parity queries were most of its time). ``versions``: the projects'
-    content versions, or None when nothing may be kept."""
+def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -> dict:
+    """Each project's counts, kept under its own content version as well: after a write to
+    one project, an organisation's dashboard counts that project's rows again and reads the
+    others' counts (``dashboards.counts``). ``versions``: the projects' content versions, or
+    None when nothing may be kept."""
     tz = timezone.get_current_timezone_name()
+    parts = (organisation.parity_threshold, date_from, date_to, today, tz)
     keys = {
-        pk: content.key(
-            "dashboards:parity", pk, version, organisation.parity_threshold, date_from, date_to, tz
-        )
+        pk: content.key("dashboards:counts", pk, version, *parts)
         for pk, version in (versions or {}).items()
     }
     kept = content.kept_many(keys.values()) if keys else {}
-    parities = {pk: kept[key] for pk, key in keys.items() if key in kept}
-    missing = [pk for pk in ids if pk not in parities]
+    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [pk for pk in ids if pk not in found]
     if missing:
-        counted = set(missing)
-        fresh = parity_for_projects(
+        fresh = count_projects(
             missing,
+            organisation=organisation,
             date_from=date_from,
             date_to=date_to,
-            organisation=organisation,
-            participant_rows=[row for row in participant_rows if row["project_id"] in counted],
+            today=today,
         )
         content.keep_many(
-            {keys[pk]: parity for pk, parity in fresh.items() if pk in keys},
+            {keys[pk]: counted for pk, counted in fresh.items() if pk in keys},
             settings.DASHBOARD_CACHE_SECONDS,
         )
-        parities.update(fresh)
-    return parities
+        found.update(fresh)
+    return found
 
 
 def _work_out(ids, *, organisation, date_from, date_to, today, versions=None) -> dict:
-    """Work the figures out, in the organisation's time zone (which ``_figures`` sets);
-    ``versions``: the projects' content versions, under which each one's parity is kept."""
-    tz = timezone.get_current_timezone()
-    start, end = day_range(date_from, date_to)
-    participant_rows = participant_counts(ids)
+    """Work the figures out, in the organisation's time zone (which ``_figures`` sets), from
+    each project's counts; ``versions``: the projects' content versions, under which each
+    one's counts are kept."""
+    counts = _project_counts(
+        ids,
+        versions,
+        organisation=organisation,
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+    )
     return {
         "today": today,
         "date_from": date_from,
         "date_to": date_to,
-        "parities": _parities(
-            ids,
-            versions,
-            organisation=organisation,
-            date_from=date_from,
-            date_to=date_to,
-            participant_rows=participant_rows,
-        ),
-        "changes": _changes(ids, start, end, date_from, date_to, today, tz),
-        "people": _people(ids, start, end, participant_rows),
-        "payments": _payments(ids, start, end),
-        **_due(ids, today),
+        "parities": {pk: counts[pk].parity for pk in ids},
+        "changes": _changes(ids, counts, date_from, date_to, today),
+        "people": _people(ids, counts),
+        "payments": _payments(ids, counts),
+        **_due(ids, counts),
     }
 
 

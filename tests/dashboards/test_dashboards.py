@@ -247,6 +247,38 @@ def test_median_overdue_follow_ups_and_months(db):
     assert sum(row["count"] for row in figures["changes"]["per_month"]) == 3
 
 
+def test_the_organisation_lists_the_first_ten_overdue_and_due_of_all_its_projects(db, world):
+    """Each project's first ten are kept with its counts; the organisation's dashboard lists
+    the first ten of all of them, in order, and counts every check due."""
+    today = date(2026, 6, 15)
+    first = world.project
+    second = ProjectFactory(organisation=world.organisation, status="active")
+    expected_changes, expected_checks = [], []
+    for n in range(24):
+        project = first if n % 3 else second  # second has every third: 8 of them
+        late = ServiceChangeFactory(
+            project=project, status="agreed", target_date=today - timedelta(days=30 - n)
+        )
+        expected_changes.append(late.pk)
+        for months in (3, 6):
+            check = FollowUpCheck.objects.create(
+                change=late, months=months, due_on=today - timedelta(days=60 - 2 * n - months)
+            )
+            expected_checks.append((check.due_on, check.pk))
+    manager = world.users["manager"]
+    figures = organisation_dashboard(world.organisation, user=manager, today=today)
+    assert [change.pk for change in figures["overdue_changes"]] == expected_changes[:10]
+    assert figures["changes"]["overdue"] == 24
+    assert figures["follow_ups_due"] == 48
+    assert [check.pk for check in figures["follow_ups"]] == [
+        pk for _day, pk in sorted(expected_checks)[:10]
+    ]
+    # The projects' own lists are their first ten.
+    alone = project_dashboard(second, today=today)
+    assert [change.pk for change in alone["overdue_changes"]] == expected_changes[::3]
+    assert alone["follow_ups_due"] == 16
+
+
 def test_date_filter(db):
     project = ProjectFactory()
     su, staff = people(project, SU, 5), people(project, STAFF, 5)

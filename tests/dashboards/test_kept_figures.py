@@ -128,20 +128,24 @@ def test_the_next_sessions_are_always_current(world, client_for):
     assert "Spring listening event" in client.get(url).content.decode()
 
 
-def test_after_a_write_to_one_project_only_its_parity_is_counted_again(
-    world, service_user, monkeypatch
-):
-    """Each project's parity is kept under its own content version: an organisation's
-    dashboard counts again only the project written to, and shows its new figures."""
+def test_after_a_write_to_one_project_only_it_is_counted_again(world, service_user, monkeypatch):
+    """Each project's counts are kept under its own content version: an organisation's
+    dashboard counts again only the project written to, and shows its new figures, the same
+    as figures worked out afresh for every project."""
     other = ProjectFactory(organisation=world.organisation, status="active")
+    other_member = MembershipFactory(project=other, constituency=Constituency.STAFF)
+    ContributionFactory(project=other, author=other_member, kind="idea")
+    change_services.change_create(
+        project=other, created_by=world.users["facilitator"], title="Evening clinics"
+    )
     counted = []
-    real = selectors.parity_for_projects
+    real = selectors.count_projects
 
     def counting(ids, **kwargs):
         counted.append(sorted(ids))
         return real(ids, **kwargs)
 
-    monkeypatch.setattr(selectors, "parity_for_projects", counting)
+    monkeypatch.setattr(selectors, "count_projects", counting)
     manager = world.users["manager"]
     first = organisation_dashboard(world.organisation, user=manager)
     assert counted == [sorted([world.project.pk, other.pk])]
@@ -154,3 +158,15 @@ def test_after_a_write_to_one_project_only_its_parity_is_counted_again(
     mine = next(row for row in after["projects"] if row["project"].pk == world.project.pk)
     assert mine["parity"].contributions.service_users == 2
     assert after["parity"].contributions.service_users == 2
+    assert after["parity"].contributions.staff == 1
+    assert after["changes"]["total"] == 1
+    # Added up from one project counted now and one read from the cache, the figures are
+    # those of both counted together.
+    cache.clear()
+    afresh = organisation_dashboard(world.organisation, user=manager)
+    assert counted[2:] == [sorted([world.project.pk, other.pk])]
+    for name in ("changes", "people", "payments", "follow_ups_due", "overdue_changes"):
+        assert after[name] == afresh[name], name
+    assert [row["parity"] for row in after["projects"]] == [
+        row["parity"] for row in afresh["projects"]
+    ]
