@@ -10,13 +10,13 @@ it failed for good (``sessions.calls``).
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from codesign.disclosure import disclose, managers_threshold
-from participants.models import Channel, Membership
+from participants.models import Channel, ContactPreferences, Membership
 from sessions.calls.models import CallListEntry
 from sessions.models import WorkshopSession
 
@@ -63,79 +63,92 @@ class Reach:
         return (self.participants, *(figure for _label, figure in self.channels))
 
 
-class OfTheGroup(Subquery):
-    """A subquery that reads only columns the rows are grouped by: asked once a group, not
-    grouped by (Django would otherwise group by it, and the database ask it once a row)."""
+def _reach_sql(project_count: int) -> str:
+    """The reach query, by project and channel: the people, how many of them are on the call
+    list of their project's last session and were never told, and that session.
 
-    def get_group_by_cols(self):
-        return []
+    A member's channel is their preference, else email if they have an address, else a phone
+    call (``participants.contact.contact_for`` gives the same answer). Preferences are joined
+    on the member's account, and only the accounts without an address are read: joined in
+    full, every account of the organisation was read for it (18 ms of 28 at 200 projects).
+    Names come from the models, quoted; every value is a parameter."""
+    q = connection.ops.quote_name
 
+    def table(model):
+        return q(model._meta.db_table)
 
-def _channel():
-    """A member's channel in the database: their preference, else email if they have one,
-    else a phone call (``participants.contact.contact_for`` gives the same answer)."""
-    no_email = Q(user__email__isnull=True) | Q(user__email="")
-    return Coalesce(
-        "user__contact_preferences__channel",
-        Case(
-            When(no_email, then=Value(Channel.PHONE_CALL)),
-            default=Value(Channel.EMAIL),
-            output_field=CharField(),
-        ),
-        output_field=CharField(),
+    def column(model, name):
+        return q(model._meta.get_field(name).column)
+
+    Session, Preferences, User = WorkshopSession, ContactPreferences, get_user_model()
+    project_ids = ", ".join(["%s"] * project_count)
+    # Each project's last session to have started: the first of its sessions, latest first.
+    ranked = (
+        f"SELECT {column(Session, 'project')} AS project_id, {column(Session, 'id')} AS id, "  # noqa: S608
+        f"{column(Session, 'title')} AS title, ROW_NUMBER() OVER (PARTITION BY "
+        f"{column(Session, 'project')} ORDER BY {column(Session, 'starts_at')} DESC, "
+        f"{column(Session, 'id')} DESC) AS place FROM {table(Session)} "
+        f"WHERE {column(Session, 'project')} IN ({project_ids}) "
+        f"AND {column(Session, 'starts_at')} <= %s"
+    )
+    sessions = f"SELECT project_id, id, title FROM ({ranked}) r WHERE place = 1"  # noqa: S608
+    untold = (
+        f"SELECT DISTINCT e.{column(CallListEntry, 'membership')} AS membership_id, "  # noqa: S608
+        f"ls.project_id AS project_id FROM {table(CallListEntry)} e "
+        f"INNER JOIN latest_session ls ON ls.id = e.{column(CallListEntry, 'session')} "
+        f"WHERE e.{column(CallListEntry, 'told_at')} IS NULL"
+    )
+    no_address = (
+        f"SELECT {column(User, 'id')} AS id FROM {table(User)} "  # noqa: S608
+        f"WHERE {column(User, 'email')} IS NULL OR {column(User, 'email')} = ''"
+    )
+    m = {name: column(Membership, name) for name in ("id", "project", "user", "status", "role")}
+    # Grouped first, then each project's group joined to its last session (not every member).
+    grouped = (
+        f"SELECT m.{m['project']} AS project_id, "  # noqa: S608
+        f"COALESCE(p.{column(Preferences, 'channel')}, "
+        "CASE WHEN a.id IS NULL THEN %s ELSE %s END) AS channel, "
+        "COUNT(*) AS people, COUNT(u.membership_id) AS not_reached "
+        f"FROM {table(Membership)} m "
+        f"LEFT JOIN {table(Preferences)} p ON p.{column(Preferences, 'person')} = m.{m['user']} "
+        f"LEFT JOIN ({no_address}) a ON a.id = m.{m['user']} "
+        f"LEFT JOIN ({untold}) u ON u.membership_id = m.{m['id']} "
+        f"AND u.project_id = m.{m['project']} "
+        f"WHERE m.{m['project']} IN ({project_ids}) AND m.{m['status']} = %s "
+        f"AND m.{m['role']} = %s "
+        "GROUP BY 1, 2"
+    )
+    return (
+        f"WITH latest_session AS ({sessions}) "  # noqa: S608
+        "SELECT g.project_id, g.channel, g.people, g.not_reached, ls.id, ls.title "
+        f"FROM ({grouped}) g LEFT JOIN latest_session ls ON ls.project_id = g.project_id"
     )
 
 
 def reach_of(projects) -> list[Reach]:
-    """The reach of each project, in the order given: one query however many.
-
-    Rows are grouped by project and channel first; the last session is then asked once for
-    each of those few groups, not once for each member (which read the project's sessions
-    twice a member: most of a dashboard's time)."""
+    """The reach of each project, in the order given: one query however many."""
     projects = list(projects)
-    now = timezone.now()
-    latest = WorkshopSession.objects.filter(
-        project=OuterRef("project_id"), starts_at__lte=now
-    ).order_by("-starts_at", "-pk")
-    # The people on the call list of their project's last session, never told: one set,
-    # read once for the query, not asked again for each member.
-    last_sessions = WorkshopSession.objects.filter(project__in=projects).filter(
-        pk=Subquery(
-            WorkshopSession.objects.filter(project=OuterRef("project_id"), starts_at__lte=now)
-            .order_by("-starts_at", "-pk")
-            .values("pk")[:1]
-        )
-    )
-    untold = CallListEntry.objects.filter(
-        session__in=last_sessions,
-        session__project_id=F("membership__project_id"),
-        told_at__isnull=True,
-    ).values("membership_id")
-    rows = (
-        Membership.objects.filter(
-            project__in=projects,
-            status=Membership.Status.ACTIVE,
-            role=Membership.Role.PARTICIPANT,
-        )
-        .annotate(channel=_channel())
-        .values("project_id", "channel")
-        .annotate(
-            people=Count("pk"),
-            not_reached=Count("pk", filter=Q(pk__in=untold)),
-            last_session=OfTheGroup(latest.values("pk")[:1]),
-            last_title=OfTheGroup(latest.values("title")[:1]),
-        )
-        .order_by()
-    )
     counts: dict[int, dict[str, int]] = {project.pk: {} for project in projects}
     last: dict[int, LastSession] = {}
-    for row in rows:
-        counts[row["project_id"]][row["channel"]] = row["people"]
-        if row["last_session"] is not None:
-            session = last.setdefault(
-                row["project_id"], LastSession(row["last_session"], row["last_title"])
-            )
-            session.not_reached += row["not_reached"]
+    if projects:
+        ids = [project.pk for project in projects]
+        params = [
+            *ids,
+            timezone.now(),
+            Channel.EMAIL,
+            Channel.PHONE_CALL,
+            *ids,
+            Membership.Status.ACTIVE,
+            Membership.Role.PARTICIPANT,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(_reach_sql(len(ids)), params)
+            rows = cursor.fetchall()
+        for project_id, channel, people, not_reached, session_id, title in rows:
+            counts[project_id][channel] = people
+            if session_id is not None:
+                session = last.setdefault(project_id, LastSession(session_id, title))
+                session.not_reached += not_reached
     return [_reach(project, counts[project.pk], last.get(project.pk)) for project in projects]
 
 

@@ -12,7 +12,7 @@ from participants.models import Channel, Consent, Constituency, Membership
 from participants.services import contact_preferences_save, participant_add_managed
 from sessions.calls.models import CallListEntry
 from sessions.calls.services import call_list_mark_told
-from tests.factories import ProjectFactory, WorkshopSessionFactory
+from tests.factories import MembershipFactory, ProjectFactory, WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,49 @@ def test_a_figure_reads_as_its_table_cell_shows_it_in_each_language():
     with translation.override("cy"):
         assert str(Figure(3, False, 5)) == "llai na 5"
         assert str(Figure(12, False, 5)) == "heb ei ddangos"
+
+
+def test_a_member_without_an_address_or_a_preference_is_phoned(world):
+    """No preference: email for those with an address, a phone call for those without one,
+    whether their address is empty or missing."""
+    members = Membership.objects.filter(project=world.project, role=Membership.Role.PARTICIPANT)
+    assert members.count() == 3  # by email
+    without = [m.user for m in members[:2]]
+    type(without[0]).objects.filter(pk=without[0].pk).update(email="")
+    type(without[1]).objects.filter(pk=without[1].pk).update(email=None)
+    phoned(world, 4)  # with a preference for a phone call
+    [row] = reach_of([world.project])
+    assert row.participants == 7
+    counts = {label: figure.value for label, figure in row.channels}
+    assert counts["Email"] == 1
+    assert counts["Phone call from a facilitator"] == 6
+
+
+def test_only_the_last_sessions_call_list_counts_and_told_people_do_not(world, reached):
+    callers, last = reached
+    earlier = WorkshopSessionFactory(
+        project=world.project,
+        starts_at=last.starts_at - timedelta(days=7),
+        ends_at=last.starts_at - timedelta(days=7) + timedelta(hours=2),
+    )
+    other = ProjectFactory(organisation=world.organisation)
+    MembershipFactory(project=other)
+    theirs = WorkshopSessionFactory(
+        project=other, starts_at=last.starts_at, ends_at=last.ends_at, title="Theirs"
+    )
+    texter = Membership.objects.get(project=world.project, user=world.users["carer"])
+    CallListEntry.objects.create(
+        session=earlier, membership=texter, reason="cancelled", occasion="cancelled"
+    )
+    # Two occasions for one person count them once.
+    CallListEntry.objects.create(
+        session=last, membership=callers[1], reason="changed", occasion="changed:1"
+    )
+    mine, others = reach_of([world.project, other])
+    assert mine.not_reached.value == 5
+    assert others.last_session.title == "Theirs" and others.not_reached.value == 0
+    assert others.participants == 1
+    call_list_mark_told(session=last, membership=callers[0], told_by=world.users["facilitator"])
+    [mine] = reach_of([world.project])
+    assert mine.not_reached.value == 4
+    assert theirs.project_id == other.pk

@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.utils import translation
@@ -22,13 +23,16 @@ LOOP = Template(
 TAG = Template("{% load figures %}{% table_rows rows %}")
 
 
-def test_rows_are_drawn_as_the_template_loop_drew_them():
+@pytest.mark.parametrize("grouped", [False, True])
+def test_rows_are_drawn_as_the_template_loop_drew_them(settings, grouped):
+    settings.USE_THOUSAND_SEPARATOR = grouped
     for language in ("en-gb", "cy"):
         with translation.override(language):
             expected = LOOP.render(Context({"rows": ROWS}))
             drawn = TAG.render(Context({"rows": ROWS}))
             assert parse_html(drawn) == parse_html(expected)
     assert "Going home &lt;b&gt;" in drawn and "<b>" not in drawn
+    assert ("1,234" in drawn) is grouped
 
 
 def test_no_rows_draw_nothing():
