@@ -1,6 +1,6 @@
 """Dashboard figures against hand-computed fixtures, scope, CSVs and query counts."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -277,6 +277,20 @@ def test_the_organisation_lists_the_first_ten_overdue_and_due_of_all_its_project
     alone = project_dashboard(second, today=today)
     assert [change.pk for change in alone["overdue_changes"]] == expected_changes[::3]
     assert alone["follow_ups_due"] == 16
+
+
+def test_days_to_implement_count_from_the_day_proposed_in_the_organisations_time_zone(db):
+    """Proposed at 23:30 UTC on 1 June, which is 2 June in London (summer time): implemented
+    on 5 June, it took 3 days, not 4."""
+    project = ProjectFactory()
+    assert project.organisation.time_zone == "Europe/London"
+    change = ServiceChangeFactory(project=project, status="implemented")
+    ServiceChange.objects.filter(pk=change.pk).update(
+        created_at=datetime(2026, 6, 1, 23, 30, tzinfo=UTC), implemented_on=date(2026, 6, 5)
+    )
+    figures = project_dashboard(project, today=date(2026, 6, 15))
+    assert figures["changes"]["median_days"] == 3
+    assert figures["changes"]["per_project"][project.pk]["median_days"] == 3
 
 
 def test_date_filter(db):
