@@ -6,8 +6,10 @@ moment of a machine whose speed varies (a shared virtual machine's neighbours, a
 
 The states of a page:
 - ``kept``: the same person asks again and nothing has changed (what is kept is used);
-- ``after_write``: another person has just written (``Writer``: a real support through the
-  service, committed), so whatever was kept for the project is stale;
+- ``after_write``: another person has just supported an idea (``Writer``: a real support
+  through the service, committed), the board's most frequent write;
+- ``after_comment``: another person has just commented on an idea (``Writer`` of
+  ``("comment",)``), a write that changes what the board's cards show beyond supports;
 - ``nothing_kept``: the cache is emptied before each request.
 """
 
@@ -15,10 +17,11 @@ import statistics
 import time
 from contextlib import contextmanager
 
-STATES = ("kept", "after_write", "nothing_kept")
+STATES = ("kept", "after_write", "after_comment", "nothing_kept")
 STATE_LABELS = {
     "kept": "kept",
-    "after_write": "after a write",
+    "after_write": "after a support",
+    "after_comment": "after a comment",
     "nothing_kept": "nothing kept",
 }
 
@@ -109,28 +112,35 @@ class Writer:
     (``support_toggle``), in autocommit, so the project's content version is raised at once.
 
     ``ideas``: the ideas to write on (the page's own contribution, or the project's first
-    ones); ``people``: the project's active participants, less whoever is measured."""
+    ones); ``people``: the project's active participants, less whoever is measured;
+    ``kinds``: what each write is, in turn: a support (``support_toggle``) or a comment
+    (``comment_add``)."""
 
-    def __init__(self, project, *, ideas, people):
+    def __init__(self, project, *, ideas, people, kinds=("support",)):
         if not ideas or not people:
             raise ValueError("A write needs an idea and a person other than the one measured.")
         self.project = project
+        self.kinds = tuple(kinds)
         self.ideas = list(ideas)
         self.people = list(people)
         self.writes = 0
         self.writers: set[int] = set()
 
     def __call__(self):
+        from contributions.conversation.services import comment_add
         from contributions.services import support_toggle
 
         membership = self.people[self.writes % len(self.people)]
         idea = self.ideas[self.writes % len(self.ideas)]
-        support_toggle(contribution=idea, membership=membership)
+        if self.kinds[self.writes % len(self.kinds)] == "comment":
+            comment_add(contribution=idea, author=membership, body="Same here, on the ward.")
+        else:
+            support_toggle(contribution=idea, membership=membership)
         self.writes += 1
         self.writers.add(membership.user_id)
 
 
-def writer_for(project, *, excluded_users, ideas=None, people=20) -> Writer:
+def writer_for(project, *, excluded_users, ideas=None, people=20, kinds=("support",)) -> Writer:
     """A writer among the project's active participants, other than ``excluded_users``."""
     from contributions.models import Contribution
     from participants.models import Membership
@@ -154,4 +164,4 @@ def writer_for(project, *, excluded_users, ideas=None, people=20) -> Writer:
             .select_related("project")
             .order_by("pk")[:10]
         )
-    return Writer(project, ideas=list(ideas), people=list(members))
+    return Writer(project, ideas=list(ideas), people=list(members), kinds=kinds)

@@ -160,7 +160,15 @@ def measure_pages(scene, *, requests: int, warmup: int) -> dict:
         for key, url in pages.urls(scene, role).items():
             ideas = [scene.featured] if key == "contribution" else None
             writer = measure.writer_for(scene.project, excluded_users=scene.others(), ideas=ideas)
-            before = {"kept": None, "after_write": writer, "nothing_kept": cache.clear}
+            commenter = measure.writer_for(
+                scene.project, excluded_users=scene.others(), ideas=ideas, kinds=("comment",)
+            )
+            before = {
+                "kept": None,
+                "after_write": writer,
+                "after_comment": commenter,
+                "nothing_kept": cache.clear,
+            }
             for state in measure.STATES:
                 page = measure.measure_page(
                     client,
@@ -171,9 +179,9 @@ def measure_pages(scene, *, requests: int, warmup: int) -> dict:
                     before_each=before[state],
                 )
                 page.update(role=role, page=key, state=state)
-                if state == "after_write":
-                    page["writes"] = writer.writes
-                    page["writers"] = sorted(writer.writers)
+                if state in ("after_write", "after_comment"):
+                    page["writes"] = before[state].writes
+                    page["writers"] = sorted(before[state].writers)
                 measured[f"{role}.{key}.{state}"] = page
     return measured
 
@@ -184,7 +192,10 @@ def measure_throughput(scene, *, seconds, rounds, threads) -> dict:
     from . import throughput
 
     people = pages.participants_for_load(scene.project, 50)
-    writer = measure.writer_for(scene.project, excluded_users=[*people, *scene.others()])
+    # Two writes a second: a support and a comment, in turn.
+    writer = measure.writer_for(
+        scene.project, excluded_users=[*people, *scene.others()], kinds=("support", "comment")
+    )
     log = ROOT / "var" / "bench" / "gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     return throughput.run(

@@ -16,4 +16,4 @@ class ContributionsConfig(AppConfig):
         register_project_content(Contribution, links=["tags", "sources"])
         register_project_content(Tag)
         register_project_content(Comment)
-        register_project_content(Support)
+        register_project_content(Support, supports=True)

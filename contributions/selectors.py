@@ -4,12 +4,13 @@ import re
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q, Value
 
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
 from .models import SEARCH_CONFIG, Contribution, Support, Tag
+from .supports import Standing
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -37,15 +38,20 @@ def cards(project, *, membership=None):
     return rows
 
 
-def supported_ids(project, membership, ids) -> set[int]:
-    """Which of these contributions the member supports (none without a membership)."""
-    if membership is None or not ids:
-        return set()
-    return set(
-        Support.objects.filter(
-            project=project, membership=membership, contribution_id__in=ids
-        ).values_list("contribution_id", flat=True)
-    )
+def standings(project, membership, ids) -> dict:
+    """How each of these ideas' support stands for the member: its count, and whether they
+    gave one (``supports.Standing``), in one query."""
+    if not ids:
+        return {}
+    rows = cards(project, membership=membership).filter(pk__in=ids)
+    if membership is None:
+        rows = rows.annotate(supported=Value(False))
+    return {
+        pk: Standing(pk, project.pk, title, count, supported)
+        for pk, title, count, supported in rows.values_list(
+            "pk", "title", "support_count", "supported"
+        )
+    }
 
 
 def board_cards(project, ids, *, membership=None) -> list:

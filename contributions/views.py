@@ -16,7 +16,7 @@ from codesign.permissions import project_membership
 from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
-from . import results, selectors, services
+from . import results, selectors, services, supports
 from .filters import BoardFilter
 from .forms import (
     ContributionForForm,
@@ -70,18 +70,15 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
 
     @cached_property
     def kept_results(self) -> str | None:
-        """The person's results as kept: their own, or put together from those kept for
-        everyone with their roles, when no card on the page is theirs."""
+        """The person's results as kept: their own, or those kept for everyone with their
+        roles, when no card on the page is theirs (their supports are drawn when served)."""
         kept = content.kept_many([self.results_key, self.shared_key])
         if self.results_key in kept:
             return kept[self.results_key]
         shared = kept.get(self.shared_key)
         if shared is None or self.request.user.pk in shared.authors:
             return None
-        membership = project_membership(self.request.user, self.project)
-        html = shared.for_person(selectors.supported_ids(self.project, membership, shared.ideas))
-        content.keep(self.results_key, html, results.KEEP_SECONDS)
-        return html
+        return shared.html
 
     @cached_property
     def stages(self) -> list:
@@ -133,18 +130,25 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
         return context
 
     def work_out_results(self, results_context) -> str:
-        """Render the results and keep them: for everyone with the person's roles (kept for
-        them too), unless a card on the page is the person's own."""
+        """Render the results and keep them: for everyone with the person's roles, unless a
+        card on the page is the person's own."""
         user = self.request.user
-        items = results_context["contributions"]
-        if any(item.author.user_id == user.pk for item in items):
+        if any(item.author.user_id == user.pk for item in results_context["contributions"]):
             html = results.render(results_context, user)
-        else:
-            shared = results.render_shared(results_context, user)
-            content.keep(self.shared_key, shared, results.KEEP_SECONDS)
-            html = shared.for_person({item.pk for item in items if getattr(item, "supported", 0)})
-        content.keep(self.results_key, html, results.KEEP_SECONDS)
-        return html
+            content.keep(self.results_key, html, results.KEEP_SECONDS)
+            return html
+        shared = results.render_shared(results_context, user)
+        content.keep(self.shared_key, shared, results.KEEP_SECONDS)
+        return shared.html
+
+    def kept_without_supports(self) -> bool:
+        # Ordered by supports, a support can move every card.
+        return self.request.GET.get("sort") != "supported"
+
+    def draw_supports(self, html: str) -> str:
+        membership = project_membership(self.request.user, self.project)
+        standings = selectors.standings(self.project, membership, supports.ideas_in(html))
+        return supports.draw(html, standings)
 
     def results_context(self, context) -> dict:
         """The context of the board's results: the filters, the page and its cards."""
@@ -310,7 +314,8 @@ class ContributionAddForView(ContributionFormMixin, ProjectMixin, FormView):
 
 class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
     """A contribution with what is behind it, what it led to and its comments, kept whole
-    for the person (``KeptPageMixin``): everything on it is the project's content."""
+    for the person (``KeptPageMixin``): everything on it is the project's content, and its
+    support is drawn as it stands when served."""
 
     template_name = "contributions/contribution_detail.html"
 
@@ -324,6 +329,18 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
         return selectors.cards(self.project, membership=membership).select_related(
             *self.select_related
         )
+
+    def kept_without_supports(self) -> bool:
+        return True
+
+    def draw_supports(self, html: str) -> str:
+        # The contribution is read afresh on every request (its rule asks it), with its count
+        # and whether the person supports it.
+        c = self.contribution
+        standing = supports.Standing(
+            c.pk, c.project_id, c.title, c.support_count, bool(getattr(c, "supported", False))
+        )
+        return supports.draw(html, {c.pk: standing})
 
     def get_context_data(self, **kwargs):
         contribution = item = self.contribution

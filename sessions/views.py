@@ -140,6 +140,9 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
     def keeps_page(self) -> bool:
         return not self.request.user.has_perm("workshops.view_replies", self.session)
 
+    def kept_without_supports(self) -> bool:
+        return True  # a session's page shows no supports
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

@@ -54,6 +54,9 @@ class TouchpointMapView(KeptPageMixin, JourneyMapMixin, TemplateView):
     body_template = "contributions/journey/partials/map_body.html"
     page_title = gettext_lazy("Touchpoint map")
 
+    def kept_without_supports(self) -> bool:
+        return True  # the map shows touchpoints, which are not supported
+
     def map_body(self) -> str:
         key = content.key(
             "journey-map", self.project.pk, repr(self.journey), translation.get_language()

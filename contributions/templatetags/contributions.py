@@ -30,3 +30,12 @@ def author_name(item) -> str:
 def is_by(item, user) -> bool:
     """Whether the signed-in person wrote it (used only to show them their own controls)."""
     return user.is_authenticated and item.author.user_id == user.pk
+
+
+@register.simple_tag
+def support(c, can_support, marks=True):
+    """An idea's support (``contributions.supports``): between marks, drawn again as it
+    stands each time the page is served; without them for an answer swapped in by htmx."""
+    from contributions import supports
+
+    return supports.marked(c, can_support) if marks else supports.support_html(c, can_support)

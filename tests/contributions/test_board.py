@@ -358,9 +358,11 @@ def test_first_and_last_pages_and_searches_cost_the_same_few_queries_at_two_size
             )
         ]
 
-    fill_board(world, 25)
+    # Enough for a second page of ideas: a page that shows ideas draws their supports (one
+    # query), one without any does not.
+    fill_board(world, 45)
     small = costs()
-    fill_board(world, 175)
+    fill_board(world, 155)
     assert last_page(world) >= 9
     assert costs() == small
     assert max(small) <= 12

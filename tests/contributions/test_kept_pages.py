@@ -15,14 +15,19 @@ from django.urls import reverse
 
 from codesign import kept_pages
 from contributions import services as contribution_services
+from contributions.conversation import services as conversation_services
 from notifications import services as notification_services
 from participants import services as participant_services
 from projects.models import Organisation
+from tests.factories import ContributionFactory
 
 from .conftest import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# A kept board page: the session and its user, and the project with the person's membership,
+# roles and unread notifications (one query: codesign/access.py).
+KEPT_QUERIES = 3
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -80,7 +85,9 @@ def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
     )
     client = signed_in(world, "carer")
     served = board(client, world)
-    [page] = [value for key, value in kept.items() if key.startswith("kept-page:")]
+    [(version, page)] = [value for key, value in kept.items() if key.startswith("kept-page:")]
+    world.project.refresh_from_db()
+    assert version == world.project.content_version  # the version its supports are drawn at
     token = TOKEN.search(served).group(1)
     assert token not in page
     assert kept_pages.mark("csrf") in page
@@ -88,11 +95,53 @@ def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
 
 def test_a_write_on_the_board_is_shown_on_the_next_view(world, idea, rendered):
     client = signed_in(world, "carer")
-    assert "1 support" not in board(client, world)
+    assert "1 comment" not in board(client, world)
+    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    rendered.clear()
+    assert "1 comment" in board(client, world)
+    assert "contributions/board.html" in rendered
+
+
+def test_a_support_is_drawn_into_the_kept_page(world, idea, rendered, django_assert_num_queries):
+    """A support changes only supports: the kept page is served with each support drawn as it
+    stands (one query), for the supporter pressed and "including yours", and kept so."""
+    carer, staff = signed_in(world, "carer"), signed_in(world, "staff")
+    before = {"carer": board(carer, world), "staff": board(staff, world)}
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    rendered.clear()
+    with django_assert_num_queries(KEPT_QUERIES + 1):
+        carer_sees = board(carer, world)
+    with django_assert_num_queries(KEPT_QUERIES + 1):
+        staff_sees = board(staff, world)
+    assert rendered == []
+    assert "1 support · including yours" in carer_sees and 'aria-pressed="true"' in carer_sees
+    assert "1 support<" in staff_sees and "including yours" not in staff_sees
+    assert 'aria-pressed="false"' in staff_sees
+    for name, html in (("carer", carer_sees), ("staff", staff_sees)):
+        assert "0 supports" in before[name] and "0 supports" not in html
+    # Drawn once: kept with the version it was drawn at.
+    with django_assert_num_queries(KEPT_QUERIES):
+        assert without_tokens(board(carer, world)) == without_tokens(carer_sees)
+    # Taken back: drawn again.
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    again = board(carer, world)
+    assert "0 supports" in again and "including yours" not in again
+    assert rendered == []
+
+
+def test_ordered_by_supports_a_support_works_the_page_out_afresh(world, idea, rendered):
+    other = ContributionFactory(
+        project=world.project, author=member(world, "staff"), kind="idea", title="Later buses"
+    )
+    client = signed_in(world, "carer")
+    first = board(client, world, "?sort=supported")
+    assert first.index("Later buses") < first.index("Pack medicines early")  # the newer first
     contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
     rendered.clear()
-    assert "1 support" in board(client, world)
+    after = board(client, world, "?sort=supported")
     assert "contributions/board.html" in rendered
+    assert after.index("Pack medicines early") < after.index("Later buses")
+    assert other.pk
 
 
 def test_each_person_has_their_own_page(world, idea):
@@ -207,8 +256,12 @@ def test_the_maps_figures_are_drawn_again_only_when_they_change(world, idea, ren
     rendered.clear()
     touchpoint_map(client, world)
     assert rendered == []  # the page as kept
-    # A support changes the project's pages, not the map's figures.
+    # A support changes nothing the map shows: the page stays kept.
     contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
+    assert "1 touchpoint so far." in touchpoint_map(client, world)
+    assert rendered == []
+    # A comment changes the project's pages, not the map's figures.
+    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
     assert "1 touchpoint so far." in touchpoint_map(client, world)
     assert "contributions/journey/map.html" in rendered and BODY not in rendered
     rendered.clear()
@@ -320,3 +373,25 @@ def test_a_contribution_page_is_kept_until_what_it_shows_changes(world, idea, re
     edit = reverse("contributions:contribution-edit", args=[world.project.pk, idea.pk])
     assert edit in contribution_page(signed_in(world, "service_user"), idea)
     assert edit not in contribution_page(client, idea)
+
+
+def test_a_contribution_page_draws_its_support_as_it_stands(world, idea, rendered):
+    """The contribution's page is kept while only supports change, its support drawn from the
+    contribution its rule reads anyway; a comment works it out afresh."""
+    client = signed_in(world, "carer")
+    url = idea.get_absolute_url()
+    assert "0 supports" in client.get(url).content.decode()
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
+    world.project.refresh_from_db()
+    assert world.project.supports_version == 1
+    rendered.clear()
+    html = client.get(url).content.decode()
+    assert rendered == []
+    assert "1 support · including yours" in html and 'aria-pressed="true"' in html
+    other = signed_in(world, "staff").get(url).content.decode()
+    assert "1 support<" in other and 'aria-pressed="false"' in other
+    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    rendered.clear()
+    html = client.get(url).content.decode()
+    assert "contributions/contribution_detail.html" in rendered
+    assert "1 support · including yours" in html

@@ -5,9 +5,10 @@ time. The requests run in autocommit, as in production: nothing is kept inside a
 import pytest
 from django.test import Client
 
+from contributions import services as contribution_services
 from sessions import services
 from sessions.models import Reply
-from tests.factories import WorkshopSessionFactory
+from tests.factories import ContributionFactory, WorkshopSessionFactory
 
 from ..contributions.conftest import member
 from ..contributions.test_kept_pages import without_tokens
@@ -58,4 +59,20 @@ def test_a_facilitators_page_is_drawn_each_time(world, rendered):
     page(facilitator, session)
     rendered.clear()
     page(facilitator, session)
+    assert PAGE in rendered
+
+
+def test_a_support_leaves_the_page_kept(world, rendered):
+    """A session's page shows no supports: people supporting ideas leave it kept; any other
+    write to the project draws it again."""
+    session = WorkshopSessionFactory(project=world.project, title="Planning the ward")
+    idea = ContributionFactory(project=world.project, author=member(world, "carer"), kind="idea")
+    carer = signed_in(world, "carer")
+    first = page(carer, session)
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
+    rendered.clear()
+    assert without_tokens(page(carer, session)) == without_tokens(first)
+    assert rendered == []
+    session.agenda.create(title="Tea and introductions", order=1)
+    assert "Tea and introductions" in page(carer, session)
     assert PAGE in rendered
