@@ -140,8 +140,11 @@ class Writer:
         self.writers.add(membership.user_id)
 
 
-def writer_for(project, *, excluded_users, ideas=None, people=20, kinds=("support",)) -> Writer:
-    """A writer among the project's active participants, other than ``excluded_users``."""
+def writer_for(
+    project, *, excluded_users, ideas=None, people=20, kinds=("support",), not_on=()
+) -> Writer:
+    """A writer among the project's active participants, other than ``excluded_users``, on
+    ``ideas`` or the project's first ideas but those in ``not_on``."""
     from contributions.models import Contribution
     from participants.models import Membership
 
@@ -161,6 +164,7 @@ def writer_for(project, *, excluded_users, ideas=None, people=20, kinds=("suppor
                 hidden_at__isnull=True,
                 withdrawn_at__isnull=True,
             )
+            .exclude(pk__in=[idea.pk for idea in not_on])
             .select_related("project")
             .order_by("pk")[:10]
         )
