@@ -43,18 +43,19 @@ class ContentVersionField(models.PositiveBigIntegerField):
         return models.F(self.attname)
 
 
-def project_content_changed(project_ids, *, supports: bool = False) -> None:
+def project_content_changed(project_ids, *, tally: str | None = None) -> None:
     """Raise these projects' content versions once the current transaction commits.
 
     ``project_ids``: ids, or a queryset of project ids (read at the commit, so it may reach
-    the project through rows that stay when the ones written are deleted). ``supports``: the
-    write gave or took back supports and nothing else, so the supports version is raised with
-    the content version, in the same statement (``Project.version_without_supports`` stays)."""
+    the project through rows that stay when the ones written are deleted). ``tally``: the write
+    changed only supports (``"supports"``) or comments (``"comments"``), so that tally's version is
+    raised with the content version, in the same statement (``Project.version_without`` it
+    stays as it was)."""
     if not isinstance(project_ids, models.QuerySet):
         project_ids = list(project_ids)
     raised = {"content_version": models.F("content_version") + 1}
-    if supports:
-        raised["supports_version"] = models.F("supports_version") + 1
+    if tally is not None:
+        raised[f"{tally}_version"] = models.F(f"{tally}_version") + 1
 
     def raise_versions():
         Project = apps.get_model("projects", "Project")
@@ -68,7 +69,7 @@ def register_project_content(
     project_of: str | ProjectsOf = "project_id",
     *,
     links: Iterable[str] = (),
-    supports: bool = False,
+    tally: str | None = None,
 ) -> None:
     """Declare that saving or deleting a row of ``model``, or linking it through its
     many-to-many fields named in ``links``, changes what its project's pages show.
@@ -76,15 +77,16 @@ def register_project_content(
     ``project_of``: how a row reaches its project's id: a field path (``"project_id"``,
     ``"pk"`` for a project, ``"session__project_id"`` through a foreign key) or a callable.
     A link changes the project of the row it is made from, on either side, so both models of
-    a link are declared. ``supports``: the model's rows are supports, which pages that draw
-    supports when served (``Project.version_without_supports``) need not be worked out for."""
+    a link are declared. ``tally``: the model's rows are supports or comments (``"supports"``,
+    ``"comments"``), which pages that draw them when served, or show none, are not worked out
+    again for (``Project.version_without``)."""
     projects_of = project_of if callable(project_of) else _follow(model, project_of)
     _projects_of[model] = projects_of
     uid = f"project-content-{model._meta.label}"
 
     def changed(sender, instance, raw=False, **kwargs):
         if not raw:  # loaddata
-            project_content_changed(projects_of(instance), supports=supports)
+            project_content_changed(projects_of(instance), tally=tally)
 
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)

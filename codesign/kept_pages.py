@@ -8,10 +8,11 @@ names everything it shows (``key``): the project as loaded (so its content versi
 membership row and what apps declare every page shows of them, such as the unread
 notifications: ``access.register_person_state``), the full path, the language, the time zone
 and the easy-read choice. Nothing is ever cleared: a change to any of those makes a new key,
-and the old entry is never asked for again. A page that draws the supports it shows when it
-is served (``draw_supports``) is kept under the version of everything but supports
-(``kept_without_supports``), so people supporting ideas leave it kept: it is kept with the
-content version it was drawn at, and drawn again (and kept so) when that has moved on.
+and the old entry is never asked for again. A page that draws the supports and comment counts
+it shows when it is served (``draw_tallies``), or shows none, is kept under the version of
+everything but them (``kept_without``), so people supporting and commenting leave it kept: it
+is kept with the content version it was drawn at, and drawn again (and kept so) when that has
+moved on.
 
 The permission checks run first, on every request, as for any view: a kept page is only ever
 served to someone the rules let see it now. What differs from one request to the next is put
@@ -37,8 +38,8 @@ def mark(name: str) -> str:
     return "kept" + salted_hmac("codesign.kept_pages", name).hexdigest()[:24]
 
 
-# The project's versions, left out of its row for a page kept while only supports change.
-VERSIONS = ("content_version", "supports_version")
+# The project's versions, left out of its row for a page kept while only tallies change.
+VERSIONS = ("content_version", "supports_version", "comments_version")
 
 
 def row(instance, leave_out=()) -> tuple | None:
@@ -56,15 +57,15 @@ def row(instance, leave_out=()) -> tuple | None:
     )
 
 
-def key(request, project, *, without_supports: bool = False) -> str:
+def key(request, project, *, without=()) -> str:
     """The key of the page ``request`` asks for: everything the page shows is named in it
-    (``without_supports``: but the supports, which the page draws when served)."""
+    (but the tallies ``without``, which the page draws when served or does not show)."""
     user = request.user
     return content.key(
         "kept-page",
         request.get_full_path(),
-        (row(project, VERSIONS), project.version_without_supports)
-        if without_supports
+        (row(project, VERSIONS), without, project.version_without(without))
+        if without
         else row(project),
         row(project.organisation),
         row(getattr(project, "current_stage", None)),
@@ -99,35 +100,36 @@ class KeptPageMixin:
         them."""
         return True
 
-    def kept_without_supports(self) -> bool:
-        """Whether the page is kept while only supports change: it draws each support it
-        shows when served (``draw_supports``), and nothing else on it depends on them."""
-        return False
+    def kept_without(self) -> tuple[str, ...]:
+        """The tallies ("supports", "comments") the page is kept without: it shows none of
+        them, or draws each it shows when served (``draw_tallies``) and nothing else on it
+        depends on them."""
+        return ()
 
-    def draw_supports(self, html: str) -> str:
-        """The page with the supports it shows drawn as they stand now."""
+    def draw_tallies(self, html: str) -> str:
+        """The page with the tallies it shows drawn as they stand now."""
         return html
 
     def get(self, request, *args, **kwargs):
         if not may_keep(request) or not self.keeps_page():
             response = super().get(request, *args, **kwargs)
             if hasattr(response, "render"):
-                response.content = self.draw_supports(response.render().content.decode())
+                response.content = self.draw_tallies(response.render().content.decode())
             return response
-        page_key = key(request, self.project, without_supports=self.kept_without_supports())
+        page_key = key(request, self.project, without=self.kept_without())
         version = self.project.content_version
         kept = content.kept(page_key)
         if kept is not None:
             drawn_at, html = kept
-            if drawn_at != version:  # supports have changed since it was drawn
-                html = self.draw_supports(html)
+            if drawn_at != version:  # tallies have changed since it was drawn
+                html = self.draw_tallies(html)
                 content.keep(page_key, (version, html), self.kept_page_seconds)
             return HttpResponse(self._served(html))
         self._keeping = True
         response = super().get(request, *args, **kwargs)
         if not hasattr(response, "render"):
             return response  # a redirect, or any answer not drawn from a template
-        html = self.draw_supports(response.render().content.decode())
+        html = self.draw_tallies(response.render().content.decode())
         if response.status_code == 200 and not len(messages.get_messages(request)):
             content.keep(page_key, (version, html), self.kept_page_seconds)
         # Kept or not, what is sent has this request's own token and idle seconds.

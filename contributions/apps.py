@@ -15,5 +15,5 @@ class ContributionsConfig(AppConfig):
         registry.register_on_leaving(experiences_withdraw_for_leaver)
         register_project_content(Contribution, links=["tags", "sources"])
         register_project_content(Tag)
-        register_project_content(Comment)
-        register_project_content(Support, supports=True)
+        register_project_content(Comment, tally="comments")
+        register_project_content(Support, tally="supports")

@@ -8,12 +8,12 @@ show, by their roles), whether they may add, the filters and page asked for, the
 the time zone. They are rendered without the request, so they hold no form token (the support
 buttons submit the page's one support form, ``partials/support_form.html``).
 
-Each idea's support is drawn as it stands when the page is served (``contributions.supports``),
-so the results are kept while only supports change (``Project.version_without_supports``),
-unless they are ordered by supports. And they are kept for everyone with the same roles (``key``
-without a person): what differs from one person to another on a page none of whose cards is
-theirs is only their own supports, which are drawn for each. A person with a card of their own
-on the page ("Yours") has their own results.
+Each idea's support and each card's comment count are drawn as they stand when the page is
+served (``contributions.tallies``), so the results are kept while only supports and comments
+change (``Project.version_without``; ordered by supports, only while comments change). And they
+are kept for everyone with the same roles (``key`` without a person): what differs from one
+person to another on a page none of whose cards is theirs is only their own supports, which are
+drawn for each. A person with a card of their own on the page ("Yours") has their own results.
 """
 
 import datetime
@@ -37,16 +37,20 @@ PARAMETERS = ("kind", "stage", "tag", "status", "q", "sort", "page")
 KEEP_SECONDS = 10 * 60
 
 
+def drawn_when_served(query) -> tuple[str, ...]:
+    """The tallies the board draws when it is served, which its results are kept without:
+    supports and comments, but ordered by supports, a support can move every card."""
+    return ("comments",) if query.get("sort") == "supported" else ("supports", "comments")
+
+
 def key(project, user, query, *, can_add: bool, shared: bool = False) -> str:
     """The cache key of these results (``project`` as loaded at the start of the request):
     the person's own, or (``shared``) those of everyone with the same roles."""
     return content.key(
         "board-results-shared" if shared else "board-results",
         project.pk,
-        # Ordered by supports, a support can move every card.
-        project.content_version
-        if query.get("sort") == "supported"
-        else ("without supports", project.version_without_supports),
+        drawn_when_served(query),
+        project.version_without(drawn_when_served(query)),
         None if shared else user.pk,
         sorted(permissions.project_roles(user, project)),
         can_add,

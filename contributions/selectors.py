@@ -10,7 +10,7 @@ from participants.models import Membership
 from sessions.models import WorkshopSession
 
 from .models import SEARCH_CONFIG, Contribution, Support, Tag
-from .supports import Standing
+from .tallies import Standing
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -39,17 +39,17 @@ def cards(project, *, membership=None):
 
 
 def standings(project, membership, ids) -> dict:
-    """How each of these ideas' support stands for the member: its count, and whether they
-    gave one (``supports.Standing``), in one query."""
+    """How each of these contributions' tallies stand for the member: their counts, and
+    whether they support it (``tallies.Standing``), in one query."""
     if not ids:
         return {}
     rows = cards(project, membership=membership).filter(pk__in=ids)
     if membership is None:
         rows = rows.annotate(supported=Value(False))
     return {
-        pk: Standing(pk, project.pk, title, count, supported)
-        for pk, title, count, supported in rows.values_list(
-            "pk", "title", "support_count", "supported"
+        pk: Standing(pk, project.pk, title, supports, comments, supported)
+        for pk, title, supports, comments, supported in rows.values_list(
+            "pk", "title", "support_count", "comment_count", "supported"
         )
     }
 

@@ -16,7 +16,7 @@ from codesign.permissions import project_membership
 from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
-from . import results, selectors, services, supports
+from . import results, selectors, services, tallies
 from .filters import BoardFilter
 from .forms import (
     ContributionForForm,
@@ -132,6 +132,7 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
     def work_out_results(self, results_context) -> str:
         """Render the results and keep them: for everyone with the person's roles, unless a
         card on the page is the person's own."""
+        self.worked_out = True  # its tallies are drawn as they stand, for this person
         user = self.request.user
         if any(item.author.user_id == user.pk for item in results_context["contributions"]):
             html = results.render(results_context, user)
@@ -141,14 +142,15 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
         content.keep(self.shared_key, shared, results.KEEP_SECONDS)
         return shared.html
 
-    def kept_without_supports(self) -> bool:
-        # Ordered by supports, a support can move every card.
-        return self.request.GET.get("sort") != "supported"
+    def kept_without(self) -> tuple[str, ...]:
+        return results.drawn_when_served(self.request.GET)
 
-    def draw_supports(self, html: str) -> str:
+    def draw_tallies(self, html: str) -> str:
+        if getattr(self, "worked_out", False):
+            return html
         membership = project_membership(self.request.user, self.project)
-        standings = selectors.standings(self.project, membership, supports.ideas_in(html))
-        return supports.draw(html, standings)
+        standings = selectors.standings(self.project, membership, tallies.marked_in(html))
+        return tallies.draw(html, standings)
 
     def results_context(self, context) -> dict:
         """The context of the board's results: the filters, the page and its cards."""
@@ -330,17 +332,18 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
             *self.select_related
         )
 
-    def kept_without_supports(self) -> bool:
-        return True
+    def kept_without(self) -> tuple[str, ...]:
+        return ("supports",)  # its comments are on it
 
-    def draw_supports(self, html: str) -> str:
-        # The contribution is read afresh on every request (its rule asks it), with its count
+    def draw_tallies(self, html: str) -> str:
+        # The contribution is read afresh on every request (its rule asks it), with its counts
         # and whether the person supports it.
         c = self.contribution
-        standing = supports.Standing(
-            c.pk, c.project_id, c.title, c.support_count, bool(getattr(c, "supported", False))
+        supported = bool(getattr(c, "supported", False))
+        standing = tallies.Standing(
+            c.pk, c.project_id, c.title, c.support_count, c.comment_count, supported
         )
-        return supports.draw(html, {c.pk: standing})
+        return tallies.draw(html, {c.pk: standing})
 
     def get_context_data(self, **kwargs):
         contribution = item = self.contribution

@@ -218,10 +218,12 @@ class Project(Bilingual, models.Model):
     # Raised after every committed write that changes what the project's pages show; what
     # the cache keeps for them is keyed on it (codesign.content).
     content_version = ContentVersionField(_("content version"), default=0, editable=False)
-    # Raised with it by every support given or taken back, and by nothing else: a page that
-    # draws its supports as they are when served keeps the rest under the difference
-    # (``version_without_supports``), so a support leaves it kept (codesign.kept_pages).
+    # Raised with it by every support given or taken back, and by every comment written,
+    # changed or taken back: a page that draws its supports and comment counts when served, or
+    # shows none, keeps the rest under the difference (``version_without``), so people
+    # supporting and commenting leave it kept (codesign.kept_pages).
     supports_version = ContentVersionField(_("supports version"), default=0, editable=False)
+    comments_version = ContentVersionField(_("comments version"), default=0, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -234,10 +236,10 @@ class Project(Bilingual, models.Model):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
-    @property
-    def version_without_supports(self) -> int:
-        """The version of everything the project's pages show but its supports."""
-        return self.content_version - self.supports_version
+    def version_without(self, tallies) -> int:
+        """The version of everything the project's pages show but these tallies ("supports",
+        "comments")."""
+        return self.content_version - sum(getattr(self, f"{tally}_version") for tally in tallies)
 
     def clean(self):
         if self.current_stage_id and self.current_stage.project_id != self.pk:

@@ -140,8 +140,8 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
     def keeps_page(self) -> bool:
         return not self.request.user.has_perm("workshops.view_replies", self.session)
 
-    def kept_without_supports(self) -> bool:
-        return True  # a session's page shows no supports
+    def kept_without(self) -> tuple[str, ...]:
+        return ("supports", "comments")  # a session's page shows neither
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -54,8 +54,8 @@ class TouchpointMapView(KeptPageMixin, JourneyMapMixin, TemplateView):
     body_template = "contributions/journey/partials/map_body.html"
     page_title = gettext_lazy("Touchpoint map")
 
-    def kept_without_supports(self) -> bool:
-        return True  # the map shows touchpoints, which are not supported
+    def kept_without(self) -> tuple[str, ...]:
+        return ("supports", "comments")  # the map shows neither
 
     def map_body(self) -> str:
         key = content.key(

@@ -34,8 +34,17 @@ def is_by(item, user) -> bool:
 
 @register.simple_tag
 def support(c, can_support, marks=True):
-    """An idea's support (``contributions.supports``): between marks, drawn again as it
-    stands each time the page is served; without them for an answer swapped in by htmx."""
-    from contributions import supports
+    """An idea's support (``contributions.tallies``): between marks, drawn again as it stands
+    each time the page is served; without them for an answer swapped in by htmx."""
+    from contributions import tallies
 
-    return supports.marked(c, can_support) if marks else supports.support_html(c, can_support)
+    return tallies.support_marked(c, can_support) if marks else tallies.support_html(c, can_support)
+
+
+@register.simple_tag
+def comments_link(c):
+    """A card's link to the contribution's comments, drawn again as it stands each time the
+    page is served (``contributions.tallies``)."""
+    from contributions import tallies
+
+    return tallies.comments_marked(c)

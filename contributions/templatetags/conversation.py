@@ -83,12 +83,12 @@ def thread_key(thread: dict) -> str:
     return content.key(
         "thread",
         thread["contribution"].pk,
-        # The project's settings as the forms read them, but not its content version: a
-        # write elsewhere in the project leaves the thread as it is.
+        # The project's settings as the forms read them, but not its versions: a write
+        # elsewhere in the project leaves the thread as it is.
         tuple(
             (field.attname, getattr(project, field.attname))
             for field in project._meta.concrete_fields
-            if field.attname != "content_version"
+            if field.attname not in kept_pages.VERSIONS
         ),
         tuple(
             (

@@ -95,16 +95,21 @@ def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
 
 def test_a_write_on_the_board_is_shown_on_the_next_view(world, idea, rendered):
     client = signed_in(world, "carer")
-    assert "1 comment" not in board(client, world)
-    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    assert "Pack medicines the day before" not in board(client, world)
+    contribution_services.contribution_update(
+        contribution=idea, title="Pack medicines the day before"
+    )
     rendered.clear()
-    assert "1 comment" in board(client, world)
+    assert "Pack medicines the day before" in board(client, world)
     assert "contributions/board.html" in rendered
 
 
-def test_a_support_is_drawn_into_the_kept_page(world, idea, rendered, django_assert_num_queries):
+def test_supports_and_comments_are_drawn_into_the_kept_page(
+    world, idea, rendered, django_assert_num_queries
+):
     """A support changes only supports: the kept page is served with each support drawn as it
-    stands (one query), for the supporter pressed and "including yours", and kept so."""
+    stands (one query), for the supporter pressed and "including yours", and kept so; a comment
+    only the comment counts."""
     carer, staff = signed_in(world, "carer"), signed_in(world, "staff")
     before = {"carer": board(carer, world), "staff": board(staff, world)}
     contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
@@ -126,6 +131,13 @@ def test_a_support_is_drawn_into_the_kept_page(world, idea, rendered, django_ass
     contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
     again = board(carer, world)
     assert "0 supports" in again and "including yours" not in again
+    assert rendered == []
+    # A comment: its count drawn too.
+    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    rendered.clear()  # the email telling the idea's author
+    with django_assert_num_queries(KEPT_QUERIES + 1):
+        html = board(staff, world)
+    assert "1 comment<" in html and "0 comments" not in html
     assert rendered == []
 
 
@@ -260,8 +272,15 @@ def test_the_maps_figures_are_drawn_again_only_when_they_change(world, idea, ren
     contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
     assert "1 touchpoint so far." in touchpoint_map(client, world)
     assert rendered == []
-    # A comment changes the project's pages, not the map's figures.
+    # A comment changes nothing the map shows either.
     conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    rendered.clear()  # the email telling the idea's author
+    touchpoint_map(client, world)
+    assert rendered == []
+    # An idea changes the project's pages, not the map's figures.
+    contribution_services.contribution_add(
+        project=world.project, author=member(world, "staff"), kind="idea", title="Quieter nights"
+    )
     assert "1 touchpoint so far." in touchpoint_map(client, world)
     assert "contributions/journey/map.html" in rendered and BODY not in rendered
     rendered.clear()
@@ -292,10 +311,13 @@ def test_the_comments_are_drawn_again_only_when_they_change(world, idea, rendere
     first = contribution_page(client, idea)
     assert COMMENTS in rendered and "Yes, the day before" in first
     assert kept_pages.mark("thread-csrf") not in first
+    # A comment on another idea: the page is drawn again, its comments are not.
+    other = ContributionFactory(project=world.project, author=member(world, "staff"), kind="idea")
+    conversation_services.comment_add(contribution=other, author=member(world, "carer"), body="No")
     rendered.clear()
-    contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
     again = contribution_page(client, idea)
-    assert "1 support" in again and "Yes, the day before" in again
+    assert "contributions/contribution_detail.html" in rendered
+    assert "Yes, the day before" in again
     assert COMMENTS not in rendered
     # The reply form's token is this request's: a reply posted from it is taken.
     token = TOKEN.findall(again)[-1]

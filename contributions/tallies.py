@@ -1,11 +1,11 @@
-"""An idea's support, drawn as it stands when the page is served.
+"""An idea's support and a contribution's comment count, drawn as they stand when served.
 
-Supports are the board's most frequent write, and each changed every page that shows the idea:
-its count, and for the person who gave it, the pressed button. So a page that shows supports
-draws each one between marks (``marked``) and keeps the rest of itself while only supports
-change (``Project.version_without_supports``, ``codesign.kept_pages``); when the page is
-served, every marked support is drawn again from the ideas' counts and the person's own
-supports (``draw``: one query for a page of cards, none where the view has the idea loaded).
+Supports and comments are the board's most frequent writes, and each changed every page of the
+project. So a page that shows them draws each between marks (``support_marked``,
+``comments_marked``) and keeps the rest of itself while only they change
+(``Project.version_without``, ``codesign.kept_pages``); when the page is served, every marked
+tally is drawn again from the contributions' counts and the person's own supports (``draw``: one
+query for a page of cards, none where the view has the contribution loaded).
 
 The marks are HTML comments: text people write is escaped on every page, so none of it can
 make one. Whether the person may support an idea is drawn into the mark as it was decided for
@@ -22,17 +22,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-MARK = re.compile(r"<!--support:(\d+):([01])-->.*?<!--/support-->", re.DOTALL)
+MARK = re.compile(r"<!--(support|comments):(\d+)(?::([01]))?-->.*?<!--/\1-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class Standing:
-    """What an idea's support shows: its count, and whether the person gave one."""
+    """What a contribution's tallies show: its counts, and whether the person supports it."""
 
     pk: int
     project_id: int
     title: str
     support_count: int
+    comment_count: int
     supported: bool
 
 
@@ -71,7 +72,7 @@ def support_html(c, can_support: bool) -> SafeString:
     )
 
 
-def marked(c, can_support: bool) -> SafeString:
+def support_marked(c, can_support: bool) -> SafeString:
     """``support_html`` between the marks ``draw`` finds it by."""
     return format_html(
         "<!--support:{pk}:{can}-->{html}<!--/support-->",
@@ -81,20 +82,38 @@ def marked(c, can_support: bool) -> SafeString:
     )
 
 
-def ideas_in(html: str) -> list[int]:
-    """The ideas whose support the page shows, in order."""
-    return [int(found.group(1)) for found in MARK.finditer(html)]
+def comments_marked(c) -> SafeString:
+    """A card's link to its contribution's comments, saying how many there are, between the
+    marks ``draw`` finds it by."""
+    count = c.comment_count
+    counted = ngettext("%(n)s comment", "%(n)s comments", count) % {"n": formats.localize(count)}
+    return format_html(
+        '<!--comments:{pk}--><a href="{url}" class="small">{counted}'
+        '<span class="visually-hidden"> {on} “{title}”</span></a><!--/comments-->',
+        pk=c.pk,
+        url=reverse("contributions:contribution-detail", args=[c.project_id, c.pk]),
+        counted=counted,
+        on=_("on"),
+        title=c.title,
+    )
+
+
+def marked_in(html: str) -> list[int]:
+    """The contributions whose tallies the page shows."""
+    return list({int(found.group(2)) for found in MARK.finditer(html)})
 
 
 def draw(html: str, standings: dict[int, Standing]) -> str:
-    """The page with each marked support drawn as ``standings`` say (an idea no longer
-    found is left as it was drawn: the page that showed it is stale and is worked out again
-    on its next view)."""
+    """The page with each marked tally drawn as ``standings`` say (a contribution no longer
+    found is left as it was drawn: the page that showed it is stale and is worked out again on
+    its next view)."""
 
     def drawn(found):
-        standing = standings.get(int(found.group(1)))
+        standing = standings.get(int(found.group(2)))
         if standing is None:
             return found.group(0)
-        return marked(standing, found.group(2) == "1")
+        if found.group(1) == "comments":
+            return comments_marked(standing)
+        return support_marked(standing, found.group(3) == "1")
 
     return MARK.sub(drawn, html)
