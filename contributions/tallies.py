@@ -56,7 +56,7 @@ def support_html(c, can_support: bool) -> SafeString:
             pk=c.pk,
             style="btn-primary" if supported else "btn-outline-primary",
             pressed="true" if supported else "false",
-            tick=mark_safe('<span aria-hidden="true">✓</span>') if supported else "",
+            tick=mark_safe('<span aria-hidden="true">✓</span> ') if supported else "",
             label=_("Support"),
             title=c.title,
         )
