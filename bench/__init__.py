@@ -17,11 +17,12 @@ of the contributions, a quarter of them touchpoints, and an idea with ten commen
   dashboard), signed in; the facilitator and the manager have an authenticator app;
 - pages: the board's first, middle and last page and a search, the contribution with ten
   comments, a session page, the journey map, the project and organisation dashboards;
-- states of each page: kept (asked again, nothing changed), after a write (another participant
-  has just supported an idea through the service), nothing kept (the cache emptied);
+- states of each page: kept (asked again, nothing changed), after a support and after a comment
+  (another participant has just written, through the service), nothing kept (the cache
+  emptied);
 - each request paired with the bare view (`bare/`: a plain HttpResponse through the whole
-  middleware, signed in) asked just before it by the same person: median time, median ratio of
-  the pairs, and the queries of each request;
+  middleware, signed in) asked just before it by the same person, before the write or the
+  emptying: median time, median ratio of the pairs, and the queries of each request;
 - throughput: gunicorn with 2 workers on a free loopback port, participants in turn, the board
   against the bare view, without writes and with two writes a second;
 - exports and report PDFs: time, queries, peak memory;

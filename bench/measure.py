@@ -1,8 +1,10 @@
-"""Timing one page against the bare view, in three states, with its queries counted.
+"""Timing one page against the bare view, in four states, with its queries counted.
 
 Each request to a page is paired with a request to the bare view by the same signed-in person,
-made just before it: the ratio of the two is taken pair by pair, so it compares them at the same
-moment of a machine whose speed varies (a shared virtual machine's neighbours, a busy CI).
+made just before it (and before the state is set up: another person's write, or emptying the
+cache, whose after-effects in this process the page alone bears): the ratio of the two is taken
+pair by pair, so it compares them at the same moment of a machine whose speed varies (a shared
+virtual machine's neighbours, a busy CI).
 
 The states of a page:
 - ``kept``: the same person asks again and nothing has changed (what is kept is used);
@@ -13,7 +15,6 @@ The states of a page:
 - ``nothing_kept``: the cache is emptied before each request.
 """
 
-import gc
 import statistics
 import time
 from contextlib import contextmanager
@@ -69,18 +70,16 @@ def measure_page(
 ) -> dict:
     """Median time of ``url``, its ratio to the bare view beside it, and its queries.
 
-    ``before_each`` runs, untimed, before every pair (another person's write, or emptying the
-    cache), and what it left for the garbage collector is collected; then the bare view is
-    asked, then the page."""
+    The bare view is asked first; then ``before_each`` runs, untimed (another person's write,
+    or emptying the cache); then the page: whatever the write or the emptying leaves behind in
+    this process (garbage to collect, cold caches) is borne by the page, not by the bare view
+    it is compared with."""
     pairs, queries, bare_queries = [], [], []
     response = None
     for index in range(warmup + requests):
+        bare_ms, bare_count, _bare = timed_get(client, bare_url)
         if before_each is not None:
             before_each()
-            # In production the write is another process's: its garbage is not this one's to
-            # collect during the next request.
-            gc.collect()
-        bare_ms, bare_count, _bare = timed_get(client, bare_url)
         ms, count, response = timed_get(client, url)
         if index >= warmup:
             pairs.append((bare_ms, ms))
