@@ -417,3 +417,15 @@ def test_a_contribution_page_draws_its_support_as_it_stands(world, idea, rendere
     html = client.get(url).content.decode()
     assert "contributions/contribution_detail.html" in rendered
     assert "1 support · including yours" in html
+
+
+def test_text_people_write_cannot_make_a_mark(world, idea):
+    """What people write is escaped before the marks are looked for: a title that spells one
+    is shown as written and never drawn over."""
+    spelled = f"<!--support:{idea.pk}:1-->Pack<!--/support-->"
+    ContributionFactory(
+        project=world.project, author=member(world, "staff"), kind="idea", title=spelled
+    )
+    html = board(signed_in(world, "carer"), world)
+    assert "&lt;!--support:" in html
+    assert html.count(f"<!--support:{idea.pk}:") == 1  # the idea's own support only
