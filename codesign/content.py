@@ -18,6 +18,7 @@ or a test inside one, works everything out.
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from django.apps import apps
 from django.core.cache import cache
@@ -121,10 +122,25 @@ def may_keep() -> bool:
     return transaction.get_autocommit()
 
 
-def versions(project_ids) -> dict[int, int]:
-    """The content version of each of these projects, in one query."""
+class Versions(NamedTuple):
+    """A project's content version, and its version without the tallies (supports and
+    comments): the one what shows no tally is kept under (``Project.version_without``)."""
+
+    content: int
+    steady: int
+
+
+def versions(project_ids) -> dict[int, Versions]:
+    """The versions of each of these projects, in one query."""
     Project = apps.get_model("projects", "Project")
-    return dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "content_version"))
+    tallies = models.F("supports_version") + models.F("comments_version")
+    steady = models.F("content_version") - tallies
+    rows = (
+        Project.objects.filter(pk__in=project_ids)
+        .annotate(steady=steady)
+        .values_list("pk", "content_version", "steady")
+    )
+    return {pk: Versions(content, steady) for pk, content, steady in rows}
 
 
 def key(name: str, *parts) -> str:

@@ -55,10 +55,17 @@ class ProjectCounts:
 
 
 def count_projects(
-    ids, *, organisation, date_from: date | None, date_to: date | None, today: date
+    ids,
+    *,
+    organisation,
+    date_from: date | None,
+    date_to: date | None,
+    today: date,
+    tallied: bool = True,
 ) -> dict[int, ProjectCounts]:
     """The counts of each of these projects (of ``organisation``), in a fixed number of
-    queries whatever their number and size."""
+    queries whatever their number and size; ``tallied``: False leaves parity's comments and
+    supports at nothing (``parity.tally_counts`` counts them)."""
     ids = list(ids)
     if not ids:
         return {}
@@ -70,6 +77,7 @@ def count_projects(
         date_to=date_to,
         organisation=organisation,
         participant_rows=participant_rows,
+        tallied=tallied,
     )
     counts = {pk: ProjectCounts(parity=parities[pk]) for pk in ids}
     for row in participant_rows:

@@ -208,47 +208,84 @@ def table(panel: str, figures) -> tuple[list, list]:
     return TABLES[panel](figures)
 
 
-def build_charts(figures) -> dict:
-    """The four charts, from the same figures as the tables."""
-    changes = figures["changes"]
+def _changes_chart(figures):
+    return charts.count_chart(
+        "chart-changes",
+        _("Service changes by status"),
+        _("How many service changes are at each status."),
+        [(row["label"], row["count"]) for row in figures["changes"]["by_status"]],
+    )
+
+
+def _implemented_chart(figures):
+    return charts.count_chart(
+        "chart-implemented",
+        _("Service changes implemented each month"),
+        _("How many service changes were implemented in each month."),
+        [
+            (formats.date_format(row["month"], "M Y"), row["count"])
+            for row in figures["changes"]["per_month"]
+        ],
+    )
+
+
+def _parity_chart(figures):
     parity = figures["parity"]
-    return {
-        "changes": charts.count_chart(
-            "chart-changes",
-            _("Service changes by status"),
-            _("How many service changes are at each status."),
-            [(row["label"], row["count"]) for row in changes["by_status"]],
+    return charts.share_chart(
+        "chart-parity",
+        _("Service users' share of each measure"),
+        _(
+            "For each measure, the share that came from service users and carers; the "
+            "rest came from staff."
         ),
-        "implemented": charts.count_chart(
-            "chart-implemented",
-            _("Service changes implemented each month"),
-            _("How many service changes were implemented in each month."),
-            [
-                (formats.date_format(row["month"], "M Y"), row["count"])
-                for row in changes["per_month"]
-            ],
-        ),
-        "parity": charts.share_chart(
-            "chart-parity",
-            _("Service users' share of each measure"),
-            _(
-                "For each measure, the share that came from service users and carers; the "
-                "rest came from staff."
-            ),
-            [(_("Active participants"), parity.participants.percent)]
-            + [(item["label"], item["measure"].percent) for item in parity.measures()],
-        ),
-        "attendance": charts.percent_chart(
-            "chart-attendance",
-            _("Attendance rate by constituency"),
-            _("Of those who said they were going to a session that was held, the share who came."),
-            [
-                (
-                    row["label"],
-                    row["rate_percent"],
-                    no_data() if row["rate_percent"] is None else f"{row['rate_percent']}%",
-                )
-                for row in figures["people"]
-            ],
-        ),
-    }
+        [(_("Active participants"), parity.participants.percent)]
+        + [(item["label"], item["measure"].percent) for item in parity.measures()],
+    )
+
+
+def _attendance_chart(figures):
+    return charts.percent_chart(
+        "chart-attendance",
+        _("Attendance rate by constituency"),
+        _("Of those who said they were going to a session that was held, the share who came."),
+        [
+            (
+                row["label"],
+                row["rate_percent"],
+                no_data() if row["rate_percent"] is None else f"{row['rate_percent']}%",
+            )
+            for row in figures["people"]
+        ],
+    )
+
+
+CHARTS = {
+    "changes": _changes_chart,
+    "implemented": _implemented_chart,
+    "parity": _parity_chart,
+    "attendance": _attendance_chart,
+}
+
+
+class Drawn(dict):
+    """A panel's chart or table by the panel's name, each worked out from the figures the
+    first time a template asks for it: the panels a page takes from the cache cost nothing."""
+
+    def __init__(self, draw, figures):
+        super().__init__()
+        self.draw = draw
+        self.figures = figures
+
+    def __missing__(self, name):
+        if name not in self.draw:
+            raise KeyError(name)
+        self[name] = drawn = self.draw[name](self.figures)
+        return drawn
+
+
+def drawn_charts(figures) -> Drawn:
+    return Drawn(CHARTS, figures)
+
+
+def drawn_tables(figures) -> Drawn:
+    return Drawn(TABLES, figures)

@@ -42,6 +42,9 @@ MEASURES = (
     ("adopted", _("Adopted contributions")),
 )
 LIST_LIMIT = 10
+# The measures a support or a comment changes: counted apart from the others
+# (``tally_counts``), so that after one the rest stay kept (``dashboards.selectors``).
+TALLIED = ("comments", "supports")
 
 
 def group_of(constituency: str, role: str) -> str:
@@ -282,7 +285,13 @@ def _attendance_rows(ids, start, end):
 
 
 def parity_for_projects(
-    project_ids, *, date_from=None, date_to=None, organisation=None, participant_rows=None
+    project_ids,
+    *,
+    date_from=None,
+    date_to=None,
+    organisation=None,
+    participant_rows=None,
+    tallied=True,
 ) -> dict[int, Parity]:
     """One ``Parity`` per project id, in six queries whatever the amount of data.
 
@@ -290,6 +299,8 @@ def parity_for_projects(
     asking the database for each project's. Dates are read in the current time zone;
     ``project_dashboard`` and ``organisation_dashboard`` set it to the organisation's.
     ``participant_rows``: ``participant_counts(project_ids)`` when the caller has them.
+    ``tallied``: False leaves the measures of ``TALLIED`` at nothing (``tally_counts`` counts
+    them), in two queries fewer.
     """
     project_ids = list(project_ids)
     if organisation is not None:
@@ -316,13 +327,30 @@ def parity_for_projects(
             group_of(row["constituency"], row["role"]),
             row["n"],
         )
-    for name, (queryset, fields, counted) in _counted_rows(ids, start, end).items():
-        for project_id, constituency, role, n in _by_role(ids, queryset, fields, counted):
-            _add(table, project_id, name, group_of(constituency, role), n)
+    counted = _counted_rows(ids, start, end)
+    names = [name for name in counted if tallied or name not in TALLIED]
+    _count_measures(table, ids, {name: counted[name] for name in names})
     for row in _attendance_rows(ids, start, end):
         group = group_of(row["membership__constituency"], row["membership__role"])
         _add(table, row["session__project_id"], "attendance", group, row["n"])
     return table
+
+
+def tally_counts(project_ids, *, date_from=None, date_to=None) -> dict[int, dict[str, Measure]]:
+    """The measures of ``TALLIED`` of each project: {project id: {name: Measure}}, in one
+    query each whatever the amount of data."""
+    ids = list(project_ids)
+    start, end = day_range(date_from, date_to)
+    table = {pk: Parity(project_id=pk, threshold=0) for pk in ids}
+    counted = _counted_rows(ids, start, end)
+    _count_measures(table, ids, {name: counted[name] for name in TALLIED})
+    return {pk: {name: getattr(parity, name) for name in TALLIED} for pk, parity in table.items()}
+
+
+def _count_measures(table, ids, counted) -> None:
+    for name, (queryset, fields, how) in counted.items():
+        for project_id, constituency, role, n in _by_role(ids, queryset, fields, how):
+            _add(table, project_id, name, group_of(constituency, role), n)
 
 
 def parity_total(parities, *, threshold: int, project_id=None) -> Parity:

@@ -20,6 +20,7 @@ Each project's counts are worked out in ``dashboards.counts`` (parity in
 ``dashboards.parity``) and kept under its content version; here they are added up.
 """
 
+import dataclasses
 import statistics
 from collections import defaultdict
 from datetime import date, timedelta
@@ -40,7 +41,15 @@ from projects.models import Project
 from sessions.models import ExpenseClaim, Recognition, Reply, WorkshopSession, money
 
 from .counts import count_projects
-from .parity import LIST_LIMIT, SERVICE_USER_SIDE, SMALL_GROUP, Parity, parity_total, percent
+from .parity import (
+    LIST_LIMIT,
+    SERVICE_USER_SIDE,
+    SMALL_GROUP,
+    Parity,
+    parity_total,
+    percent,
+    tally_counts,
+)
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -230,7 +239,11 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
     with timezone.override(tz):
         today = today or timezone.localdate()
         parts = (organisation.time_zone, organisation.parity_threshold, date_from, date_to, today)
-        key, versions = _figures_key(ids, parts)
+        versions = _versions(ids)
+        key = steady_key = None
+        if versions is not None:
+            key = content.key("dashboards:figures", _of(versions, "content"), parts)
+            steady_key = content.key("dashboards:steady", _of(versions, "steady"), parts)
         figures = content.kept(key) if key else None
         if figures is None:
             figures = _work_out(
@@ -240,11 +253,17 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
                 date_to=date_to,
                 today=today,
                 versions=versions,
+                steady_key=steady_key,
             )
             if key:
                 content.keep(key, figures, settings.DASHBOARD_CACHE_SECONDS)
         # The next sessions depend on the hour, not only on the data: always asked for.
-        return {**_labelled(figures), "key": key, "upcoming_sessions": _upcoming(ids)}
+        return {
+            **_labelled(figures),
+            "key": key,
+            "steady_key": steady_key,
+            "upcoming_sessions": _upcoming(ids),
+        }
 
 
 # The rows that name a status or a constituency, and the choices naming it. Kept figures hold
@@ -269,41 +288,38 @@ def _labelled(figures: dict) -> dict:
     return figures
 
 
-def _figures_key(ids, parts: tuple) -> tuple[str | None, dict | None]:
-    """The key these projects' figures are kept under: their content versions (read before
-    the figures are worked out, in one query), and ``parts`` (the filters, the day, the
-    organisation's settings); and the versions. None when they may not be kept (inside a
-    transaction, or a project deleted meanwhile)."""
+def _versions(ids) -> dict | None:
+    """The projects' versions (``content.versions``, read before the figures are worked
+    out), or None when nothing may be kept (inside a transaction, or a project deleted
+    meanwhile).
+
+    Figures are kept under two keys: everything under the content versions (``key``), and
+    everything but parity's comments and supports under the versions without them
+    (``steady_key``), so that after a support or a comment only those two measures are
+    counted again, and the panels that show neither stay kept."""
     if not content.may_keep():
-        return None, None
+        return None
     versions = content.versions(ids)
-    if len(versions) < len(set(ids)):
-        return None, None
-    return content.key("dashboards:figures", sorted(versions.items()), parts), versions
+    return versions if len(versions) == len(set(ids)) else None
 
 
-def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -> dict:
-    """Each project's counts, kept under its own content version as well: after a write to
-    one project, an organisation's dashboard counts that project's rows again and reads the
-    others' counts (``dashboards.counts``). ``versions``: the projects' content versions, or
-    None when nothing may be kept."""
-    tz = timezone.get_current_timezone_name()
-    parts = (organisation.parity_threshold, date_from, date_to, today, tz)
+def _of(versions: dict, name: str) -> list:
+    return sorted((pk, getattr(version, name)) for pk, version in versions.items())
+
+
+def _kept_per_project(name, ids, versions, parts, version: str, count) -> dict:
+    """Each project's ``count(ids)`` result, kept per project under its own ``version``
+    ("content" or "steady") and ``parts``: only the projects whose version moved are counted
+    again. ``versions``: ``_versions(ids)``, or None when nothing may be kept."""
     keys = {
-        pk: content.key("dashboards:counts", pk, version, *parts)
-        for pk, version in (versions or {}).items()
+        pk: content.key(name, pk, getattr(versions_of, version), *parts)
+        for pk, versions_of in (versions or {}).items()
     }
     kept = content.kept_many(keys.values()) if keys else {}
     found = {pk: kept[key] for pk, key in keys.items() if key in kept}
     missing = [pk for pk in ids if pk not in found]
     if missing:
-        fresh = count_projects(
-            missing,
-            organisation=organisation,
-            date_from=date_from,
-            date_to=date_to,
-            today=today,
-        )
+        fresh = count(missing)
         content.keep_many(
             {keys[pk]: counted for pk, counted in fresh.items() if pk in keys},
             settings.DASHBOARD_CACHE_SECONDS,
@@ -312,10 +328,72 @@ def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -
     return found
 
 
-def _work_out(ids, *, organisation, date_from, date_to, today, versions=None) -> dict:
-    """Work the figures out, in the organisation's time zone (which ``_figures`` sets), from
-    each project's counts; ``versions``: the projects' content versions, under which each
-    one's counts are kept."""
+def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -> dict:
+    """Each project's counts but parity's comments and supports, kept under its own version
+    without them: after a write to one project, an organisation's dashboard counts that
+    project's rows again and reads the others' counts (``dashboards.counts``)."""
+    tz = timezone.get_current_timezone_name()
+    parts = (organisation.parity_threshold, date_from, date_to, today, tz)
+    return _kept_per_project(
+        "dashboards:counts",
+        ids,
+        versions,
+        parts,
+        "steady",
+        lambda missing: count_projects(
+            missing,
+            organisation=organisation,
+            date_from=date_from,
+            date_to=date_to,
+            today=today,
+            tallied=False,
+        ),
+    )
+
+
+def _project_tallies(ids, versions, *, date_from, date_to) -> dict:
+    """Each project's comments and supports by parity group, kept under its content version."""
+    parts = (date_from, date_to, timezone.get_current_timezone_name())
+    return _kept_per_project(
+        "dashboards:tallies",
+        ids,
+        versions,
+        parts,
+        "content",
+        lambda missing: tally_counts(missing, date_from=date_from, date_to=date_to),
+    )
+
+
+def _work_out(
+    ids, *, organisation, date_from, date_to, today, versions=None, steady_key=None
+) -> dict:
+    """Work the figures out, in the organisation's time zone (which ``_figures`` sets): those
+    that no support or comment changes, kept under ``steady_key``, and each project's comments
+    and supports put in their parity."""
+    figures = content.kept(steady_key) if steady_key else None
+    if figures is None:
+        figures = _work_out_steady(
+            ids,
+            organisation=organisation,
+            date_from=date_from,
+            date_to=date_to,
+            today=today,
+            versions=versions,
+        )
+        if steady_key:
+            content.keep(steady_key, figures, settings.DASHBOARD_CACHE_SECONDS)
+    if len(ids) == 1:  # kept with the figures, under the same version
+        tallies = tally_counts(ids, date_from=date_from, date_to=date_to)
+    else:
+        tallies = _project_tallies(ids, versions, date_from=date_from, date_to=date_to)
+    figures["parities"] = {
+        pk: dataclasses.replace(parity, **tallies[pk]) for pk, parity in figures["parities"].items()
+    }
+    return figures
+
+
+def _work_out_steady(ids, *, organisation, date_from, date_to, today, versions) -> dict:
+    """Every figure but parity's comments and supports, from each project's counts."""
     counts = _project_counts(
         ids,
         versions,

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -64,11 +64,9 @@ class DashboardFiltersMixin:
             "filters_valid": self.filters_valid,
             "filtered": bool(self.filters()),
             "filter_query": self.filter_query(),
-            # Worked out only when the panels are rendered, not when they come from the cache.
-            "charts": SimpleLazyObject(lambda: panels.build_charts(figures)),
-            "tables": SimpleLazyObject(
-                lambda: {name: panels.table(name, figures) for name in self.panels}
-            ),
+            # Each worked out only when its panel is drawn, not when it comes from the cache.
+            "charts": panels.drawn_charts(figures),
+            "tables": panels.drawn_tables(figures),
             "panels_cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
         }
 

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "glossary": "codesign.templatetags.glossary",
                 "look": "codesign.templatetags.look",
                 "bilingual": "codesign.templatetags.bilingual",
+                "kept": "codesign.templatetags.kept",
             },
         },
     },

@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from changes import services as change_services
 from contributions import services as contribution_services
-from dashboards import selectors
+from contributions.conversation.services import comment_add
+from dashboards import panels, selectors
+from dashboards.parity import Measure
 from dashboards.selectors import organisation_dashboard, project_dashboard
 from participants.models import Constituency
 from sessions.models import WorkshopSession
@@ -170,3 +172,51 @@ def test_after_a_write_to_one_project_only_it_is_counted_again(world, service_us
     assert [row["parity"] for row in after["projects"]] == [
         row["parity"] for row in afresh["projects"]
     ]
+
+
+def test_after_a_support_or_a_comment_only_they_are_counted_and_parity_drawn_again(
+    world, service_user, client_for, monkeypatch
+):
+    """Supports and comments, the most frequent writes, change only parity's two measures of
+    them: the other figures stay kept (under the versions without them) and so do the panels
+    drawn from them; the figures are those worked out afresh."""
+    project = world.project
+    idea = project.contributions.get()
+    staff = MembershipFactory(project=project, constituency=Constituency.STAFF)
+    client = client_for(world.users["facilitator"])
+    url = reverse("dashboards:project", args=[project.pk])
+    assert client.get(url).status_code == 200
+    counted, tallied, drawn = [], [], []
+
+    def recording(log, real, name=None):
+        def record(ids_or_figures, **kwargs):
+            log.append(name if name else sorted(ids_or_figures))
+            return real(ids_or_figures, **kwargs)
+
+        return record
+
+    monkeypatch.setattr(selectors, "count_projects", recording(counted, selectors.count_projects))
+    monkeypatch.setattr(selectors, "tally_counts", recording(tallied, selectors.tally_counts))
+    for builders in (panels.CHARTS, panels.TABLES):
+        for name, real in list(builders.items()):
+            monkeypatch.setitem(builders, name, recording(drawn, real, name))
+
+    contribution_services.support_toggle(contribution=idea, membership=staff)
+    assert client.get(url).status_code == 200
+    assert (counted, tallied, sorted(set(drawn))) == ([], [[project.pk]], ["parity"])
+    comment_add(contribution=idea, author=staff, body="Evenings suit the ward too.")
+    figures = project_dashboard(project)
+    assert (counted, tallied) == ([], [[project.pk]] * 2)
+    assert figures["parity"].supports == Measure(service_users=0, staff=1)
+    assert figures["parity"].comments == Measure(service_users=0, staff=1)
+    cache.clear()
+    assert project_dashboard(project)["parity"] == figures["parity"]
+
+    # Any other write works everything out again, and draws every panel.
+    counted.clear(), drawn.clear()
+    contribution_services.contribution_add(
+        project=project, author=staff, kind="idea", title="Evening clinics"
+    )
+    assert client.get(url).status_code == 200
+    assert counted == [[project.pk]]
+    assert {"changes", "implemented", "parity", "attendance", "payments"} <= set(drawn)

@@ -1,0 +1,53 @@
+"""``{% kept seconds "name" key [vary_on ...] %}…{% endkept %}``: a fragment kept in the cache
+under its name, ``key`` and the values it varies on, as Django's ``{% cache %}`` keeps one; drawn
+afresh, and not kept, when ``key`` is empty or nothing may be kept (inside a transaction:
+``codesign.content``). ``key`` names what the fragment shows (a content version's key), so a
+kept fragment is never stale and is never cleared."""
+
+from django import template
+from django.core.cache.utils import make_template_fragment_key
+
+from codesign import content
+
+register = template.Library()
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, seconds, name, key, vary_on):
+        self.nodelist = nodelist
+        self.seconds = seconds
+        self.name = name
+        self.key = key
+        self.vary_on = vary_on
+
+    def render(self, context):
+        key = self.key.resolve(context)
+        if not key or not content.may_keep():
+            return self.nodelist.render(context)
+        cache_key = make_template_fragment_key(
+            self.name, [key, *(value.resolve(context) for value in self.vary_on)]
+        )
+        html = content.kept(cache_key)
+        if html is None:
+            html = self.nodelist.render(context)
+            content.keep(cache_key, html, self.seconds.resolve(context))
+        return html
+
+
+@register.tag("kept")
+def do_kept(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 4:
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes seconds, a name and a key.")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    name = bits[2]
+    if not (name[0] == name[-1] and name[0] in "'\""):
+        raise template.TemplateSyntaxError(f"'{bits[0]}' takes its name in quotes.")
+    return KeptNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        name[1:-1],
+        parser.compile_filter(bits[3]),
+        [parser.compile_filter(bit) for bit in bits[4:]],
+    )
