@@ -11,8 +11,8 @@ and the easy-read choice. Nothing is ever cleared: a change to any of those make
 and the old entry is never asked for again. A page that draws the supports and comment counts
 it shows when it is served (``draw_tallies``), or shows none, is kept under the version of
 everything but them (``kept_without``), so people supporting and commenting leave it kept: it
-is kept with the content version it was drawn at, and drawn again (and kept so) when that has
-moved on.
+is kept with the project's versions it was drawn at, and drawn again (and kept so) when they
+have moved on, knowing which tallies moved (``tallies_moved``).
 
 The permission checks run first, on every request, as for any view: a kept page is only ever
 served to someone the rules let see it now. What differs from one request to the next is put
@@ -106,8 +106,12 @@ class KeptPageMixin:
         depends on them."""
         return ()
 
+    # On a kept page drawn again: which tallies ("supports", "comments") have moved since.
+    tallies_moved = frozenset(("supports", "comments"))
+
     def draw_tallies(self, html: str) -> str:
-        """The page with the tallies it shows drawn as they stand now."""
+        """The page with the tallies it shows drawn as they stand now (``tallies_moved``: those
+        that may have changed since ``html`` was drawn)."""
         return html
 
     def get(self, request, *args, **kwargs):
@@ -117,13 +121,18 @@ class KeptPageMixin:
                 response.content = self.draw_tallies(response.render().content.decode())
             return response
         page_key = key(request, self.project, without=self.kept_without())
-        version = self.project.content_version
+        versions = tuple(getattr(self.project, name) for name in VERSIONS)
         kept = content.kept(page_key)
         if kept is not None:
             drawn_at, html = kept
-            if drawn_at != version:  # tallies have changed since it was drawn
+            if drawn_at != versions:  # tallies have changed since it was drawn
+                self.tallies_moved = {
+                    name.removesuffix("_version")
+                    for name, then, now in zip(VERSIONS[1:], drawn_at[1:], versions[1:])
+                    if then != now
+                }
                 html = self.draw_tallies(html)
-                content.keep(page_key, (version, html), self.kept_page_seconds)
+                content.keep(page_key, (versions, html), self.kept_page_seconds)
             return HttpResponse(self._served(html))
         self._keeping = True
         response = super().get(request, *args, **kwargs)
@@ -131,7 +140,7 @@ class KeptPageMixin:
             return response  # a redirect, or any answer not drawn from a template
         html = self.draw_tallies(response.render().content.decode())
         if response.status_code == 200 and not len(messages.get_messages(request)):
-            content.keep(page_key, (version, html), self.kept_page_seconds)
+            content.keep(page_key, (versions, html), self.kept_page_seconds)
         # Kept or not, what is sent has this request's own token and idle seconds.
         response.content = self._served(html)
         return response

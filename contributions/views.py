@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from codesign import content
+from codesign import content, kept_pages
 from codesign.filters import FilteredListMixin, IdsFirstPaginator
 from codesign.forms import put_errors_in_form
 from codesign.kept_pages import KeptPageMixin
@@ -27,6 +27,7 @@ from .forms import (
     TagForm,
 )
 from .models import Contribution
+from .templatetags.conversation import draw_thread
 
 
 def board_item(project, contribution, membership):
@@ -333,7 +334,8 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
         )
 
     def kept_without(self) -> tuple[str, ...]:
-        return ("supports",)  # its comments are on it
+        # Its support and its comments are drawn when served; nothing else on it counts them.
+        return ("supports", "comments")
 
     def draw_tallies(self, html: str) -> str:
         # The contribution is read afresh on every request (its rule asks it), with its counts
@@ -343,12 +345,18 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
         standing = tallies.Standing(
             c.pk, c.project_id, c.title, c.support_count, c.comment_count, supported
         )
-        return tallies.draw(html, {c.pk: standing})
+        html = tallies.draw(html, {c.pk: standing})
+        if getattr(self, "drawn_now", False) or "comments" not in self.tallies_moved:
+            return html  # its comments were drawn in this request, or have not changed
+        # A kept page: its comments as they stand (kept apart, under what they show), with the
+        # stand-in for the form token that serving it replaces.
+        return draw_thread(html, c, self.request, kept_pages.mark("csrf"))
 
     def get_context_data(self, **kwargs):
         contribution = item = self.contribution
         user = self.request.user
-        context = super().get_context_data(c=item, **kwargs)
+        self.drawn_now = True
+        context = super().get_context_data(c=item, thread_marked=True, **kwargs)
         context.update(
             # What a hidden contribution said: its author and the facilitators only.
             sees_hidden=contribution.author.user_id == user.pk

@@ -1,8 +1,12 @@
 """A contribution's comments and moderation controls, for any page that shows a contribution."""
 
+import re
+from functools import partial
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from codesign import content, kept_pages
@@ -31,7 +35,10 @@ def thread_context(
         elif reply_to is not None and comment.pk == reply_to.pk:
             comment.reply_form = reply_form
         else:
-            comment.reply_form = ReplyForm(project=project, auto_id=f"id_reply_{comment.pk}_%s")
+            # Made only when the thread is drawn, not when it is served as kept.
+            comment.reply_form = SimpleLazyObject(
+                partial(ReplyForm, project=project, auto_id=f"id_reply_{comment.pk}_%s")
+            )
     return {
         "contribution": contribution,
         "project": project,
@@ -45,26 +52,59 @@ def thread_context(
         "posted": getattr(posted, "pk", None),
         "can_comment": can_comment,
         "can_moderate": user.has_perm("contributions.moderate", contribution),
-        "form": form if form is not None else CommentForm(project=project),
+        "form": form
+        if form is not None
+        else SimpleLazyObject(partial(CommentForm, project=project)),
     }
 
 
 @register.simple_tag(takes_context=True)
 def contribution_thread(context, contribution):
-    """The comments on a contribution, with the forms to add one and to reply: kept under
-    everything they show (``thread_key``), so a write elsewhere (a support, another
-    contribution) does not draw them again. The form token is put in as they are shown."""
-    thread = thread_context(contribution=contribution, request=context["request"])
+    """The comments on a contribution, with the forms to add one and to reply (``thread_html``);
+    between marks where the page draws them again when served (``thread_marked``: the
+    contribution's kept page, ``draw_thread``)."""
+    html = thread_html(contribution, context["request"], context.get("csrf_token", ""))
+    if context.get("thread_marked"):
+        html = _marked(contribution.pk, html)
+    # Rendered as a template's output is: escaped as it was drawn.
+    return mark_safe(html)  # noqa: S308
+
+
+def thread_html(contribution, request, csrf_token) -> str:
+    """The thread as its viewer sees it, kept under everything it shows (``thread_key``), so
+    a write elsewhere (a support, another contribution) does not draw it again; with the form
+    token ``csrf_token`` put in."""
+    thread = thread_context(contribution=contribution, request=request)
     key = thread_key(thread)
     html = content.kept(key)
     if html is None:
         html = render_to_string(COMMENTS_TEMPLATE, {**thread, "csrf_token": TOKEN_MARK})
         content.keep(key, html, content.KEEP_SECONDS)
-    # Rendered as a template's output is: escaped as it was drawn.
-    return mark_safe(html.replace(TOKEN_MARK, str(context.get("csrf_token", ""))))  # noqa: S308
+    return html.replace(TOKEN_MARK, str(csrf_token))
 
 
 TOKEN_MARK = kept_pages.mark("thread-csrf")
+# What people write is escaped before it reaches a page, so no text of theirs makes a mark.
+THREAD = re.compile(r"<!--thread:(\d+)-->.*?<!--/thread-->", re.DOTALL)
+
+
+def _marked(pk: int, html: str) -> str:
+    return f"<!--thread:{pk}-->{html}<!--/thread-->"
+
+
+def draw_thread(html: str, contribution, request, csrf_token) -> str:
+    """The page ``html`` with the contribution's marked thread drawn as it stands now."""
+    drawn = None
+
+    def thread(found):
+        nonlocal drawn
+        if int(found.group(1)) != contribution.pk:
+            return found.group(0)
+        if drawn is None:
+            drawn = _marked(contribution.pk, thread_html(contribution, request, csrf_token))
+        return drawn
+
+    return THREAD.sub(thread, html)
 
 
 def thread_key(thread: dict) -> str:

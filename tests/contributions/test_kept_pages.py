@@ -85,9 +85,11 @@ def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
     )
     client = signed_in(world, "carer")
     served = board(client, world)
-    [(version, page)] = [value for key, value in kept.items() if key.startswith("kept-page:")]
+    [(versions, page)] = [value for key, value in kept.items() if key.startswith("kept-page:")]
     world.project.refresh_from_db()
-    assert version == world.project.content_version  # the version its supports are drawn at
+    # The versions its tallies are drawn at.
+    project = world.project
+    assert versions == (project.content_version, project.supports_version, project.comments_version)
     token = TOKEN.search(served).group(1)
     assert token not in page
     assert kept_pages.mark("csrf") in page
@@ -311,14 +313,14 @@ def test_the_comments_are_drawn_again_only_when_they_change(world, idea, rendere
     first = contribution_page(client, idea)
     assert COMMENTS in rendered and "Yes, the day before" in first
     assert kept_pages.mark("thread-csrf") not in first
-    # A comment on another idea: the page is drawn again, its comments are not.
+    # A comment on another idea: neither the page nor its comments are drawn again.
     other = ContributionFactory(project=world.project, author=member(world, "staff"), kind="idea")
+    contribution_page(client, idea)
     conversation_services.comment_add(contribution=other, author=member(world, "carer"), body="No")
     rendered.clear()
     again = contribution_page(client, idea)
-    assert "contributions/contribution_detail.html" in rendered
+    assert rendered == []
     assert "Yes, the day before" in again
-    assert COMMENTS not in rendered
     # The reply form's token is this request's: a reply posted from it is taken.
     token = TOKEN.findall(again)[-1]
     response = client.post(
@@ -397,9 +399,12 @@ def test_a_contribution_page_is_kept_until_what_it_shows_changes(world, idea, re
     assert edit not in contribution_page(client, idea)
 
 
-def test_a_contribution_page_draws_its_support_as_it_stands(world, idea, rendered):
-    """The contribution's page is kept while only supports change, its support drawn from the
-    contribution its rule reads anyway; a comment works it out afresh."""
+def test_a_contribution_page_draws_its_support_and_comments_as_they_stand(
+    world, idea, rendered, django_assert_num_queries
+):
+    """The contribution's page is kept while only supports and comments change: its support
+    drawn from the contribution its rule reads anyway, its comments drawn in (kept apart under
+    what they show) once they have changed."""
     client = signed_in(world, "carer")
     url = idea.get_absolute_url()
     assert "0 supports" in client.get(url).content.decode()
@@ -407,16 +412,26 @@ def test_a_contribution_page_draws_its_support_as_it_stands(world, idea, rendere
     world.project.refresh_from_db()
     assert world.project.supports_version == 1
     rendered.clear()
-    html = client.get(url).content.decode()
+    # The kept page's queries and the contribution's: its comments are not read again.
+    with django_assert_num_queries(KEPT_QUERIES + 1):
+        html = client.get(url).content.decode()
     assert rendered == []
     assert "1 support · including yours" in html and 'aria-pressed="true"' in html
     other = signed_in(world, "staff").get(url).content.decode()
     assert "1 support<" in other and 'aria-pressed="false"' in other
-    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    # A comment on it: the page is kept, its comments are drawn in it as they stand.
+    conversation_services.comment_add(
+        contribution=idea, author=member(world, "staff"), body="Yes, and a map"
+    )
     rendered.clear()
     html = client.get(url).content.decode()
-    assert "contributions/contribution_detail.html" in rendered
-    assert "1 support · including yours" in html
+    assert "contributions/contribution_detail.html" not in rendered
+    assert COMMENTS in rendered
+    assert "Yes, and a map" in html and "1 support · including yours" in html
+    assert html.count("<!--thread:") == 1 and kept_pages.mark("csrf") not in html
+    rendered.clear()
+    assert without_tokens(client.get(url).content.decode()) == without_tokens(html)
+    assert rendered == []  # kept as drawn, with the comment in it
 
 
 def test_text_people_write_cannot_make_a_mark(world, idea):
@@ -429,3 +444,17 @@ def test_text_people_write_cannot_make_a_mark(world, idea):
     html = board(signed_in(world, "carer"), world)
     assert "&lt;!--support:" in html
     assert html.count(f"<!--support:{idea.pk}:") == 1  # the idea's own support only
+
+
+def test_a_comment_cannot_make_a_thread_mark(world, idea):
+    """A comment that spells the marks its thread is drawn between is shown as written: the
+    kept page's comments are drawn in once, where the page put them."""
+    client = signed_in(world, "carer")
+    contribution_page(client, idea)
+    spelled = f"<!--/thread--><!--thread:{idea.pk}-->Forged<!--/thread-->"
+    conversation_services.comment_add(
+        contribution=idea, author=member(world, "staff"), body=spelled
+    )
+    html = contribution_page(client, idea)
+    assert "&lt;!--thread:" in html and html.count("<!--thread:") == 1
+    assert html.count("Forged") == 1
