@@ -22,7 +22,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-MARK = re.compile(r"<!--(support|comments):(\d+)(?::([01]))?-->.*?<!--/\1-->", re.DOTALL)
+# A mark names the contribution and what the tally was drawn with (for a support: whether the
+# person may support it, the count, whether they support it; for comments: the count), so that
+# only the tallies that have changed are drawn again.
+MARK = re.compile(r"<!--(support|comments):(\d+)((?::\d+)*)-->.*?<!--/\1-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,11 @@ def support_html(c, can_support: bool) -> SafeString:
 def support_marked(c, can_support: bool) -> SafeString:
     """``support_html`` between the marks ``draw`` finds it by."""
     return format_html(
-        "<!--support:{pk}:{can}-->{html}<!--/support-->",
+        "<!--support:{pk}:{can}:{count}:{supported}-->{html}<!--/support-->",
         pk=c.pk,
         can=int(bool(can_support)),
+        count=int(c.support_count),
+        supported=int(bool(getattr(c, "supported", False))),
         html=support_html(c, can_support),
     )
 
@@ -88,9 +93,10 @@ def comments_marked(c) -> SafeString:
     count = c.comment_count
     counted = ngettext("%(n)s comment", "%(n)s comments", count) % {"n": formats.localize(count)}
     return format_html(
-        '<!--comments:{pk}--><a href="{url}" class="small">{counted}'
+        '<!--comments:{pk}:{count}--><a href="{url}" class="small">{counted}'
         '<span class="visually-hidden"> {on} “{title}”</span></a><!--/comments-->',
         pk=c.pk,
+        count=int(count),
         url=reverse("contributions:contribution-detail", args=[c.project_id, c.pk]),
         counted=counted,
         on=_("on"),
@@ -104,16 +110,22 @@ def marked_in(html: str) -> list[int]:
 
 
 def draw(html: str, standings: dict[int, Standing]) -> str:
-    """The page with each marked tally drawn as ``standings`` say (a contribution no longer
-    found is left as it was drawn: the page that showed it is stale and is worked out again on
-    its next view)."""
+    """The page with each marked tally drawn as ``standings`` say, where it was drawn otherwise
+    (a contribution no longer found is left as it was drawn: the page that showed it is stale
+    and is worked out again on its next view)."""
 
     def drawn(found):
         standing = standings.get(int(found.group(2)))
         if standing is None:
             return found.group(0)
+        drawn_with = found.group(3).split(":")[1:]
         if found.group(1) == "comments":
+            if drawn_with == [str(standing.comment_count)]:
+                return found.group(0)
             return comments_marked(standing)
-        return support_marked(standing, found.group(3) == "1")
+        can_support = drawn_with[:1] == ["1"]
+        if drawn_with[1:] == [str(standing.support_count), str(int(standing.supported))]:
+            return found.group(0)
+        return support_marked(standing, can_support)
 
     return MARK.sub(drawn, html)

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from codesign import kept_pages
 from contributions import services as contribution_services
+from contributions import tallies
 from contributions.conversation import services as conversation_services
 from notifications import services as notification_services
 from participants import services as participant_services
@@ -141,6 +142,36 @@ def test_supports_and_comments_are_drawn_into_the_kept_page(
         html = board(staff, world)
     assert "1 comment<" in html and "0 comments" not in html
     assert rendered == []
+
+
+def test_only_the_tallies_that_changed_are_drawn_again(world, idea, monkeypatch):
+    """Each mark says what its tally was drawn with: after one support and one comment, the
+    kept board draws those two again and leaves every other card's as it was drawn."""
+    for title in ("Later buses", "A quiet room", "Parking refunds"):
+        ContributionFactory(
+            project=world.project, author=member(world, "staff"), kind="idea", title=title
+        )
+    carer = signed_in(world, "carer")
+    first = board(carer, world)
+    assert first.count("<!--support:") == 4 and first.count("<!--comments:") == 4
+    drawn = []
+    for name in ("support_html", "comments_marked"):
+        real = getattr(tallies, name)
+        monkeypatch.setattr(
+            tallies, name, lambda *a, real=real, name=name: drawn.append(name) or real(*a)
+        )
+    contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
+    conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")
+    html = board(carer, world)
+    assert sorted(drawn) == ["comments_marked", "support_html"]
+    assert "1 support<" in html and "1 comment<" in html
+
+    def marks(page):
+        return {(m.group(1), m.group(2)): m.group(0) for m in tallies.MARK.finditer(page)}
+
+    before, after = marks(first), marks(html)
+    changed = {key for key in after if after[key] != before[key]}
+    assert changed == {("support", str(idea.pk)), ("comments", str(idea.pk))}
 
 
 def test_ordered_by_supports_a_support_works_the_page_out_afresh(world, idea, rendered):
