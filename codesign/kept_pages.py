@@ -126,10 +126,9 @@ class KeptPageMixin:
         if kept is not None:
             drawn_at, html = kept
             if drawn_at != versions:  # tallies have changed since it was drawn
+                moved = zip(VERSIONS[1:], drawn_at[1:], versions[1:], strict=True)
                 self.tallies_moved = {
-                    name.removesuffix("_version")
-                    for name, then, now in zip(VERSIONS[1:], drawn_at[1:], versions[1:])
-                    if then != now
+                    name.removesuffix("_version") for name, then, now in moved if then != now
                 }
                 html = self.draw_tallies(html)
                 content.keep(page_key, (versions, html), self.kept_page_seconds)
