@@ -244,9 +244,9 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
         if versions is not None:
             key = content.key("dashboards:figures", _of(versions, "content"), parts)
             steady_key = content.key("dashboards:steady", _of(versions, "steady"), parts)
-        figures = content.kept(key) if key else None
-        if figures is None:
-            figures = _work_out(
+        figures = _kept_or(
+            key,
+            lambda: _work_out(
                 ids,
                 organisation=organisation,
                 date_from=date_from,
@@ -254,9 +254,8 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
                 today=today,
                 versions=versions,
                 steady_key=steady_key,
-            )
-            if key:
-                content.keep(key, figures, settings.DASHBOARD_CACHE_SECONDS)
+            ),
+        )
         # The next sessions depend on the hour, not only on the data: always asked for.
         return {
             **_labelled(figures),
@@ -301,6 +300,17 @@ def _versions(ids) -> dict | None:
         return None
     versions = content.versions(ids)
     return versions if len(versions) == len(set(ids)) else None
+
+
+def _kept_or(key: str | None, work_out):
+    """What is kept under ``key``, or else ``work_out()``, kept under it (nothing is read or
+    kept without a key)."""
+    value = content.kept(key) if key else None
+    if value is None:
+        value = work_out()
+        if key:
+            content.keep(key, value, settings.DASHBOARD_CACHE_SECONDS)
+    return value
 
 
 def _of(versions: dict, name: str) -> list:
@@ -370,18 +380,17 @@ def _work_out(
     """Work the figures out, in the organisation's time zone (which ``_figures`` sets): those
     that no support or comment changes, kept under ``steady_key``, and each project's comments
     and supports put in their parity."""
-    figures = content.kept(steady_key) if steady_key else None
-    if figures is None:
-        figures = _work_out_steady(
+    figures = _kept_or(
+        steady_key,
+        lambda: _work_out_steady(
             ids,
             organisation=organisation,
             date_from=date_from,
             date_to=date_to,
             today=today,
             versions=versions,
-        )
-        if steady_key:
-            content.keep(steady_key, figures, settings.DASHBOARD_CACHE_SECONDS)
+        ),
+    )
     if len(ids) == 1:  # kept with the figures, under the same version
         tallies = tally_counts(ids, date_from=date_from, date_to=date_to)
     else:
