@@ -123,24 +123,26 @@ def may_keep() -> bool:
 
 
 class Versions(NamedTuple):
-    """A project's content version, and its version without the tallies (supports and
-    comments): the one what shows no tally is kept under (``Project.version_without``)."""
+    """A project's content version, its version without the tallies (supports and comments):
+    the one what shows no tally is kept under (``Project.version_without``), and each tally's
+    own version (what counts only supports is kept under ``steady`` and ``supports``)."""
 
     content: int
     steady: int
+    supports: int
+    comments: int
 
 
 def versions(project_ids) -> dict[int, Versions]:
     """The versions of each of these projects, in one query."""
     Project = apps.get_model("projects", "Project")
-    tallies = models.F("supports_version") + models.F("comments_version")
-    steady = models.F("content_version") - tallies
-    rows = (
-        Project.objects.filter(pk__in=project_ids)
-        .annotate(steady=steady)
-        .values_list("pk", "content_version", "steady")
+    rows = Project.objects.filter(pk__in=project_ids).values_list(
+        "pk", "content_version", "supports_version", "comments_version"
     )
-    return {pk: Versions(content, steady) for pk, content, steady in rows}
+    return {
+        pk: Versions(content, content - supports - comments, supports, comments)
+        for pk, content, supports, comments in rows
+    }
 
 
 def key(name: str, *parts) -> str:

@@ -168,15 +168,16 @@ FRESH_FIELDS_KEPT = 500
 
 
 def fresh_fields_html(form, names, render) -> str:
-    """The HTML ``render(form, names)`` gives the fields ``names`` of ``form``, worked out once
-    a process for a form that is not bound: its fields' HTML is then a function of their
-    labels, help, choices, widgets and first values, the language and the release, which the
-    key holds, so what is kept can never be out of date. A bound form (errors, what was
-    typed) is always rendered. The board renders its add form on every view: rendering its
-    fields (crispy's templates, a radio at a time) was two fifths of a kept board's time.
-    A form with a crispy helper (whose layout may show anything) is always rendered too, and
-    so is a form given first values of its own (a person's earlier reply, say): what someone
-    wrote is never kept in the process beyond their own request."""
+    """The HTML ``render(form, names)`` gives the fields ``names`` of ``form``, worked out once a
+    process for a form that is not bound: its fields' HTML is then a function of their labels,
+    help, choices, widgets and first values, the language and the release, which the key holds
+    with ``render`` (a function made once, not a new one each call), so what is kept can never
+    be out of date. A bound form (errors, what was typed) is always rendered. The board renders
+    its add form on every view: rendering its fields (crispy's templates, a radio at a time) was
+    two fifths of a kept board's time. A form with a crispy helper (whose layout may show
+    anything) is always rendered too, and so is a form given first values of its own (a person's
+    earlier reply, say): what someone wrote is never kept in the process beyond their own
+    request."""
     if form.is_bound or hasattr(form, "helper") or form.initial:
         return render(form, names)
     from django.utils import translation
@@ -184,6 +185,7 @@ def fresh_fields_html(form, names, render) -> str:
     from . import release
 
     key = (
+        render,
         type(form),
         form.prefix,
         form.auto_id,

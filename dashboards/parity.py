@@ -199,11 +199,12 @@ def participant_counts(ids) -> list[dict]:
 
 
 def _counted_rows(ids, start, end) -> dict:
-    """What parity counts, per measure: the rows, and the fields that give their project,
-    member (whose role decides the group) and constituency (kept on each row). Rows are
-    counted as ``*``, not by their ids, which the indexes these counts read do not hold."""
+    """What parity counts, per measure: a function giving the rows, and the fields that give
+    their project, member (whose role decides the group) and constituency (kept on each row),
+    so that only the measures counted are built. Rows are counted as ``*``, not by their ids,
+    which the indexes these counts read do not hold."""
     return {
-        "contributions": (
+        "contributions": lambda: (
             Contribution.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
                 in_range("created_at", start, end)
             ),
@@ -214,7 +215,7 @@ def _counted_rows(ids, start, end) -> dict:
         # however many such changes it is behind (half the time of asking each contribution).
         # A change links only its own project's contributions (changes.services), so the
         # links are found from the projects' changes, not from all their contributions.
-        "adopted": (
+        "adopted": lambda: (
             ServiceChange.contributions.through.objects.filter(
                 servicechange__project_id__in=ids,
                 servicechange__status__in=ADOPTED_STATUSES,
@@ -225,14 +226,14 @@ def _counted_rows(ids, start, end) -> dict:
             Count("contribution_id", distinct=True),
         ),
         # Comments and supports carry their contribution's project: a project's are read by it.
-        "comments": (
+        "comments": lambda: (
             Comment.objects.filter(project_id__in=ids, withdrawn_at__isnull=True).filter(
                 in_range("created_at", start, end)
             ),
             ("project_id", "author_id", "constituency"),
             Count("*"),
         ),
-        "supports": (
+        "supports": lambda: (
             Support.objects.filter(project_id__in=ids).filter(in_range("created_at", start, end)),
             ("project_id", "membership_id", "constituency"),
             Count("*"),
@@ -329,22 +330,24 @@ def parity_for_projects(
         )
     counted = _counted_rows(ids, start, end)
     names = [name for name in counted if tallied or name not in TALLIED]
-    _count_measures(table, ids, {name: counted[name] for name in names})
+    _count_measures(table, ids, {name: counted[name]() for name in names})
     for row in _attendance_rows(ids, start, end):
         group = group_of(row["membership__constituency"], row["membership__role"])
         _add(table, row["session__project_id"], "attendance", group, row["n"])
     return table
 
 
-def tally_counts(project_ids, *, date_from=None, date_to=None) -> dict[int, dict[str, Measure]]:
-    """The measures of ``TALLIED`` of each project: {project id: {name: Measure}}, in one
-    query each whatever the amount of data."""
+def tally_counts(
+    project_ids, *, date_from=None, date_to=None, names=TALLIED
+) -> dict[int, dict[str, Measure]]:
+    """The measures ``names`` (of ``TALLIED``) of each project: {project id: {name: Measure}},
+    in one query each whatever the amount of data."""
     ids = list(project_ids)
     start, end = day_range(date_from, date_to)
     table = {pk: Parity(project_id=pk, threshold=0) for pk in ids}
     counted = _counted_rows(ids, start, end)
-    _count_measures(table, ids, {name: counted[name] for name in TALLIED})
-    return {pk: {name: getattr(parity, name) for name in TALLIED} for pk, parity in table.items()}
+    _count_measures(table, ids, {name: counted[name]() for name in names})
+    return {pk: {name: getattr(parity, name) for name in names} for pk, parity in table.items()}
 
 
 def _count_measures(table, ids, counted) -> None:

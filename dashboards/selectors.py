@@ -45,6 +45,7 @@ from .parity import (
     LIST_LIMIT,
     SERVICE_USER_SIDE,
     SMALL_GROUP,
+    TALLIED,
     Parity,
     parity_total,
     percent,
@@ -214,7 +215,7 @@ def _due(ids, counts) -> dict:
     }
 
 
-def _upcoming(ids) -> list[WorkshopSession]:
+def _upcoming(ids, now=None) -> list[WorkshopSession]:
     """The next ten sessions, each with how many are going: counted for those ten only (a
     subquery), not for every session to come before the ten are chosen (joined and grouped,
     that was most of an organisation's kept dashboard at 200,000)."""
@@ -227,7 +228,7 @@ def _upcoming(ids) -> list[WorkshopSession]:
     )
     return list(
         WorkshopSession.objects.filter(project_id__in=ids)
-        .upcoming()
+        .upcoming(now)
         .select_related("project")
         .annotate(going=Coalesce(Subquery(going[:1]), 0))
         .order_by("starts_at", "pk")[:LIST_LIMIT]
@@ -256,13 +257,31 @@ def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
                 steady_key=steady_key,
             ),
         )
-        # The next sessions depend on the hour, not only on the data: always asked for.
         return {
             **_labelled(figures),
             "key": key,
             "steady_key": steady_key,
-            "upcoming_sessions": _upcoming(ids),
+            "upcoming_sessions": _kept_upcoming(ids, versions),
         }
+
+
+def _kept_upcoming(ids, versions) -> list[WorkshopSession]:
+    """The next sessions (``_upcoming``), kept under the projects' versions without the tallies
+    until the first of them is over, when it leaves the list (planning, moving, cancelling or
+    answering a session raises the version). ``versions``: None when nothing may be kept."""
+    key = content.key("dashboards:upcoming", _of(versions, "steady")) if versions else None
+    now = timezone.now()
+    until, sessions = (content.kept(key) if key else None) or (None, None)
+    if sessions is not None and (until is None or now <= until):
+        return sessions
+    sessions = _upcoming(ids, now)
+    until = min((session.ends_at for session in sessions), default=None)
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if until is not None:
+        seconds = min(seconds, int((until - now).total_seconds()))
+    if key and seconds > 0:
+        content.keep(key, (until, sessions), seconds)
+    return sessions
 
 
 # The rows that name a status or a constituency, and the choices naming it. Kept figures hold
@@ -317,12 +336,12 @@ def _of(versions: dict, name: str) -> list:
     return sorted((pk, getattr(version, name)) for pk, version in versions.items())
 
 
-def _kept_per_project(name, ids, versions, parts, version: str, count) -> dict:
-    """Each project's ``count(ids)`` result, kept per project under its own ``version``
-    ("content" or "steady") and ``parts``: only the projects whose version moved are counted
-    again. ``versions``: ``_versions(ids)``, or None when nothing may be kept."""
+def _kept_per_project(name, ids, versions, parts, version: tuple[str, ...], count) -> dict:
+    """Each project's ``count(ids)`` result, kept per project under its own versions named in
+    ``version`` (of ``content.Versions``) and ``parts``: only the projects whose versions moved
+    are counted again. ``versions``: ``_versions(ids)``, or None when nothing may be kept."""
     keys = {
-        pk: content.key(name, pk, getattr(versions_of, version), *parts)
+        pk: content.key(name, pk, [getattr(versions_of, v) for v in version], *parts)
         for pk, versions_of in (versions or {}).items()
     }
     kept = content.kept_many(keys.values()) if keys else {}
@@ -349,7 +368,7 @@ def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -
         ids,
         versions,
         parts,
-        "steady",
+        ("steady",),
         lambda missing: count_projects(
             missing,
             organisation=organisation,
@@ -362,16 +381,25 @@ def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -
 
 
 def _project_tallies(ids, versions, *, date_from, date_to) -> dict:
-    """Each project's comments and supports by parity group, kept under its content version."""
+    """Each project's comments and supports by parity group, each tally kept under the
+    project's version without the tallies and its own version: after a support only the
+    supports are counted again, after a comment only the comments."""
     parts = (date_from, date_to, timezone.get_current_timezone_name())
-    return _kept_per_project(
-        "dashboards:tallies",
-        ids,
-        versions,
-        parts,
-        "content",
-        lambda missing: tally_counts(missing, date_from=date_from, date_to=date_to),
-    )
+    tallies = {pk: {} for pk in ids}
+    for tally in TALLIED:
+        counted = _kept_per_project(
+            f"dashboards:{tally}",
+            ids,
+            versions,
+            parts,
+            ("steady", tally),
+            lambda missing, tally=tally: tally_counts(
+                missing, date_from=date_from, date_to=date_to, names=(tally,)
+            ),
+        )
+        for pk in ids:
+            tallies[pk].update(counted[pk])
+    return tallies
 
 
 def _work_out(
@@ -391,10 +419,7 @@ def _work_out(
             versions=versions,
         ),
     )
-    if len(ids) == 1:  # kept with the figures, under the same version
-        tallies = tally_counts(ids, date_from=date_from, date_to=date_to)
-    else:
-        tallies = _project_tallies(ids, versions, date_from=date_from, date_to=date_to)
+    tallies = _project_tallies(ids, versions, date_from=date_from, date_to=date_to)
     figures["parities"] = {
         pk: dataclasses.replace(parity, **tallies[pk]) for pk, parity in figures["parities"].items()
     }

@@ -1,10 +1,14 @@
 """The page layout's tags: ``{% breadcrumbs %}`` wraps the trail a page fills in base.html's
 ``breadcrumbs`` block, and writes nothing on a page without one; ``error_anchor`` gives the
-error summary's links their targets; ``{% fields %}`` renders a form's fields."""
+error summary's links their targets; ``{% fields %}`` renders a form's fields, and
+``{% fields_with %}`` a form's fields as a template of their own lays them out."""
+
+from functools import cache
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
 from django import template
 from django.forms import CheckboxSelectMultiple, RadioSelect
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -64,3 +68,22 @@ def _crispy_fields(form, names) -> str:
 
 def _crispy_form(form, names) -> str:
     return as_crispy_form(form)
+
+
+@register.simple_tag
+def fields_with(form, template_name):
+    """The fields of ``form`` as ``template_name`` draws them (given the form as ``form``; no
+    request, so no token: the form's tag and its token stay in the page). A fresh form's once
+    a process, as ``{% fields %}``."""
+    return fresh_fields_html(form, tuple(form.fields), _drawn_with(template_name))
+
+
+@cache
+def _drawn_with(template_name):
+    """One function per template, so that ``fresh_fields_html`` keeps each template's HTML
+    apart."""
+
+    def draw(form, names):
+        return render_to_string(template_name, {"form": form})
+
+    return draw
