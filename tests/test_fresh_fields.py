@@ -127,3 +127,30 @@ def test_a_form_given_someones_own_values_is_rendered_every_time_and_never_kept(
         assert 'value="I use a wheelchair"' in html
     assert len(renders) == 2
     assert not codesign_forms._FRESH_FIELDS
+
+
+def test_a_form_laid_out_by_a_template_is_drawn_once_and_apart_from_other_layouts(
+    monkeypatch,
+):
+    """``{% fields_with form template %}``: the template's HTML of a fresh form, drawn once a
+    process; another template's of the same form is its own; a bound form is always drawn."""
+    filters = '{% load layout %}{% fields_with form "dashboards/partials/filter_fields.html" %}'
+    report = '{% load layout %}{% fields_with form "reports/partials/request_fields.html" %}'
+    inline = render('{% include "dashboards/partials/filter_fields.html" %}', StepForm())
+    drawn = []
+    real = engines["django"].engine.get_template
+
+    def counting(name, *args, **kwargs):
+        drawn.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(engines["django"].engine, "get_template", counting)
+    first = render(filters, StepForm())
+    assert first == inline and 'name="title"' in first
+    assert render(filters, StepForm()) == first
+    assert drawn.count("dashboards/partials/filter_fields.html") == 1
+    assert render(report, StepForm()) != first
+    assert drawn.count("reports/partials/request_fields.html") == 1
+    typed = StepForm(data={"title": "Long waits"})
+    assert 'value="Long waits"' in render(filters, typed)
+    assert drawn.count("dashboards/partials/filter_fields.html") == 2
