@@ -16,8 +16,10 @@ have moved on, knowing which tallies moved (``tallies_moved``).
 
 The permission checks run first, on every request, as for any view: a kept page is only ever
 served to someone the rules let see it now. What differs from one request to the next is put
-in when the page is served: the form token (each request's own, through ``get_token``) and the
-seconds left before the idle sign-out. A request with messages waiting (``messages`` framework)
+in when the page is served: the form token (each request's own, through ``get_token``), the
+seconds left before the idle sign-out, and the parts a view draws for every request
+(``drawn_when_served``: what changes without any version moving, such as the messages sent
+about a session as the worker sends them). A request with messages waiting (``messages`` framework)
 is rendered afresh and not kept, and so is every request made by htmx (partials), every answer
 but a 200 and anything inside a transaction (``content.may_keep``).
 """
@@ -106,6 +108,11 @@ class KeptPageMixin:
         depends on them."""
         return ()
 
+    def drawn_when_served(self) -> dict:
+        """Parts of the page drawn afresh for every request, kept page or not: {name in the
+        context: a function returning its HTML}."""
+        return {}
+
     # On a kept page drawn again: which tallies ("supports", "comments") have moved since.
     tallies_moved = frozenset(("supports", "comments"))
 
@@ -146,12 +153,18 @@ class KeptPageMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if getattr(self, "_keeping", False):
+        keeping = getattr(self, "_keeping", False)
+        if keeping:
             # Stand-ins for what each request has of its own (put in by ``_served``).
             context["csrf_token"] = mark("csrf")
             context["idle_remaining"] = mark("idle")
+        for name, draw in self.drawn_when_served().items():
+            context[name] = mark(name) if keeping else draw()
         return context
 
     def _served(self, html: str) -> str:
         idle = context_processors.idle(self.request)["idle_remaining"]
-        return html.replace(mark("csrf"), get_token(self.request)).replace(mark("idle"), str(idle))
+        html = html.replace(mark("csrf"), get_token(self.request)).replace(mark("idle"), str(idle))
+        for name, draw in self.drawn_when_served().items():
+            html = html.replace(mark(name), draw())
+        return html

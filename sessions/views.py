@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -131,14 +132,30 @@ class SessionUpdateView(SessionFormMixin, SessionMixin, TemplateView):
 
 
 class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
-    """A session as its audience sees it, kept whole for each of them (``KeptPageMixin``):
-    everything they see on it is the project's content. Its facilitators' page is drawn each
-    time: it shows the reminders and messages sent, which change as they are sent."""
+    """A session as each person sees it, kept whole for them (``KeptPageMixin``): everything
+    on it is the project's content, but what its facilitators see of the reminders and messages
+    sent, which change as the worker sends them: drawn for every request."""
 
     template_name = "workshops/session_detail.html"
 
-    def keeps_page(self) -> bool:
-        return not self.request.user.has_perm("workshops.view_replies", self.session)
+    @cached_property
+    def sees_replies(self) -> bool:
+        return self.request.user.has_perm("workshops.view_replies", self.session)
+
+    def drawn_when_served(self) -> dict:
+        return {"sent_html": self.sent_html} if self.sees_replies else {}
+
+    def sent_html(self) -> str:
+        """The reminders and messages sent about the session, as they stand."""
+        return render_to_string(
+            "workshops/partials/sent.html",
+            {
+                "project": self.project,
+                "reminders": reminders_for_session(self.session),
+                "messages_sent": selectors.session_messages(self.session),
+            },
+            request=self.request,
+        )
 
     def kept_without(self) -> tuple[str, ...]:
         return ("supports", "comments")  # a session's page shows neither
@@ -167,7 +184,7 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
                 else None
             ),
         )
-        if not user.has_perm("workshops.view_replies", session):
+        if not self.sees_replies:
             context["going_count"] = session.replies.filter(answer=Reply.Answer.GOING).count()
         else:
             # The replies counted (they have a page of their own), in one query.
@@ -181,8 +198,6 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
                     if counts.answers[value]
                 ],
                 going_count=counts.answers[Reply.Answer.GOING],
-                reminders=reminders_for_session(session),
-                session_messages=selectors.session_messages(session),
                 access_needs=selectors.combined_access_needs(session, counts),
                 language=selectors.language_asked(session, counts),
                 managed_without_reply=Membership.objects.filter(

@@ -253,6 +253,7 @@ def test_the_models_that_change_a_projects_pages_are_declared():
         "projects.Stage",
         "projects.JourneyStep",
         "participants.Membership",
+        "participants.AccessNeeds",
         "workshops.WorkshopSession",
         "workshops.AgendaItem",
         "workshops.Reply",
