@@ -55,9 +55,7 @@ def test_a_participants_page_is_kept_until_what_it_shows_changes(world, rendered
     assert "Your reply" not in page(signed_in(world, "service_user"), session)
 
 
-def test_a_facilitators_page_is_kept_with_the_messages_sent_drawn_for_each_request(
-    world, rendered
-):
+def test_a_facilitators_page_is_kept_with_the_messages_sent_drawn_for_each_request(world, rendered):
     """The messages and reminders sent change as the worker sends them, in bulk updates that
     move no version: drawn for every request into the facilitator's kept page."""
     session = WorkshopSessionFactory(project=world.project)
