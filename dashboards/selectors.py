@@ -21,6 +21,7 @@ Each project's counts are worked out in ``dashboards.counts`` (parity in
 """
 
 import dataclasses
+import functools
 import statistics
 from collections import defaultdict
 from datetime import date, timedelta
@@ -336,24 +337,27 @@ def _of(versions: dict, name: str) -> list:
     return sorted((pk, getattr(version, name)) for pk, version in versions.items())
 
 
-def _kept_per_project(name, ids, versions, parts, version: tuple[str, ...], count) -> dict:
-    """Each project's ``count(ids)`` result, kept per project under its own versions named in
-    ``version`` (of ``content.Versions``) and ``parts``: only the projects whose versions moved
-    are counted again. ``versions``: ``_versions(ids)``, or None when nothing may be kept."""
+def _kept_per_project(ids, versions, parts, kinds: dict) -> dict:
+    """Each project's results of each kind, kept per project under its own versions and
+    ``parts``, all read in one round trip: only the projects whose versions moved are counted
+    again. ``kinds``: {name: (the versions it is kept under, of ``content.Versions``, and
+    ``count(ids)`` giving {project id: result})}; returns {name: {project id: result}}.
+    ``versions``: ``_versions(ids)``, or None when nothing may be kept."""
     keys = {
-        pk: content.key(name, pk, [getattr(versions_of, v) for v in version], *parts)
-        for pk, versions_of in (versions or {}).items()
+        (name, pk): content.key(name, pk, [getattr(of, v) for v in version], *parts)
+        for name, (version, _count) in kinds.items()
+        for pk, of in (versions or {}).items()
     }
     kept = content.kept_many(keys.values()) if keys else {}
-    found = {pk: kept[key] for pk, key in keys.items() if key in kept}
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        fresh = count(missing)
-        content.keep_many(
-            {keys[pk]: counted for pk, counted in fresh.items() if pk in keys},
-            settings.DASHBOARD_CACHE_SECONDS,
-        )
-        found.update(fresh)
+    found, fresh_kept = {}, {}
+    for name, (_version, count) in kinds.items():
+        found[name] = {pk: kept[keys[name, pk]] for pk in ids if keys.get((name, pk)) in kept}
+        missing = [pk for pk in ids if pk not in found[name]]
+        if missing:
+            fresh = count(missing)
+            fresh_kept.update({keys[name, pk]: v for pk, v in fresh.items() if (name, pk) in keys})
+            found[name].update(fresh)
+    content.keep_many(fresh_kept, settings.DASHBOARD_CACHE_SECONDS)
     return found
 
 
@@ -363,21 +367,16 @@ def _project_counts(ids, versions, *, organisation, date_from, date_to, today) -
     project's rows again and reads the others' counts (``dashboards.counts``)."""
     tz = timezone.get_current_timezone_name()
     parts = (organisation.parity_threshold, date_from, date_to, today, tz)
-    return _kept_per_project(
-        "dashboards:counts",
-        ids,
-        versions,
-        parts,
-        ("steady",),
-        lambda missing: count_projects(
-            missing,
-            organisation=organisation,
-            date_from=date_from,
-            date_to=date_to,
-            today=today,
-            tallied=False,
-        ),
+    count = functools.partial(
+        count_projects,
+        organisation=organisation,
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+        tallied=False,
     )
+    name = "dashboards:counts"
+    return _kept_per_project(ids, versions, parts, {name: (("steady",), count)})[name]
 
 
 def _project_tallies(ids, versions, *, date_from, date_to) -> dict:
@@ -385,21 +384,17 @@ def _project_tallies(ids, versions, *, date_from, date_to) -> dict:
     project's version without the tallies and its own version: after a support only the
     supports are counted again, after a comment only the comments."""
     parts = (date_from, date_to, timezone.get_current_timezone_name())
-    tallies = {pk: {} for pk in ids}
-    for tally in TALLIED:
-        counted = _kept_per_project(
-            f"dashboards:{tally}",
-            ids,
-            versions,
-            parts,
+    kinds = {
+        f"dashboards:{tally}": (
             ("steady", tally),
-            lambda missing, tally=tally: tally_counts(
-                missing, date_from=date_from, date_to=date_to, names=(tally,)
-            ),
+            functools.partial(tally_counts, date_from=date_from, date_to=date_to, names=(tally,)),
         )
-        for pk in ids:
-            tallies[pk].update(counted[pk])
-    return tallies
+        for tally in TALLIED
+    }
+    counted = _kept_per_project(ids, versions, parts, kinds)
+    return {
+        pk: {tally: counted[f"dashboards:{tally}"][pk][tally] for tally in TALLIED} for pk in ids
+    }
 
 
 def _work_out(

@@ -11,10 +11,9 @@ def reports_to_expire(*, now=None):
 
 
 def recent_reports(*, organisation, project=None, with_names: bool, limit: int | None = 10):
-    """The latest reports of a scope that this person may download, newest first."""
-    reports = Report.objects.filter(organisation=organisation, project=project).select_related(
-        "project", "organisation"
-    )
+    """The latest reports of a scope that this person may download, newest first (their rows
+    show neither the project nor the organisation, which the page names)."""
+    reports = Report.objects.filter(organisation=organisation, project=project)
     if not with_names:
         # Without the team's view: neither names nor what people wrote (rules.TEXT_KINDS).
         reports = reports.filter(with_names=False).exclude(kind__in=TEXT_KINDS)
