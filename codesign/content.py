@@ -71,6 +71,7 @@ def register_project_content(
     *,
     links: Iterable[str] = (),
     tally: str | None = None,
+    fields: Iterable[str] | None = None,
 ) -> None:
     """Declare that saving or deleting a row of ``model``, or linking it through its
     many-to-many fields named in ``links``, changes what its project's pages show.
@@ -80,14 +81,20 @@ def register_project_content(
     A link changes the project of the row it is made from, on either side, so both models of
     a link are declared. ``tally``: the model's rows are supports or comments (``"supports"``,
     ``"comments"``), which pages that draw them when served, or show none, are not worked out
-    again for (``Project.version_without``)."""
+    again for (``Project.version_without``). ``fields``: only these of the model's fields show
+    on the pages, so a save naming others alone (``update_fields``: a sign-in's ``last_login``)
+    raises nothing."""
     projects_of = project_of if callable(project_of) else _follow(model, project_of)
+    shown = frozenset(fields) if fields is not None else None
     _projects_of[model] = projects_of
     uid = f"project-content-{model._meta.label}"
 
-    def changed(sender, instance, raw=False, **kwargs):
-        if not raw:  # loaddata
-            project_content_changed(projects_of(instance), tally=tally)
+    def changed(sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw:  # loaddata
+            return
+        if shown is not None and update_fields is not None and not shown & set(update_fields):
+            return
+        project_content_changed(projects_of(instance), tally=tally)
 
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)

@@ -9,12 +9,15 @@ it failed for good (``sessions.calls``).
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from codesign import content
 from codesign.disclosure import disclose, managers_threshold
 from participants.models import Channel, ContactPreferences, Membership
 from sessions.calls.models import CallListEntry
@@ -118,47 +121,96 @@ def _reach_sql(project_count: int) -> str:
         f"AND m.{m['role']} = %s "
         "GROUP BY 1, 2"
     )
+    # When the next of the projects' sessions starts: it becomes the last to have started.
+    next_start = (
+        f"SELECT MIN({column(Session, 'starts_at')}) FROM {table(Session)} "  # noqa: S608
+        f"WHERE {column(Session, 'project')} IN ({project_ids}) "
+        f"AND {column(Session, 'starts_at')} > %s"
+    )
     return (
         f"WITH latest_session AS ({sessions}) "  # noqa: S608
-        "SELECT g.project_id, g.channel, g.people, g.not_reached, ls.id, ls.title "
-        f"FROM ({grouped}) g LEFT JOIN latest_session ls ON ls.project_id = g.project_id"
+        "SELECT g.project_id, g.channel, g.people, g.not_reached, ls.id, ls.title, "
+        f"({next_start}) FROM ({grouped}) g "
+        "LEFT JOIN latest_session ls ON ls.project_id = g.project_id"
     )
 
 
 def reach_of(projects) -> list[Reach]:
-    """The reach of each project, in the order given: one query however many."""
+    """The reach of each project, in the order given: one query however many, kept under the
+    projects' versions without the tallies (memberships, contact preferences, addresses, call
+    lists and sessions all raise them) until the next of their sessions starts (the last
+    session to have started is the one counted)."""
     projects = list(projects)
-    counts: dict[int, dict[str, int]] = {project.pk: {} for project in projects}
+    ids = [project.pk for project in projects]
+    now = timezone.now()
+    key = None
+    if ids and content.may_keep():
+        versions = content.versions(ids)
+        if len(versions) == len(set(ids)):
+            steady = sorted((pk, of.steady) for pk, of in versions.items())
+            key = content.key("dashboards:reach", steady)
+    until, counts, last = (content.kept(key) if key else None) or (None, None, None)
+    if counts is None or (until is not None and now >= until):
+        until, counts, last = _counted(ids, now)
+        if key:
+            seconds = settings.DASHBOARD_CACHE_SECONDS
+            if until is not None:
+                seconds = min(seconds, int((until - now).total_seconds()))
+            if seconds > 0:
+                content.keep(key, (until, counts, last), seconds)
+    return [
+        _reach(project, counts.get(project.pk, {}), last.get(project.pk)) for project in projects
+    ]
+
+
+def _counted(ids, now) -> tuple:
+    """(when the next of these projects' sessions starts, or None; {project id: {channel:
+    people}}; {project id: LastSession}), in one query."""
+    counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     last: dict[int, LastSession] = {}
-    if projects:
-        ids = [project.pk for project in projects]
-        params = [
-            *ids,
-            timezone.now(),
-            Channel.EMAIL,
-            Channel.PHONE_CALL,
-            *ids,
-            Membership.Status.ACTIVE,
-            Membership.Role.PARTICIPANT,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(_reach_sql(len(ids)), params)
-            rows = cursor.fetchall()
-        for project_id, channel, people, not_reached, session_id, title in rows:
-            counts[project_id][channel] = people
-            if session_id is not None:
-                session = last.setdefault(project_id, LastSession(session_id, title))
-                session.not_reached += not_reached
-    return [_reach(project, counts[project.pk], last.get(project.pk)) for project in projects]
+    if not ids:
+        return None, counts, last
+    params = [
+        *ids,  # the last sessions
+        now,
+        *ids,  # the next start
+        now,
+        Channel.EMAIL,  # the members grouped
+        Channel.PHONE_CALL,
+        *ids,
+        Membership.Status.ACTIVE,
+        Membership.Role.PARTICIPANT,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_reach_sql(len(ids)), params)
+        rows = cursor.fetchall()
+    until = None
+    for project_id, channel, people, not_reached, session_id, title, next_start in rows:
+        counts[project_id][channel] = people
+        until = _moment(next_start)
+        if session_id is not None:
+            session = last.setdefault(project_id, LastSession(session_id, title))
+            session.not_reached += not_reached
+    return until, counts, last
+
+
+def _moment(value) -> datetime | None:
+    """A time from a raw query: SQLite gives it as text, in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def _reach(project, counts: dict[str, int], session) -> Reach:
     threshold = managers_threshold(project.group_threshold)
-    sizes = {channel: counts.get(channel, 0) for channel in Channel.values}
+    choices = Channel.choices
+    sizes = {value: counts.get(value, 0) for value, _label in choices}
     disclosure = disclose(sizes, threshold=threshold)
     channels = [
         (label, Figure(sizes[value], disclosure.shown(value), threshold))
-        for value, label in Channel.choices
+        for value, label in choices
     ]
     not_reached = None
     if session is not None:

@@ -16,7 +16,7 @@ from contributions import services as contribution_services
 from contributions.conversation import services as conversation_services
 from contributions.models import Contribution
 from participants import services as participant_services
-from participants.models import Constituency, Membership
+from participants.models import AccessNeeds, Channel, Constituency, Membership
 from privacy import services as privacy_services
 from projects.models import Project
 from sessions import services as session_services
@@ -178,6 +178,25 @@ def _delete_account(s):
     privacy_services.account_delete(person=s["su"].user, deleted_by=s["su"].user)
 
 
+def _access_needs(s):
+    AccessNeeds.objects.create(membership=s["staff"], step_free_access=True)
+
+
+def _contact_preference(s):
+    participant_services.contact_preferences_save(
+        person=s["staff"].user,
+        channel=Channel.TEXT,
+        mobile="07400 123456",
+        changed_by=s["staff"].user,
+    )
+
+
+def _email_address(s):
+    person = s["staff"].user
+    person.email = "new-address@example.org"
+    person.save()
+
+
 def _tag(s):
     contribution_services.contribution_set_tags(
         contribution=s["idea"],
@@ -223,6 +242,11 @@ CHANGES = {
     "consent withdrawn": _withdraw_consent,
     "an account deleted": _delete_account,
     "the project renamed": _rename_project,
+    # Counted on a session's page for its facilitators.
+    "access needs": _access_needs,
+    # Counted in the dashboards' reach.
+    "a contact preference": _contact_preference,
+    "an email address": _email_address,
     # Shown on the board, counted by no dashboard.
     "a contribution tagged": _tag,
     "a stage renamed": _rename_stage,
@@ -254,6 +278,8 @@ def test_the_models_that_change_a_projects_pages_are_declared():
         "projects.JourneyStep",
         "participants.Membership",
         "participants.AccessNeeds",
+        "participants.ContactPreferences",
+        "accounts.User",
         "workshops.WorkshopSession",
         "workshops.AgendaItem",
         "workshops.Reply",
@@ -267,6 +293,16 @@ def test_the_models_that_change_a_projects_pages_are_declared():
         "changes.ServiceChange",
         "changes.FollowUpCheck",
     }
+
+
+def test_a_sign_in_raises_no_version(scene, django_capture_on_commit_callbacks):
+    """Only what pages show of an account raises its projects' versions: signing in writes
+    its last sign-in alone."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        person = scene["staff"].user
+        person.last_login = timezone.now()
+        person.save(update_fields=["last_login"])
+    assert not callbacks
 
 
 def test_a_change_in_one_project_leaves_the_others_alone(scene, django_capture_on_commit_callbacks):

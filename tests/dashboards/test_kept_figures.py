@@ -241,3 +241,37 @@ def test_after_a_support_or_a_comment_only_they_are_counted_and_parity_drawn_aga
     assert client.get(url).status_code == 200
     assert counted == [[project.pk]]
     assert {"changes", "implemented", "parity", "attendance", "payments"} <= set(drawn)
+
+
+def test_reach_is_kept_until_what_it_counts_changes_or_the_next_session_starts(
+    world, django_assert_num_queries
+):
+    from dashboards.reach import reach_of
+    from participants.models import Channel
+    from participants.services import contact_preferences_save
+
+    project = world.project
+    now = timezone.now()
+    held = WorkshopSessionFactory(
+        project=project, starts_at=now - timedelta(days=7), ends_at=now - timedelta(days=6)
+    )
+    coming = WorkshopSessionFactory(
+        project=project, starts_at=now + timedelta(hours=1), ends_at=now + timedelta(hours=3)
+    )
+    first = reach_of([project])[0]
+    assert first.last_session.pk == held.pk
+    with django_assert_num_queries(1):  # the projects' versions
+        assert reach_of([project])[0] == first
+    # Once the next session has started, it is the last one: counted afresh.
+    started = coming.starts_at + timedelta(minutes=1)
+    with time_machine.travel(started, tick=False), django_assert_num_queries(2):
+        assert reach_of([project])[0].last_session.pk == coming.pk
+    # A person's channel is counted afresh as soon as they change it.
+    texts = dict(first.channels)[Channel.TEXT.label].value
+    contact_preferences_save(
+        person=world.users["carer"],
+        channel=Channel.TEXT,
+        mobile="07400 123456",
+        changed_by=world.users["carer"],
+    )
+    assert dict(reach_of([project])[0].channels)[Channel.TEXT.label].value == texts + 1
