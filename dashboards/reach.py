@@ -135,17 +135,18 @@ def _reach_sql(project_count: int) -> str:
     )
 
 
-def reach_of(projects) -> list[Reach]:
+def reach_of(projects, *, as_loaded: bool = False) -> list[Reach]:
     """The reach of each project, in the order given: one query however many, kept under the
     projects' versions without the tallies (memberships, contact preferences, addresses, call
     lists and sessions all raise them) until the next of their sessions starts (the last
-    session to have started is the one counted)."""
+    session to have started is the one counted). ``as_loaded``: the projects' rows were read
+    by this request: their versions are taken from them."""
     projects = list(projects)
     ids = [project.pk for project in projects]
     now = timezone.now()
     key = None
     if ids and content.may_keep():
-        versions = content.versions(ids)
+        versions = content.versions_of(projects) if as_loaded else content.versions(ids)
         if len(versions) == len(set(ids)):
             steady = sorted((pk, of.steady) for pk, of in versions.items())
             key = content.key("dashboards:reach", steady)

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from changes.models import FollowUpCheck, ServiceChange
-from codesign import content
+from codesign import content, kept_pages
 from codesign.disclosure import disclose
 from participants.models import Constituency
 from projects.models import Project
@@ -236,12 +236,14 @@ def _upcoming(ids, now=None) -> list[WorkshopSession]:
     )
 
 
-def _figures(ids, *, organisation, date_from, date_to, today) -> dict:
+def _figures(ids, *, organisation, date_from, date_to, today, versions=None) -> dict:
+    """``versions``: the projects' versions as a request loaded them (``content.versions_of``),
+    or None to read them."""
     tz = ZoneInfo(organisation.time_zone)
     with timezone.override(tz):
         today = today or timezone.localdate()
         parts = (organisation.time_zone, organisation.parity_threshold, date_from, date_to, today)
-        versions = _versions(ids)
+        versions = _versions(ids, versions)
         key = steady_key = None
         if versions is not None:
             key = content.key("dashboards:figures", _of(versions, "content"), parts)
@@ -307,10 +309,10 @@ def _labelled(figures: dict) -> dict:
     return figures
 
 
-def _versions(ids) -> dict | None:
-    """The projects' versions (``content.versions``, read before the figures are worked
-    out), or None when nothing may be kept (inside a transaction, or a project deleted
-    meanwhile).
+def _versions(ids, loaded=None) -> dict | None:
+    """The projects' versions (``content.versions``, or those ``loaded`` with the projects'
+    rows, always read before the figures are worked out), or None when nothing may be kept
+    (inside a transaction, or a project deleted meanwhile).
 
     Figures are kept under two keys: everything under the content versions (``key``), and
     everything but parity's comments and supports under the versions without them
@@ -318,7 +320,10 @@ def _versions(ids) -> dict | None:
     counted again, and the panels that show neither stay kept."""
     if not content.may_keep():
         return None
-    versions = content.versions(ids)
+    if loaded is not None:
+        versions = {pk: loaded[pk] for pk in ids if pk in loaded}
+    else:
+        versions = content.versions(ids)
     return versions if len(versions) == len(set(ids)) else None
 
 
@@ -443,7 +448,9 @@ def _work_out_steady(ids, *, organisation, date_from, date_to, today, versions) 
     }
 
 
-def project_dashboard(project, *, date_from=None, date_to=None, today=None) -> dict:
+def project_dashboard(
+    project, *, date_from=None, date_to=None, today=None, as_loaded: bool = False
+) -> dict:
     """A project's dashboard figures.
 
     Keys: ``today``, ``date_from``, ``date_to``; ``parity`` (a ``Parity``); ``changes``
@@ -455,6 +462,8 @@ def project_dashboard(project, *, date_from=None, date_to=None, today=None) -> d
     ``expenses``: [{status, label, count, amount, counted}], ``expenses_amount``);
     ``overdue_changes`` and ``follow_ups`` (the first 10 of each) and ``follow_ups_due`` (how
     many); ``upcoming_sessions`` (the next 10, each with ``going``); ``is_empty``.
+    ``as_loaded``: the project's row was read by this request, so its versions are taken from
+    it rather than read again.
     """
     figures = _figures(
         [project.pk],
@@ -462,6 +471,7 @@ def project_dashboard(project, *, date_from=None, date_to=None, today=None) -> d
         date_from=date_from,
         date_to=date_to,
         today=today,
+        versions=content.versions_of([project]) if as_loaded else None,
     )
     figures["parity"] = figures.pop("parities").get(project.pk) or Parity(
         project_id=project.pk, threshold=project.organisation.parity_threshold
@@ -479,14 +489,16 @@ def organisation_dashboard(
     date_to=None,
     today=None,
     projects=None,
+    as_loaded: bool = False,
 ) -> dict:
     """An organisation's dashboard figures, over the projects this person may see.
 
     Managers see projects that are no longer drafts; admins and superusers see all
     (``projects``, when the caller has them already, from ``dashboard_projects``). With
-    ``project_ids``, only those of them. Keys: as ``project_dashboard`` (``parity`` is the
-    total of the projects), plus ``projects``: [{project, parity, changes: {total, overdue,
-    implemented, median_days}, participants}] in title order.
+    ``project_ids``, only those of them; ``as_loaded``: ``projects`` were read by this
+    request, so their versions are taken from them. Keys: as ``project_dashboard``
+    (``parity`` is the total of the projects), plus ``projects``: [{project, parity,
+    changes: {total, overdue, implemented, median_days}, participants}] in title order.
     """
     if projects is None:
         projects = dashboard_projects(organisation, user=user)
@@ -494,7 +506,12 @@ def organisation_dashboard(
         projects = [project for project in projects if project.pk in set(project_ids)]
     ids = [project.pk for project in projects]
     figures = _figures(
-        ids, organisation=organisation, date_from=date_from, date_to=date_to, today=today
+        ids,
+        organisation=organisation,
+        date_from=date_from,
+        date_to=date_to,
+        today=today,
+        versions=content.versions_of(projects) if as_loaded else None,
     )
     parities = figures.pop("parities")
     figures["parity"] = parity_total(parities.values(), threshold=organisation.parity_threshold)
@@ -518,7 +535,9 @@ def dashboard_projects(organisation, *, user) -> list[Project]:
     projects = Project.objects.filter(organisation=organisation)
     if not organisation_roles(user, organisation.pk) & {ORG_ADMIN, SUPERUSER}:
         projects = projects.visible_to_managers()
-    projects = list(projects.order_by("title", "pk"))
+    # What the dashboards show of each (and their versions, which name what is kept).
+    shown = ("title", "status", "group_threshold", *kept_pages.VERSIONS)
+    projects = list(projects.only("organisation_id", *shown).order_by("title", "pk"))
     for project in projects:
         project.organisation = organisation
     return projects

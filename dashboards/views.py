@@ -108,6 +108,7 @@ class OrganisationDashboardMixin(DashboardFiltersMixin, OrganisationMixin):
             project_ids=None if project is None else [project],
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
+            as_loaded=True,
         )
 
 
@@ -123,7 +124,10 @@ class ProjectDashboardMixin(DashboardFiltersMixin, ProjectMixin):
     def figures(self):
         filters = self.filters()
         return selectors.project_dashboard(
-            self.project, date_from=filters.get("date_from"), date_to=filters.get("date_to")
+            self.project,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            as_loaded=True,
         )
 
 
@@ -141,7 +145,7 @@ class OrganisationDashboardView(OrganisationDashboardMixin, TemplateView):
             )
         )
         context["page_title"] = _("Dashboard")
-        context["reach"] = reach.reach_of(self.projects)
+        context["reach"] = reach.reach_of(self.projects, as_loaded=True)
         return context
 
 
@@ -163,7 +167,7 @@ class ProjectDashboardView(ProjectDashboardMixin, TemplateView):
             )
         )
         context["round_tables"] = rounds.round_tables(self.project)
-        context["reach"] = reach.reach_of([self.project])
+        context["reach"] = reach.reach_of([self.project], as_loaded=True)
         return context
 
 

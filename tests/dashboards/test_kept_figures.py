@@ -21,6 +21,7 @@ from dashboards import panels, selectors
 from dashboards.parity import Measure
 from dashboards.selectors import organisation_dashboard, project_dashboard
 from participants.models import Constituency
+from projects.models import Project
 from sessions.models import WorkshopSession
 from tests.factories import (
     ContributionFactory,
@@ -48,6 +49,10 @@ def test_figures_are_kept_and_then_worked_out_afresh(
     with django_assert_num_queries(1):  # the content version
         kept = project_dashboard(project)
     assert kept["key"] == first["key"]
+    # A request that has just read the project's row reads no version again.
+    row = Project.objects.select_related("organisation").get(pk=project.pk)
+    with django_assert_num_queries(0):
+        assert project_dashboard(row, as_loaded=True)["key"] == first["key"]
     assert kept["parity"].contributions.service_users == 1
     contribution_services.contribution_add(
         project=project, author=service_user, kind="idea", title="A second idea"
@@ -262,6 +267,9 @@ def test_reach_is_kept_until_what_it_counts_changes_or_the_next_session_starts(
     assert first.last_session.pk == held.pk
     with django_assert_num_queries(1):  # the projects' versions
         assert reach_of([project])[0] == first
+    row = Project.objects.get(pk=project.pk)
+    with django_assert_num_queries(0):  # their versions as this request loaded them
+        assert reach_of([row], as_loaded=True)[0] == first
     # Once the next session has started, it is the last one: counted afresh.
     started = coming.starts_at + timedelta(minutes=1)
     with time_machine.travel(started, tick=False), django_assert_num_queries(2):
