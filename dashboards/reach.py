@@ -8,6 +8,7 @@ as told: those told by phone or in person whom nobody told yet, and those whose 
 it failed for good (``sessions.calls``).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 
 from codesign import content
@@ -135,7 +137,28 @@ def _reach_sql(project_count: int) -> str:
     )
 
 
-def reach_of(projects, *, as_loaded: bool = False) -> list[Reach]:
+class ReachTable(Sequence):
+    """Each project's ``Reach``, made when first asked for (a table drawn from the cache, under
+    ``key``, never asks), and the key naming what they show (None: nothing may be kept)."""
+
+    def __init__(self, key: str | None, make):
+        self.key = key
+        self._make = make
+
+    @cached_property
+    def rows(self) -> list[Reach]:
+        return self._make()
+
+    def __getitem__(self, index):
+        if isinstance(index, str):  # a template asking for ``reach.key`` tries this first
+            raise TypeError(index)
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def reach_of(projects, *, as_loaded: bool = False) -> ReachTable:
     """The reach of each project, in the order given: one query however many, kept under the
     projects' versions without the tallies (memberships, contact preferences, addresses, call
     lists and sessions all raise them) until the next of their sessions starts (the last
@@ -159,9 +182,13 @@ def reach_of(projects, *, as_loaded: bool = False) -> list[Reach]:
                 seconds = min(seconds, int((until - now).total_seconds()))
             if seconds > 0:
                 content.keep(key, (until, counts, last), seconds)
-    return [
-        _reach(project, counts.get(project.pk, {}), last.get(project.pk)) for project in projects
-    ]
+    return ReachTable(
+        f"{key}:{until and until.isoformat()}" if key else None,
+        lambda: [
+            _reach(project, counts.get(project.pk, {}), last.get(project.pk))
+            for project in projects
+        ],
+    )
 
 
 def _counted(ids, now) -> tuple:

@@ -283,3 +283,32 @@ def test_reach_is_kept_until_what_it_counts_changes_or_the_next_session_starts(
         changed_by=world.users["carer"],
     )
     assert dict(reach_of([project])[0].channels)[Channel.TEXT.label].value == texts + 1
+
+
+def test_the_reach_table_is_drawn_once_until_what_it_counts_changes(world, client_for, monkeypatch):
+    from dashboards import reach
+    from participants.models import Channel
+    from participants.services import contact_preferences_save
+
+    client = client_for(world.users["facilitator"])
+    url = reverse("dashboards:project", args=[world.project.pk])
+
+    def table():
+        page = client.get(url).content.decode()
+        return page[page.index('id="reach"') : page.index("</section>", page.index('id="reach"'))]
+
+    drawn = []
+    real = reach._reach
+    monkeypatch.setattr(reach, "_reach", lambda *a: drawn.append(a) or real(*a))
+    first = table()
+    assert len(drawn) == 1
+    assert table() == first
+    assert len(drawn) == 1  # drawn from the cache: no row made
+    contact_preferences_save(
+        person=world.users["carer"],
+        channel=Channel.TEXT,
+        mobile="07400 123456",
+        changed_by=world.users["carer"],
+    )
+    assert table() != first
+    assert len(drawn) == 2
