@@ -6,9 +6,12 @@ class ContributionsConfig(AppConfig):
     verbose_name = "Contributions"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from codesign.content import register_project_content
         from participants import registry
 
+        from . import member_tallies
         from .models import Comment, Contribution, Support, Tag
         from .services import experiences_withdraw_for_leaver
 
@@ -17,3 +20,11 @@ class ContributionsConfig(AppConfig):
         register_project_content(Tag)
         register_project_content(Comment, tally="comments")
         register_project_content(Support, tally="supports")
+        # Each member's supports and comments counted again after each is written or deleted.
+        for model, changed in (
+            (Support, member_tallies.support_changed),
+            (Comment, member_tallies.comment_changed),
+        ):
+            uid = f"member-tally-{model._meta.label}"
+            post_save.connect(changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(changed, sender=model, dispatch_uid=uid)

@@ -265,6 +265,33 @@ class Support(OfContribution):
         return f"{self.membership} supports {self.contribution}"
 
 
+class MemberTally(models.Model):
+    """How many supports one member has given in their project, and how many comments (not
+    withdrawn) they have made, by the constituency each row carries: parity's two tallies read
+    these rows, a few per member, rather than counting every support and comment of a project
+    (``dashboards.parity.tally_counts``). Counted again, under a lock on the member, whenever one
+    of their supports or comments is written, withdrawn or deleted (``member_tallies``), and
+    rebuilt after bulk writes (``member_tallies_refresh``)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(
+        "participants.Membership", on_delete=models.CASCADE, related_name="tallies"
+    )
+    constituency = models.CharField(max_length=20, choices=Constituency.choices)
+    supports = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "constituency"], name="one_tally_per_member_constituency"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.membership}: {self.supports} supports, {self.comments} comments"
+
+
 class Comment(OfContribution):
     """A comment on a contribution, or a reply to one (one level only)."""
 

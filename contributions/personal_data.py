@@ -17,6 +17,7 @@ from .models import (
     Contribution,
     Dot,
     LiveBoard,
+    MemberTally,
     PrioritisationRound,
     Report,
     Support,
@@ -123,7 +124,8 @@ def _anonymise_experiences(experiences: models.QuerySet, now) -> int:
 
 _closed = personal_data.after_close("project")
 
-personal_data.holds_none(Tag, LiveBoard)
+# A member's tallies are counts of rows declared here (supports, comments), nothing more.
+personal_data.holds_none(Tag, LiveBoard, MemberTally)
 personal_data.register(
     Contribution,
     person="author__user",

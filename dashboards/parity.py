@@ -11,12 +11,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connections
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext_lazy as _
 
 from changes.models import ServiceChange
 from codesign.dates import day_range, in_range
-from contributions.models import Comment, Contribution, Support
+from contributions.models import Comment, Contribution, MemberTally, Support
 from participants.models import Constituency, Membership
 from projects.models import Project
 from sessions.models import Attendance
@@ -341,13 +341,29 @@ def tally_counts(
     project_ids, *, date_from=None, date_to=None, names=TALLIED
 ) -> dict[int, dict[str, Measure]]:
     """The measures ``names`` (of ``TALLIED``) of each project: {project id: {name: Measure}},
-    in one query each whatever the amount of data."""
+    in one query each whatever the amount of data: over all time, from each member's tallies
+    (``contributions.MemberTally``, a few rows a member); for dates, counted from the rows."""
     ids = list(project_ids)
-    start, end = day_range(date_from, date_to)
     table = {pk: Parity(project_id=pk, threshold=0) for pk in ids}
-    counted = _counted_rows(ids, start, end)
-    _count_measures(table, ids, {name: counted[name]() for name in names})
+    if date_from is None and date_to is None:
+        for name in names:
+            for project_id, constituency, role, n in _tallied(ids, name):
+                _add(table, project_id, name, group_of(constituency, role), n)
+    else:
+        start, end = day_range(date_from, date_to)
+        counted = _counted_rows(ids, start, end)
+        _count_measures(table, ids, {name: counted[name]() for name in names})
     return {pk: {name: getattr(parity, name) for name in names} for pk, parity in table.items()}
+
+
+def _tallied(ids, name: str):
+    """(project id, constituency, role, how many) of the members' tallies of ``name``."""
+    return (
+        MemberTally.objects.filter(project_id__in=ids, **{f"{name}__gt": 0})
+        .order_by()
+        .values_list("project_id", "constituency", "membership__role")
+        .annotate(n=Sum(name))
+    )
 
 
 def _count_measures(table, ids, counted) -> None:

@@ -17,6 +17,7 @@ from notifications.services import notify
 from outbox.services import outbox_email
 from participants.models import Membership
 
+from ..member_tallies import member_recount
 from ..models import Comment, Contribution, Report
 from ..services import contribution_recount, posting_check
 from ..templatetags.contributions import author_name
@@ -135,6 +136,7 @@ def comment_withdraw(*, comment: Comment) -> Comment:
         withdrawn_at=timezone.now()
     ):
         contribution_recount(contribution_id=comment.contribution_id)
+        member_recount(comment.author_id)
     project_content_changed([comment.project_id])
     comment.refresh_from_db()
     return comment

@@ -39,6 +39,7 @@ from changes.models import (
     YouSaidWeDid,
 )
 from changes.services import _add_months
+from contributions.member_tallies import member_tallies_refresh
 from contributions.models import Comment, Contribution, Support, Tag
 from contributions.services import contribution_counts_refresh
 from participants.models import AccessNeeds, Consent, ConsentStatement, Constituency, Membership
@@ -835,6 +836,7 @@ class LargeSeed:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         contribution_counts_refresh(contributions=Contribution.objects.all())
+        member_tallies_refresh()
 
     # Service changes
 
