@@ -177,6 +177,22 @@ def kept(cache_key: str):
     return cache.get(cache_key) if may_keep() else None
 
 
+def kept_until(cache_key: str | None, now, work_out, seconds: int) -> tuple:
+    """(until, value): what is kept under ``cache_key`` while ``now`` is before the moment it
+    holds until (None: for as long as the key), or else ``work_out()``'s (until, value), kept
+    under the key until that moment (no longer than ``seconds``). For what the data names and
+    the clock ends: the next sessions, until the first is over. No key: worked out, not kept."""
+    found = kept(cache_key) if cache_key else None
+    if found is not None and (found[0] is None or now < found[0]):
+        return found
+    until, value = work_out()
+    if until is not None:
+        seconds = min(seconds, int((until - now).total_seconds()))
+    if cache_key and seconds > 0:
+        keep(cache_key, (until, value), seconds)
+    return until, value
+
+
 def kept_many(cache_keys) -> dict:
     """What is kept under each of these keys that has something, in one round trip (nothing
     inside a transaction)."""

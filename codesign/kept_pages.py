@@ -96,12 +96,6 @@ class KeptPageMixin:
 
     kept_page_seconds = content.KEEP_SECONDS
 
-    def keeps_page(self) -> bool:
-        """Whether this person's page may be kept: a view whose page shows some people what is
-        not the project's content (a session's messages, to its facilitators) says no for
-        them."""
-        return True
-
     def kept_without(self) -> tuple[str, ...]:
         """The tallies ("supports", "comments") the page is kept without: it shows none of
         them, or draws each it shows when served (``draw_tallies``) and nothing else on it
@@ -122,7 +116,7 @@ class KeptPageMixin:
         return html
 
     def get(self, request, *args, **kwargs):
-        if not may_keep(request) or not self.keeps_page():
+        if not may_keep(request):
             response = super().get(request, *args, **kwargs)
             if hasattr(response, "render"):
                 response.content = self.draw_tallies(response.render().content.decode())

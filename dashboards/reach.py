@@ -172,16 +172,10 @@ def reach_of(projects, *, as_loaded: bool = False) -> ReachTable:
         versions = content.versions_of(projects) if as_loaded else content.versions(ids)
         if len(versions) == len(set(ids)):
             steady = sorted((pk, of.steady) for pk, of in versions.items())
-            key = content.key("dashboards:reach", steady)
-    until, counts, last = (content.kept(key) if key else None) or (None, None, None)
-    if counts is None or (until is not None and now >= until):
-        until, counts, last = _counted(ids, now)
-        if key:
-            seconds = settings.DASHBOARD_CACHE_SECONDS
-            if until is not None:
-                seconds = min(seconds, int((until - now).total_seconds()))
-            if seconds > 0:
-                content.keep(key, (until, counts, last), seconds)
+            key = content.key("dashboards:reach-counts", steady)
+    until, (counts, last) = content.kept_until(
+        key, now, lambda: _counted(ids, now), settings.DASHBOARD_CACHE_SECONDS
+    )
     return ReachTable(
         f"{key}:{until and until.isoformat()}" if key else None,
         lambda: [
@@ -192,12 +186,12 @@ def reach_of(projects, *, as_loaded: bool = False) -> ReachTable:
 
 
 def _counted(ids, now) -> tuple:
-    """(when the next of these projects' sessions starts, or None; {project id: {channel:
-    people}}; {project id: LastSession}), in one query."""
+    """(when the next of these projects' sessions starts, or None; ({project id: {channel:
+    people}}, {project id: LastSession})), in one query."""
     counts: dict[int, dict[str, int]] = {pk: {} for pk in ids}
     last: dict[int, LastSession] = {}
     if not ids:
-        return None, counts, last
+        return None, (counts, last)
     params = [
         *ids,  # the last sessions
         now,
@@ -219,7 +213,7 @@ def _counted(ids, now) -> tuple:
         if session_id is not None:
             session = last.setdefault(project_id, LastSession(session_id, title))
             session.not_reached += not_reached
-    return until, counts, last
+    return until, (counts, last)
 
 
 def _moment(value) -> datetime | None:

@@ -274,17 +274,12 @@ def _kept_upcoming(ids, versions) -> list[WorkshopSession]:
     answering a session raises the version). ``versions``: None when nothing may be kept."""
     key = content.key("dashboards:upcoming", _of(versions, "steady")) if versions else None
     now = timezone.now()
-    until, sessions = (content.kept(key) if key else None) or (None, None)
-    if sessions is not None and (until is None or now <= until):
-        return sessions
-    sessions = _upcoming(ids, now)
-    until = min((session.ends_at for session in sessions), default=None)
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if until is not None:
-        seconds = min(seconds, int((until - now).total_seconds()))
-    if key and seconds > 0:
-        content.keep(key, (until, sessions), seconds)
-    return sessions
+
+    def work_out():
+        sessions = _upcoming(ids, now)
+        return min((session.ends_at for session in sessions), default=None), sessions
+
+    return content.kept_until(key, now, work_out, settings.DASHBOARD_CACHE_SECONDS)[1]
 
 
 # The rows that name a status or a constituency, and the choices naming it. Kept figures hold
