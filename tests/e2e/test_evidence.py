@@ -92,6 +92,7 @@ def test_manager_finds_and_accepts_a_theme_across_projects(world, live_server, o
     page.get_by_role("link", name="Learning across projects").click()
     page.get_by_role("link", name="Themes across projects").click()
     page.get_by_role("button", name="Suggest themes across all projects").click()
+    expect(page.get_by_text("Themes are being suggested.")).to_be_visible()
     # The outbox ran the job after the request committed; run again, it changes nothing.
     job = OutboxMessage.objects.get(job="learning.themes.tasks.theme_run_build_job")
     tasks.theme_run_build_job(**job.payload)

@@ -24,6 +24,7 @@ def test_facilitator_accepts_a_suggested_theme(world, live_server, open_page, vi
     page.goto(f"{live_server.url}/projects/{world.project.pk}/")
     page.get_by_role("link", name="Themes in what people said").click()
     page.get_by_role("button", name="Suggest themes from the contributions").click()
+    expect(page.get_by_text("Themes are being suggested.")).to_be_visible()
     # The outbox ran the job after the request committed (the tests' worker runs at once);
     # run again, as a redelivery would, it changes nothing.
     job = OutboxMessage.objects.get(job="learning.themes.tasks.theme_run_build_job")
