@@ -6,4 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from codesign.languages import drop_empty_fallbacks
+
         from . import receivers  # noqa: F401
+
+        drop_empty_fallbacks()

@@ -6,12 +6,29 @@ recipient's own language, recorded on their account. Where it is not known, an o
 may ask for messages in Welsh and English, Welsh first; otherwise the site's language is used.
 """
 
+import gettext
 import re
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.translation import trans_real
+
+
+def drop_empty_fallbacks() -> None:
+    """Load each of the site's catalogues and unlink from it the catalogues behind it that hold
+    no message. Python's gettext puts a package's ``en`` catalogue (often only a header) behind
+    its ``en_GB`` one, and Django chains them behind the site's: every message the site's
+    catalogue lacks (most English ones) walked each of them, on every page."""
+    for language, _name in settings.LANGUAGES:
+        node = trans_real.translation(language)
+        while node._fallback is not None:
+            behind = node._fallback
+            if type(behind) is gettext.GNUTranslations and set(behind._catalog) <= {""}:
+                node._fallback = behind._fallback
+            else:
+                node = behind
 
 
 def known(language: str | None) -> bool:

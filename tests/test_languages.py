@@ -5,9 +5,16 @@ import re
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from accounts.models import User
-from codesign.languages import address_languages, message_languages, person_languages
+from codesign.languages import (
+    address_languages,
+    drop_empty_fallbacks,
+    message_languages,
+    person_languages,
+)
 from notifications.models import Notification
 from notifications.services import notify
 from outbox.models import OutboxMessage
@@ -174,3 +181,23 @@ def test_someone_without_email_is_added_with_their_language(world):
     client.force_login(world.users["facilitator"])
     page = client.get(reverse("participants:add-managed", args=[world.project.pk]))
     assert 'name="language"' in page.content.decode()
+
+
+def test_no_empty_catalogue_is_walked_behind_the_sites():
+    """Packages' header-only ``en`` catalogues are unlinked, once, at start-up (every English
+    message the site's catalogue lacks walked them); what translates still does."""
+    trans_real._translations = {}  # as a fresh process loads them
+    drop_empty_fallbacks()
+    for language, _name in settings.LANGUAGES:
+        behind = trans_real.translation(language)._fallback
+        while behind is not None:
+            assert set(behind._catalog.keys()) - {""}, f"an empty catalogue behind {language}"
+            behind = behind._fallback
+    with translation.override("cy"):
+        assert translation.gettext("Sign in") == "Mewngofnodi"
+        assert translation.gettext("This field is required.") != "This field is required."
+        assert translation.gettext("A sentence no catalogue holds") == (
+            "A sentence no catalogue holds"
+        )
+    with translation.override("en-gb"):
+        assert translation.gettext("Sign in") == "Sign in"
