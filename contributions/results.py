@@ -1,7 +1,7 @@
 """The board's results (filters, count, cards, pages), kept until the project's content changes.
 
 Between two views of a board nothing usually changes, yet working out a page of it takes five
-queries and rendering twenty cards. So ``BoardView`` keeps the results it renders under
+queries and drawing twenty cards. So ``BoardView`` keeps the results it renders under
 ``key``: the project's content version (``codesign.content``: raised by every committed write to
 what the board shows) with everything else the results depend on: the person (whose cards they
 show, by their roles), whether they may add, the filters and page asked for, the language and
@@ -16,19 +16,16 @@ person to another on a page none of whose cards is theirs is only their own supp
 drawn for each. A person with a card of their own on the page ("Yours") has their own results.
 """
 
-import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from codesign import content, permissions
 
-from .templatetags.contributions import author_name, is_by
+from . import cards
 
 TEMPLATE = "contributions/partials/board_results.html"
-CARD_TEMPLATE = "contributions/partials/card.html"
 # What the results depend on in the URL (anything else in it changes nothing).
 PARAMETERS = ("kind", "stage", "tag", "status", "q", "sort", "page")
 # Entries are never stale (the key names the project's content version); this only bounds the
@@ -70,61 +67,18 @@ class Shared:
     authors: frozenset[int]
 
 
-PLAIN = (str, int, float, bool, type(None), datetime.date, datetime.datetime, Decimal)
-
-
-def shown(card) -> tuple:
-    """What a card shows of its contribution: each value it was loaded with (columns and the
-    board's annotations: counts, whether the person supports it, its tag names)."""
-    return tuple(
-        sorted(
-            (name, tuple(value) if isinstance(value, list | tuple) else value)
-            for name, value in vars(card).items()
-            if not name.startswith("_")
-            and (
-                isinstance(value, PLAIN)
-                or (
-                    isinstance(value, list | tuple) and all(isinstance(v, str | int) for v in value)
-                )
-            )
-        )
-    )
-
-
-def card_key(card, user, *, can_support: bool) -> str:
-    """The key of a card as drawn for ``user``: named by everything it shows, so a write to one
-    card leaves the others kept (nothing is cleared: a changed card has another key)."""
-    return content.key(
-        "board-card",
-        shown(card),
-        author_name(card),
-        is_by(card, user),
-        can_support,
-        card.stage.name if card.stage_id else None,
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    )
-
-
 def render_cards(context: dict, user) -> list[str]:
-    """Each card of the page, as kept or rendered (and kept), in the page's order."""
-    items = context["contributions"]
-    can_support = {
-        c.pk: c.kind == "idea" and user.has_perm("contributions.support", c) for c in items
-    }
-    keys = [card_key(c, user, can_support=can_support[c.pk]) for c in items]
-    kept = content.kept_many(keys)
-    drawn, new = [], {}
-    for c, card_key_ in zip(items, keys, strict=True):
-        if card_key_ not in kept:
-            new[card_key_] = render_to_string(CARD_TEMPLATE, {**context, "c": c})
-        drawn.append(kept.get(card_key_) or new[card_key_])
-    content.keep_many(new, KEEP_SECONDS)
-    return drawn
+    """Each card of the page, drawn (``contributions.cards``: drawing a card costs less than
+    keeping it did, so cards are not kept one by one)."""
+    page = cards.Page(user, context["project"].pk)
+    return [
+        page.card(c, can_support=c.kind == "idea" and user.has_perm("contributions.support", c))
+        for c in context["contributions"]
+    ]
 
 
 def render(context: dict, user) -> str:
-    """The results as ``user`` sees them, their cards kept one by one."""
+    """The results as ``user`` sees them."""
     return render_to_string(TEMPLATE, {**context, "cards": render_cards(context, user)})
 
 

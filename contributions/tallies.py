@@ -40,14 +40,14 @@ class Standing:
     supported: bool
 
 
-def support_html(c, can_support: bool) -> SafeString:
+def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
     """An idea's support count and, where ``can_support``, the button to support it or take
     the support back (it submits the page's ``partials/support_form.html``; htmx swaps this
-    part for the answer)."""
+    part for the answer). ``url``: the support's address, where the caller has it."""
     supported = bool(getattr(c, "supported", False))
     button = ""
     if can_support:
-        url = reverse("contributions:support", args=[c.project_id, c.pk])
+        url = url or reverse("contributions:support", args=[c.project_id, c.pk])
         button = format_html(
             '<button type="submit" form="support-form" formaction="{url}" name="support" '
             'value="{value}" id="support-button-{pk}" hx-post="{url}" '
@@ -75,7 +75,7 @@ def support_html(c, can_support: bool) -> SafeString:
     )
 
 
-def support_marked(c, can_support: bool) -> SafeString:
+def support_marked(c, can_support: bool, *, url: str | None = None) -> SafeString:
     """``support_html`` between the marks ``draw`` finds it by."""
     return format_html(
         "<!--support:{pk}:{can}:{count}:{supported}-->{html}<!--/support-->",
@@ -83,13 +83,14 @@ def support_marked(c, can_support: bool) -> SafeString:
         can=int(bool(can_support)),
         count=int(c.support_count),
         supported=int(bool(getattr(c, "supported", False))),
-        html=support_html(c, can_support),
+        html=support_html(c, can_support, url=url),
     )
 
 
-def comments_marked(c) -> SafeString:
+def comments_marked(c, *, url: str | None = None) -> SafeString:
     """A card's link to its contribution's comments, saying how many there are, between the
-    marks ``draw`` finds it by."""
+    marks ``draw`` finds it by (``url``: the contribution's address, where the caller has
+    it)."""
     count = c.comment_count
     counted = ngettext("%(n)s comment", "%(n)s comments", count) % {"n": formats.localize(count)}
     return format_html(
@@ -97,7 +98,7 @@ def comments_marked(c) -> SafeString:
         '<span class="visually-hidden"> {on} “{title}”</span></a><!--/comments-->',
         pk=c.pk,
         count=int(count),
-        url=reverse("contributions:contribution-detail", args=[c.project_id, c.pk]),
+        url=url or reverse("contributions:contribution-detail", args=[c.project_id, c.pk]),
         counted=counted,
         on=_("on"),
         title=c.title,

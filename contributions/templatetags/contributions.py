@@ -48,3 +48,29 @@ def comments_link(c):
     from contributions import tallies
 
     return tallies.comments_marked(c)
+
+
+@register.simple_tag
+def kind_badge(c):
+    """What kind of contribution it is (``contributions.cards``)."""
+    from contributions import cards
+
+    return cards.kind_badge(c)
+
+
+@register.simple_tag
+def emotion(c):
+    """How the person felt at a touchpoint (``contributions.cards``)."""
+    from contributions import cards
+
+    return cards.emotion_badge(c)
+
+
+@register.simple_tag(takes_context=True)
+def card(context, c):
+    """The card of ``c`` on the board, as the signed-in person sees it (``contributions.cards``)."""
+    from contributions import cards
+
+    user = context["user"]
+    can_support = c.kind == "idea" and user.has_perm("contributions.support", c)
+    return cards.card_html(c, user, can_support=can_support)

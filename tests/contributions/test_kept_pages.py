@@ -158,7 +158,7 @@ def test_only_the_tallies_that_changed_are_drawn_again(world, idea, monkeypatch)
     for name in ("support_html", "comments_marked"):
         real = getattr(tallies, name)
         monkeypatch.setattr(
-            tallies, name, lambda *a, real=real, name=name: drawn.append(name) or real(*a)
+            tallies, name, lambda *a, real=real, name=name, **k: drawn.append(name) or real(*a, **k)
         )
     contribution_services.support_toggle(contribution=idea, membership=member(world, "staff"))
     conversation_services.comment_add(contribution=idea, author=member(world, "staff"), body="Yes")

@@ -350,42 +350,6 @@ def test_a_hidden_card_is_kept_for_its_author_apart_from_everyone_else(client, w
         assert "is hidden from the board" in html and "Names a patient" in html
 
 
-@pytest.fixture
-def cards_rendered(monkeypatch):
-    """The contributions whose card is rendered while the test runs."""
-    drawn = []
-    real = results.render_to_string
-
-    def render(name, context=None, *args):
-        if name == results.CARD_TEMPLATE:
-            drawn.append(context["c"].pk)
-        return real(name, context, *args)
-
-    monkeypatch.setattr(results, "render_to_string", render)
-    return drawn
-
-
-def test_after_a_write_only_the_card_written_to_is_rendered_again(
-    staff_client, world, idea, cards_rendered
-):
-    others = [
-        ContributionFactory(project=world.project, author=member(world, "carer"), kind="idea")
-        for _ in range(3)
-    ]
-    board(staff_client, world)
-    assert set(cards_rendered) == {idea.pk, *(other.pk for other in others)}
-    cards_rendered.clear()
-    edit(idea, world)
-    after = board(staff_client, world)
-    assert "Pack medicines the day before" in after
-    assert cards_rendered == [idea.pk]
-    # Another person with other roles: their own cards (the facilitator may support too).
-    cards_rendered.clear()
-    staff_client.force_login(world.users["observer"])
-    board(staff_client, world)
-    assert set(cards_rendered) == {idea.pk, *(other.pk for other in others)}
-
-
 def test_the_filter_form_is_drawn_again_only_when_what_it_shows_changes(
     staff_client, world, idea, rendered
 ):

@@ -1,0 +1,114 @@
+"""A card on the board, drawn in Python (``contributions.cards``): what it says to whom, every
+text people wrote escaped, and its words in the reader's language."""
+
+import re
+
+import pytest
+from django.utils import translation
+
+from contributions import cards
+from contributions.conversation import services as conversation_services
+from tests.factories import ContributionFactory
+
+from .conftest import member
+
+PAYLOAD = '<script>alert("x")</script>'
+
+
+def card(world, c, role, *, can_support=False) -> str:
+    c.support_count, c.comment_count = 3, 1
+    c.tag_names = tuple(c.tags.order_by("name").values_list("name", flat=True))
+    return str(cards.Page(world.users[role], world.project.pk).card(c, can_support=can_support))
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def test_an_idea_shows_its_kind_status_author_date_stage_tags_and_tallies(world, idea):
+    html = card(world, idea, "staff", can_support=True)
+    assert html.startswith(f'<li id="contribution-{idea.pk}" class="mb-3">')
+    assert f'<a href="{idea.get_absolute_url()}">Pack medicines early</a>' in html
+    shown = text(html)
+    for words in (
+        "Idea",
+        "Status: New",
+        "Before the ward round",
+        "Stage: Going home",
+        "Medicines",
+        "3 supports",
+        "1 comment",
+        idea.created_at.strftime("%Y"),
+    ):
+        assert words in shown
+    assert "Yours" not in shown
+    assert f'formaction="/projects/{world.project.pk}/contributions/{idea.pk}/support/"' in html
+    assert f'<time datetime="{idea.created_at.astimezone().isoformat()[:10]}' in html
+
+
+def test_the_author_sees_yours_and_nobody_gets_a_button_they_may_not_use(world, idea):
+    assert "Yours" in text(card(world, idea, "service_user"))
+    assert "<button" not in card(world, idea, "staff", can_support=False)
+
+
+def test_a_touchpoint_says_how_it_felt_in_words(world):
+    touchpoint = ContributionFactory(
+        project=world.project,
+        author=member(world, "carer"),
+        kind="touchpoint",
+        emotion="worried",
+        title="Waiting for the letter",
+    )
+    html = card(world, touchpoint, "staff")
+    assert '<span aria-hidden="true">😟</span> Felt: Worried' in html
+    assert "support" not in text(html).lower()
+
+
+def test_a_long_body_is_cut_and_its_lines_kept(world):
+    c = ContributionFactory(
+        project=world.project, author=member(world, "carer"), body="First line\n" + "a" * 400
+    )
+    html = card(world, c, "staff")
+    assert "First line<br>" in html
+    assert "a" * 268 + "…" in html and "a" * 270 not in html
+
+
+def test_a_hidden_card_tells_its_author_why_and_nobody_else_anything(world, idea):
+    conversation_services.moderation_hide(
+        target=idea, reason="Names a patient", moderator=world.users["facilitator"]
+    )
+    idea.refresh_from_db()
+    to_author = text(card(world, idea, "service_user"))
+    assert "Your “Pack medicines early” is hidden from the board." in to_author
+    assert "Reason: Names a patient" in to_author
+    to_others = text(card(world, idea, "staff"))
+    assert "What it said is not shown." in to_others
+    assert "Pack medicines" not in to_others and "Names a patient" not in to_others
+
+
+def test_every_text_people_wrote_is_escaped(world, idea):
+    idea.title = idea.body = PAYLOAD
+    idea.save()
+    idea.stage.name = PAYLOAD
+    idea.stage.save()
+    idea.tags.update(name=PAYLOAD)
+    author = idea.author
+    author.display_name = PAYLOAD
+    author.save()
+    html = card(world, idea, "staff", can_support=True)
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 5
+    conversation_services.moderation_hide(
+        target=idea, reason=PAYLOAD, moderator=world.users["facilitator"]
+    )
+    idea.refresh_from_db()
+    hidden = card(world, idea, "service_user")
+    assert "<script>" not in hidden and hidden.count("&lt;script&gt;") == 2
+
+
+@pytest.mark.parametrize("language", ["cy"])
+def test_a_card_is_in_the_readers_language(world, idea, language):
+    with translation.override(language):
+        shown = text(card(world, idea, "staff", can_support=True))
+    assert "Status: New" not in shown and "Stage:" not in shown
+    assert "Pack medicines early" in shown
