@@ -91,3 +91,13 @@ def test_a_download_refuses_filters_it_cannot_use_and_says_which(world, client):
     text = response.content.decode()
     assert "could not be used: Payment status, Session" in text and "<b>" not in text
     assert client.get(url, {"status": "paid"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_a_filters_selects_write_their_options_without_templates(world, client, name, rendered):
+    """Each option through two templates was most of the time a list's filters took."""
+    reader, parameter, value = LISTS[name]
+    client.force_login(world.users[reader])
+    html = client.get(list_url(world, name), {parameter: value}).content.decode()
+    assert f'<option value="{value}" selected>' in html
+    assert not [t for t in rendered if t and t.startswith("django/forms/widgets/select")]
