@@ -1,5 +1,6 @@
 """Form pieces every app uses."""
 
+import re
 import uuid
 
 from crispy_forms.helper import FormHelper
@@ -184,22 +185,51 @@ def fresh_fields_html(form, names, render) -> str:
 
     from . import release
 
+    # A form whose ids name its object ("id_reply_42_%s": a reply form per comment) is kept
+    # once, drawn with a placeholder for the start of its ids, which is then put back.
+    id_start = _id_start(form.auto_id)
     key = (
         render,
         type(form),
         form.prefix,
-        form.auto_id,
+        form.auto_id if id_start is None else ID_PLACEHOLDER,
         translation.get_language(),
         release.current(),
         tuple(_shown(form, name) for name in names),
     )
     html = _FRESH_FIELDS.get(key)
     if html is None:
-        html = render(form, names)
+        html = (
+            render(form, names)
+            if id_start is None
+            else _rendered_with_placeholder(form, names, render)
+        )
         if len(_FRESH_FIELDS) >= FRESH_FIELDS_KEPT:
             _FRESH_FIELDS.clear()
         _FRESH_FIELDS[key] = html
-    return html
+    if id_start is None:
+        return html
+    # Safe as rendered; the start of an id put back is letters, digits, "_" and "-".
+    return mark_safe(html.replace(ID_PLACEHOLDER, id_start))  # noqa: S308
+
+
+ID_PLACEHOLDER = "freshfieldsid0"
+_ID_PATTERN = re.compile(r"([A-Za-z][\w-]*)%s")
+
+
+def _id_start(auto_id) -> str | None:
+    """What a form's ids start with, where its ``auto_id`` is that and then the field's name."""
+    found = _ID_PATTERN.fullmatch(auto_id) if isinstance(auto_id, str) else None
+    return found.group(1) if found else None
+
+
+def _rendered_with_placeholder(form, names, render) -> str:
+    auto_id = form.auto_id
+    form.auto_id = f"{ID_PLACEHOLDER}%s"
+    try:
+        return render(form, names)
+    finally:
+        form.auto_id = auto_id
 
 
 def _shown(form, name) -> tuple:

@@ -154,3 +154,16 @@ def test_a_form_laid_out_by_a_template_is_drawn_once_and_apart_from_other_layout
     typed = StepForm(data={"title": "Long waits"})
     assert 'value="Long waits"' in render(filters, typed)
     assert drawn.count("dashboards/partials/filter_fields.html") == 2
+
+
+def test_forms_whose_ids_name_their_object_are_rendered_once_with_their_own_ids(renders):
+    """A reply form per comment ("id_reply_42_%s"): drawn once, each with its own ids."""
+    first = render(FIELDS, StepForm(auto_id="id_reply_41_%s"))
+    second = render(FIELDS, StepForm(auto_id="id_reply_42_%s"))
+    assert len(renders) == 1
+    assert second == first.replace("id_reply_41_", "id_reply_42_")
+    assert second == render(CRISPY, StepForm(auto_id="id_reply_42_%s"))
+    assert 'for="id_reply_42_title"' in second and "id_reply_41_" not in second
+    assert codesign_forms.ID_PLACEHOLDER not in second
+    render(FIELDS, StepForm(auto_id=False))  # no ids: kept apart
+    assert len(renders) == 2
