@@ -9,16 +9,16 @@ to the next (the labels in the reader's language, the contributions' addresses, 
 (``html.escape``), without the lazy-text wrapper around it.
 """
 
-import html
 from functools import cache
 
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr, truncatechars
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from codesign.drawing import drawn, escape
+from codesign.links import Links
 from codesign.templatetags.choices import choice
 
 from . import tallies
@@ -34,18 +34,6 @@ EMOTION_FACES = {
     "upset": "😢",
 }
 BODY_CHARACTERS = 280
-# A contribution number no project reaches, reversed in its place and replaced by each card's.
-PLACEHOLDER = "2147483647"
-
-
-def escape(value) -> str:
-    """``value`` as text in HTML: what ``django.utils.html.escape`` gives."""
-    return html.escape(str(value))
-
-
-def drawn(markup: str) -> SafeString:
-    """Markup drawn here, as safe: every text in it went through ``escape``."""
-    return mark_safe(markup)  # noqa: S308 (every text in it went through escape())
 
 
 @cache
@@ -72,14 +60,8 @@ class Page:
     def __init__(self, user, project_id: int):
         self.user = user
         self.words = labels(translation.get_language())
-        self._detail = reverse("contributions:contribution-detail", args=[project_id, PLACEHOLDER])
-        self._support = reverse("contributions:support", args=[project_id, PLACEHOLDER])
-
-    def detail_url(self, pk: int) -> str:
-        return self._detail.replace(PLACEHOLDER, str(pk))
-
-    def support_url(self, pk: int) -> str:
-        return self._support.replace(PLACEHOLDER, str(pk))
+        self.detail_url = Links("contributions:contribution-detail", project_id)
+        self.support_url = Links("contributions:support", project_id)
 
     def card(self, c, *, can_support: bool) -> SafeString:
         """The card of ``c`` as the reader sees it (``can_support``: whether they may support

@@ -4,20 +4,18 @@ import re
 from functools import partial
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 from codesign import content, kept_pages
 
+from ..conversation import drawing
 from ..conversation.forms import CommentForm, ReplyForm
 from ..conversation.selectors import comment_thread
 from .contributions import author_name, is_by
 
 register = template.Library()
-
-COMMENTS_TEMPLATE = "contributions/conversation/partials/comments.html"
 
 
 def thread_context(
@@ -70,6 +68,13 @@ def contribution_thread(context, contribution):
     return mark_safe(html)  # noqa: S308
 
 
+@register.simple_tag(takes_context=True)
+def comments_section(context):
+    """The comments section as ``thread_context`` gives it, drawn afresh (the answer to a
+    comment posted in place: the comment just posted, or the form with its errors)."""
+    return drawing.thread_html({key: context.get(key) for key in drawing.THREAD_KEYS})
+
+
 def thread_html(contribution, request, csrf_token) -> str:
     """The thread as its viewer sees it, kept under everything it shows (``thread_key``), so
     a write elsewhere (a support, another contribution) does not draw it again; with the form
@@ -78,7 +83,7 @@ def thread_html(contribution, request, csrf_token) -> str:
     key = thread_key(thread)
     html = content.kept(key)
     if html is None:
-        html = render_to_string(COMMENTS_TEMPLATE, {**thread, "csrf_token": TOKEN_MARK})
+        html = str(drawing.thread_html({**thread, "csrf_token": TOKEN_MARK}))
         content.keep(key, html, content.KEEP_SECONDS)
     return html.replace(TOKEN_MARK, str(csrf_token))
 

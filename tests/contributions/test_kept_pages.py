@@ -16,6 +16,7 @@ from django.urls import reverse
 from codesign import kept_pages
 from contributions import services as contribution_services
 from contributions import tallies
+from contributions.conversation import drawing
 from contributions.conversation import services as conversation_services
 from notifications import services as notification_services
 from participants import services as participant_services
@@ -325,7 +326,18 @@ def test_the_maps_figures_are_drawn_again_only_when_they_change(world, idea, ren
 # A contribution's comments: kept under everything they show, so a write elsewhere does not
 # draw them again, with each request's own form token put in.
 
-COMMENTS = "contributions/conversation/partials/comments.html"
+COMMENTS = "a contribution's comments, drawn"
+
+
+@pytest.fixture
+def rendered(rendered, monkeypatch):
+    """The templates rendered, and each time a contribution's comments were drawn (in Python,
+    ``contributions.conversation.drawing``)."""
+    real = drawing.thread_html
+    monkeypatch.setattr(
+        drawing, "thread_html", lambda thread: rendered.append(COMMENTS) or real(thread)
+    )
+    return rendered
 
 
 def contribution_page(client, idea):
