@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from codesign.drawing import drawn, escape
 
 # A mark names the contribution and what the tally was drawn with (for a support: whether the
 # person may support it, the count, whether they support it; for comments: the count), so that
@@ -43,47 +44,44 @@ class Standing:
 def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
     """An idea's support count and, where ``can_support``, the button to support it or take
     the support back (it submits the page's ``partials/support_form.html``; htmx swaps this
-    part for the answer). ``url``: the support's address, where the caller has it."""
+    part for the answer). ``url``: the support's address, where the caller has it. Drawn in
+    Python, as the cards are (``codesign.drawing``): a board draws twenty."""
     supported = bool(getattr(c, "supported", False))
     button = ""
     if can_support:
-        url = url or reverse("contributions:support", args=[c.project_id, c.pk])
-        button = format_html(
-            '<button type="submit" form="support-form" formaction="{url}" name="support" '
-            'value="{value}" id="support-button-{pk}" hx-post="{url}" '
-            'hx-target="#support-{pk}" hx-swap="outerHTML" hx-sync="this:drop" '
-            'class="btn btn-sm {style}" aria-pressed="{pressed}">{tick}{label}'
-            '<span class="visually-hidden"> “{title}”</span></button>',
-            url=url,
-            value="0" if supported else "1",
-            pk=c.pk,
-            style="btn-primary" if supported else "btn-outline-primary",
-            pressed="true" if supported else "false",
-            tick=mark_safe('<span aria-hidden="true">✓</span> ') if supported else "",
-            label=_("Support"),
-            title=c.title,
+        url = escape(url or reverse("contributions:support", args=[c.project_id, c.pk]))
+        style, pressed, value = (
+            ("btn-primary", "true", "0")
+            if supported
+            else (
+                "btn-outline-primary",
+                "false",
+                "1",
+            )
+        )
+        tick = '<span aria-hidden="true">✓</span> ' if supported else ""
+        button = (
+            f'<button type="submit" form="support-form" formaction="{url}" name="support" '
+            f'value="{value}" id="support-button-{c.pk}" hx-post="{url}" '
+            f'hx-target="#support-{c.pk}" hx-swap="outerHTML" hx-sync="this:drop" '
+            f'class="btn btn-sm {style}" aria-pressed="{pressed}">{tick}{escape(_("Support"))}'
+            f'<span class="visually-hidden"> “{escape(c.title)}”</span></button>'
         )
     count = c.support_count
     counted = ngettext("%(n)s support", "%(n)s supports", count) % {"n": formats.localize(count)}
-    return format_html(
-        '<div id="support-{pk}" class="d-flex align-items-center flex-wrap gap-2">{button}'
-        '<span class="small">{counted}{yours}</span></div>',
-        pk=c.pk,
-        button=button,
-        counted=counted,
-        yours=" · " + _("including yours") if supported else "",
+    yours = " · " + _("including yours") if supported else ""
+    return drawn(
+        f'<div id="support-{c.pk}" class="d-flex align-items-center flex-wrap gap-2">{button}'
+        f'<span class="small">{escape(counted)}{escape(yours)}</span></div>'
     )
 
 
 def support_marked(c, can_support: bool, *, url: str | None = None) -> SafeString:
     """``support_html`` between the marks ``draw`` finds it by."""
-    return format_html(
-        "<!--support:{pk}:{can}:{count}:{supported}-->{html}<!--/support-->",
-        pk=c.pk,
-        can=int(bool(can_support)),
-        count=int(c.support_count),
-        supported=int(bool(getattr(c, "supported", False))),
-        html=support_html(c, can_support, url=url),
+    supported = int(bool(getattr(c, "supported", False)))
+    return drawn(
+        f"<!--support:{int(c.pk)}:{int(bool(can_support))}:{int(c.support_count)}:{supported}-->"
+        f"{support_html(c, can_support, url=url)}<!--/support-->"
     )
 
 
@@ -93,15 +91,11 @@ def comments_marked(c, *, url: str | None = None) -> SafeString:
     it)."""
     count = c.comment_count
     counted = ngettext("%(n)s comment", "%(n)s comments", count) % {"n": formats.localize(count)}
-    return format_html(
-        '<!--comments:{pk}:{count}--><a href="{url}" class="small">{counted}'
-        '<span class="visually-hidden"> {on} “{title}”</span></a><!--/comments-->',
-        pk=c.pk,
-        count=int(count),
-        url=url or reverse("contributions:contribution-detail", args=[c.project_id, c.pk]),
-        counted=counted,
-        on=_("on"),
-        title=c.title,
+    url = escape(url or reverse("contributions:contribution-detail", args=[c.project_id, c.pk]))
+    return drawn(
+        f'<!--comments:{int(c.pk)}:{int(count)}--><a href="{url}" class="small">'
+        f'{escape(counted)}<span class="visually-hidden"> {escape(_("on"))} '
+        f"“{escape(c.title)}”</span></a><!--/comments-->"
     )
 
 
