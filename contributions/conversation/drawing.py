@@ -8,6 +8,8 @@ time there whenever they were not kept. Here the addresses are reversed once for
 text people wrote is escaped (``codesign.drawing``).
 """
 
+from dataclasses import dataclass
+
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
 from django.utils import formats, timezone
@@ -39,12 +41,33 @@ THREAD_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class ViewerMay:
+    """What the viewer may do with a comment or reply: change it (edit, withdraw), report it,
+    and read it if a facilitator hid it."""
+
+    change: bool
+    report: bool
+    read_hidden: bool
+
+
+def reply_ids(pk: int) -> str:
+    """The ids of the fields of the form replying to comment ``pk`` (its ``auto_id``)."""
+    return f"id_reply_{pk}_%s"
+
+
+def ids_start(pk: int) -> str:
+    """How the ids of the form replying to comment ``pk`` start (``reply_ids``)."""
+    return reply_ids(pk).removesuffix("%s")
+
+
 class Thread:
     """The comments of ``thread`` (``thread_context``, with the form token ``csrf_token``)."""
 
     def __init__(self, thread: dict):
         self.thread = thread
         self.user = thread["user"]
+        self._reply_fields = None  # (the comment replied to, the fields drawn)
         project = thread["project"].pk
         self.links = {
             name: Links(f"conversation:comment-{name}", project)
@@ -83,10 +106,16 @@ class Thread:
                 f"{drawn_replies}</ol>"
             )
         reply = ""
-        if comment.reply_form:
+        if comment.reply_form is not None:
             reply_to = self.thread["reply_to"]
-            opened = " open" if reply_to is not None and reply_to.pk == comment.pk else ""
-            form = self._form(comment.reply_form, self.links["reply"](comment.pk), _("Post reply"))
+            replying = reply_to is not None and reply_to.pk == comment.pk
+            opened = " open" if replying else ""
+            form = self._form(
+                comment.reply_form,
+                self.links["reply"](comment.pk),
+                _("Post reply"),
+                fields_html=None if replying else self._fresh_reply_fields(comment),
+            )
             reply = (
                 f'<details class="ms-4"{opened}><summary class="small">{escape(_("Reply"))}'
                 f"</summary>{form}</details>"
@@ -104,7 +133,7 @@ class Thread:
         user = self.user
         if item.withdrawn_at:
             return self._aside(_("This comment was withdrawn by its author."))
-        if item.hidden_at is not None and not user.has_perm("contributions.view_hidden", item):
+        if item.hidden_at is not None and not item.viewer_may.read_hidden:
             return self._aside(_("Hidden by a facilitator."))
         mine = is_by(item, user)
         created = timezone.localtime(item.created_at)
@@ -137,11 +166,11 @@ class Thread:
 
     def _actions(self, item) -> str:
         """The links to what the viewer may do with the comment."""
-        user, links = self.user, self.links
+        links, may = self.links, item.viewer_may
         actions = []
-        if user.has_perm("contributions.change_comment", item):
+        if may.change:
             actions += [(links["edit"], _("Edit")), (links["withdraw"], _("Withdraw"))]
-        if user.has_perm("contributions.report", item):
+        if may.report:
             actions.append((links["report"], _("Report")))
         if self.thread["can_moderate"]:
             if item.hidden_at:
@@ -158,7 +187,15 @@ class Thread:
         )
         return f'<ul class="list-inline small mb-0">{items}</ul>'
 
-    def _form(self, form, action: str, submit_label: str) -> str:
+    def _fresh_reply_fields(self, comment) -> str:
+        """The fields of a fresh form replying to ``comment``: every fresh reply form of the
+        thread is the same but for its ids, so it is drawn once (without making the others)."""
+        if self._reply_fields is None:
+            self._reply_fields = (comment.pk, str(fields(comment.reply_form)))
+        first, html = self._reply_fields
+        return html.replace(ids_start(first), ids_start(comment.pk))
+
+    def _form(self, form, action: str, submit_label: str, *, fields_html=None) -> str:
         """A comment or reply form posted in place (htmx swaps the thread for the answer)."""
         action = escape(action)
         token = str(self.thread.get("csrf_token") or "")
@@ -170,7 +207,7 @@ class Thread:
         return (
             f'<form method="post" action="{action}" hx-post="{action}" hx-target="#comments" '
             f'hx-swap="outerHTML" novalidate>{token_input}'
-            f"{fields(form)}"
+            f"{fields(form) if fields_html is None else fields_html}"
             f'<button type="submit" class="btn btn-primary">{escape(submit_label)}</button></form>'
         )
 

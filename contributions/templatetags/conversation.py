@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from codesign import content, kept_pages
 
 from ..conversation import drawing
+from ..conversation.drawing import ViewerMay, reply_ids
 from ..conversation.forms import CommentForm, ReplyForm
 from ..conversation.selectors import comment_thread
 from .contributions import author_name, is_by
@@ -35,7 +36,14 @@ def thread_context(
         else:
             # Made only when the thread is drawn, not when it is served as kept.
             comment.reply_form = SimpleLazyObject(
-                partial(ReplyForm, project=project, auto_id=f"id_reply_{comment.pk}_%s")
+                partial(ReplyForm, project=project, auto_id=reply_ids(comment.pk))
+            )
+        for item in (comment, *comment.visible_replies):
+            # What the viewer may do with each, decided once for its key and its drawing.
+            item.viewer_may = ViewerMay(
+                change=user.has_perm("contributions.change_comment", item),
+                report=user.has_perm("contributions.report", item),
+                read_hidden=not hidden_from(item, user),
             )
     return {
         "contribution": contribution,
@@ -141,9 +149,7 @@ def thread_key(thread: dict) -> str:
                 is_reply,
                 author_name(item),
                 is_by(item, user),
-                hidden_from(item, user),
-                user.has_perm("contributions.change_comment", item),
-                user.has_perm("contributions.report", item),
+                item.viewer_may,
                 item.reply_form is not None if not is_reply else None,
             )
             for item, is_reply in items

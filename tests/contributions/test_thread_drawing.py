@@ -67,3 +67,18 @@ def test_the_thread_is_in_the_readers_language(world, contribution):
     with translation.override("cy"):
         html = render_thread(contribution, world.users["staff"])
     assert "1 comment<" not in html and "Post reply" not in html and "Diolch" in html
+
+
+def test_fresh_reply_forms_are_drawn_once_for_the_thread(world, contribution, monkeypatch):
+    from contributions.conversation import drawing
+
+    for body in ("One", "Two", "Three"):
+        comment_add(contribution=contribution, author=member(world, "carer"), body=body)
+    drawn_fields = []
+    real = drawing.fields
+    monkeypatch.setattr(drawing, "fields", lambda form: drawn_fields.append(form) or real(form))
+    html = render_thread(contribution, world.users["staff"])
+    assert len(drawn_fields) == 2  # one reply form, and the form to add a comment
+    assert html.count('name="body"') == 4
+    for pk in contribution.comments.values_list("pk", flat=True):
+        assert f'id="id_reply_{pk}_body"' in html
