@@ -60,11 +60,12 @@ def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
             )
         )
         tick = '<span aria-hidden="true">✓</span> ' if supported else ""
+        label = _("Support")
         button = (
             f'<button type="submit" form="support-form" formaction="{url}" name="support" '
             f'value="{value}" id="support-button-{c.pk}" hx-post="{url}" '
             f'hx-target="#support-{c.pk}" hx-swap="outerHTML" hx-sync="this:drop" '
-            f'class="btn btn-sm {style}" aria-pressed="{pressed}">{tick}{escape(_("Support"))}'
+            f'class="btn btn-sm {style}" aria-pressed="{pressed}">{tick}{escape(label)}'
             f'<span class="visually-hidden"> “{escape(c.title)}”</span></button>'
         )
     count = c.support_count
@@ -92,9 +93,10 @@ def comments_marked(c, *, url: str | None = None) -> SafeString:
     count = c.comment_count
     counted = ngettext("%(n)s comment", "%(n)s comments", count) % {"n": formats.localize(count)}
     url = escape(url or reverse("contributions:contribution-detail", args=[c.project_id, c.pk]))
+    on = _("on")
     return drawn(
         f'<!--comments:{int(c.pk)}:{int(count)}--><a href="{url}" class="small">'
-        f'{escape(counted)}<span class="visually-hidden"> {escape(_("on"))} '
+        f'{escape(counted)}<span class="visually-hidden"> {escape(on)} '
         f"“{escape(c.title)}”</span></a><!--/comments-->"
     )
 

@@ -84,14 +84,16 @@ class Thread:
             items = "".join(self._comment_item(comment) for comment in thread["comments"])
             listed = f'<ol class="list-unstyled">{items}</ol>'
         else:
-            listed = f"<p>{escape(_('No comments yet.'))}</p>"
+            none_yet = _("No comments yet.")
+            listed = f"<p>{escape(none_yet)}</p>"
         add = ""
         if thread["can_comment"]:
             action = Links("conversation:comment-create", thread["project"].pk)(
                 thread["contribution"].pk
             )
             form = self._form(thread["form"], action, _("Post comment"))
-            add = f'<h3 class="h5">{escape(_("Add a comment"))}</h3>{form}'
+            heading_add = _("Add a comment")
+            add = f'<h3 class="h5">{escape(heading_add)}</h3>{form}'
         return drawn(
             '<section id="comments" class="mt-4" aria-labelledby="comments-heading">'
             f'<h2 class="h4" id="comments-heading">{escape(heading)}</h2>{listed}{add}</section>'
@@ -101,9 +103,9 @@ class Thread:
         replies = ""
         if comment.visible_replies:
             drawn_replies = "".join(f"<li>{self._comment(r)}</li>" for r in comment.visible_replies)
+            label = _("Replies")
             replies = (
-                f'<ol class="list-unstyled ms-4" aria-label="{escape(_("Replies"))}">'
-                f"{drawn_replies}</ol>"
+                f'<ol class="list-unstyled ms-4" aria-label="{escape(label)}">{drawn_replies}</ol>'
             )
         reply = ""
         if comment.reply_form is not None:
@@ -116,8 +118,9 @@ class Thread:
                 _("Post reply"),
                 fields_html=None if replying else self._fresh_reply_fields(comment),
             )
+            summary = _("Reply")
             reply = (
-                f'<details class="ms-4"{opened}><summary class="small">{escape(_("Reply"))}'
+                f'<details class="ms-4"{opened}><summary class="small">{escape(summary)}'
                 f"</summary>{form}</details>"
             )
         return f'<li class="mb-3">{self._comment(comment)}{replies}{reply}</li>'
@@ -136,13 +139,14 @@ class Thread:
         if item.hidden_at is not None and not item.viewer_may.read_hidden:
             return self._aside(_("Hidden by a facilitator."))
         mine = is_by(item, user)
+        you = _("you")
         created = timezone.localtime(item.created_at)
         byline = (
             '<p class="small text-body-secondary mb-1">'
             f'<span class="fw-semibold text-body">{escape(author_name(item))}</span> · '
             f'<time datetime="{created.isoformat()}">'
             f"{escape(date_filter(created, 'j M Y, H:i'))}</time>"
-            f"{' · ' + escape(_('you')) if mine else ''}</p>"
+            f"{' · ' + escape(you) if mine else ''}</p>"
         )
         body = linebreaksbr(item.body, autoescape=True)
         if item.hidden_at:
@@ -152,8 +156,9 @@ class Thread:
                 else _("Only its author and the facilitators can read it.")
             )
             reason = _("Reason: %(reason)s") % {"reason": item.hidden_reason}
+            hidden = _("Hidden by a facilitator.")
             shown = (
-                f'<p class="fst-italic mb-1">{escape(_("Hidden by a facilitator."))} '
+                f'<p class="fst-italic mb-1">{escape(hidden)} '
                 f'{escape(readers)}</p><p class="small mb-1">{escape(reason)}</p>'
                 f'<div class="text-body-secondary border-start ps-2 mb-1">{body}</div>'
             )
