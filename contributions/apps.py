@@ -12,6 +12,7 @@ class ContributionsConfig(AppConfig):
         from participants import registry
 
         from . import member_tallies
+        from .conversation import services as conversation_services
         from .models import Comment, Contribution, Support, Tag
         from .services import experiences_withdraw_for_leaver
 
@@ -20,6 +21,13 @@ class ContributionsConfig(AppConfig):
         register_project_content(Tag)
         register_project_content(Comment, tally="comments")
         register_project_content(Support, tally="supports")
+        # A comment written or deleted raises its contribution's thread version.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                conversation_services.comment_written,
+                sender=Comment,
+                dispatch_uid=f"thread-changed-{signal is post_save}",
+            )
         # Each member's supports and comments counted again after each is written or deleted.
         for model, changed in (
             (Support, member_tallies.support_changed),

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from codesign.content import ContentVersionField
 from participants.models import Constituency
 
 SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
@@ -132,6 +133,9 @@ class Contribution(models.Model):
     # withdrawn), so the board shows and sorts by them without counting rows on each view.
     support_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Raised whenever one of its comments is written or deleted (``conversation.services
+    # .thread_changed``): a kept page draws its comments again only once it has moved.
+    thread_version = ContentVersionField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,28 @@ from ..member_tallies import member_recount
 from ..models import Comment, Contribution, Report
 from ..services import contribution_recount, posting_check
 from ..templatetags.contributions import author_name
+
+
+def thread_changed(contribution_id: int) -> None:
+    """Raise the contribution's thread version once the transaction that wrote one of its
+    comments commits (as project versions are raised: the transaction takes no lock on the
+    contribution for it, so it cannot deadlock with one that locks its member first). A page
+    that shows its comments draws them again once the version has moved; one drawn between
+    the commit and the raise holds the new comments under the old version, and is drawn again
+    too: never the other way round."""
+
+    def raise_version():
+        Contribution.objects.filter(pk=contribution_id).update(
+            thread_version=models.F("thread_version") + 1
+        )
+
+    transaction.on_commit(raise_version)
+
+
+def comment_written(sender, instance, raw=False, **kwargs) -> None:
+    """A comment saved or deleted (cascades too): its thread has changed."""
+    if not raw:
+        thread_changed(instance.contribution_id)
 
 
 def _plain(text: str) -> str:
@@ -137,6 +159,7 @@ def comment_withdraw(*, comment: Comment) -> Comment:
     ):
         contribution_recount(contribution_id=comment.contribution_id)
         member_recount(comment.author_id)
+        thread_changed(comment.contribution_id)
     project_content_changed([comment.project_id])
     comment.refresh_from_db()
     return comment

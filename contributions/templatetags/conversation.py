@@ -71,7 +71,7 @@ def contribution_thread(context, contribution):
     contribution's kept page, ``draw_thread``)."""
     html = thread_html(contribution, context["request"], context.get("csrf_token", ""))
     if context.get("thread_marked"):
-        html = _marked(contribution.pk, html)
+        html = _marked(contribution, html)
     # Rendered as a template's output is: escaped as it was drawn.
     return mark_safe(html)  # noqa: S308
 
@@ -98,11 +98,14 @@ def thread_html(contribution, request, csrf_token) -> str:
 
 TOKEN_MARK = kept_pages.mark("thread-csrf")
 # What people write is escaped before it reaches a page, so no text of theirs makes a mark.
-THREAD = re.compile(r"<!--thread:(\d+)-->.*?<!--/thread-->", re.DOTALL)
+THREAD = re.compile(r"<!--thread:(\d+)(?::(\d+))?-->.*?<!--/thread-->", re.DOTALL)
 
 
-def _marked(pk: int, html: str) -> str:
-    return f"<!--thread:{pk}-->{html}<!--/thread-->"
+def _marked(contribution, html: str) -> str:
+    """The thread between marks naming the contribution and its thread version as read before
+    the comments were (a comment written in between leaves a mark older than what is drawn:
+    it is drawn again, never the other way round)."""
+    return f"<!--thread:{contribution.pk}:{contribution.thread_version}-->{html}<!--/thread-->"
 
 
 def draw_thread(html: str, contribution, request, csrf_token) -> str:
@@ -113,8 +116,10 @@ def draw_thread(html: str, contribution, request, csrf_token) -> str:
         nonlocal drawn
         if int(found.group(1)) != contribution.pk:
             return found.group(0)
+        if found.group(2) == str(contribution.thread_version):
+            return found.group(0)  # none of its comments has changed since it was drawn
         if drawn is None:
-            drawn = _marked(contribution.pk, thread_html(contribution, request, csrf_token))
+            drawn = _marked(contribution, thread_html(contribution, request, csrf_token))
         return drawn
 
     return THREAD.sub(thread, html)

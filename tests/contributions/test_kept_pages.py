@@ -380,6 +380,52 @@ def test_the_comments_are_drawn_again_only_when_they_change(world, idea, rendere
     assert edit not in contribution_page(client, idea)
 
 
+def test_a_kept_contribution_reads_its_comments_only_once_one_of_them_changes(world, idea):
+    """Each contribution carries its thread's version: a comment elsewhere in the project
+    moves the project's comments version, but the page does not read this thread again; a
+    comment written, edited, hidden, withdrawn or deleted here moves it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contributions.conversation import services as conversation_services
+
+    comment = conversation_services.comment_add(
+        contribution=idea, author=member(world, "staff"), body="Yes, the day before"
+    )
+    other = ContributionFactory(project=world.project, author=member(world, "staff"), kind="idea")
+    client = signed_in(world, "carer")
+    contribution_page(client, idea)
+
+    def served(expect_read: bool) -> str:
+        with CaptureQueriesContext(connection) as queries:
+            html = contribution_page(client, idea)
+        read = any('FROM "contributions_comment"' in q["sql"] for q in queries.captured_queries)
+        assert read == expect_read
+        return html
+
+    served(expect_read=False)
+    conversation_services.comment_add(contribution=other, author=member(world, "carer"), body="No")
+    assert "Yes, the day before" in served(expect_read=False)
+    conversation_services.comment_update(comment=comment, body="Yes, two days before")
+    assert "Yes, two days before" in served(expect_read=True)
+    served(expect_read=False)
+    conversation_services.moderation_hide(
+        target=comment, reason="Off topic", moderator=world.users["facilitator"]
+    )
+    assert "Hidden by a facilitator." in served(expect_read=True)
+    conversation_services.moderation_restore(target=comment, moderator=world.users["facilitator"])
+    assert "Yes, two days before" in served(expect_read=True)
+    reply = conversation_services.comment_add(
+        contribution=idea, author=member(world, "carer"), body="And a bag", parent=comment
+    )
+    assert "And a bag" in served(expect_read=True)
+    conversation_services.comment_withdraw(comment=reply)
+    assert "And a bag" not in served(expect_read=True)
+    reply.delete()
+    served(expect_read=True)
+    served(expect_read=False)
+
+
 def test_a_page_that_says_something_as_it_is_drawn_is_sent_whole_and_not_kept(
     world, idea, rendered, monkeypatch
 ):
