@@ -26,7 +26,8 @@ class SourceChoiceField(forms.ModelMultipleChoiceField):
     # Only the kind and the title: the author is never part of the label.
     def label_from_instance(self, contribution):
         if contribution.hidden_at:
-            return f"{contribution.get_kind_display()}: {_('hidden by a facilitator')}"
+            hidden = _("hidden by a facilitator")
+            return f"{contribution.get_kind_display()}: {hidden}"
         return f"{contribution.get_kind_display()}: {contribution.title}"
 
 

@@ -245,9 +245,11 @@ class AccessNeeds(models.Model):
             if getattr(self, name):
                 items.append(str(self._meta.get_field(name).verbose_name))
         if self.other_interpreter:
-            items.append(f"{_('Interpreter')}: {self.other_interpreter}")
+            interpreter = _("Interpreter")
+            items.append(f"{interpreter}: {self.other_interpreter}")
         if self.dietary:
-            items.append(f"{_('Dietary')}: {self.dietary}")
+            dietary = _("Dietary")
+            items.append(f"{dietary}: {self.dietary}")
         if self.other:
             items.append(str(_("Other needs noted")))
         return items

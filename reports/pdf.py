@@ -269,18 +269,19 @@ def _you_said(story, project):
     done = list(changes_done(project))
     if not done:
         story.text(_("No changes have been made yet."))
+    you_said, we_did = _("You said"), _("We did")
     for change in done:
         block = [Paragraph(escape(change.title), story.styles["h3"])]
         if change.you_said.strip():
             block.append(
                 Paragraph(
-                    f"<b>{escape(_('You said'))}:</b> {markup(change.you_said)}",
+                    f"<b>{escape(you_said)}:</b> {markup(change.you_said)}",
                     story.styles["body"],
                 )
             )
         block.append(
             Paragraph(
-                f"<b>{escape(_('We did'))}:</b> {markup(change.description or change.title)}",
+                f"<b>{escape(we_did)}:</b> {markup(change.description or change.title)}",
                 story.styles["body"],
             )
         )

@@ -190,3 +190,16 @@ def test_participants_change_their_own_display_name(world, client):
     client.force_login(world.users["outsider"])
     assert client.post(url, {"display_name": "Intruder"}).status_code == 404
     assert not Membership.objects.filter(display_name="Intruder").exists()
+
+
+def test_access_needs_are_summed_up_in_the_readers_language(world):
+    from django.utils import translation
+
+    needs = AccessNeedsFactory(
+        membership=MembershipFactory(project=world.project),
+        other_interpreter="Polish",
+        dietary="No nuts",
+    )
+    with translation.override("cy"):
+        summary = needs.summary()
+    assert "Cyfieithydd: Polish" in summary and "Deietegol: No nuts" in summary
