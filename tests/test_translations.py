@@ -98,3 +98,35 @@ def test_the_catalogue_holds_every_marked_string(tmp_path, settings, monkeypatch
         missing, gone = sorted(made - ours), sorted(ours - made)
         assert not missing, f"not in {po_path} ({MAKE_MESSAGES}): {missing}"
         assert not gone, f"no longer marked anywhere ({MAKE_MESSAGES}): {gone}"
+
+
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
+NOT_SOURCE = {".venv", "tests", "migrations", "node_modules", "var", "bench", "staticfiles"}
+
+
+def _calls_inside_f_strings(path: Path) -> list[int]:
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in GETTEXT_NAMES
+                ):
+                    lines.append(inner.lineno)
+    return lines
+
+
+def test_no_word_is_marked_inside_an_f_string():
+    """makemessages reads no call inside an f-string: a word marked there never reaches the
+    catalogue, and Welsh readers see it in English."""
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for path in ROOT.rglob("*.py")
+        if not NOT_SOURCE & set(path.relative_to(ROOT).parts)
+        and (lines := _calls_inside_f_strings(path))
+    }
+    assert not found
