@@ -16,7 +16,11 @@ class Links:
     ``reverse("conversation:comment-edit", args=[project.pk, comment.pk])``."""
 
     def __init__(self, name: str, *args):
-        self._url = reverse(name, args=[*args, PLACEHOLDER])
+        # The object's number is the last in the path: what comes before it may hold the
+        # placeholder's digits too (a project's number), so only the last is replaced.
+        self._before, _, self._after = reverse(name, args=[*args, PLACEHOLDER]).rpartition(
+            PLACEHOLDER
+        )
 
     def __call__(self, pk: int) -> str:
-        return self._url.replace(PLACEHOLDER, str(int(pk)))
+        return f"{self._before}{int(pk)}{self._after}"

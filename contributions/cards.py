@@ -172,6 +172,12 @@ def emotion_badge(c) -> SafeString:
     )
 
 
-def card_html(c, user, *, can_support: bool) -> SafeString:
+def may_support(user, c) -> bool:
+    """Whether ``c``'s card offers ``user`` the button to support it (ideas only, as the
+    rules decide)."""
+    return c.kind == "idea" and user.has_perm("contributions.support", c)
+
+
+def card_html(c, user) -> SafeString:
     """One card (``Page.card``), for a page that draws only it."""
-    return Page(user, c.project_id).card(c, can_support=can_support)
+    return Page(user, c.project_id).card(c, can_support=may_support(user, c))

@@ -71,6 +71,4 @@ def card(context, c):
     """The card of ``c`` on the board, as the signed-in person sees it (``contributions.cards``)."""
     from contributions import cards
 
-    user = context["user"]
-    can_support = c.kind == "idea" and user.has_perm("contributions.support", c)
-    return cards.card_html(c, user, can_support=can_support)
+    return cards.card_html(c, context["user"])

@@ -112,3 +112,14 @@ def test_a_card_is_in_the_readers_language(world, idea, language):
         shown = text(card(world, idea, "staff", can_support=True))
     assert "Status: New" not in shown and "Stage:" not in shown
     assert "Pack medicines early" in shown
+
+
+def test_an_address_is_put_together_right_whatever_the_project_number():
+    from django.urls import reverse
+
+    from codesign.links import PLACEHOLDER, Links
+
+    project = int(PLACEHOLDER + "0")  # holds the placeholder's digits
+    assert Links("contributions:support", project)(7) == reverse(
+        "contributions:support", args=[project, 7]
+    )
