@@ -11,7 +11,7 @@ ignored.
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Func, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject, cached_property, lazy
@@ -132,8 +132,10 @@ class IdsFirstPaginator(Paginator):
     ``load(ids)`` (which returns them in that order): the database works out what a row shows
     (joins, annotations) for the page's rows only, never for the rows a deep page skips.
 
-    A page that has rows reads its ids and the count of the whole list in one query (a window
-    count); only a page past the end asks for the count on its own. With ``all_ids`` (a
+    A page that has rows reads its ids and the count of the whole list in one query (the count
+    a subquery the database works out once: a window count over the list would carry every
+    row of it to the page's twenty, 7 ms rather than 2 for a list of 20,000); only a page past
+    the end asks for the count on its own. With ``all_ids`` (a
     search, whose matches are few and found through an index that gives them in no order),
     one query reads every id, in order, and the page is cut from them: with a limit,
     PostgreSQL would rather walk the list in order and test every row.
@@ -161,7 +163,8 @@ class IdsFirstPaginator(Paginator):
             number = int(text)
             bottom = (number - 1) * self.per_page
             if bottom >= 0:
-                counted = self.rows.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+                total = self.rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
+                counted = self.rows.annotate(total=Subquery(total)).values_list("pk", "total")
                 found = list(counted[bottom : bottom + self.per_page])
                 if found:
                     self.count = found[0][1]

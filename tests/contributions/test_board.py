@@ -136,6 +136,25 @@ def test_twenty_to_a_page_and_the_filters_carry_over(world, client):
     assert len(titles(page_two)) == 3
 
 
+def test_a_page_counts_the_whole_board_once_without_carrying_every_row(world, client):
+    """The count beside a page's ids is a subquery worked out once, not a window over every
+    row of the board (which PostgreSQL carries, all of them, to the page's twenty)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(45):
+        add(world, title=f"Idea number {n}")
+    Contribution.objects.filter(title="Idea number 3").update(withdrawn_at=timezone.now())
+    client.force_login(world.users["staff"])
+    for query, shown in (("", 20), ("?page=2", 20), ("?page=3", 4), ("?kind=idea&page=3", 4)):
+        with CaptureQueriesContext(connection) as run:
+            html = client.get(board_url(world, query)).content.decode()
+        assert "44 contributions" in html
+        assert "Page " in html and " of 3" in html
+        assert len(titles(html)) == shown
+        assert not [q["sql"] for q in run.captured_queries if " OVER " in q["sql"]]
+
+
 def test_hidden_contributions_show_only_that_they_were_hidden(world, client):
     hidden = add(
         world,
