@@ -176,10 +176,11 @@ def fresh_fields_html(form, names, render) -> str:
     be out of date. A bound form (errors, what was typed) is always rendered. The board renders
     its add form on every view: rendering its fields (crispy's templates, a radio at a time) was
     two fifths of a kept board's time. A form with a crispy helper (whose layout may show
-    anything) is always rendered too, and so is a form given first values of its own (a person's
-    earlier reply, say): what someone wrote is never kept in the process beyond their own
-    request."""
-    if form.is_bound or hasattr(form, "helper") or form.initial:
+    anything) is always rendered too, and so is a form given first values someone typed (a
+    person's earlier reply, say): what someone wrote is never kept in the process beyond their
+    own request. First values that are each one of their field's choices (the answer a person
+    gave, chosen from three) are no one's words, and are kept as the choices are."""
+    if form.is_bound or hasattr(form, "helper") or not _only_chosen(form):
         return render(form, names)
     from django.utils import translation
 
@@ -211,6 +212,18 @@ def fresh_fields_html(form, names, render) -> str:
         return html
     # Safe as rendered; the start of an id put back is letters, digits, "_" and "-".
     return mark_safe(html.replace(ID_PLACEHOLDER, id_start))  # noqa: S308
+
+
+def _only_chosen(form) -> bool:
+    """Whether each first value the form was given is empty or one of its field's choices."""
+    for name, value in form.initial.items():
+        if value in (None, ""):
+            continue
+        field = form.fields.get(name)
+        choices = getattr(field, "choices", None)
+        if not choices or str(value) not in {str(choice) for choice, _label in choices}:
+            return False
+    return True
 
 
 ID_PLACEHOLDER = "freshfieldsid0"

@@ -2,6 +2,8 @@
 ``fresh_fields_html``, the ``{% fields %}`` tag): the same HTML crispy gives, never what another
 form, language or set of choices showed, and a bound form always rendered afresh."""
 
+import re
+
 import pytest
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -127,6 +129,24 @@ def test_a_form_given_someones_own_values_is_rendered_every_time_and_never_kept(
         assert 'value="I use a wheelchair"' in html
     assert len(renders) == 2
     assert not codesign_forms._FRESH_FIELDS
+
+
+def test_a_form_given_only_chosen_values_is_kept_under_them(renders):
+    """An earlier answer chosen from the field's choices (and empty text) is no one's words:
+    kept, as the choices are, and apart from the other answers."""
+    for _ in range(2):
+        idea = render(FIELDS, StepForm(initial={"kind": "idea", "title": ""}))
+        assert idea == render(CRISPY, StepForm(initial={"kind": "idea", "title": ""}))
+        assert re.search(r'value="idea"[^>]* checked', idea)
+        experience = render(FIELDS, StepForm(initial={"kind": "experience"}))
+        assert re.search(r'value="experience"[^>]* checked', experience)
+        assert not re.search(r'value="idea"[^>]* checked', experience)
+    assert len(renders) == 2
+    # A value that is none of the choices is rendered every time, and never kept.
+    for _ in range(2):
+        render(FIELDS, StepForm(initial={"kind": "my own words"}))
+    assert len(renders) == 4
+    assert len(codesign_forms._FRESH_FIELDS) == 2
 
 
 def test_a_form_laid_out_by_a_template_is_drawn_once_and_apart_from_other_layouts(
