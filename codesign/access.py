@@ -6,8 +6,9 @@ in its organisation. Built by the ORM, that query costs more to put together tha
 2 ms of a page's Python for a 0.6 ms query), on every request. ``project_for`` writes it once
 per process and database from the models' own fields (``_meta.concrete_fields``), runs it with
 the request's ids, and loads each row through the model's ``from_db`` after Django's own
-converters for each column, as the ORM does. ``tests/test_access.py`` checks it against the
-ORM's answer for every role, and the permission matrix walks every URL through it.
+converters for each column, as the ORM does (``codesign.rows``). ``tests/test_access.py``
+checks it against the ORM's answer for every role, and the permission matrix walks every URL
+through it.
 """
 
 from collections.abc import Callable
@@ -16,34 +17,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db import connections, router
 
-from . import permissions
-
-
-@dataclass(frozen=True)
-class Table:
-    """One model's columns in the query: where its values start in a row, and how each is
-    turned from the database's value into the field's."""
-
-    model: type
-    alias: str
-    attnames: tuple[str, ...]
-    converters: tuple[tuple, ...]  # per column: (expression, converters)
-    start: int
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.attnames)
-
-    def found(self, row) -> bool:
-        """Whether the row holds one of this table's (an outer join may find none)."""
-        return row[self.start + self.attnames.index(self.model._meta.pk.attname)] is not None
-
-    def load(self, row, connection):
-        values = list(row[self.start : self.end])
-        for index, (expression, converters) in enumerate(self.converters):
-            for converter in converters:
-                values[index] = converter(values[index], expression, connection)
-        return self.model.from_db(connection.alias, self.attnames, values)
+from . import permissions, rows
+from .rows import Table
 
 
 @dataclass(frozen=True)
@@ -85,28 +60,6 @@ def person_states(request) -> dict:
 ROLE_PARAMS = {f"role_{stored}": stored for stored in permissions.STORED_ORGANISATION_ROLES}
 
 
-def _table(model, alias: str, start: int, connection) -> Table:
-    fields = model._meta.concrete_fields
-    converters = []
-    for field in fields:
-        column = field.get_col(alias)
-        converters.append(
-            (
-                column,
-                tuple(
-                    connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-                ),
-            )
-        )
-    return Table(
-        model=model,
-        alias=alias,
-        attnames=tuple(field.attname for field in fields),
-        converters=tuple(converters),
-        start=start,
-    )
-
-
 def _shape(connection) -> Shape:
     """The query and how to read its row, for this database (built once a process)."""
     if connection.alias in _shapes:
@@ -119,14 +72,10 @@ def _shape(connection) -> Shape:
     q = connection.ops.quote_name
     tables, start = [], 0
     for model, alias in ((Project, "p"), (Organisation, "o"), (Stage, "s"), (Membership, "m")):
-        table = _table(model, alias, start, connection)
+        table = rows.table(model, alias, start, connection)
         tables.append(table)
         start = table.end
-    columns = [
-        f"{q(table.alias)}.{q(field.column)}"
-        for table in tables
-        for field in table.model._meta.concrete_fields
-    ]
+    columns = [column for table in tables for column in rows.columns(table, q)]
     # Only names the database backend quotes, and placeholders: no value is written in.
     role_table = q(OrganisationRole._meta.db_table)
     holds = [
@@ -153,21 +102,6 @@ def _shape(connection) -> Shape:
     return shape
 
 
-def _cursor(connection):
-    """A cursor for the query. On PostgreSQL, one that sends its values apart from the query
-    (Django's cursors write them in), so psycopg prepares it once it has run a few times on a
-    connection (``prepare_threshold``, settings) and the server plans it once a connection, not
-    on every request: planning it took longer than running it (0.5 of 0.7 ms). Wrapped as
-    Django wraps its own, so ``execute_wrapper`` sees it as any. While queries are logged
-    (DEBUG, a test capturing them), Django's own cursor, whose log shows the values."""
-    if connection.vendor != "postgresql" or connection.queries_logged:
-        return connection.cursor()
-    import psycopg
-
-    connection.ensure_connection()
-    return connection.make_cursor(psycopg.Cursor(connection.connection))
-
-
 def project_for(project_pk, user, request=None):
     """The project with this id (None if there is none) with its organisation and current
     stage, the person's membership and organisation roles kept for the rules
@@ -179,7 +113,7 @@ def project_for(project_pk, user, request=None):
     Project = apps.get_model("projects", "Project")
     connection = connections[router.db_for_read(Project)]
     shape = _shape(connection)
-    with _cursor(connection) as cursor:
+    with rows.cursor(connection) as cursor:
         cursor.execute(shape.sql, {"user": user.pk, "project": project_pk, **ROLE_PARAMS})
         row = cursor.fetchone()
     if row is None:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
@@ -16,7 +17,7 @@ from codesign.permissions import project_membership
 from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
-from . import results, selectors, services, tallies
+from . import card_rows, results, selectors, services, tallies
 from .filters import BoardFilter
 from .forms import (
     ContributionForForm,
@@ -326,12 +327,19 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
     def page_title(self):
         return self.contribution.title
 
-    def get_object_queryset(self):
-        # Read as the board's card is (whether the person supports it too): one query.
-        membership = project_membership(self.request.user, self.project)
-        return selectors.cards(self.project, membership=membership).select_related(
-            *self.select_related
+    def get_scoped_object(self):
+        # Read as the board's card is (whether the person supports it too), with its stage
+        # and session: one query written once (``card_rows``).
+        contribution = card_rows.card(
+            self.project,
+            self.kwargs[self.object_url_kwarg],
+            membership=project_membership(self.request.user, self.project),
+            related=self.select_related,
         )
+        if contribution is None:
+            raise Http404
+        contribution.project = self.project
+        return contribution
 
     def kept_without(self) -> tuple[str, ...]:
         # Its support and its comments are drawn when served; nothing else on it counts them.

@@ -1,0 +1,135 @@
+"""Contributions read as cards (contributions/card_rows.py): every column of the contribution,
+its author, stage and session, and whether the person supports it, as the ORM reads them, in
+one query; on SQLite and on PostgreSQL (CI)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from contributions import card_rows, selectors
+from contributions.models import Support
+from tests.factories import ContributionFactory, WorkshopSessionFactory
+
+from .conftest import member
+
+pytestmark = pytest.mark.django_db
+
+
+def columns(instance):
+    if instance is None:
+        return None
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+    }
+
+
+def orm(project, pk, membership):
+    return (
+        selectors.cards(project, membership=membership)
+        .select_related("author", "stage", "session")
+        .get(pk=pk)
+    )
+
+
+@pytest.fixture
+def contributions(world):
+    """An idea at a stage from a session, withdrawn and hidden ones, an anonymous touchpoint
+    with a feeling and no stage, each by someone else; the carer supports the first two."""
+    project = world.project
+    session = WorkshopSessionFactory(project=project, title="Ward 7 evening")
+    stage = project.stages.order_by("order").first()
+    made = [
+        ContributionFactory(
+            project=project,
+            author=member(world, "service_user"),
+            stage=stage,
+            session=session,
+            title="Pack medicines early",
+        ),
+        ContributionFactory(
+            project=project,
+            author=member(world, "staff"),
+            kind="touchpoint",
+            emotion="worried",
+            is_anonymous=True,
+            title='Waiting <for> "the" letter',
+        ),
+        ContributionFactory(
+            project=project, author=member(world, "carer"), withdrawn_at=timezone.now()
+        ),
+        ContributionFactory(
+            project=project,
+            author=member(world, "facilitator"),
+            hidden_at=timezone.now(),
+            hidden_reason="Names a patient",
+        ),
+    ]
+    for contribution in made[:2]:
+        Support.objects.create(
+            contribution=contribution,
+            membership=member(world, "carer"),
+            project=project,
+            constituency=member(world, "carer").constituency,
+        )
+    return made
+
+
+@pytest.mark.parametrize("reader", ["carer", "service_user", None])
+def test_a_contribution_with_its_author_stage_session_and_support_is_the_orms(
+    world, contributions, reader
+):
+    membership = member(world, reader) if reader else None
+    for contribution in contributions:
+        expected = orm(world.project, contribution.pk, membership)
+        with CaptureQueriesContext(connection) as queries:
+            read = card_rows.card(world.project, contribution.pk, membership=membership)
+            assert columns(read) == columns(expected)
+            for name in ("author", "stage", "session"):
+                assert columns(getattr(read, name)) == columns(getattr(expected, name))
+        assert len(queries.captured_queries) == 1
+        assert read.supported == bool(getattr(expected, "supported", False))
+    assert card_rows.card(world.project, contributions[0].pk, membership=membership).supported == (
+        reader == "carer"
+    )
+
+
+def test_a_page_of_cards_is_read_in_the_order_asked_in_one_query(world, contributions):
+    carer = member(world, "carer")
+    ids = [c.pk for c in reversed(contributions)]
+    with CaptureQueriesContext(connection) as queries:
+        read = card_rows.cards(world.project, ids, membership=carer)
+        authors = [c.author.display_name for c in read]
+    assert len(queries.captured_queries) == 1
+    assert [c.pk for c in read] == ids
+    assert [columns(c) for c in read] == [columns(orm(world.project, pk, carer)) for pk in ids]
+    assert authors == [orm(world.project, pk, carer).author.display_name for pk in ids]
+    assert [c.supported for c in read] == [False, False, True, True]
+    # Any number of them, each shape asked again with other ids.
+    assert [c.pk for c in card_rows.cards(world.project, ids[:1], membership=carer)] == ids[:1]
+    assert card_rows.cards(world.project, [], membership=carer) == []
+
+
+def test_another_projects_contribution_is_none(world, contributions):
+    theirs = ContributionFactory(project=world.other_project)
+    assert card_rows.card(world.project, theirs.pk) is None
+    assert card_rows.cards(world.project, [theirs.pk, contributions[0].pk]) == [
+        card_rows.card(world.project, contributions[0].pk, related=("author",))
+    ]
+    assert card_rows.card(world.other_project, theirs.pk).pk == theirs.pk
+    assert card_rows.card(world.project, 2**63) is None
+    assert card_rows.card(world.project, 0) is None
+
+
+def test_a_contributions_page_reads_it_once_and_another_projects_is_not_found(
+    world, contributions, client
+):
+    client.force_login(world.users["carer"])
+    theirs = ContributionFactory(project=world.other_project)
+    url = contributions[0].get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Pack medicines early" in html and "Ward 7 evening" in html
+    assert 'aria-pressed="true"' in html
+    elsewhere = url.replace(f"/{contributions[0].pk}/", f"/{theirs.pk}/")
+    assert client.get(elsewhere).status_code == 404
