@@ -13,6 +13,8 @@ answer.
 
 from dataclasses import dataclass
 
+from django.db import connections, router
+
 
 @dataclass(frozen=True)
 class Table:
@@ -85,3 +87,75 @@ def cursor(connection):
 
     connection.ensure_connection()
     return connection.make_cursor(psycopg.Cursor(connection.connection))
+
+
+def joined(model, related, connection, alias: str = "t"):
+    """``model``'s table (under ``alias``) and those of the rows its foreign keys ``related``
+    name, each read from where the last ended, with the joins that read them (an outer join
+    for a key that may be empty)."""
+    q = connection.ops.quote_name
+    main = table(model, alias, 0, connection)
+    tables, joins = [], []
+    for index, name in enumerate(related):
+        field = model._meta.get_field(name)
+        other = table(
+            field.related_model, f"r{index}", (tables[-1] if tables else main).end, connection
+        )
+        tables.append(other)
+        joins.append(
+            f" {'LEFT OUTER JOIN' if field.null else 'INNER JOIN'}"
+            f" {q(field.related_model._meta.db_table)} {q(other.alias)}"
+            f" ON {q(other.alias)}.{q(field.target_field.column)} = {q(alias)}.{q(field.column)}"
+        )
+    return main, tuple(zip(related, tables, strict=True)), "".join(joins)
+
+
+def load(row, main: Table, related, connection):
+    """The row's instance of ``main`` with its related rows (``joined``) set on it."""
+    instance = main.load(row, connection)
+    for name, other in related:
+        setattr(instance, name, other.load(row, connection) if other.found(row) else None)
+    return instance
+
+
+def end(main: Table, related) -> int:
+    """Where the columns of ``joined``'s tables end in a row."""
+    return related[-1][1].end if related else main.end
+
+
+_readings: dict[tuple, tuple] = {}
+# Past any id a database holds: the ORM finds nothing for such a value, and so does ``one``.
+BIGGEST = 2**63
+
+
+def one(model, *, related=(), **equals):
+    """The one row of ``model`` whose columns (attnames) equal ``equals`` (an id among them),
+    or None, with the rows its foreign keys ``related`` name, in one query written once a
+    process: as ``model._default_manager.select_related(*related).get(**equals)`` reads it,
+    for a model whose default manager hides no row."""
+    if any(isinstance(v, int) and not -BIGGEST <= v < BIGGEST for v in equals.values()):
+        return None
+    connection = connections[router.db_for_read(model)]
+    names = tuple(sorted(equals))
+    key = (connection.alias, model, tuple(related), names)
+    if key not in _readings:
+        q = connection.ops.quote_name
+        main, rows_related, joins = joined(model, related, connection)
+        selected = [c for t in (main, *(t for _name, t in rows_related)) for c in columns(t, q)]
+        where = " AND ".join(
+            f"{q(main.alias)}.{q(model._meta.get_field(name).column)} = %({name})s"
+            for name in names
+        )
+        # Only names the database backend quotes, and placeholders: no value is written in.
+        sql = (
+            f"SELECT {', '.join(selected)} FROM {q(model._meta.db_table)} {q(main.alias)}"  # noqa: S608
+            f"{joins} WHERE {where}"
+        )
+        _readings[key] = (sql, main, rows_related)
+    sql, main, rows_related = _readings[key]
+    with cursor(connection) as reading:
+        reading.execute(sql, equals)
+        found = reading.fetchmany(2)
+    if len(found) != 1:
+        return None
+    return load(found[0], main, rows_related, connection)

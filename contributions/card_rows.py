@@ -39,18 +39,8 @@ def _shape(connection, related: tuple[str, ...], ids: int | None) -> Shape:
     if key in _shapes:
         return _shapes[key]
     q = connection.ops.quote_name
-    contribution = rows.table(Contribution, "c", 0, connection)
-    tables, joins, start = [contribution], [], contribution.end
-    for index, name in enumerate(related):
-        field = Contribution._meta.get_field(name)
-        table = rows.table(field.related_model, f"r{index}", start, connection)
-        tables.append(table)
-        start = table.end
-        joins.append(
-            f" {'LEFT OUTER JOIN' if field.null else 'INNER JOIN'}"
-            f" {q(field.related_model._meta.db_table)} {q(table.alias)}"
-            f" ON {q(table.alias)}.{q(field.target_field.column)} = {q('c')}.{q(field.column)}"
-        )
+    contribution, related_tables, joins = rows.joined(Contribution, related, connection, "c")
+    tables = [contribution, *(table for _name, table in related_tables)]
     support = q(Support._meta.db_table)
     supported = (
         f"EXISTS (SELECT 1 FROM {support} {q('u')}"  # noqa: S608
@@ -67,10 +57,10 @@ def _shape(connection, related: tuple[str, ...], ids: int | None) -> Shape:
     # Only names the database backend quotes, and placeholders: no value is written in.
     sql = (
         f"SELECT {', '.join([c for t in tables for c in rows.columns(t, q)] + [supported])}"  # noqa: S608
-        f" FROM {q(Contribution._meta.db_table)} {q('c')}{''.join(joins)}"
+        f" FROM {q(Contribution._meta.db_table)} {q('c')}{joins}"
         f" WHERE {q('c')}.{q('project_id')} = %(project)s AND {which}"
     )
-    shape = Shape(sql, contribution, tuple(zip(related, tables[1:], strict=True)), start)
+    shape = Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
     _shapes[key] = shape
     return shape
 
@@ -90,9 +80,7 @@ def _read(project, membership, related, ids=None, pk=None) -> list:
         found = cursor.fetchall()
     read = []
     for row in found:
-        contribution = shape.contribution.load(row, connection)
-        for name, table in shape.related:
-            setattr(contribution, name, table.load(row, connection) if table.found(row) else None)
+        contribution = rows.load(row, shape.contribution, shape.related, connection)
         contribution.supported = bool(row[shape.supported_at])
         read.append(contribution)
     return read

@@ -38,6 +38,7 @@ class SessionMixin(ProjectObjectMixin):
     context_object_name = "session"
     visibility_permission = "workshops.view_session"
     select_related = ("stage",)
+    read_in_one_query = True
 
     @property
     def session(self):

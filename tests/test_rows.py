@@ -1,0 +1,91 @@
+"""One row read through SQL written once a process (codesign/rows.py ``one``, and the views
+that read their object so, ``ProjectObjectMixin.read_in_one_query``): every column of it and
+of its related rows as the ORM reads them, in one query; on SQLite and on PostgreSQL (CI)."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.views.generic import TemplateView
+
+from codesign import rows
+from codesign.mixins import ProjectObjectMixin
+from sessions.models import WorkshopSession
+from sessions.views import SessionDetailView, SessionMixin
+from tests.factories import WorkshopSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def columns(instance):
+    if instance is None:
+        return None
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+    }
+
+
+@pytest.fixture
+def sessions(world):
+    stage = world.project.stages.order_by("order").first()
+    return [
+        WorkshopSessionFactory(project=world.project, stage=stage, title="At a stage"),
+        WorkshopSessionFactory(project=world.project, stage=None, title="At none"),
+        WorkshopSessionFactory(project=world.other_project, title="Elsewhere"),
+    ]
+
+
+def test_a_row_and_its_related_rows_are_the_orms(world, sessions):
+    for session in sessions:
+        expected = WorkshopSession.objects.select_related("stage").get(pk=session.pk)
+        with CaptureQueriesContext(connection) as queries:
+            read = rows.one(
+                WorkshopSession, related=("stage",), id=session.pk, project_id=session.project_id
+            )
+            stage = read.stage
+        assert len(queries.captured_queries) == 1
+        assert columns(read) == columns(expected)
+        assert columns(stage) == columns(expected.stage)
+        assert read._state.adding is False and read._state.db == expected._state.db
+
+
+def test_no_row_is_none(world, sessions):
+    elsewhere = sessions[2]
+    assert rows.one(WorkshopSession, id=elsewhere.pk, project_id=world.project.pk) is None
+    assert rows.one(WorkshopSession, id=2**63, project_id=world.project.pk) is None
+    assert rows.one(WorkshopSession, id=0, project_id=world.project.pk) is None
+
+
+def test_a_session_page_reads_its_session_in_one_query_and_others_not_at_all(
+    world, sessions, client
+):
+    client.force_login(world.users["facilitator"])
+    url = sessions[0].get_absolute_url()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    table = connection.ops.quote_name("workshops_workshopsession")
+    [read] = [q["sql"] for q in queries.captured_queries if f"FROM {table}" in q["sql"]]
+    assert f"FROM {table} {connection.ops.quote_name('t')}" in read  # written once, not the ORM's
+    elsewhere = url.replace(f"/{sessions[0].pk}/", f"/{sessions[2].pk}/")
+    assert client.get(elsewhere).status_code == 404
+
+
+def test_a_view_reading_its_object_its_own_way_cannot_read_it_in_one_query(world, sessions):
+    class Annotated(SessionDetailView):
+        def get_object_queryset(self):
+            return super().get_object_queryset().filter(title="At a stage")
+
+    class Further(SessionMixin, TemplateView):
+        project_lookup = "stage__project"
+
+    for view_class in (Annotated, Further):
+        view = view_class()
+        view.setup(
+            RequestFactory().get("/"), project_pk=world.project.pk, session_pk=sessions[0].pk
+        )
+        view.request.user = world.users["facilitator"]
+        with pytest.raises(ImproperlyConfigured):
+            view.get_scoped_object()
+    assert ProjectObjectMixin.read_in_one_query is False
