@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from codesign import content, kept_pages
+from codesign import content, kept_pages, rows
 from codesign.filters import FilteredListMixin, IdsFirstPaginator
 from codesign.forms import put_errors_in_form
 from codesign.kept_pages import KeptPageMixin
@@ -27,7 +27,7 @@ from .forms import (
     StatusForm,
     TagForm,
 )
-from .models import Contribution
+from .models import Contribution, Tag
 from .templatetags.conversation import draw_thread
 
 
@@ -84,12 +84,20 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
 
     @cached_property
     def stages(self) -> list:
-        # Ordered here, not by the models' default (which sorts by the project first, a join).
-        return list(self.project.stages.order_by("order", "pk"))
+        # Read in a query written once (``codesign.rows``), each given the page's project.
+        stages = rows.many(
+            self.project.stages.model, order_by=("order", "id"), project_id=self.project.pk
+        )
+        for stage in stages:
+            stage.project = self.project
+        return stages
 
     @cached_property
     def tags(self) -> list:
-        return list(self.project.tags.order_by("name"))
+        tags = rows.many(Tag, order_by=("name", "id"), project_id=self.project.pk)
+        for tag in tags:
+            tag.project = self.project
+        return tags
 
     def get_unfiltered_queryset(self):
         return selectors.board(self.project)

@@ -89,3 +89,20 @@ def test_a_view_reading_its_object_its_own_way_cannot_read_it_in_one_query(world
         with pytest.raises(ImproperlyConfigured):
             view.get_scoped_object()
     assert ProjectObjectMixin.read_in_one_query is False
+
+
+def test_rows_in_order_are_the_orms(world):
+    from contributions.models import Tag
+
+    for name in ("Medicines", "Discharge", "Arrival", "discharge"):
+        Tag.objects.create(project=world.project, name=name)
+    Tag.objects.create(project=world.other_project, name="Repairs")
+    world.project.stages.create(name="Same order", order=1)
+    for model, order_by in ((Tag, ("name", "id")), (world.project.stages.model, ("order", "id"))):
+        expected = model.objects.filter(project_id=world.project.pk).order_by(*order_by)
+        with CaptureQueriesContext(connection) as queries:
+            read = rows.many(model, order_by=order_by, project_id=world.project.pk)
+        assert len(queries.captured_queries) == 1
+        assert [columns(row) for row in read] == [columns(row) for row in expected]
+        assert len(read) >= 3
+    assert rows.many(Tag, order_by=("name",), project_id=2**63) == []
