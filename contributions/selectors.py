@@ -1,7 +1,6 @@
 """Reads of contributions that depend on who is looking."""
 
 import re
-from collections import defaultdict
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q, Value
@@ -109,18 +108,10 @@ def _anywhere(word: str) -> Q:
 
 def name_tags(contributions) -> list:
     """Set `tag_names` on each contribution (its tags' names, in alphabetical order), in one
-    query for them all that loads no tag rows."""
-    names = defaultdict(list)
-    if contributions:
-        links = (
-            Contribution.tags.through.objects.filter(contribution__in=[c.pk for c in contributions])
-            .order_by("tag__name", "tag_id")
-            .values_list("contribution_id", "tag__name")
-        )
-        for contribution_id, name in links:
-            names[contribution_id].append(name)
+    query for them all that loads no tag rows (``card_rows.tag_names``)."""
+    names = card_rows.tag_names([c.pk for c in contributions])
     for contribution in contributions:
-        contribution.tag_names = tuple(names[contribution.pk])
+        contribution.tag_names = names.get(contribution.pk, ())
     return contributions
 
 

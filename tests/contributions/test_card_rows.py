@@ -133,3 +133,22 @@ def test_a_contributions_page_reads_it_once_and_another_projects_is_not_found(
     assert 'aria-pressed="true"' in html
     elsewhere = url.replace(f"/{contributions[0].pk}/", f"/{theirs.pk}/")
     assert client.get(elsewhere).status_code == 404
+
+
+def test_tag_names_are_each_contributions_in_alphabetical_order(world, contributions):
+    from contributions.models import Tag
+
+    tags = {n: Tag.objects.create(project=world.project, name=n) for n in ("Wards", "Beds", "GP")}
+    contributions[0].tags.add(tags["Wards"], tags["Beds"])
+    contributions[1].tags.add(tags["GP"])
+    ids = [c.pk for c in contributions]
+    with CaptureQueriesContext(connection) as queries:
+        names = card_rows.tag_names(ids)
+    assert len(queries.captured_queries) == 1
+    assert names == {ids[0]: ("Beds", "Wards"), ids[1]: ("GP",)}
+    assert names == {
+        c.pk: tuple(c.tags.order_by("name").values_list("name", flat=True))
+        for c in contributions
+        if c.tags.exists()
+    }
+    assert card_rows.tag_names([]) == {}
