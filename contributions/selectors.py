@@ -130,17 +130,9 @@ def tags_in_use(project):
 
 def _behind_and_led_to(contribution) -> dict:
     """What is behind a contribution (its sources) and what it led to (the ideas that cite
-    it), neither withdrawn, newest first: both sides of its links in one query."""
-    Link = Contribution.sources.through
-    rows = Link.objects.filter(
-        Q(from_contribution=contribution) | Q(to_contribution=contribution)
-    ).select_related("from_contribution__stage", "to_contribution__stage")
-    sides = {"sources": [], "led_to": []}
-    for link in rows:
-        if link.from_contribution_id == contribution.pk:
-            sides["sources"].append(link.to_contribution)
-        if link.to_contribution_id == contribution.pk:
-            sides["led_to"].append(link.from_contribution)
+    it), neither withdrawn, newest first: both sides of its links in one query
+    (``card_rows.linked``)."""
+    sides = card_rows.linked(contribution)
     newest_first = [f.lstrip("-") for f in Contribution._meta.ordering]
     return {
         side: sorted(

@@ -377,7 +377,7 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
             # What a hidden contribution said: its author and the facilitators only.
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
-            tags=list(item.tags.order_by("name")),
+            tags=card_rows.tag_names([item.pk]).get(item.pk, ()),
             **selectors.contribution_links(contribution),
         )
         return context

@@ -152,3 +152,37 @@ def test_tag_names_are_each_contributions_in_alphabetical_order(world, contribut
         if c.tags.exists()
     }
     assert card_rows.tag_names([]) == {}
+
+
+def test_both_sides_of_a_contributions_links_are_the_orms(world, contributions):
+    stage = world.project.stages.order_by("order").first()
+    experience = ContributionFactory(
+        project=world.project, author=member(world, "carer"), kind="experience", stage=stage
+    )
+    other = ContributionFactory(project=world.project, author=member(world, "staff"))
+    contributions[0].sources.add(experience, contributions[1])
+    other.sources.add(experience)
+    contributions[2].sources.add(experience)  # withdrawn: read, left out by the selector
+    for contribution in (experience, contributions[0], contributions[1], other):
+        with CaptureQueriesContext(connection) as queries:
+            read = card_rows.linked(contribution)
+        assert len(queries.captured_queries) == 1
+        expected = {
+            "sources": contribution.sources.select_related("stage"),
+            "led_to": contribution.led_to.select_related("stage"),
+        }
+        for side, found in read.items():
+            key = sorted(expected[side], key=lambda c: c.pk)
+            assert [columns(c) for c in sorted(found, key=lambda c: c.pk)] == [
+                columns(c) for c in key
+            ]
+            assert [columns(c.stage) for c in sorted(found, key=lambda c: c.pk)] == [
+                columns(c.stage) for c in key
+            ]
+    assert {c.pk for c in card_rows.linked(experience)["led_to"]} == {
+        contributions[0].pk,
+        other.pk,
+        contributions[2].pk,
+    }
+    shown = selectors.contribution_links(experience)["led_to"]
+    assert [c.pk for c in shown] == [other.pk, contributions[0].pk]
