@@ -124,8 +124,34 @@ def end(main: Table, related) -> int:
 
 
 _readings: dict[tuple, tuple] = {}
-# Past any id a database holds: the ORM finds nothing for such a value, and so does ``one``.
+# Past any id a database holds: the ORM finds nothing for such a value, and neither do these.
 BIGGEST = 2**63
+
+
+def _reading(model, related: tuple[str, ...], names: tuple[str, ...], order_by: tuple[str, ...]):
+    """The query reading ``model``'s rows whose columns ``names`` equal the values of those
+    names, with the rows its foreign keys ``related`` name, in the order of ``order_by``
+    (columns, each ascending), written once a process and database."""
+    connection = connections[router.db_for_read(model)]
+    key = (connection.alias, model, related, names, order_by)
+    if key not in _readings:
+        q = connection.ops.quote_name
+        main, rows_related, joins = joined(model, related, connection)
+        selected = [c for t in (main, *(t for _name, t in rows_related)) for c in columns(t, q)]
+        column = model._meta.get_field
+        where = " AND ".join(f"{q('t')}.{q(column(name).column)} = %({name})s" for name in names)
+        order = ", ".join(f"{q('t')}.{q(column(name).column)}" for name in order_by)
+        # Only names the database backend quotes, and placeholders: no value is written in.
+        sql = (
+            f"SELECT {', '.join(selected)} FROM {q(model._meta.db_table)} {q('t')}"  # noqa: S608
+            f"{joins} WHERE {where}{f' ORDER BY {order}' if order else ''}"
+        )
+        _readings[key] = (sql, main, rows_related)
+    return connection, _readings[key]
+
+
+def _out_of_range(equals: dict) -> bool:
+    return any(isinstance(v, int) and not -BIGGEST <= v < BIGGEST for v in equals.values())
 
 
 def one(model, *, related=(), **equals):
@@ -133,57 +159,30 @@ def one(model, *, related=(), **equals):
     or None, with the rows its foreign keys ``related`` name, in one query written once a
     process: as ``model._default_manager.select_related(*related).get(**equals)`` reads it,
     for a model whose default manager hides no row."""
-    if any(isinstance(v, int) and not -BIGGEST <= v < BIGGEST for v in equals.values()):
+    if _out_of_range(equals):
         return None
-    connection = connections[router.db_for_read(model)]
-    names = tuple(sorted(equals))
-    key = (connection.alias, model, tuple(related), names)
-    if key not in _readings:
-        q = connection.ops.quote_name
-        main, rows_related, joins = joined(model, related, connection)
-        selected = [c for t in (main, *(t for _name, t in rows_related)) for c in columns(t, q)]
-        where = " AND ".join(
-            f"{q(main.alias)}.{q(model._meta.get_field(name).column)} = %({name})s"
-            for name in names
-        )
-        # Only names the database backend quotes, and placeholders: no value is written in.
-        sql = (
-            f"SELECT {', '.join(selected)} FROM {q(model._meta.db_table)} {q(main.alias)}"  # noqa: S608
-            f"{joins} WHERE {where}"
-        )
-        _readings[key] = (sql, main, rows_related)
-    sql, main, rows_related = _readings[key]
+    connection, (sql, main, related_tables) = _reading(
+        model, tuple(related), tuple(sorted(equals)), ()
+    )
     with cursor(connection) as reading:
         reading.execute(sql, equals)
         found = reading.fetchmany(2)
     if len(found) != 1:
         return None
-    return load(found[0], main, rows_related, connection)
+    return load(found[0], main, related_tables, connection)
 
 
-def many(model, *, order_by: tuple[str, ...], **equals) -> list:
+def many(model, *, order_by: tuple[str, ...], related=(), **equals) -> list:
     """The rows of ``model`` whose columns (attnames) equal ``equals``, in the order of the
-    columns ``order_by`` (each ascending), in one query written once a process: as
-    ``model._default_manager.filter(**equals).order_by(*order_by)`` reads them, for a model
-    whose default manager hides no row."""
-    if any(isinstance(v, int) and not -BIGGEST <= v < BIGGEST for v in equals.values()):
+    columns ``order_by`` (each ascending), with the rows its foreign keys ``related`` name, in
+    one query written once a process: as ``model._default_manager.filter(**equals)
+    .select_related(*related).order_by(*order_by)`` reads them, for a model whose default
+    manager hides no row."""
+    if _out_of_range(equals):
         return []
-    connection = connections[router.db_for_read(model)]
-    names = tuple(sorted(equals))
-    key = (connection.alias, model, "many", names, order_by)
-    if key not in _readings:
-        q = connection.ops.quote_name
-        main = table(model, "t", 0, connection)
-        column = model._meta.get_field
-        where = " AND ".join(f"{q('t')}.{q(column(name).column)} = %({name})s" for name in names)
-        order = ", ".join(f"{q('t')}.{q(column(name).column)}" for name in order_by)
-        # Only names the database backend quotes, and placeholders: no value is written in.
-        sql = (
-            f"SELECT {', '.join(columns(main, q))} FROM {q(model._meta.db_table)} {q('t')}"  # noqa: S608
-            f" WHERE {where} ORDER BY {order}"
-        )
-        _readings[key] = (sql, main, ())
-    sql, main, _related = _readings[key]
+    connection, (sql, main, related_tables) = _reading(
+        model, tuple(related), tuple(sorted(equals)), tuple(order_by)
+    )
     with cursor(connection) as reading:
         reading.execute(sql, equals)
-        return [main.load(row, connection) for row in reading.fetchall()]
+        return [load(row, main, related_tables, connection) for row in reading.fetchall()]

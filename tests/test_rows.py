@@ -106,3 +106,29 @@ def test_rows_in_order_are_the_orms(world):
         assert [columns(row) for row in read] == [columns(row) for row in expected]
         assert len(read) >= 3
     assert rows.many(Tag, order_by=("name",), project_id=2**63) == []
+
+
+def test_rows_with_their_related_rows_are_the_orms(world):
+    from contributions.conversation.services import comment_add
+    from contributions.models import Comment
+    from participants.models import Membership
+    from tests.factories import ContributionFactory
+
+    author = Membership.objects.get(project=world.project, user=world.users["carer"])
+    idea = ContributionFactory(project=world.project, author=author)
+    for body in ("First", "Second", "Third"):
+        comment_add(contribution=idea, author=author, body=body)
+    expected = (
+        Comment.objects.filter(contribution=idea)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        read = rows.many(
+            Comment, related=("author",), order_by=("created_at", "id"), contribution_id=idea.pk
+        )
+        authors = [columns(comment.author) for comment in read]
+    assert len(queries.captured_queries) == 1
+    assert [columns(c) for c in read] == [columns(c) for c in expected]
+    assert authors == [columns(c.author) for c in expected]
+    assert rows.many(Comment, order_by=("id",), contribution_id=2**63) == []

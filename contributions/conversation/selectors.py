@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db.models import OuterRef, Q, Subquery
 
+from codesign import rows
 from participants.models import Membership
 
 from ..models import Comment, Report
@@ -11,23 +12,25 @@ from ..models import Comment, Report
 
 def comment_thread(contribution) -> list:
     """The contribution's comments, each with its replies that were not withdrawn
-    (``visible_replies``, oldest first), in one query: every comment of the contribution with
-    its author, put in threads here. A withdrawn comment stays only to hold its replies.
+    (``visible_replies``, oldest first), in one query written once a process
+    (``codesign.rows``): every comment of the contribution with its author, put in threads
+    here. A withdrawn comment stays only to hold its replies.
 
     Each comment and reply knows its contribution and its project, so asking the rules
     about it costs no query.
     """
-    rows = list(
-        Comment.objects.filter(contribution=contribution)
-        .select_related("author")
-        .order_by("created_at", "pk")
+    found = rows.many(
+        Comment,
+        related=("author",),
+        order_by=("created_at", "id"),
+        contribution_id=contribution.pk,
     )
     replies = defaultdict(list)
-    for row in sorted(rows, key=lambda row: row.pk):
+    for row in sorted(found, key=lambda row: row.pk):
         if row.parent_id is not None and row.withdrawn_at is None:
             replies[row.parent_id].append(row)
     comments = []
-    for comment in rows:
+    for comment in found:
         if comment.parent_id is not None:
             continue
         comment.visible_replies = replies[comment.pk]
