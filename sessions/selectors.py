@@ -3,9 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from codesign import rows
 from codesign.disclosure import Disclosure, disclose
 from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Membership
@@ -72,38 +74,71 @@ class ReplyCounts:
 
 
 def reply_counts(session) -> ReplyCounts:
-    """The session's replies counted by the database, in one query (a facilitator's session
-    page shows these, not the replies: they have a page of their own)."""
-    may_come = ~Q(answer=Reply.Answer.NOT_GOING)
-    counts = session.replies.aggregate(
-        **{f"answer_{value}": Count("pk", filter=Q(answer=value)) for value in Reply.Answer.values},
-        welsh=Count("pk", filter=may_come & Q(language_wanted=LanguageWanted.WELSH)),
-        english=Count("pk", filter=may_come & Q(language_wanted=LanguageWanted.ENGLISH)),
-        extra=Count("pk", filter=Q(answer__in=COMING) & ~Q(session_needs="")),
+    """The session's replies counted by the database, in one query of a few rows (how many
+    gave each answer, with each language asked for, asking for something extra or not), added
+    up here (a facilitator's session page shows these, not the replies: they have a page of
+    their own). Written here rather than built by the ORM, whose aggregate took 2 ms to put
+    together for a 0.2 ms query."""
+    connection = connections[router.db_for_read(Reply)]
+    q = connection.ops.quote_name
+    # Only names the database backend quotes, and a placeholder: no value is written in.
+    sql = (
+        f"SELECT {q('answer')}, {q('language_wanted')},"  # noqa: S608
+        f" CASE WHEN {q('session_needs')} = '' THEN 0 ELSE 1 END, COUNT(*)"
+        f" FROM {q(Reply._meta.db_table)} WHERE {q('session_id')} = %(session)s"
+        " GROUP BY 1, 2, 3"
     )
-    return ReplyCounts(
-        answers={value: counts[f"answer_{value}"] for value in Reply.Answer.values},
-        welsh=counts["welsh"],
-        english=counts["english"],
-        extra=counts["extra"],
-    )
+    answers = dict.fromkeys(Reply.Answer.values, 0)
+    welsh = english = extra = 0
+    with rows.cursor(connection) as cursor:
+        cursor.execute(sql, {"session": session.pk})
+        for answer, language, asks_extra, n in cursor.fetchall():
+            answers[answer] = answers.get(answer, 0) + n
+            if answer != Reply.Answer.NOT_GOING:
+                welsh += n if language == LanguageWanted.WELSH else 0
+                english += n if language == LanguageWanted.ENGLISH else 0
+            if answer in COMING and asks_extra:
+                extra += n
+    return ReplyCounts(answers=answers, welsh=welsh, english=english, extra=extra)
 
 
 def combined_access_needs(session, counts: ReplyCounts | None = None) -> list[tuple[str, int]]:
     """What those coming need, counted: [("step-free access", 2), ("BSL interpreter", 1)].
 
-    ``counts``: the session's ``reply_counts``, when the page has them (one query fewer)."""
+    ``counts``: the session's ``reply_counts``, when the page has them (one query fewer). The
+    needs of those coming are read in a query written once a process (``codesign.rows``)."""
     counter: Counter = Counter()
-    needs = AccessNeeds.objects.filter(
-        membership__session_replies__session=session,
-        membership__session_replies__answer__in=COMING,
-    )
-    for item in needs:
+    for item in _needs_of_those_coming(session):
         counter.update(item.summary())
     extra = (counts or reply_counts(session)).extra
     if extra:
         counter[str(_("Something extra for this session (see replies)"))] += extra
     return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+_NEEDS: dict[str, tuple] = {}
+
+
+def _needs_of_those_coming(session) -> list:
+    """The access needs of everyone going to the session, or who may go."""
+    connection = connections[router.db_for_read(AccessNeeds)]
+    if connection.alias not in _NEEDS:
+        q = connection.ops.quote_name
+        needs = rows.table(AccessNeeds, "n", 0, connection)
+        # Only names the database backend quotes, and placeholders: no value is written in.
+        sql = (
+            f"SELECT {', '.join(rows.columns(needs, q))}"  # noqa: S608
+            f" FROM {q(AccessNeeds._meta.db_table)} {q('n')}"
+            f" INNER JOIN {q(Reply._meta.db_table)} {q('r')}"
+            f" ON {q('r')}.{q('membership_id')} = {q('n')}.{q('membership_id')}"
+            f" WHERE {q('r')}.{q('session_id')} = %(session)s"
+            f" AND {q('r')}.{q('answer')} IN (%(going)s, %(maybe)s)"
+        )
+        _NEEDS[connection.alias] = (sql, needs)
+    sql, needs = _NEEDS[connection.alias]
+    with rows.cursor(connection) as cursor:
+        cursor.execute(sql, {"session": session.pk, "going": COMING[0], "maybe": COMING[1]})
+        return [needs.load(row, connection) for row in cursor.fetchall()]
 
 
 def session_register(session):
