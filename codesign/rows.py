@@ -36,28 +36,39 @@ class Table:
         return row[self.start + self.attnames.index(self.model._meta.pk.attname)] is not None
 
     def load(self, row, connection):
-        values = list(row[self.start : self.end])
-        for index, (expression, converters) in enumerate(self.converters):
-            for converter in converters:
-                values[index] = converter(values[index], expression, connection)
+        values = _converted(row[self.start : self.end], self.converters, connection)
         return self.model.from_db(connection.alias, self.attnames, values)
+
+
+def _converted(values, converters, connection) -> list:
+    values = list(values)
+    for index, (expression, steps) in enumerate(converters):
+        for step in steps:
+            values[index] = step(values[index], expression, connection)
+    return values
+
+
+def _converters(field, alias: str, connection) -> tuple:
+    column = field.get_col(alias)
+    return column, tuple(
+        connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+    )
+
+
+def converter(connection, *fields):
+    """A function turning a row of these fields' columns, as the database gives them, into the
+    fields' values, with Django's own converters for each (as the ORM reads them)."""
+    converters = tuple(
+        _converters(field, field.model._meta.db_table, connection) for field in fields
+    )
+    return lambda row: _converted(row, converters, connection)
 
 
 def table(model, alias: str, start: int, connection) -> Table:
     """How ``model``'s columns, selected under ``alias`` from position ``start`` of a row, are
     read on ``connection``."""
     fields = model._meta.concrete_fields
-    converters = []
-    for field in fields:
-        column = field.get_col(alias)
-        converters.append(
-            (
-                column,
-                tuple(
-                    connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-                ),
-            )
-        )
+    converters = [_converters(field, alias, connection) for field in fields]
     return Table(
         model=model,
         alias=alias,

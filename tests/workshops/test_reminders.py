@@ -379,3 +379,31 @@ def test_a_reminder_through_a_real_smtp_server_carries_the_session_and_its_own_i
     assert {a for a in addresses if not a.endswith("@codesign.localhost")} == {recipient}
     for other in ("carer", "staff", "facilitator"):
         assert world.users[other].email not in decoded
+
+
+def test_the_reminders_read_in_one_query_are_the_orms_with_their_times(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = a_session(world)
+    reply(session, member(world, "service_user"))
+    reply(session, member(world, "carer"))
+    send(at=STARTS - timedelta(hours=3), capture=django_capture_on_commit_callbacks)
+    gone = Reminder.objects.get(membership=member(world, "carer"))
+    OutboxMessage.objects.filter(pk=gone.message_id).delete()  # its record expired
+    with CaptureQueriesContext(connection) as queries:
+        rows = reminders_for_session(session)
+    assert len(queries.captured_queries) == 1
+    expected = Reminder.objects.filter(session=session).select_related("membership", "message")
+    by_name = {r.membership.display_name: r for r in expected}
+    for row in rows:
+        reminder = by_name[row.name]
+        assert row.claimed_at == reminder.claimed_at and row.claimed_at.tzinfo is not None
+        assert row.sent_at == (reminder.message.sent_at if reminder.message else None)
+    assert {(r.name, r.status) for r in rows} == {
+        ("Carer", "unconfirmed"),
+        ("Service User", "sent"),
+    }
+    assert rows[-1].sent_at is not None and rows[-1].sent_at.tzinfo is not None
