@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, ListView, TemplateView
 
+from codesign import rows
 from codesign.filters import FilteredListMixin
 from codesign.kept_pages import KeptPageMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
@@ -166,13 +167,14 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
         user = self.request.user
         session = self.session
         membership = project_membership(user, self.project)
+        # Read in queries written once a process (``codesign.rows``), as the ORM reads them.
         reply = (
-            Reply.objects.filter(session=session, membership=membership).first()
+            rows.one(Reply, session_id=session.pk, membership_id=membership.pk)
             if membership
             else None
         )
         context.update(
-            agenda=list(session.agenda.all()),
+            agenda=rows.many(session.agenda.model, order_by=("order", "id"), session_id=session.pk),
             reply=reply,
             reply_form=ReplyForm(
                 initial={

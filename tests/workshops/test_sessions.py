@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -350,3 +351,26 @@ def test_only_people_who_accepted_and_consented_are_invited_to_a_session(
     recipients = {address for message in mail.outbox for address in message.to}
     assert world.users["carer"].email in recipients
     assert invited.user.email not in recipients
+
+
+def test_a_session_page_shows_its_agenda_in_order_and_the_persons_own_answer(world, client):
+    from datetime import time
+
+    session = WorkshopSessionFactory(project=world.project)
+    session.agenda.create(order=2, title="Ideas in pairs", starts_at=time(18, 30))
+    session.agenda.create(order=1, title="Welcome and tea", starts_at=time(18, 0))
+    session.agenda.create(order=2, title="Break", starts_at=None)
+    session_reply(
+        session=session, membership=member(world, "carer"), answer="maybe", replied_by=None
+    )
+    client.force_login(world.users["carer"])
+    html = client.get(session.get_absolute_url()).content.decode()
+    shown = [html.index(t) for t in ("Welcome and tea", "Ideas in pairs", "Break")]
+    assert shown == sorted(shown)
+    assert "<strong>18:00</strong> Welcome and tea" in html
+    assert "<strong>18:30</strong> Ideas in pairs" in html
+    assert re.search(r'value="maybe"[^>]*checked', html)
+    client.force_login(world.users["staff"])
+    assert not re.search(
+        r'value="maybe"[^>]*checked', client.get(session.get_absolute_url()).content.decode()
+    )
