@@ -378,6 +378,7 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
             tags=card_rows.tag_names([item.pk]).get(item.pk, ()),
+            changes=card_rows.changes_from(item),
             **selectors.contribution_links(contribution),
         )
         return context

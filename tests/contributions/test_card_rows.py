@@ -186,3 +186,31 @@ def test_both_sides_of_a_contributions_links_are_the_orms(world, contributions):
     }
     shown = selectors.contribution_links(experience)["led_to"]
     assert [c.pk for c in shown] == [other.pk, contributions[0].pk]
+
+
+def test_the_changes_a_contribution_led_to_are_the_orms_newest_first(world, contributions, client):
+    from changes.models import ServiceChange
+    from tests.factories import ServiceChangeFactory
+
+    made = [
+        ServiceChangeFactory(project=world.project, title=title)
+        for title in ("Discharge letters by noon", "Medicines packed the day before")
+    ]
+    for change in made:
+        change.contributions.add(contributions[0])
+    ServiceChange.objects.filter(pk=made[0].pk).update(updated_at=timezone.now())
+    ServiceChangeFactory(project=world.project).contributions.add(contributions[1])
+    with CaptureQueriesContext(connection) as queries:
+        read = card_rows.changes_from(contributions[0])
+    assert len(queries.captured_queries) == 1
+    assert [columns(c) for c in read] == [
+        columns(c) for c in contributions[0].service_changes.all()
+    ]
+    assert [c.title for c in read] == [
+        "Discharge letters by noon",
+        "Medicines packed the day before",
+    ]
+    client.force_login(world.users["carer"])
+    html = client.get(contributions[0].get_absolute_url()).content.decode()
+    assert "Discharge letters by noon" in html and made[1].get_absolute_url() in html
+    assert card_rows.changes_from(contributions[2]) == []
