@@ -162,6 +162,9 @@ def _reading(model, related: tuple[str, ...], names: tuple[str, ...], order_by: 
 
 
 def _out_of_range(equals: dict) -> bool:
+    if any(value is None for value in equals.values()):
+        # SQL's "= NULL" matches nothing, where the ORM's lookup asks "IS NULL".
+        raise ValueError("A row read so is found by values, not by an empty column.")
     return any(isinstance(v, int) and not -BIGGEST <= v < BIGGEST for v in equals.values())
 
 

@@ -1,13 +1,16 @@
-"""Contributions as a board's cards and a contribution's own page read them, in one query
-written once a process (``codesign.rows``): each with its author, whether the person asking
-supports it and, on its own page, its stage and session.
+"""What a board's cards and a contribution's own page read, in queries written once a process
+(``codesign.rows``): a contribution with its author, whether the person asking supports it
+and, on its own page, its stage and session (``cards``, ``card``); its tags' names
+(``tag_names``), both sides of its links (``linked``) and the service changes it led to
+(``changes_from``).
 
 Built by the ORM (``selectors.cards`` with ``select_related``), the query of one contribution
 cost about 2.4 ms, of which running it was 0.7 (planning included) and the rest putting it
-together and reading it; and every page of the board and every contribution's page that is not
-kept asks it. Written here from the models' fields, the same rows cost about a third of that,
-and PostgreSQL plans the query once a connection. ``tests/contributions/test_card_rows.py``
-checks every column and related row against the ORM's answer.
+together and reading it; a contribution's page asks it on every request, kept or not (its
+rules need it), and every board worked out asks it for its cards. Written here from the models'
+fields, the same rows cost about a third of that, and PostgreSQL plans each query once a
+connection. ``tests/contributions/test_card_rows.py`` checks every column and related row
+against the ORM's answer.
 """
 
 from dataclasses import dataclass

@@ -56,6 +56,8 @@ def test_no_row_is_none(world, sessions):
     assert rows.one(WorkshopSession, id=elsewhere.pk, project_id=world.project.pk) is None
     assert rows.one(WorkshopSession, id=2**63, project_id=world.project.pk) is None
     assert rows.one(WorkshopSession, id=0, project_id=world.project.pk) is None
+    with pytest.raises(ValueError):
+        rows.one(WorkshopSession, id=elsewhere.pk, stage_id=None)
 
 
 def test_a_session_page_reads_its_session_in_one_query_and_others_not_at_all(
