@@ -200,3 +200,23 @@ def many(model, *, order_by: tuple[str, ...], related=(), **equals) -> list:
     with cursor(connection) as reading:
         reading.execute(sql, equals)
         return [load(row, main, related_tables, connection) for row in reading.fetchall()]
+
+
+_written: dict[tuple, tuple] = {}
+
+
+def written(name: str, model, write) -> tuple:
+    """The connection ``model`` is read from, and what ``write(connection, quote)`` gives for
+    it (a query, and what reads its rows), written once a process and database."""
+    connection = connections[router.db_for_read(model)]
+    key = (name, connection.alias)
+    if key not in _written:
+        _written[key] = write(connection, connection.ops.quote_name)
+    return connection, _written[key]
+
+
+def loaded(connection, sql: str, params: dict, main: Table) -> list:
+    """``main``'s instance of each row the query gives."""
+    with cursor(connection) as reading:
+        reading.execute(sql, params)
+        return [main.load(row, connection) for row in reading.fetchall()]

@@ -184,29 +184,25 @@ def linked(contribution) -> dict[str, list]:
     return sides
 
 
-_change_queries: dict[str, tuple] = {}
-
-
 def changes_from(contribution) -> list:
     """The service changes that came from a contribution, most recently changed first, in a
     query written once a process."""
     relation = Contribution._meta.get_field("service_changes")
+    connection, (sql, change) = rows.written("changes-from", relation.related_model, _changes_sql)
+    return rows.loaded(connection, sql, {"pk": contribution.pk}, change)
+
+
+def _changes_sql(connection, q) -> tuple:
+    relation = Contribution._meta.get_field("service_changes")
     Change, through = relation.related_model, relation.field.remote_field.through
-    connection = connections[router.db_for_read(Change)]
-    if connection.alias not in _change_queries:
-        q = connection.ops.quote_name
-        change = rows.table(Change, "s", 0, connection)
-        # Only names the database backend quotes, and a placeholder: no value is written in.
-        sql = (
-            f"SELECT {', '.join(rows.columns(change, q))}"  # noqa: S608
-            f" FROM {q(Change._meta.db_table)} {q('s')}"
-            f" INNER JOIN {q(through._meta.db_table)} {q('l')}"
-            f" ON {q('l')}.{q(relation.field.m2m_column_name())} = {q('s')}.{q('id')}"
-            f" WHERE {q('l')}.{q(relation.field.m2m_reverse_name())} = %(pk)s"
-            f" ORDER BY {q('s')}.{q('updated_at')} DESC, {q('s')}.{q('id')} DESC"
-        )
-        _change_queries[connection.alias] = (sql, change)
-    sql, change = _change_queries[connection.alias]
-    with rows.cursor(connection) as cursor:
-        cursor.execute(sql, {"pk": contribution.pk})
-        return [change.load(row, connection) for row in cursor.fetchall()]
+    change = rows.table(Change, "s", 0, connection)
+    # Only names the database backend quotes, and a placeholder: no value is written in.
+    sql = (
+        f"SELECT {', '.join(rows.columns(change, q))}"  # noqa: S608
+        f" FROM {q(Change._meta.db_table)} {q('s')}"
+        f" INNER JOIN {q(through._meta.db_table)} {q('l')}"
+        f" ON {q('l')}.{q(relation.field.m2m_column_name())} = {q('s')}.{q('id')}"
+        f" WHERE {q('l')}.{q(relation.field.m2m_reverse_name())} = %(pk)s"
+        f" ORDER BY {q('s')}.{q('updated_at')} DESC, {q('s')}.{q('id')} DESC"
+    )
+    return sql, change

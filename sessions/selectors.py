@@ -116,29 +116,26 @@ def combined_access_needs(session, counts: ReplyCounts | None = None) -> list[tu
     return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-_NEEDS: dict[str, tuple] = {}
-
-
 def _needs_of_those_coming(session) -> list:
-    """The access needs of everyone going to the session, or who may go."""
-    connection = connections[router.db_for_read(AccessNeeds)]
-    if connection.alias not in _NEEDS:
-        q = connection.ops.quote_name
-        needs = rows.table(AccessNeeds, "n", 0, connection)
-        # Only names the database backend quotes, and placeholders: no value is written in.
-        sql = (
-            f"SELECT {', '.join(rows.columns(needs, q))}"  # noqa: S608
-            f" FROM {q(AccessNeeds._meta.db_table)} {q('n')}"
-            f" INNER JOIN {q(Reply._meta.db_table)} {q('r')}"
-            f" ON {q('r')}.{q('membership_id')} = {q('n')}.{q('membership_id')}"
-            f" WHERE {q('r')}.{q('session_id')} = %(session)s"
-            f" AND {q('r')}.{q('answer')} IN (%(going)s, %(maybe)s)"
-        )
-        _NEEDS[connection.alias] = (sql, needs)
-    sql, needs = _NEEDS[connection.alias]
-    with rows.cursor(connection) as cursor:
-        cursor.execute(sql, {"session": session.pk, "going": COMING[0], "maybe": COMING[1]})
-        return [needs.load(row, connection) for row in cursor.fetchall()]
+    """The access needs of everyone going to the session, or who may go, in a query written
+    once a process."""
+    connection, (sql, needs) = rows.written("needs-of-those-coming", AccessNeeds, _needs_sql)
+    params = {"session": session.pk, "going": COMING[0], "maybe": COMING[1]}
+    return rows.loaded(connection, sql, params, needs)
+
+
+def _needs_sql(connection, q) -> tuple:
+    needs = rows.table(AccessNeeds, "n", 0, connection)
+    # Only names the database backend quotes, and placeholders: no value is written in.
+    sql = (
+        f"SELECT {', '.join(rows.columns(needs, q))}"  # noqa: S608
+        f" FROM {q(AccessNeeds._meta.db_table)} {q('n')}"
+        f" INNER JOIN {q(Reply._meta.db_table)} {q('r')}"
+        f" ON {q('r')}.{q('membership_id')} = {q('n')}.{q('membership_id')}"
+        f" WHERE {q('r')}.{q('session_id')} = %(session)s"
+        f" AND {q('r')}.{q('answer')} IN (%(going)s, %(maybe)s)"
+    )
+    return sql, needs
 
 
 def session_register(session):

@@ -196,3 +196,13 @@ def rendered():
     template_rendered.connect(seen)
     yield names
     template_rendered.disconnect(seen)
+
+
+def columns(instance):
+    """Every column of a row as loaded (None for no row): what two reads of it must agree on."""
+    if instance is None:
+        return None
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in type(instance)._meta.concrete_fields
+    }

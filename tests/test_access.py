@@ -10,16 +10,7 @@ from codesign import access, permissions
 from participants.models import Membership
 from projects.models import Project
 
-from .conftest import ROLES
-
-
-def columns(instance):
-    if instance is None:
-        return None
-    return {
-        field.attname: getattr(instance, field.attname)
-        for field in type(instance)._meta.concrete_fields
-    }
+from .conftest import ROLES, columns
 
 
 def roles_read_by_the_orm(user, project):

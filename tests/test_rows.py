@@ -13,18 +13,10 @@ from codesign import rows
 from codesign.mixins import ProjectObjectMixin
 from sessions.models import WorkshopSession
 from sessions.views import SessionDetailView, SessionMixin
+from tests.conftest import columns
 from tests.factories import WorkshopSessionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def columns(instance):
-    if instance is None:
-        return None
-    return {
-        field.attname: getattr(instance, field.attname)
-        for field in type(instance)._meta.concrete_fields
-    }
 
 
 @pytest.fixture

@@ -9,20 +9,12 @@ from django.utils import timezone
 
 from contributions import card_rows, selectors
 from contributions.models import Support
+from tests.conftest import columns
 from tests.factories import ContributionFactory, WorkshopSessionFactory
 
 from .conftest import member
 
 pytestmark = pytest.mark.django_db
-
-
-def columns(instance):
-    if instance is None:
-        return None
-    return {
-        field.attname: getattr(instance, field.attname)
-        for field in type(instance)._meta.concrete_fields
-    }
 
 
 def orm(project, pk, membership):
