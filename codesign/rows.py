@@ -205,9 +205,10 @@ def many(model, *, order_by: tuple[str, ...], related=(), **equals) -> list:
 _written: dict[tuple, tuple] = {}
 
 
-def written(name: str, model, write) -> tuple:
+def written(name, model, write) -> tuple:
     """The connection ``model`` is read from, and what ``write(connection, quote)`` gives for
-    it (a query, and what reads its rows), written once a process and database."""
+    it (a query, and what reads its rows), written once a process and database; ``name``
+    (anything hashable) tells the queries apart."""
     connection = connections[router.db_for_read(model)]
     key = (name, connection.alias)
     if key not in _written:

@@ -14,6 +14,7 @@ against the ORM's answer.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connections, router
 
@@ -46,16 +47,9 @@ def _ids(ids, many: int) -> dict:
     return {"ids": list(ids)} if many == 0 else {f"id{n}": pk for n, pk in enumerate(ids)}
 
 
-_shapes: dict[tuple, Shape] = {}
-
-
-def _shape(connection, related: tuple[str, ...], many: int | None) -> Shape:
+def _shape(connection, q, related: tuple[str, ...], many: int | None) -> Shape:
     """The query reading the related rows named, for one contribution (``many`` None) or for
     several (``_many``)."""
-    key = (connection.alias, related, many)
-    if key in _shapes:
-        return _shapes[key]
-    q = connection.ops.quote_name
     contribution, related_tables, joins = rows.joined(Contribution, related, connection, "c")
     tables = [contribution, *(table for _name, table in related_tables)]
     support = q(Support._meta.db_table)
@@ -73,15 +67,16 @@ def _shape(connection, related: tuple[str, ...], many: int | None) -> Shape:
         f" FROM {q(Contribution._meta.db_table)} {q('c')}{joins}"
         f" WHERE {q('c')}.{q('project_id')} = %(project)s AND {which}"
     )
-    shape = Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
-    _shapes[key] = shape
-    return shape
+    return Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
 
 
 def _read(project, membership, related, ids=None, pk=None) -> list:
     connection = connections[router.db_for_read(Contribution)]
     many = None if ids is None else _many(connection, ids)
-    shape = _shape(connection, tuple(related), many)
+    related = tuple(related)
+    connection, shape = rows.written(
+        ("card", related, many), Contribution, partial(_shape, related=related, many=many)
+    )
     params = {"project": project.pk, "membership": getattr(membership, "pk", None)}
     params.update({"pk": pk} if ids is None else _ids(ids, many))
     with rows.cursor(connection) as cursor:
@@ -109,13 +104,10 @@ def card(project, pk, *, membership=None, related=("author", "stage", "session")
     """The project's contribution ``pk`` (None if it has none such) with the related rows
     named, and whether ``membership`` supports it."""
     pk = int(pk)
-    if not 0 < pk < 2**63:
+    if not 0 < pk < rows.BIGGEST:
         return None  # past any id a database holds
     found = _read(project, membership, related, pk=pk)
     return found[0] if found else None
-
-
-_tag_queries: dict[tuple, str] = {}
 
 
 def tag_names(ids) -> dict[int, tuple[str, ...]]:
@@ -125,56 +117,36 @@ def tag_names(ids) -> dict[int, tuple[str, ...]]:
     if not ids:
         return {}
     through = Contribution.tags.through
-    connection = connections[router.db_for_read(through)]
-    many = _many(connection, ids)
-    key = (connection.alias, many)
-    if key not in _tag_queries:
-        q = connection.ops.quote_name
-        tag = Contribution.tags.field.related_model
-        linked = f"{q('l')}.{q('contribution_id')}"
-        # Only names the database backend quotes, and placeholders: no value is written in.
-        _tag_queries[key] = (
-            f"SELECT {linked}, {q('t')}.{q('name')}"  # noqa: S608
-            f" FROM {q(through._meta.db_table)} {q('l')}"
-            f" INNER JOIN {q(tag._meta.db_table)} {q('t')}"
-            f" ON {q('t')}.{q('id')} = {q('l')}.{q('tag_id')}"
-            f" WHERE {_one_of(linked, many)}"
-            f" ORDER BY {q('t')}.{q('name')}, {q('l')}.{q('tag_id')}"
-        )
+    many = _many(connections[router.db_for_read(through)], ids)
+    connection, sql = rows.written(("tag-names", many), through, partial(_tags_sql, many=many))
     names: dict[int, list[str]] = {}
     with rows.cursor(connection) as cursor:
-        cursor.execute(_tag_queries[key], _ids(ids, many))
+        cursor.execute(sql, _ids(ids, many))
         for contribution_id, name in cursor.fetchall():
             names.setdefault(contribution_id, []).append(name)
     return {pk: tuple(found) for pk, found in names.items()}
 
 
-_link_queries: dict[str, tuple] = {}
+def _tags_sql(connection, q, many: int) -> str:
+    through = Contribution.tags.through
+    tag = Contribution.tags.field.related_model
+    linked = f"{q('l')}.{q('contribution_id')}"
+    # Only names the database backend quotes, and placeholders: no value is written in.
+    return (
+        f"SELECT {linked}, {q('t')}.{q('name')}"  # noqa: S608
+        f" FROM {q(through._meta.db_table)} {q('l')}"
+        f" INNER JOIN {q(tag._meta.db_table)} {q('t')}"
+        f" ON {q('t')}.{q('id')} = {q('l')}.{q('tag_id')}"
+        f" WHERE {_one_of(linked, many)}"
+        f" ORDER BY {q('t')}.{q('name')}, {q('l')}.{q('tag_id')}"
+    )
 
 
 def linked(contribution) -> dict[str, list]:
     """Both sides of a contribution's links, each contribution with its stage: ``sources``,
     those it cites, and ``led_to``, those that cite it; in one query written once a process."""
     Link = Contribution.sources.through
-    connection = connections[router.db_for_read(Link)]
-    if connection.alias not in _link_queries:
-        q = connection.ops.quote_name
-        other, related, joins = rows.joined(Contribution, ("stage",), connection, "c")
-        selected = [c for t in (other, *(t for _n, t in related)) for c in rows.columns(t, q)]
-        cites, cited = (
-            f"{q('l')}.{q(name)}" for name in ("from_contribution_id", "to_contribution_id")
-        )
-        # Only names the database backend quotes, and placeholders: no value is written in.
-        sql = (
-            f"SELECT {', '.join([*selected, cites, cited])}"  # noqa: S608
-            f" FROM {q(Link._meta.db_table)} {q('l')}"
-            f" INNER JOIN {q(Contribution._meta.db_table)} {q('c')}"
-            f" ON ({q('c')}.{q('id')} = {cited} AND {cites} = %(pk)s)"
-            f" OR ({q('c')}.{q('id')} = {cites} AND {cited} = %(pk)s){joins}"
-            f" WHERE {cites} = %(pk)s OR {cited} = %(pk)s"
-        )
-        _link_queries[connection.alias] = (sql, other, related, rows.end(other, related))
-    sql, other, related, end = _link_queries[connection.alias]
+    connection, (sql, other, related, end) = rows.written("linked", Link, _linked_sql)
     sides: dict[str, list] = {"sources": [], "led_to": []}
     with rows.cursor(connection) as cursor:
         cursor.execute(sql, {"pk": contribution.pk})
@@ -182,6 +154,25 @@ def linked(contribution) -> dict[str, list]:
             side = "sources" if row[end] == contribution.pk else "led_to"
             sides[side].append(rows.load(row, other, related, connection))
     return sides
+
+
+def _linked_sql(connection, q) -> tuple:
+    Link = Contribution.sources.through
+    other, related, joins = rows.joined(Contribution, ("stage",), connection, "c")
+    selected = [c for t in (other, *(t for _n, t in related)) for c in rows.columns(t, q)]
+    cites, cited = (
+        f"{q('l')}.{q(name)}" for name in ("from_contribution_id", "to_contribution_id")
+    )
+    # Only names the database backend quotes, and placeholders: no value is written in.
+    sql = (
+        f"SELECT {', '.join([*selected, cites, cited])}"  # noqa: S608
+        f" FROM {q(Link._meta.db_table)} {q('l')}"
+        f" INNER JOIN {q(Contribution._meta.db_table)} {q('c')}"
+        f" ON ({q('c')}.{q('id')} = {cited} AND {cites} = %(pk)s)"
+        f" OR ({q('c')}.{q('id')} = {cites} AND {cited} = %(pk)s){joins}"
+        f" WHERE {cites} = %(pk)s OR {cited} = %(pk)s"
+    )
+    return sql, other, related, rows.end(other, related)
 
 
 def changes_from(contribution) -> list:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 
 from codesign import rows
@@ -50,8 +49,7 @@ def reminders_for_session(session) -> list[ReminderRow]:
     """Who was reminded of the session, at which offset, when, and whether the email went:
     in a query written once a process (``codesign.rows``; a facilitator's session page asks it
     on every request, and the ORM took 1 ms to put it together)."""
-    connection = connections[router.db_for_read(Reminder)]
-    sql, convert = _reminders_query(connection)
+    connection, (sql, convert) = rows.written("reminders", Reminder, _reminders_query)
     with rows.cursor(connection) as cursor:
         cursor.execute(sql, {"session": session.pk})
         found = [convert(row) for row in cursor.fetchall()]
@@ -67,36 +65,30 @@ def reminders_for_session(session) -> list[ReminderRow]:
     ]
 
 
-_QUERIES: dict[str, tuple] = {}
-
-
-def _reminders_query(connection):
-    if connection.alias not in _QUERIES:
-        q = connection.ops.quote_name
-        field = Reminder._meta.get_field
-        membership, message = field("membership").related_model, field("message").related_model
-        columns = (
-            (membership, "m", "display_name"),
-            (Reminder, "r", "offset_hours"),
-            (Reminder, "r", "claimed_at"),
-            (message, "o", "sent_at"),
-            (message, "o", "status"),
-            (Reminder, "r", "message_id"),
-        )
-        selected = ", ".join(
-            f"{q(alias)}.{q(model._meta.get_field(name).column)}" for model, alias, name in columns
-        )
-        # Only names the database backend quotes, and a placeholder: no value is written in.
-        sql = (
-            f"SELECT {selected} FROM {q(Reminder._meta.db_table)} {q('r')}"  # noqa: S608
-            f" INNER JOIN {q(membership._meta.db_table)} {q('m')}"
-            f" ON {q('m')}.{q('id')} = {q('r')}.{q('membership_id')}"
-            f" LEFT OUTER JOIN {q(message._meta.db_table)} {q('o')}"
-            f" ON {q('o')}.{q('id')} = {q('r')}.{q('message_id')}"
-            f" WHERE {q('r')}.{q('session_id')} = %(session)s"
-            f" ORDER BY {q('r')}.{q('offset_hours')} DESC, {q('m')}.{q('display_name')},"
-            f" {q('r')}.{q('id')}"
-        )
-        fields = [model._meta.get_field(name) for model, _alias, name in columns]
-        _QUERIES[connection.alias] = (sql, rows.converter(connection, *fields))
-    return _QUERIES[connection.alias]
+def _reminders_query(connection, q) -> tuple:
+    field = Reminder._meta.get_field
+    membership, message = field("membership").related_model, field("message").related_model
+    columns = (
+        (membership, "m", "display_name"),
+        (Reminder, "r", "offset_hours"),
+        (Reminder, "r", "claimed_at"),
+        (message, "o", "sent_at"),
+        (message, "o", "status"),
+        (Reminder, "r", "message_id"),
+    )
+    selected = ", ".join(
+        f"{q(alias)}.{q(model._meta.get_field(name).column)}" for model, alias, name in columns
+    )
+    # Only names the database backend quotes, and a placeholder: no value is written in.
+    sql = (
+        f"SELECT {selected} FROM {q(Reminder._meta.db_table)} {q('r')}"  # noqa: S608
+        f" INNER JOIN {q(membership._meta.db_table)} {q('m')}"
+        f" ON {q('m')}.{q('id')} = {q('r')}.{q('membership_id')}"
+        f" LEFT OUTER JOIN {q(message._meta.db_table)} {q('o')}"
+        f" ON {q('o')}.{q('id')} = {q('r')}.{q('message_id')}"
+        f" WHERE {q('r')}.{q('session_id')} = %(session)s"
+        f" ORDER BY {q('r')}.{q('offset_hours')} DESC, {q('m')}.{q('display_name')},"
+        f" {q('r')}.{q('id')}"
+    )
+    fields = [model._meta.get_field(name) for model, _alias, name in columns]
+    return sql, rows.converter(connection, *fields)
