@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 from django_filters.views import FilterMixin
 
-from . import content
+from . import release
 from .forms import LongSelect
 
 
@@ -73,31 +73,44 @@ class FilterSet(django_filters.FilterSet):
         return urlencode(self.used)
 
     def html(self, label: str) -> str:
-        """The form as ``includes/filter_form.html`` draws it with ``label``, kept under
-        everything it shows (the filters, their choices, the values asked for, the language),
-        so a page that works its list out again (the board after a write) does not draw it
-        again. A filter choosing from a queryset is drawn each time: its choices are not known
-        before it is drawn."""
+        """The form as ``includes/filter_form.html`` draws it with ``label``, drawn once a
+        process for everything it shows (the filters, their choices, the values asked for, the
+        language, the release: the key holds them all, so what is kept is never out of date).
+        Drawing it was the largest part of a board worked out afresh. A filter choosing from a
+        queryset is drawn each time (its choices are not known before it is drawn), and so is
+        a form asked for with a value longer than any filter reads (no one's long text is held
+        in the process beyond their request)."""
         context = {"filter": self, "filter_query": self.query_string(), "label": label}
-        if any("queryset" in filter_.extra for filter_ in self.filters.values()):
+        values = tuple((name, self.data.get(name)) for name in self.filters) if self.data else ()
+        if any("queryset" in filter_.extra for filter_ in self.filters.values()) or any(
+            len(str(value)) > KEPT_VALUE_LENGTH for _name, value in values if value
+        ):
             return render_to_string(FORM_TEMPLATE, context)
-        key = content.key(
-            "filter-form",
-            type(self).__module__,
-            type(self).__qualname__,
+        key = (
+            type(self),
             str(label),
             translation.get_language(),
-            tuple((name, self.data.get(name)) for name in self.filters) if self.data else (),
+            release.current(),
+            values,
             tuple(
                 (name, _plain_choices(filter_.extra.get("choices")))
                 for name, filter_ in self.filters.items()
             ),
         )
-        html = content.kept(key)
+        html = _DRAWN_FORMS.get(key)
         if html is None:
             html = render_to_string(FORM_TEMPLATE, context)
-            content.keep(key, html, content.KEEP_SECONDS)
+            if len(_DRAWN_FORMS) >= DRAWN_FORMS_KEPT:
+                _DRAWN_FORMS.clear()
+            _DRAWN_FORMS[key] = html
         return html
+
+
+# Filter forms as drawn (``FilterSet.html``), by everything they show; bounded per process, as
+# each project's choices and each search make new ones.
+_DRAWN_FORMS: dict[tuple, str] = {}
+DRAWN_FORMS_KEPT = 500
+KEPT_VALUE_LENGTH = 200
 
 
 FORM_TEMPLATE = "includes/filter_form.html"

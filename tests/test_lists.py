@@ -2,7 +2,10 @@
 field and left out, never a server error or a silent surprise; paging forgives."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
 
 from audit.models import AuditEntry
 from changes.models import ServiceChange
@@ -101,3 +104,71 @@ def test_a_filters_selects_write_their_options_without_templates(world, client, 
     html = client.get(list_url(world, name), {parameter: value}).content.decode()
     assert f'<option value="{value}" selected>' in html
     assert not [t for t in rendered if t and t.startswith("django/forms/widgets/select")]
+
+
+class _Stage:
+    def __init__(self, pk, name):
+        self.pk, self.name = pk, name
+
+
+DISCOVER = (_Stage(1, "Discover"),)
+
+
+def _board_form(data, stages=DISCOVER):
+    from django.http import QueryDict
+
+    from contributions.filters import BoardFilter
+    from contributions.models import Contribution
+
+    filters = BoardFilter(QueryDict(data), queryset=Contribution.objects.none(), stages=stages)
+    filters.is_valid()  # as the board asks before it draws them
+    return filters.html("Filter contributions")
+
+
+@pytest.fixture
+def forms_drawn(monkeypatch):
+    """Each filter form drawn through its template, with the process's drawn forms emptied."""
+    from codesign import filters
+
+    drawn = []
+    monkeypatch.setattr(filters, "_DRAWN_FORMS", {}, raising=False)
+
+    def render_to_string(name, context):
+        drawn.append(context["filter"].data.urlencode())
+        return real(name, context)
+
+    real = filters.render_to_string
+    monkeypatch.setattr(filters, "render_to_string", render_to_string)
+    return drawn
+
+
+def test_a_filter_form_is_drawn_once_a_process_for_all_it_shows(forms_drawn):
+    """The board worked out afresh drew its filters every time: most of its time."""
+    first = _board_form("kind=idea&q=carer")
+    cache.clear()  # kept by the process, not the cache: a board worked out afresh draws none
+    assert _board_form("kind=idea&q=carer") == first
+    assert forms_drawn == ["kind=idea&q=carer"]
+    assert 'value="carer"' in first and '<option value="idea" selected>' in first
+
+    # Another value, another stage to choose, another language: drawn for what it shows.
+    assert '<option value="experience" selected>' in _board_form("kind=experience&q=carer")
+    assert "Define" in _board_form("kind=idea&q=carer", stages=[_Stage(1, "Define")])
+    with translation.override("cy"):
+        welsh = _board_form("kind=idea&q=carer")
+    assert welsh != first and len(forms_drawn) == 4
+    # A value no filter can use is named beside its field, as each time.
+    assert "Select a valid choice" in _board_form("kind=nonsense")
+
+
+def test_a_long_value_is_drawn_each_time_and_the_forms_kept_are_bounded(forms_drawn, monkeypatch):
+    from codesign import filters
+
+    long_text = "word " * (filters.KEPT_VALUE_LENGTH // 5 + 1)
+    for _time in range(2):
+        _board_form(urlencode({"q": long_text}))
+    assert len(forms_drawn) == 2 and not filters._DRAWN_FORMS
+
+    monkeypatch.setattr(filters, "DRAWN_FORMS_KEPT", 3)
+    for page in range(5):
+        _board_form(f"q=word{page}")
+    assert len(filters._DRAWN_FORMS) <= 3
