@@ -82,6 +82,15 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="unique_membership")
         ]
+        indexes = [
+            # The few a facilitator replies for (a session's page lists those who have not
+            # replied): found without reading every member of the project.
+            models.Index(
+                fields=["project"],
+                condition=models.Q(managed_by_facilitator=True),
+                name="membership_managed",
+            )
+        ]
 
     def __str__(self):
         return f"{self.display_name} ({self.project})"

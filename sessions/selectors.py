@@ -27,6 +27,19 @@ def session_audience(session, *, exclude_not_going: bool = False):
     return memberships
 
 
+def managed_without_reply(session) -> list:
+    """The people of the session's audience a facilitator acts for (by phone or post) who have
+    not replied, while the session is still to come (``membership_managed``: the few of them
+    found without reading every member of the project)."""
+    if session.status != session.Status.SCHEDULED:
+        return []
+    return list(
+        Membership.objects.filter(session.audience_memberships(), managed_by_facilitator=True)
+        .exclude(session_replies__session=session)
+        .order_by("display_name", "pk")
+    )
+
+
 def sessions_for_project(project, membership=None, *, manage: bool):
     """A project's sessions as a person sees them: facilitators all, members their audience's."""
     sessions = project.workshop_sessions.select_related("stage").annotate(

@@ -203,10 +203,7 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
                 going_count=counts.answers[Reply.Answer.GOING],
                 access_needs=selectors.combined_access_needs(session, counts),
                 language=selectors.language_asked(session, counts),
-                managed_without_reply=Membership.objects.filter(
-                    pk__in=selectors.session_audience(session).values("pk"),
-                    managed_by_facilitator=True,
-                ).exclude(session_replies__session=session),
+                managed_without_reply=selectors.managed_without_reply(session),
             )
         return context
 

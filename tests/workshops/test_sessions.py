@@ -231,6 +231,50 @@ def test_facilitators_reply_for_people_they_manage_only(world, client):
     assert not Reply.objects.filter(membership=other).exists()
 
 
+def test_a_session_page_lists_the_people_a_facilitator_may_still_reply_for(world, client):
+    session = WorkshopSessionFactory(
+        project=world.project, audience=WorkshopSession.Audience.SERVICE_USERS
+    )
+
+    def managed(name, **fields):
+        return MembershipFactory(
+            project=world.project,
+            managed_by_facilitator=True,
+            user__email=None,
+            display_name=name,
+            **{"constituency": "service_user", **fields},
+        )
+
+    waiting = [managed("Bea"), managed("Alf", constituency="carer")]
+    replied = managed("Cy")
+    session_reply(session=session, membership=replied, answer="going", replied_by=None)
+    managed("Dot", constituency="staff")  # not in this session's audience
+    managed("Eve", status=Membership.Status.INVITED)  # not yet a member
+    MembershipFactory(project=world.project, display_name="Fay", constituency="service_user")
+    MembershipFactory(project=world.other_project, managed_by_facilitator=True)
+
+    client.force_login(world.users["facilitator"])
+    response = client.get(session.get_absolute_url())
+    assert response.context["managed_without_reply"] == sorted(
+        waiting, key=lambda m: m.display_name
+    )
+    page = response.content.decode()
+    assert "Reply for Alf" in page and "Reply for Bea" in page and "Reply for Cy" not in page
+    for person in waiting:
+        assert (
+            reverse("workshops:session-reply-for", args=[world.project.pk, session.pk, person.pk])
+            in page
+        )
+
+    # Once the session has begun, no one is asked for.
+    WorkshopSession.objects.filter(pk=session.pk).update(status=WorkshopSession.Status.HELD)
+    session.refresh_from_db()
+    assert selectors.managed_without_reply(session) == []
+    assert (
+        "Reply for people you manage" not in client.get(session.get_absolute_url()).content.decode()
+    )
+
+
 def test_facilitator_sees_combined_access_needs_of_those_coming(world, client):
     session = WorkshopSessionFactory(project=world.project)
     for role in ("carer", "service_user"):
