@@ -123,3 +123,16 @@ def test_an_address_is_put_together_right_whatever_the_project_number():
     assert Links("contributions:support", project)(7) == reverse(
         "contributions:support", args=[project, 7]
     )
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_cards_day_is_written_as_the_date_filter_writes_it(language):
+    from datetime import date
+
+    from django.template.defaultfilters import date as date_filter
+
+    with translation.override(language):
+        for month in range(1, 13):
+            moment = date(2026, month, 4 if month % 2 else 28)
+            assert cards.day_written(moment, language) == date_filter(moment, "j M Y")
+    assert cards.day_written(date(987, 1, 1), language).endswith(" 0987")
