@@ -21,6 +21,7 @@ from django.db import connections, router
 from codesign import rows
 
 from .models import Contribution, Support
+from .tallies import Standing
 
 
 @dataclass(frozen=True)
@@ -52,22 +53,27 @@ def _shape(connection, q, related: tuple[str, ...], many: int | None) -> Shape:
     several (``_many``)."""
     contribution, related_tables, joins = rows.joined(Contribution, related, connection, "c")
     tables = [contribution, *(table for _name, table in related_tables)]
-    support = q(Support._meta.db_table)
-    supported = (
-        f"EXISTS (SELECT 1 FROM {support} {q('u')}"  # noqa: S608
-        f" WHERE {q('u')}.{q('contribution_id')} = {q('c')}.{q('id')}"
-        f" AND {q('u')}.{q('membership_id')} = %(membership)s"
-        f" AND {q('u')}.{q('project_id')} = %(project)s)"
-    )
     column = f"{q('c')}.{q('id')}"
     which = f"{column} = %(pk)s" if many is None else _one_of(column, many)
+    selected = [c for t in tables for c in rows.columns(t, q)] + [_supported(q)]
     # Only names the database backend quotes, and placeholders: no value is written in.
     sql = (
-        f"SELECT {', '.join([c for t in tables for c in rows.columns(t, q)] + [supported])}"  # noqa: S608
+        f"SELECT {', '.join(selected)}"  # noqa: S608
         f" FROM {q(Contribution._meta.db_table)} {q('c')}{joins}"
         f" WHERE {q('c')}.{q('project_id')} = %(project)s AND {which}"
     )
     return Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
+
+
+def _supported(q) -> str:
+    """Whether the member ``%(membership)s`` supports the contribution ``c`` (never, for no
+    member: SQL's ``= NULL`` holds for no row)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {q(Support._meta.db_table)} {q('u')}"  # noqa: S608
+        f" WHERE {q('u')}.{q('contribution_id')} = {q('c')}.{q('id')}"
+        f" AND {q('u')}.{q('membership_id')} = %(membership)s"
+        f" AND {q('u')}.{q('project_id')} = %(project)s)"
+    )
 
 
 def _read(project, membership, related, ids=None, pk=None) -> list:
@@ -108,6 +114,43 @@ def card(project, pk, *, membership=None, related=("author", "stage", "session")
         return None  # past any id a database holds
     found = _read(project, membership, related, pk=pk)
     return found[0] if found else None
+
+
+def standings(project, ids, *, membership=None) -> dict:
+    """How the tallies of the project's contributions with these ids stand for ``membership``
+    (``tallies.Standing``: their counts, and whether they support each), in one query
+    written once a process: a board kept before a support or a comment draws them afresh."""
+    ids = [int(pk) for pk in ids]
+    if not ids:
+        return {}
+    connection = connections[router.db_for_read(Contribution)]
+    many = _many(connection, ids)
+    connection, sql = rows.written(
+        ("standings", many), Contribution, partial(_standings_sql, many=many)
+    )
+    params = {"project": project.pk, "membership": getattr(membership, "pk", None)}
+    with rows.cursor(connection) as cursor:
+        cursor.execute(sql, {**params, **_ids(ids, many)})
+        found = cursor.fetchall()
+    return {
+        pk: Standing(pk, project.pk, title, supports, comments, bool(supported))
+        for pk, title, supports, comments, supported in found
+    }
+
+
+def _standings_sql(connection, q, many: int) -> str:
+    field = Contribution._meta.get_field
+    counted = ", ".join(
+        f"{q('c')}.{q(field(name).column)}"
+        for name in ("id", "title", "support_count", "comment_count")
+    )
+    column = f"{q('c')}.{q('id')}"
+    # Only names the database backend quotes, and placeholders: no value is written in.
+    return (
+        f"SELECT {counted}, {_supported(q)}"  # noqa: S608
+        f" FROM {q(Contribution._meta.db_table)} {q('c')}"
+        f" WHERE {q('c')}.{q('project_id')} = %(project)s AND {_one_of(column, many)}"
+    )
 
 
 def tag_names(ids) -> dict[int, tuple[str, ...]]:

@@ -3,14 +3,13 @@
 import re
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q, Value
+from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q
 
 from participants.models import Membership
 from sessions.models import WorkshopSession
 
 from . import card_rows
 from .models import SEARCH_CONFIG, Contribution, Support, Tag
-from .tallies import Standing
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -40,18 +39,8 @@ def cards(project, *, membership=None):
 
 def standings(project, membership, ids) -> dict:
     """How each of these contributions' tallies stand for the member: their counts, and
-    whether they support it (``tallies.Standing``), in one query."""
-    if not ids:
-        return {}
-    rows = cards(project, membership=membership).filter(pk__in=ids)
-    if membership is None:
-        rows = rows.annotate(supported=Value(False))
-    return {
-        pk: Standing(pk, project.pk, title, supports, comments, supported)
-        for pk, title, supports, comments, supported in rows.values_list(
-            "pk", "title", "support_count", "comment_count", "supported"
-        )
-    }
+    whether they support it (``tallies.Standing``), in one query (``card_rows``)."""
+    return card_rows.standings(project, ids, membership=membership)
 
 
 def board_cards(project, ids, *, membership=None) -> list:

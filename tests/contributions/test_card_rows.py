@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contributions import card_rows, selectors
-from contributions.models import Support
+from contributions.models import Contribution, Support
+from contributions.tallies import Standing
 from tests.conftest import columns
 from tests.factories import ContributionFactory, WorkshopSessionFactory
 
@@ -101,6 +102,34 @@ def test_a_page_of_cards_is_read_in_the_order_asked_in_one_query(world, contribu
     # Any number of them, each shape asked again with other ids.
     assert [c.pk for c in card_rows.cards(world.project, ids[:1], membership=carer)] == ids[:1]
     assert card_rows.cards(world.project, [], membership=carer) == []
+
+
+@pytest.mark.parametrize("reader", ["carer", "service_user", None])
+def test_tallies_stand_as_the_orm_counts_them_in_one_query(world, contributions, reader):
+    """A board kept before a support or a comment draws its tallies from these."""
+    membership = member(world, reader) if reader else None
+    Contribution.objects.filter(pk=contributions[0].pk).update(support_count=3, comment_count=2)
+    theirs = ContributionFactory(project=world.other_project)
+    ids = [str(c.pk) for c in contributions] + [str(theirs.pk)]  # as the page's marks give them
+    with CaptureQueriesContext(connection) as queries:
+        standings = card_rows.standings(world.project, ids, membership=membership)
+    assert len(queries.captured_queries) == 1
+    rows = selectors.cards(world.project, membership=membership).filter(pk__in=ids)
+    expected = {
+        c.pk: Standing(
+            c.pk,
+            world.project.pk,
+            c.title,
+            c.support_count,
+            c.comment_count,
+            bool(getattr(c, "supported", False)),
+        )
+        for c in rows
+    }
+    assert standings == expected and len(standings) == len(contributions)
+    first = standings[contributions[0].pk]
+    assert (first.support_count, first.comment_count, first.supported) == (3, 2, reader == "carer")
+    assert card_rows.standings(world.project, [], membership=membership) == {}
 
 
 def test_another_projects_contribution_is_none(world, contributions):
