@@ -364,8 +364,8 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
         html = tallies.draw(html, {c.pk: standing})
         if getattr(self, "drawn_now", False) or "comments" not in self.tallies_moved:
             return html  # its comments were drawn in this request, or have not changed
-        # A kept page: its comments as they stand (kept apart, under what they show), with the
-        # stand-in for the form token that serving it replaces.
+        # A kept page: its comments drawn as they stand, with the stand-in for the form token
+        # that serving it replaces.
         return draw_thread(html, c, self.request, kept_pages.mark("csrf"))
 
     def get_context_data(self, **kwargs):

@@ -4,17 +4,13 @@ import re
 from functools import partial
 
 from django import template
-from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
-
-from codesign import content, kept_pages
 
 from ..conversation import drawing
 from ..conversation.drawing import ViewerMay, reply_ids
 from ..conversation.forms import CommentForm, ReplyForm
 from ..conversation.selectors import comment_thread
-from .contributions import author_name, is_by
 
 register = template.Library()
 
@@ -39,7 +35,7 @@ def thread_context(
                 partial(ReplyForm, project=project, auto_id=reply_ids(comment.pk))
             )
         for item in (comment, *comment.visible_replies):
-            # What the viewer may do with each, decided once for its key and its drawing.
+            # What the viewer may do with each, decided once for its drawing.
             item.viewer_may = ViewerMay(
                 change=user.has_perm("contributions.change_comment", item),
                 report=user.has_perm("contributions.report", item),
@@ -84,19 +80,15 @@ def comments_section(context):
 
 
 def thread_html(contribution, request, csrf_token) -> str:
-    """The thread as its viewer sees it, kept under everything it shows (``thread_key``), so
-    a write elsewhere (a support, another contribution) does not draw it again; with the form
-    token ``csrf_token`` put in."""
+    """The thread as its viewer sees it, with the form token ``csrf_token``. Drawn each time
+    it is shown, not kept apart: drawing ten comments costs about a millisecond, and keeping
+    them under all they show (each comment as loaded, what the viewer may do with it) cost
+    about as much again whenever nothing was kept, while the page around them is kept
+    (``kept_pages``) and draws them again only when they change (``draw_thread``)."""
     thread = thread_context(contribution=contribution, request=request)
-    key = thread_key(thread)
-    html = content.kept(key)
-    if html is None:
-        html = str(drawing.thread_html({**thread, "csrf_token": TOKEN_MARK}))
-        content.keep(key, html, content.KEEP_SECONDS)
-    return html.replace(TOKEN_MARK, str(csrf_token))
+    return str(drawing.thread_html({**thread, "csrf_token": csrf_token}))
 
 
-TOKEN_MARK = kept_pages.mark("thread-csrf")
 # What people write is escaped before it reaches a page, so no text of theirs makes a mark.
 THREAD = re.compile(r"<!--thread:(\d+)(?::(\d+))?-->.*?<!--/thread-->", re.DOTALL)
 
@@ -123,48 +115,6 @@ def draw_thread(html: str, contribution, request, csrf_token) -> str:
         return drawn
 
     return THREAD.sub(thread, html)
-
-
-def thread_key(thread: dict) -> str:
-    """The key of a thread as drawn for its viewer: each comment and reply as loaded, how its
-    author is named, what the viewer may do with it, and what they may do on the thread."""
-    user = thread["user"]
-    items = [
-        (item, is_reply)
-        for comment in thread["comments"]
-        for item, is_reply in (
-            (comment, False),
-            *((reply, True) for reply in comment.visible_replies),
-        )
-    ]
-    project = thread["project"]
-    return content.key(
-        "thread",
-        thread["contribution"].pk,
-        # The project's settings as the forms read them, but not its versions: a write
-        # elsewhere in the project leaves the thread as it is.
-        tuple(
-            (field.attname, getattr(project, field.attname))
-            for field in project._meta.concrete_fields
-            if field.attname not in kept_pages.VERSIONS
-        ),
-        tuple(
-            (
-                kept_pages.row(item),
-                is_reply,
-                author_name(item),
-                is_by(item, user),
-                item.viewer_may,
-                item.reply_form is not None if not is_reply else None,
-            )
-            for item, is_reply in items
-        ),
-        thread["comment_count"],
-        thread["can_comment"],
-        thread["can_moderate"],
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-    )
 
 
 @register.inclusion_tag("contributions/conversation/partials/moderation.html", takes_context=True)
