@@ -64,10 +64,11 @@ def converter(connection, *fields):
     return lambda row: _converted(row, converters, connection)
 
 
-def table(model, alias: str, start: int, connection) -> Table:
+def table(model, alias: str, start: int, connection, *, leave_out=()) -> Table:
     """How ``model``'s columns, selected under ``alias`` from position ``start`` of a row, are
-    read on ``connection``."""
-    fields = model._meta.concrete_fields
+    read on ``connection``; those of the fields ``leave_out`` are not read (deferred, as the
+    ORM's ``defer`` leaves them: read from the database if asked for)."""
+    fields = [f for f in model._meta.concrete_fields if f.name not in leave_out]
     converters = [_converters(field, alias, connection) for field in fields]
     return Table(
         model=model,
@@ -81,7 +82,7 @@ def table(model, alias: str, start: int, connection) -> Table:
 def columns(table: Table, quote) -> list[str]:
     """The table's columns for a SELECT, in the order ``table`` reads them."""
     return [
-        f"{quote(table.alias)}.{quote(field.column)}" for field in table.model._meta.concrete_fields
+        f"{quote(table.alias)}.{quote(column.target.column)}" for column, _steps in table.converters
     ]
 
 
@@ -100,12 +101,12 @@ def cursor(connection):
     return connection.make_cursor(psycopg.Cursor(connection.connection))
 
 
-def joined(model, related, connection, alias: str = "t"):
-    """``model``'s table (under ``alias``) and those of the rows its foreign keys ``related``
-    name, each read from where the last ended, with the joins that read them (an outer join
-    for a key that may be empty)."""
+def joined(model, related, connection, alias: str = "t", *, leave_out=()):
+    """``model``'s table (under ``alias``; its fields ``leave_out`` not read) and those of the
+    rows its foreign keys ``related`` name, each read from where the last ended, with the joins
+    that read them (an outer join for a key that may be empty)."""
     q = connection.ops.quote_name
-    main = table(model, alias, 0, connection)
+    main = table(model, alias, 0, connection, leave_out=leave_out)
     tables, joins = [], []
     for index, name in enumerate(related):
         field = model._meta.get_field(name)
