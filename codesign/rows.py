@@ -217,8 +217,8 @@ def written(name, model, write) -> tuple:
     return connection, _written[key]
 
 
-def loaded(connection, sql: str, params: dict, main: Table) -> list:
-    """``main``'s instance of each row the query gives."""
+def loaded(connection, sql: str, params: dict, main: Table, related=()) -> list:
+    """``main``'s instance of each row the query gives, with its ``related`` rows (``joined``)."""
     with cursor(connection) as reading:
         reading.execute(sql, params)
-        return [main.load(row, connection) for row in reading.fetchall()]
+        return [load(row, main, related, connection) for row in reading.fetchall()]

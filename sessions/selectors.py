@@ -216,9 +216,7 @@ def session_messages(session, limit: int = 200) -> list:
         "job": OutboxMessage.Kind.JOB,
         "limit": limit,
     }
-    with rows.cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        return [rows.load(row, message, related, connection) for row in cursor.fetchall()]
+    return rows.loaded(connection, sql, params, message, related)
 
 
 # What the page never shows of a message (its HTML, attachments and headers: the largest).
