@@ -29,50 +29,17 @@ def session_audience(session, *, exclude_not_going: bool = False):
 
 
 def managed_without_reply(session) -> list:
-    """The people of the session's audience a facilitator acts for (by phone or post) who have
-    not replied, while the session is still to come; in a query written once a process
-    (``codesign.rows``; the ORM took 1 to 2 ms to put it together), through the partial index
-    of managed members (``membership_managed``)."""
+    """The people of the session's audience (its one rule, ``audience_memberships``) a
+    facilitator acts for by phone or post who have not replied, while the session is still to
+    come: found through the partial index of managed members (``membership_managed``), not by
+    reading every member of the project."""
     if session.status != session.Status.SCHEDULED:
         return []
-    constituencies = session.AUDIENCE_CONSTITUENCIES[session.audience] or ()
-    connection, (sql, member) = rows.written(
-        ("managed-without-reply", len(constituencies)),
-        Membership,
-        partial(_managed_sql, constituencies=len(constituencies)),
+    return list(
+        Membership.objects.filter(session.audience_memberships(), managed_by_facilitator=True)
+        .exclude(session_replies__session=session)
+        .order_by("display_name", "pk")
     )
-    params = {
-        "project": session.project_id,
-        "session": session.pk,
-        "active": Membership.Status.ACTIVE,
-        "facilitator": Membership.Role.FACILITATOR,
-        "participant": Membership.Role.PARTICIPANT,
-        **{f"c{n}": constituency for n, constituency in enumerate(constituencies)},
-    }
-    return rows.loaded(connection, sql, params, member)
-
-
-def _managed_sql(connection, q, constituencies: int) -> tuple:
-    member = rows.table(Membership, "m", 0, connection)
-    column = partial(_column, q, "m", Membership)
-    audience = f"{column('role')} = %(participant)s"
-    if constituencies:
-        named = ", ".join(f"%(c{n})s" for n in range(constituencies))
-        audience = f"({audience} AND {column('constituency')} IN ({named}))"
-    reply = partial(_column, q, "r", Reply)
-    # Only names the database backend quotes, and placeholders: no value is written in (the
-    # managed members named as a column, as the partial index names them).
-    sql = (
-        f"SELECT {', '.join(rows.columns(member, q))}"  # noqa: S608
-        f" FROM {q(Membership._meta.db_table)} {q('m')}"
-        f" WHERE {column('project')} = %(project)s AND {column('managed_by_facilitator')}"
-        f" AND {column('status')} = %(active)s"
-        f" AND ({column('role')} = %(facilitator)s OR {audience})"
-        f" AND NOT EXISTS (SELECT 1 FROM {q(Reply._meta.db_table)} {q('r')}"
-        f" WHERE {reply('session')} = %(session)s AND {reply('membership')} = {column('id')})"
-        f" ORDER BY {column('display_name')}, {column('id')}"
-    )
-    return sql, member
 
 
 def _column(q, alias: str, model, name: str) -> str:
