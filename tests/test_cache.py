@@ -1,6 +1,7 @@
 """The production cache: Redis, and requests that go on while Redis is down."""
 
 import os
+import pickle
 
 import pytest
 from django.core.cache import cache
@@ -52,3 +53,39 @@ def test_with_redis_up_figures_are_kept_there(world, settings):
         assert project_dashboard(world.project)["key"] == first["key"]
     finally:
         cache.delete(first["key"])
+
+
+def test_large_values_are_kept_compressed_and_read_back_as_they_were():
+    from codesign.cache import CompressingSerializer
+
+    serializer = CompressingSerializer()
+    page = ("versions", "<li>" + "A card of the board. " * 500 + "</li>")
+    stored = serializer.dumps(page)
+    assert stored[:1] == b"\x78"  # a zlib stream
+    assert len(stored) < len(pickle.dumps(page)) / 5
+    assert serializer.loads(stored) == page
+    # Small values are pickled as Django pickles them, and integers left as they are (incr).
+    assert serializer.dumps({"n": 1}) == pickle.dumps({"n": 1}, pickle.HIGHEST_PROTOCOL)
+    assert serializer.loads(serializer.dumps({"n": 1})) == {"n": 1}
+    assert serializer.dumps(7) == 7
+    assert serializer.loads(b"7") == 7
+    # What was kept before compression reads as it was.
+    assert serializer.loads(pickle.dumps(page, pickle.HIGHEST_PROTOCOL)) == page
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="Needs REDIS_URL; CI sets it.")
+def test_with_redis_up_a_large_page_is_sent_compressed(settings):
+    import redis
+
+    url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15"
+    _redis_cache(settings, url)
+    html = "<main>" + "<p>Waiting times at the front desk.</p>" * 1000 + "</main>"
+    cache.set("kept-page-test", html, 60)
+    try:
+        raw = redis.Redis.from_url(url).get(cache.make_key("kept-page-test"))
+        assert raw[:1] == b"\x78" and len(raw) < len(html) / 5
+        assert cache.get("kept-page-test") == html
+        cache.set("counter-test", 1, 60)
+        assert cache.incr("counter-test") == 2
+    finally:
+        cache.delete_many(["kept-page-test", "counter-test"])
