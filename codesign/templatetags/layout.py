@@ -9,6 +9,8 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_c
 from django import template
 from django.forms import CheckboxSelectMultiple, RadioSelect
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -87,3 +89,53 @@ def _drawn_with(template_name):
         return render_to_string(template_name, {"form": form})
 
     return draw
+
+
+class FixedNode(template.Node):
+    """``{% fixed name=value … %}…{% endfixed %}``: HTML that is the same for everyone who
+    reads the page in one language, but for the values named: drawn once a process for each
+    language and each set of those values, with nothing else in its context (no person, no
+    request, no form token), so what is drawn once can hold nothing of anyone's. A page's
+    chrome (its head's links, the menus, the footer) is a few dozen tags of the template
+    language, about a millisecond on every page drawn; drawn once, it is a lookup.
+
+    The drawings are held with the node they belong to (a template changed while the process
+    runs is a new node, drawn afresh), and bounded as the filter forms are."""
+
+    drawn: dict = {}
+    KEPT = 500
+
+    def __init__(self, nodelist, values):
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context):
+        values = {name: value.resolve(context) for name, value in self.values.items()}
+        key = (
+            id(self),
+            translation.get_language(),
+            get_urlconf(),
+            get_script_prefix(),
+            tuple(values.items()),
+        )
+        entry = self.drawn.get(key)
+        if entry is not None and entry[0] is self:
+            return entry[1]
+        html = self.nodelist.render(context.new(values))
+        if len(self.drawn) >= self.KEPT:
+            self.drawn.clear()
+        self.drawn[key] = (self, html)
+        return html
+
+
+@register.tag
+def fixed(parser, token):
+    """{% fixed %}…{% endfixed %}, or {% fixed superuser=user.is_superuser %}…: see FixedNode.
+    The values named must be what a dictionary's key may be (numbers, text, true or false)."""
+    bits = token.split_contents()[1:]
+    values = template.base.token_kwargs(bits, parser, support_legacy=False)
+    if bits:
+        raise template.TemplateSyntaxError("{% fixed %} takes only name=value pairs.")
+    nodelist = parser.parse(("endfixed",))
+    parser.delete_first_token()
+    return FixedNode(nodelist, values)

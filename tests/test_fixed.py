@@ -1,0 +1,106 @@
+"""``{% fixed %}`` (codesign/templatetags/layout.py): HTML the same for everyone in a language,
+but for the values it names, drawn once a process; it sees nothing else of the page's context,
+so no one's name, token or data can be drawn into it and shown to someone else."""
+
+import re
+
+import pytest
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+
+from codesign.templatetags.layout import FixedNode
+
+TEMPLATE = (
+    "{% load i18n layout %}"
+    "{% fixed tab=tab %}[{{ tab }}|{{ secret }}|{{ user.email }}|{% csrf_token %}|"
+    "{% translate 'Privacy' %}|{% url 'help' %}]{% endfixed %}"
+)
+
+
+@pytest.fixture(autouse=True)
+def nothing_drawn():
+    FixedNode.drawn.clear()
+    yield
+    FixedNode.drawn.clear()
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """How many times a fixed part was drawn rather than taken as drawn."""
+    made = []
+    render = FixedNode.render
+
+    def counted(self, context):
+        before = len(FixedNode.drawn)
+        html = render(self, context)
+        if len(FixedNode.drawn) != before:
+            made.append(html)
+        return html
+
+    monkeypatch.setattr(FixedNode, "render", counted)
+    return made
+
+
+def test_a_fixed_part_sees_only_the_values_it_names_and_is_drawn_once_for_each(drawings):
+    template = engines["django"].from_string(TEMPLATE)
+    page = {"tab": "ideas", "secret": "Edna's phone", "csrf_token": "token-of-one-person"}
+    first = template.render(page)
+    assert first == f"[ideas||||Privacy|{reverse('help')}]"
+    # Another person's request, the same values named: the same HTML, not drawn again.
+    assert template.render({**page, "secret": "another", "csrf_token": "another"}) == first
+    assert len(drawings) == 1
+    # Another value named is drawn for itself.
+    assert template.render({**page, "tab": "changes"}).startswith("[changes|")
+    assert len(drawings) == 2
+
+
+def test_a_fixed_part_is_drawn_for_each_language():
+    template = engines["django"].from_string(TEMPLATE)
+    with translation.override("en-gb"):
+        english = template.render({"tab": "a"})
+    with translation.override("cy"):
+        welsh = template.render({"tab": "a"})
+    assert "|Privacy|" in english
+    assert "|Preifatrwydd|" in welsh
+
+
+def test_a_template_changed_while_running_is_drawn_afresh():
+    old = engines["django"].from_string("{% load layout %}{% fixed %}old{% endfixed %}")
+    new = engines["django"].from_string("{% load layout %}{% fixed %}new{% endfixed %}")
+    assert old.render({}) == "old"
+    assert new.render({}) == "new"
+    assert old.render({}) == "old"
+
+
+def test_the_parts_drawn_are_bounded(monkeypatch):
+    monkeypatch.setattr(FixedNode, "KEPT", 3)
+    template = engines["django"].from_string(TEMPLATE)
+    for tab in range(10):
+        assert template.render({"tab": tab}).startswith(f"[{tab}|")
+        assert len(FixedNode.drawn) <= 3
+
+
+def test_a_page_drawn_from_fixed_parts_is_the_page_drawn_afresh(world, client_for):
+    client = client_for(world.users["facilitator"])
+    url = reverse("contributions:board", args=[world.project.pk])
+    first = client.get(url).content.decode()
+    assert FixedNode.drawn  # the layout's parts are drawn once...
+    again = client.get(url).content.decode()
+    FixedNode.drawn.clear()
+    afresh = client.get(url).content.decode()
+    # ...and the page is the same either way (but for the request's tokens).
+    strip = re.compile(r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"|value="[0-9a-f-]{36}"')
+    assert strip.sub("", again) == strip.sub("", afresh) == strip.sub("", first)
+    assert "My calendar" in afresh and reverse("privacy:notice") in afresh
+
+
+def test_only_a_superuser_sees_the_superuser_links(world, client_for, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="root@example.test", password="x")
+    url = reverse("home")
+    plain = client_for(world.users["facilitator"]).get(url).content.decode()
+    superuser = client_for(admin).get(url).content.decode()
+    plain_again = client_for(world.users["facilitator"]).get(url).content.decode()
+    audit = reverse("audit:entry-list")
+    assert audit in superuser
+    assert audit not in plain and audit not in plain_again
