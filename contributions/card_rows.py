@@ -1,8 +1,8 @@
 """What a board's cards and a contribution's own page read, in queries written once a process
-(``codesign.rows``): a contribution with its author, whether the person asking supports it
-and, on its own page, its stage and session (``cards``, ``card``); its tags' names
-(``tag_names``), both sides of its links (``linked``) and the service changes it led to
-(``changes_from``).
+(``codesign.rows``): a contribution with its author, whether the person asking supports it,
+its tags' names and, on its own page, its stage and session (``cards``, ``card``); the tags'
+names of any contributions (``tag_names``), both sides of its links (``linked``) and the
+service changes it led to (``changes_from``).
 
 Built by the ORM (``selectors.cards`` with ``select_related``), the query of one contribution
 cost about 2.4 ms, of which running it was 0.7 (planning included) and the rest putting it
@@ -13,6 +13,7 @@ connection. ``tests/contributions/test_card_rows.py`` checks every column and re
 against the ORM's answer.
 """
 
+import json
 from dataclasses import dataclass
 from functools import partial
 
@@ -55,7 +56,8 @@ def _shape(connection, q, related: tuple[str, ...], many: int | None) -> Shape:
     tables = [contribution, *(table for _name, table in related_tables)]
     column = f"{q('c')}.{q('id')}"
     which = f"{column} = %(pk)s" if many is None else _one_of(column, many)
-    selected = [c for t in tables for c in rows.columns(t, q)] + [_supported(q)]
+    selected = [c for t in tables for c in rows.columns(t, q)]
+    selected += [_supported(q), _tag_names(connection, q)]
     # Only names the database backend quotes, and placeholders: no value is written in.
     sql = (
         f"SELECT {', '.join(selected)}"  # noqa: S608
@@ -76,6 +78,34 @@ def _supported(q) -> str:
     )
 
 
+def _tag_names(connection, q) -> str:
+    """The names of the contribution ``c``'s tags, as a JSON list: in alphabetical order on
+    PostgreSQL (its collation, as ``ORDER BY`` sorts them), in any order elsewhere (SQLite,
+    whose order is Python's: ``_names`` sorts them)."""
+    through = Contribution.tags.through
+    tag = Contribution.tags.field.related_model
+    name = f"{q('t')}.{q('name')}"
+    # Only names the database backend quotes: no value is written in.
+    found = (
+        f" FROM {q(through._meta.db_table)} {q('l')}"  # noqa: S608
+        f" INNER JOIN {q(tag._meta.db_table)} {q('t')}"
+        f" ON {q('t')}.{q('id')} = {q('l')}.{q('tag_id')}"
+        f" WHERE {q('l')}.{q('contribution_id')} = {q('c')}.{q('id')}"
+    )
+    if connection.vendor == "postgresql":
+        return f"(SELECT json_agg({name} ORDER BY {name}, {q('l')}.{q('tag_id')}){found})"
+    return f"(SELECT json_group_array({name}){found})"
+
+
+def _names(value, connection) -> tuple[str, ...]:
+    """The tag names read by ``_tag_names``."""
+    if value is None:
+        return ()
+    if connection.vendor == "postgresql":
+        return tuple(value)  # psycopg reads JSON as Python's lists
+    return tuple(sorted(json.loads(value)))
+
+
 def _read(project, membership, related, ids=None, pk=None) -> list:
     connection = connections[router.db_for_read(Contribution)]
     many = None if ids is None else _many(connection, ids)
@@ -92,13 +122,14 @@ def _read(project, membership, related, ids=None, pk=None) -> list:
     for row in found:
         contribution = rows.load(row, shape.contribution, shape.related, connection)
         contribution.supported = bool(row[shape.supported_at])
+        contribution.tag_names = _names(row[shape.supported_at + 1], connection)
         read.append(contribution)
     return read
 
 
 def cards(project, ids, *, membership=None) -> list:
-    """The project's contributions with these ids, in their order, each with its author and
-    whether ``membership`` supports it (``supported``)."""
+    """The project's contributions with these ids, in their order, each with its author,
+    whether ``membership`` supports it (``supported``) and its tags' names (``tag_names``)."""
     ids = [int(pk) for pk in ids]
     if not ids:
         return []
@@ -108,7 +139,7 @@ def cards(project, ids, *, membership=None) -> list:
 
 def card(project, pk, *, membership=None, related=("author", "stage", "session")):
     """The project's contribution ``pk`` (None if it has none such) with the related rows
-    named, and whether ``membership`` supports it."""
+    named, whether ``membership`` supports it and its tags' names."""
     pk = int(pk)
     if not 0 < pk < rows.BIGGEST:
         return None  # past any id a database holds

@@ -171,7 +171,6 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             item.project = self.project
             if item.stage_id in stage_of:
                 item.stage = stage_of[item.stage_id]
-        selectors.name_tags(items)
         return {
             "project": self.project,
             "user": self.request.user,
@@ -377,7 +376,7 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
             # What a hidden contribution said: its author and the facilitators only.
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
-            tags=card_rows.tag_names([item.pk]).get(item.pk, ()),
+            tags=item.tag_names,
             changes=card_rows.changes_from(item),
             **selectors.contribution_links(contribution),
         )

@@ -175,6 +175,25 @@ def test_tag_names_are_each_contributions_in_alphabetical_order(world, contribut
     assert card_rows.tag_names([]) == {}
 
 
+def test_cards_carry_their_tags_names_in_alphabetical_order_in_the_same_query(world, contributions):
+    from contributions.models import Tag
+
+    names = ("wards", "Beds", "GP", "Ählers")
+    tags = {n: Tag.objects.create(project=world.project, name=n) for n in names}
+    contributions[0].tags.add(*tags.values())
+    contributions[1].tags.add(tags["GP"])
+    ids = [c.pk for c in contributions[:2]] + [contributions[3].pk]
+    with CaptureQueriesContext(connection) as queries:
+        read = card_rows.cards(world.project, ids)
+        one = card_rows.card(world.project, contributions[0].pk)
+    assert len(queries.captured_queries) == 2
+    # As the database sorts them (its collation), as the ORM reads them.
+    expected = {c.pk: tuple(c.tags.order_by("name").values_list("name", flat=True)) for c in read}
+    assert [c.tag_names for c in read] == [expected[pk] for pk in ids]
+    assert read[0].tag_names == one.tag_names and len(one.tag_names) == 4
+    assert read[1].tag_names == ("GP",) and read[2].tag_names == ()
+
+
 def test_both_sides_of_a_contributions_links_are_the_orms(world, contributions):
     stage = world.project.stages.order_by("order").first()
     experience = ContributionFactory(
