@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.db import connections, router
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from codesign import rows
@@ -14,7 +14,7 @@ from outbox.models import OutboxMessage
 from participants.models import AccessNeeds, Membership
 
 from .language import HeldIn, LanguageWanted, welsh_prompt_percent
-from .models import Reply
+from .models import Reply, WorkshopSession
 
 
 def session_audience(session, *, exclude_not_going: bool = False):
@@ -32,12 +32,24 @@ def managed_without_reply(session) -> list:
     """The people of the session's audience (its one rule, ``audience_memberships``) a
     facilitator acts for by phone or post who have not replied, while the session is still to
     come: found through the partial index of managed members (``membership_managed``), not by
-    reading every member of the project."""
+    reading every member of the project; the ORM writes the query once a process for each
+    audience (``rows.compiled``: building it took a millisecond of a session's page)."""
     if session.status != session.Status.SCHEDULED:
         return []
-    return list(
-        Membership.objects.filter(session.audience_memberships(), managed_by_facilitator=True)
-        .exclude(session_replies__session=session)
+    return rows.compiled(
+        ("managed-without-reply", session.audience),
+        Membership,
+        partial(_managed_without_reply, audience=session.audience),
+        project=session.project_id,
+        session=session.pk,
+    )
+
+
+def _managed_without_reply(*, audience, project, session):
+    audience_of = WorkshopSession(pk=session, project_id=project, audience=audience)
+    return (
+        Membership.objects.filter(audience_of.audience_memberships(), managed_by_facilitator=True)
+        .filter(~Exists(Reply.objects.filter(session_id=session, membership_id=OuterRef("pk"))))
         .order_by("display_name", "pk")
     )
 

@@ -2,6 +2,8 @@
 that read their object so, ``ProjectObjectMixin.read_in_one_query``): every column of it and
 of its related rows as the ORM reads them, in one query; on SQLite and on PostgreSQL (CI)."""
 
+from functools import partial
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
@@ -126,3 +128,70 @@ def test_rows_with_their_related_rows_are_the_orms(world):
     assert [columns(c) for c in read] == [columns(c) for c in expected]
     assert authors == [columns(c.author) for c in expected]
     assert rows.many(Comment, order_by=("id",), contribution_id=2**63) == []
+
+
+def _sessions_of(*, project, stage, title="At a stage"):
+    return WorkshopSession.objects.filter(project_id=project, stage_id=stage, title=title).order_by(
+        "-starts_at", "pk"
+    )
+
+
+def test_a_query_compiled_once_gives_each_calls_rows_as_the_orm_does(world, sessions):
+    rows._compiled.clear()
+    other_stage = world.other_project.stages.order_by("order").first()
+    WorkshopSessionFactory(project=world.other_project, stage=other_stage, title="At a stage")
+    for project, stage in (
+        (world.project, sessions[0].stage),
+        (world.other_project, other_stage),
+        (world.project, other_stage),  # a stage of another project: none
+    ):
+        expected = list(_sessions_of(project=project.pk, stage=stage.pk))
+        read = rows.compiled(
+            "sessions-at", WorkshopSession, _sessions_of, project=project.pk, stage=stage.pk
+        )
+        assert [columns(s) for s in read] == [columns(s) for s in expected]
+    assert len(rows._compiled) == 1  # compiled once, for every call
+    # Values that are no id are part of what is compiled: told apart by the name.
+    assert (
+        rows.compiled(
+            ("sessions-at", "none"),
+            WorkshopSession,
+            partial(_sessions_of, title="At none"),
+            project=world.project.pk,
+            stage=sessions[0].stage.pk,
+        )
+        == []
+    )
+
+
+def test_a_query_compiled_once_is_built_once(world, sessions, monkeypatch):
+    rows._compiled.clear()
+    built = []
+
+    def build(**ids):
+        built.append(ids)
+        return _sessions_of(**ids)
+
+    for _ in range(3):
+        assert rows.compiled(
+            "sessions-at",
+            WorkshopSession,
+            build,
+            project=world.project.pk,
+            stage=sessions[0].stage.pk,
+        ) == [sessions[0]]
+    assert len(built) == 1 and built[0]["project"] >= rows.STAND_IN
+    monkeypatch.setattr(rows, "COMPILED_KEPT", 1)
+    rows.compiled("other", WorkshopSession, build, project=1, stage=1)
+    assert len(rows._compiled) == 1
+
+
+def test_a_query_the_orm_knows_finds_nothing_is_left_to_the_orm(world, sessions):
+    rows._compiled.clear()
+
+    def nothing(*, project):
+        return WorkshopSession.objects.filter(project_id=project, pk__in=[])
+
+    assert rows.compiled("nothing", WorkshopSession, nothing, project=world.project.pk) == []
+    assert rows._compiled[("nothing", "default", ("project",))] is False
+    assert rows.compiled("nothing", WorkshopSession, _sessions_of, project=2**63, stage=1) == []
