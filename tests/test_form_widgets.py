@@ -37,3 +37,34 @@ def test_a_long_select_in_a_form_keeps_its_choices_and_value():
     field = Form({"project": "2"})["project"]
     assert parse_html(str(field)) == parse_html(field.as_widget(forms.Select(choices=CHOICES[:3])))
     assert '<option value="2" selected>' in str(field)
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "3f1c1b1e-8d0b-4b6e-9a7f-0c1d2e3f4a5b", '"><script>x</script>', 7]
+)
+@pytest.mark.parametrize("attrs", [{}, {"id": "id_key"}, {"data-x": "a&b", "hidden": True}])
+def test_a_written_hidden_input_is_the_same_html_as_djangos(value, attrs):
+    from codesign.forms import WrittenHiddenInput
+
+    ours = WrittenHiddenInput().render("submission_key", value, attrs)
+    django = forms.HiddenInput().render("submission_key", value, attrs)
+    assert ours == django
+    assert "<script>" not in ours
+
+
+def test_a_submission_key_is_drawn_without_a_template(monkeypatch):
+    from django.forms import renderers
+
+    from codesign.forms import SubmissionKeyField
+
+    drawn = []
+    monkeypatch.setattr(
+        renderers.DjangoTemplates, "render", lambda *args, **kwargs: drawn.append(args)
+    )
+
+    class Form(forms.Form):
+        submission_key = SubmissionKeyField()
+
+    html = str(Form()["submission_key"])
+    assert html.startswith('<input type="hidden" name="submission_key" value="')
+    assert 'id="id_submission_key"' in html and drawn == []
