@@ -14,9 +14,10 @@ the page (the person, their roles and the idea's state are all in the page's key
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,6 +28,27 @@ from codesign.drawing import drawn, escape
 # person may support it, the count, whether they support it; for comments: the count), so that
 # only the tallies that have changed are drawn again.
 MARK = re.compile(r"<!--(support|comments):(\d+)((?::\d+)*)-->.*?<!--/\1-->", re.DOTALL)
+
+
+@lru_cache(maxsize=4096)
+def _said(language: str, count: int) -> dict[str, str]:
+    """The tallies' words in ``language`` for ``count`` supports or comments, escaped: a page
+    of twenty cards asks the catalogue for them once, not three times a card."""
+    with translation.override(language):
+        n = {"n": formats.localize(count)}
+        said = {
+            "support": _("Support"),
+            "yours": " · " + _("including yours"),
+            "on": _("on"),
+            "supports": ngettext("%(n)s support", "%(n)s supports", count) % n,
+            "comments": ngettext("%(n)s comment", "%(n)s comments", count) % n,
+        }
+    return {name: escape(words) for name, words in said.items()}
+
+
+def said(count: int) -> dict[str, str]:
+    """``_said`` in the reader's language."""
+    return _said(translation.get_language(), count)
 
 
 @dataclass(frozen=True)
@@ -47,6 +69,7 @@ def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
     part for the answer). ``url``: the support's address, where the caller has it. Drawn in
     Python, as the cards are (``codesign.drawing``): a board draws twenty."""
     supported = bool(getattr(c, "supported", False))
+    words = said(c.support_count)
     button = ""
     if can_support:
         url = escape(url or reverse("contributions:support", args=[c.project_id, c.pk]))
@@ -60,20 +83,17 @@ def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
             )
         )
         tick = '<span aria-hidden="true">✓</span> ' if supported else ""
-        label = _("Support")
         button = (
             f'<button type="submit" form="support-form" formaction="{url}" name="support" '
             f'value="{value}" id="support-button-{c.pk}" hx-post="{url}" '
             f'hx-target="#support-{c.pk}" hx-swap="outerHTML" hx-sync="this:drop" '
-            f'class="btn btn-sm {style}" aria-pressed="{pressed}">{tick}{escape(label)}'
+            f'class="btn btn-sm {style}" aria-pressed="{pressed}">{tick}{words["support"]}'
             f'<span class="visually-hidden"> “{escape(c.title)}”</span></button>'
         )
-    count = c.support_count
-    counted = ngettext("%(n)s support", "%(n)s supports", count) % {"n": formats.localize(count)}
-    yours = " · " + _("including yours") if supported else ""
+    yours = words["yours"] if supported else ""
     return drawn(
         f'<div id="support-{c.pk}" class="d-flex align-items-center flex-wrap gap-2">{button}'
-        f'<span class="small">{escape(counted)}{escape(yours)}</span></div>'
+        f'<span class="small">{words["supports"]}{yours}</span></div>'
     )
 
 
@@ -91,12 +111,11 @@ def comments_marked(c, *, url: str | None = None) -> SafeString:
     marks ``draw`` finds it by (``url``: the contribution's address, where the caller has
     it)."""
     count = c.comment_count
-    counted = ngettext("%(n)s comment", "%(n)s comments", count) % {"n": formats.localize(count)}
+    words = said(count)
     url = escape(url or reverse("contributions:contribution-detail", args=[c.project_id, c.pk]))
-    on = _("on")
     return drawn(
         f'<!--comments:{int(c.pk)}:{int(count)}--><a href="{url}" class="small">'
-        f'{escape(counted)}<span class="visually-hidden"> {escape(on)} '
+        f'{words["comments"]}<span class="visually-hidden"> {words["on"]} '
         f"“{escape(c.title)}”</span></a><!--/comments-->"
     )
 

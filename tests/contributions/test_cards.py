@@ -136,3 +136,35 @@ def test_a_cards_day_is_written_as_the_date_filter_writes_it(language):
             moment = date(2026, month, 4 if month % 2 else 28)
             assert cards.day_written(moment, language) == date_filter(moment, "j M Y")
     assert cards.day_written(date(987, 1, 1), language).endswith(" 0987")
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_the_tallies_words_are_the_catalogues_for_each_count(language):
+    from django.utils import formats
+    from django.utils.translation import gettext, ngettext
+
+    from contributions import tallies
+
+    with translation.override(language):
+        for count in (0, 1, 2, 3, 1234):
+            n = {"n": formats.localize(count)}
+            said = tallies.said(count)
+            assert said["supports"] == ngettext("%(n)s support", "%(n)s supports", count) % n
+            assert said["comments"] == ngettext("%(n)s comment", "%(n)s comments", count) % n
+            assert said["support"] == gettext("Support")
+            assert said["yours"] == " · " + gettext("including yours")
+
+
+def test_a_page_of_cards_asks_the_catalogue_for_its_tallies_once_per_count(world, monkeypatch):
+    from contributions import tallies
+
+    tallies._said.cache_clear()
+    asked = []
+    real = tallies.ngettext
+    monkeypatch.setattr(tallies, "ngettext", lambda *a: asked.append(a) or real(*a))
+    ideas = [ContributionFactory(project=world.project, kind="idea") for _ in range(6)]
+    page = cards.Page(world.users["staff"], world.project.pk)
+    for c in ideas:
+        c.support_count, c.comment_count, c.tag_names = 2, 2, ()
+        page.card(c, can_support=True)
+    assert len(asked) == 2  # "2 supports" and "2 comments", once each
