@@ -81,9 +81,20 @@ def test_the_parts_drawn_are_bounded(monkeypatch):
         assert len(FixedNode.drawn) <= 3
 
 
-def test_a_page_drawn_from_fixed_parts_is_the_page_drawn_afresh(world, client_for):
-    client = client_for(world.users["facilitator"])
-    url = reverse("contributions:board", args=[world.project.pk])
+@pytest.mark.parametrize("role", ["facilitator", "service_user"])
+@pytest.mark.parametrize("page", ["board", "session", "session held"])
+def test_a_page_drawn_from_fixed_parts_is_the_page_drawn_afresh(world, client_for, role, page):
+    from tests.factories import WorkshopSessionFactory
+
+    session = WorkshopSessionFactory(
+        project=world.project, status="held" if page == "session held" else "scheduled"
+    )
+    url = (
+        reverse("contributions:board", args=[world.project.pk])
+        if page == "board"
+        else reverse("workshops:session-detail", args=[world.project.pk, session.pk])
+    )
+    client = client_for(world.users[role])
     first = client.get(url).content.decode()
     assert FixedNode.drawn  # the layout's parts are drawn once...
     again = client.get(url).content.decode()

@@ -103,7 +103,7 @@ class FixedNode(template.Node):
     runs is a new node, drawn afresh), and bounded as the filter forms are."""
 
     drawn: dict = {}
-    KEPT = 500
+    KEPT = 2000
 
     def __init__(self, nodelist, values):
         self.nodelist = nodelist
