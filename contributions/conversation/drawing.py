@@ -9,10 +9,10 @@ text people wrote is escaped (``codesign.drawing``).
 """
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaksbr
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,6 +21,7 @@ from codesign.drawing import drawn, escape
 from codesign.links import Links
 from codesign.templatetags.layout import fields
 
+from ..cards import day_written
 from ..templatetags.contributions import author_name, is_by
 
 # Django's stand-in for a form token when none is to be drawn (as ``{% csrf_token %}`` reads it).
@@ -39,6 +40,38 @@ THREAD_KEYS = (
     "form",
     "csrf_token",
 )
+
+
+@cache
+def words(language: str) -> dict[str, str]:
+    """The thread's words in ``language``, escaped: read from the catalogue once a process,
+    not a few dozen times a thread."""
+    with translation.override(language):
+        said = {
+            "replies": _("Replies"),
+            "post_reply": _("Post reply"),
+            "reply": _("Reply"),
+            "withdrawn": _("This comment was withdrawn by its author."),
+            "hidden": _("Hidden by a facilitator."),
+            "you": _("you"),
+            "only_you": _("Only you and the facilitators can read it."),
+            "only_author": _("Only its author and the facilitators can read it."),
+            "edit": _("Edit"),
+            "withdraw": _("Withdraw"),
+            "report": _("Report"),
+            "show_again": _("Show again"),
+            "hide": _("Hide"),
+            "remove_words": _("Remove words"),
+            "no_comments": _("No comments yet."),
+            "post_comment": _("Post comment"),
+            "add_comment": _("Add a comment"),
+        }
+    return {name: escape(text) for name, text in said.items()}
+
+
+def written_at(moment, language: str) -> str:
+    """A moment as ``date:"j M Y, H:i"`` writes it ("4 Dec 2026, 09:05")."""
+    return f"{day_written(moment, language)}, {moment:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -67,6 +100,8 @@ class Thread:
     def __init__(self, thread: dict):
         self.thread = thread
         self.user = thread["user"]
+        self.language = translation.get_language()
+        self.words = words(self.language)
         self._reply_fields = None  # (the comment replied to, the fields drawn)
         project = thread["project"].pk
         self.links = {
@@ -84,16 +119,14 @@ class Thread:
             items = "".join(self._comment_item(comment) for comment in thread["comments"])
             listed = f'<ol class="list-unstyled">{items}</ol>'
         else:
-            none_yet = _("No comments yet.")
-            listed = f"<p>{escape(none_yet)}</p>"
+            listed = f"<p>{self.words['no_comments']}</p>"
         add = ""
         if thread["can_comment"]:
             action = Links("conversation:comment-create", thread["project"].pk)(
                 thread["contribution"].pk
             )
-            form = self._form(thread["form"], action, _("Post comment"))
-            heading_add = _("Add a comment")
-            add = f'<h3 class="h5">{escape(heading_add)}</h3>{form}'
+            form = self._form(thread["form"], action, self.words["post_comment"])
+            add = f'<h3 class="h5">{self.words["add_comment"]}</h3>{form}'
         return drawn(
             '<section id="comments" class="mt-4" aria-labelledby="comments-heading">'
             f'<h2 class="h4" id="comments-heading">{escape(heading)}</h2>{listed}{add}</section>'
@@ -103,9 +136,9 @@ class Thread:
         replies = ""
         if comment.visible_replies:
             drawn_replies = "".join(f"<li>{self._comment(r)}</li>" for r in comment.visible_replies)
-            label = _("Replies")
             replies = (
-                f'<ol class="list-unstyled ms-4" aria-label="{escape(label)}">{drawn_replies}</ol>'
+                f'<ol class="list-unstyled ms-4" aria-label="{self.words["replies"]}">'
+                f"{drawn_replies}</ol>"
             )
         reply = ""
         if comment.reply_form is not None:
@@ -115,12 +148,11 @@ class Thread:
             form = self._form(
                 comment.reply_form,
                 self.links["reply"](comment.pk),
-                _("Post reply"),
+                self.words["post_reply"],
                 fields_html=None if replying else self._fresh_reply_fields(comment),
             )
-            summary = _("Reply")
             reply = (
-                f'<details class="ms-4"{opened}><summary class="small">{escape(summary)}'
+                f'<details class="ms-4"{opened}><summary class="small">{self.words["reply"]}'
                 f"</summary>{form}</details>"
             )
         return f'<li class="mb-3">{self._comment(comment)}{replies}{reply}</li>'
@@ -133,61 +165,54 @@ class Thread:
         )
 
     def _comment_body(self, item) -> str:
-        user = self.user
+        user, said = self.user, self.words
         if item.withdrawn_at:
-            return self._aside(_("This comment was withdrawn by its author."))
+            return self._aside(said["withdrawn"])
         if item.hidden_at is not None and not item.viewer_may.read_hidden:
-            return self._aside(_("Hidden by a facilitator."))
+            return self._aside(said["hidden"])
         mine = is_by(item, user)
-        you = _("you")
         created = timezone.localtime(item.created_at)
         byline = (
             '<p class="small text-body-secondary mb-1">'
             f'<span class="fw-semibold text-body">{escape(author_name(item))}</span> · '
             f'<time datetime="{created.isoformat()}">'
-            f"{escape(date_filter(created, 'j M Y, H:i'))}</time>"
-            f"{' · ' + escape(you) if mine else ''}</p>"
+            f"{escape(written_at(created, self.language))}</time>"
+            f"{' · ' + said['you'] if mine else ''}</p>"
         )
         body = linebreaksbr(item.body, autoescape=True)
         if item.hidden_at:
-            readers = (
-                _("Only you and the facilitators can read it.")
-                if mine
-                else _("Only its author and the facilitators can read it.")
-            )
+            readers = said["only_you"] if mine else said["only_author"]
             reason = _("Reason: %(reason)s") % {"reason": item.hidden_reason}
-            hidden = _("Hidden by a facilitator.")
             shown = (
-                f'<p class="fst-italic mb-1">{escape(hidden)} '
-                f'{escape(readers)}</p><p class="small mb-1">{escape(reason)}</p>'
+                f'<p class="fst-italic mb-1">{said["hidden"]} '
+                f'{readers}</p><p class="small mb-1">{escape(reason)}</p>'
                 f'<div class="text-body-secondary border-start ps-2 mb-1">{body}</div>'
             )
         else:
             shown = f'<div class="mb-1">{body}</div>'
         return f"{byline}{shown}{self._actions(item)}"
 
-    def _aside(self, text: str) -> str:
-        return f'<p class="fst-italic text-body-secondary mb-1">{escape(text)}</p>'
+    def _aside(self, safe_text: str) -> str:
+        return f'<p class="fst-italic text-body-secondary mb-1">{safe_text}</p>'
 
     def _actions(self, item) -> str:
         """The links to what the viewer may do with the comment."""
-        links, may = self.links, item.viewer_may
+        links, may, said = self.links, item.viewer_may, self.words
         actions = []
         if may.change:
-            actions += [(links["edit"], _("Edit")), (links["withdraw"], _("Withdraw"))]
+            actions += [(links["edit"], said["edit"]), (links["withdraw"], said["withdraw"])]
         if may.report:
-            actions.append((links["report"], _("Report")))
+            actions.append((links["report"], said["report"]))
         if self.thread["can_moderate"]:
             if item.hidden_at:
-                actions.append((links["restore"], _("Show again")))
+                actions.append((links["restore"], said["show_again"]))
             else:
-                actions.append((links["hide"], _("Hide")))
-            actions.append((links["redact"], _("Remove words")))
+                actions.append((links["hide"], said["hide"]))
+            actions.append((links["redact"], said["remove_words"]))
         if not actions:
             return ""
         items = "".join(
-            f'<li class="list-inline-item"><a href="{escape(link(item.pk))}">'
-            f"{escape(label)}</a></li>"
+            f'<li class="list-inline-item"><a href="{escape(link(item.pk))}">{label}</a></li>'
             for link, label in actions
         )
         return f'<ul class="list-inline small mb-0">{items}</ul>'
@@ -200,8 +225,9 @@ class Thread:
         first, html = self._reply_fields
         return html.replace(ids_start(first), ids_start(comment.pk))
 
-    def _form(self, form, action: str, submit_label: str, *, fields_html=None) -> str:
-        """A comment or reply form posted in place (htmx swaps the thread for the answer)."""
+    def _form(self, form, action: str, safe_label: str, *, fields_html=None) -> str:
+        """A comment or reply form posted in place (htmx swaps the thread for the answer);
+        ``safe_label``, its button's words, escaped."""
         action = escape(action)
         token = str(self.thread.get("csrf_token") or "")
         token_input = (
@@ -213,7 +239,7 @@ class Thread:
             f'<form method="post" action="{action}" hx-post="{action}" hx-target="#comments" '
             f'hx-swap="outerHTML" novalidate>{token_input}'
             f"{fields(form) if fields_html is None else fields_html}"
-            f'<button type="submit" class="btn btn-primary">{escape(submit_label)}</button></form>'
+            f'<button type="submit" class="btn btn-primary">{safe_label}</button></form>'
         )
 
 

@@ -82,3 +82,28 @@ def test_fresh_reply_forms_are_drawn_once_for_the_thread(world, contribution, mo
     assert html.count('name="body"') == 4
     for pk in contribution.comments.values_list("pk", flat=True):
         assert f'id="id_reply_{pk}_body"' in html
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_a_comments_moment_is_written_as_the_date_filter_writes_it(language):
+    import datetime
+
+    from django.template.defaultfilters import date as date_filter
+
+    from contributions.conversation.drawing import written_at
+
+    with translation.override(language):
+        for month in range(1, 13):
+            moment = datetime.datetime(2026, month, 4 + month, month + 7, 5 * month % 60)
+            assert written_at(moment, language) == date_filter(moment, "j M Y, H:i")
+
+
+def test_a_threads_words_are_read_from_the_catalogue_once_per_language(monkeypatch):
+    from contributions.conversation import drawing
+
+    drawing.words.cache_clear()
+    with translation.override("cy"):
+        welsh = drawing.words("cy")
+        assert drawing.words("cy") is welsh
+        assert welsh["post_comment"] == "Postio&#x27;r sylw"  # escaped, as drawn
+    assert drawing.words("en-gb")["post_comment"] == "Post comment"
