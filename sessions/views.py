@@ -148,7 +148,9 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
         return {"sent_html": self.sent_html} if self.sees_replies else {}
 
     def sent_html(self) -> str:
-        """The reminders and messages sent about the session, as they stand."""
+        """The reminders and messages sent about the session, as they stand (drawn without
+        the request: nothing in them is the person's, and the context processors cost as much
+        as the drawing)."""
         return render_to_string(
             "workshops/partials/sent.html",
             {
@@ -156,7 +158,6 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
                 "reminders": reminders_for_session(self.session),
                 "messages_sent": selectors.session_messages(self.session),
             },
-            request=self.request,
         )
 
     def kept_without(self) -> tuple[str, ...]:
