@@ -96,6 +96,15 @@ class KeptPageMixin:
 
     kept_page_seconds = content.KEEP_SECONDS
 
+    def keep_with_page(self, cache_key: str, value) -> None:
+        """Keep ``value`` (a part of the page the view kept apart, such as the board's
+        results) in the same round trip as the page, when the page is being kept; at once
+        otherwise."""
+        if getattr(self, "_keeping", False):
+            self.__dict__.setdefault("kept_with_page", {})[cache_key] = value
+        else:
+            content.keep(cache_key, value, self.kept_page_seconds)
+
     def kept_without(self) -> tuple[str, ...]:
         """The tallies ("supports", "comments") the page is kept without: it shows none of
         them, or draws each it shows when served (``draw_tallies``) and nothing else on it
@@ -139,8 +148,10 @@ class KeptPageMixin:
         if not hasattr(response, "render"):
             return response  # a redirect, or any answer not drawn from a template
         html = self.draw_tallies(response.render().content.decode())
+        kept = dict(getattr(self, "kept_with_page", {}))
         if response.status_code == 200 and not len(messages.get_messages(request)):
-            content.keep(page_key, (versions, html), self.kept_page_seconds)
+            kept[page_key] = (versions, html)
+        content.keep_many(kept, self.kept_page_seconds)
         # Kept or not, what is sent has this request's own token and idle seconds.
         response.content = self._served(html)
         return response

@@ -28,10 +28,6 @@ from . import cards
 TEMPLATE = "contributions/partials/board_results.html"
 # What the results depend on in the URL (anything else in it changes nothing).
 PARAMETERS = ("kind", "stage", "tag", "status", "q", "sort", "page")
-# Entries are never stale (the key names the project's content version); this only bounds the
-# room they take: each write to a busy board leaves every page kept before it unasked for, one
-# per person, filter and page, so they go within minutes.
-KEEP_SECONDS = 10 * 60
 
 
 def drawn_when_served(query) -> tuple[str, ...]:

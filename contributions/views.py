@@ -146,10 +146,10 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
         user = self.request.user
         if any(item.author.user_id == user.pk for item in results_context["contributions"]):
             html = results.render(results_context, user)
-            content.keep(self.results_key, html, results.KEEP_SECONDS)
+            self.keep_with_page(self.results_key, html)
             return html
         shared = results.render_shared(results_context, user)
-        content.keep(self.shared_key, shared, results.KEEP_SECONDS)
+        self.keep_with_page(self.shared_key, shared)
         return shared.html
 
     def kept_without(self) -> tuple[str, ...]:

@@ -79,11 +79,11 @@ def test_a_page_asked_again_is_served_whole_with_this_requests_token(world, idea
 
 def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
     kept = {}
-    real = kept_pages.content.keep
+    real = kept_pages.content.keep_many
     monkeypatch.setattr(
         kept_pages.content,
-        "keep",
-        lambda key, value, seconds: kept.update({key: value}) or real(key, value, seconds),
+        "keep_many",
+        lambda values, seconds: kept.update(values) or real(values, seconds),
     )
     client = signed_in(world, "carer")
     served = board(client, world)
@@ -95,6 +95,34 @@ def test_what_is_kept_holds_no_token(world, idea, monkeypatch):
     token = TOKEN.search(served).group(1)
     assert token not in page
     assert kept_pages.mark("csrf") in page
+
+
+def test_a_board_worked_out_keeps_its_page_and_results_in_one_round_trip(world, idea, monkeypatch):
+    from django.core.cache import cache
+
+    writes, inside = [], []
+    real_set, real_many = cache.set, cache.set_many
+
+    def set_one(*args, **kwargs):
+        if not inside:  # LocMemCache's set_many sets each key
+            writes.append("set")
+        return real_set(*args, **kwargs)
+
+    def set_many(*args, **kwargs):
+        writes.append("set_many")
+        inside.append(True)
+        try:
+            return real_many(*args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(cache, "set", set_one)
+    monkeypatch.setattr(cache, "set_many", set_many)
+    board(signed_in(world, "carer"), world)
+    assert writes == ["set_many"]
+    # Both are there: the page for the person, the results for everyone with their roles.
+    kept = [key for key in cache._cache if "kept-page" in key or "board-results" in key]
+    assert len(kept) == 2
 
 
 def test_a_write_on_the_board_is_shown_on_the_next_view(world, idea, rendered):
