@@ -4,7 +4,6 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import connections, router
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
@@ -34,9 +33,14 @@ def managed_without_reply(session) -> list:
     come: found through the partial index of managed members (``membership_managed``), not by
     reading every member of the project; the ORM writes the query once a process for each
     audience (``rows.compiled``: building it took a millisecond of a session's page)."""
+    return managed_without_reply_read(session).run()
+
+
+def managed_without_reply_read(session) -> rows.Read:
+    """``managed_without_reply`` as a read, to run with the page's others."""
     if session.status != session.Status.SCHEDULED:
-        return []
-    return rows.compiled(
+        return rows.known([])
+    return rows.compiled_read(
         ("managed-without-reply", session.audience),
         Membership,
         partial(_managed_without_reply, audience=session.audience),
@@ -110,36 +114,48 @@ def reply_counts(session) -> ReplyCounts:
     up here (a facilitator's session page shows these, not the replies: they have a page of
     their own). Written here rather than built by the ORM, whose aggregate took 2 ms to put
     together for a 0.2 ms query."""
-    connection = connections[router.db_for_read(Reply)]
-    q = connection.ops.quote_name
+    return reply_counts_read(session).run()
+
+
+def reply_counts_read(session) -> rows.Read:
+    """``reply_counts`` as a read, to run with the page's others."""
+    connection, sql = rows.written("reply-counts", Reply, _reply_counts_sql)
+    return rows.Read(connection, sql, {"session": session.pk}, _counted)
+
+
+def _reply_counts_sql(connection, q) -> str:
     # Only names the database backend quotes, and a placeholder: no value is written in.
-    sql = (
+    return (
         f"SELECT {q('answer')}, {q('language_wanted')},"  # noqa: S608
         f" CASE WHEN {q('session_needs')} = '' THEN 0 ELSE 1 END, COUNT(*)"
         f" FROM {q(Reply._meta.db_table)} WHERE {q('session_id')} = %(session)s"
         " GROUP BY 1, 2, 3"
     )
+
+
+def _counted(found) -> ReplyCounts:
     answers = dict.fromkeys(Reply.Answer.values, 0)
     welsh = english = extra = 0
-    with rows.cursor(connection) as cursor:
-        cursor.execute(sql, {"session": session.pk})
-        for answer, language, asks_extra, n in cursor.fetchall():
-            answers[answer] = answers.get(answer, 0) + n
-            if answer != Reply.Answer.NOT_GOING:
-                welsh += n if language == LanguageWanted.WELSH else 0
-                english += n if language == LanguageWanted.ENGLISH else 0
-            if answer in COMING and asks_extra:
-                extra += n
+    for answer, language, asks_extra, n in found:
+        answers[answer] = answers.get(answer, 0) + n
+        if answer != Reply.Answer.NOT_GOING:
+            welsh += n if language == LanguageWanted.WELSH else 0
+            english += n if language == LanguageWanted.ENGLISH else 0
+        if answer in COMING and asks_extra:
+            extra += n
     return ReplyCounts(answers=answers, welsh=welsh, english=english, extra=extra)
 
 
-def combined_access_needs(session, counts: ReplyCounts | None = None) -> list[tuple[str, int]]:
+def combined_access_needs(
+    session, counts: ReplyCounts | None = None, needs: list | None = None
+) -> list[tuple[str, int]]:
     """What those coming need, counted: [("step-free access", 2), ("BSL interpreter", 1)].
 
-    ``counts``: the session's ``reply_counts``, when the page has them (one query fewer). The
-    needs of those coming are read in a query written once a process (``codesign.rows``)."""
+    ``counts``: the session's ``reply_counts``, and ``needs``, what ``needs_of_those_coming``
+    reads, when the page has them. The needs of those coming are read in a query written once
+    a process (``codesign.rows``)."""
     counter: Counter = Counter()
-    for item in _needs_of_those_coming(session):
+    for item in needs if needs is not None else needs_of_those_coming_read(session).run():
         counter.update(item.summary())
     extra = (counts or reply_counts(session)).extra
     if extra:
@@ -147,12 +163,12 @@ def combined_access_needs(session, counts: ReplyCounts | None = None) -> list[tu
     return sorted(counter.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def _needs_of_those_coming(session) -> list:
+def needs_of_those_coming_read(session) -> rows.Read:
     """The access needs of everyone going to the session, or who may go, in a query written
-    once a process."""
+    once a process, as a read to run with the page's others."""
     connection, (sql, needs) = rows.written("needs-of-those-coming", AccessNeeds, _needs_sql)
     params = {"session": session.pk, "going": COMING[0], "maybe": COMING[1]}
-    return rows.loaded(connection, sql, params, needs)
+    return rows.loaded_read(connection, sql, params, needs)
 
 
 def _needs_sql(connection, q) -> tuple:
@@ -184,6 +200,11 @@ def session_messages(session, limit: int = 200) -> list:
     page asks it on every request, kept or not, and the ORM took 1 to 2 ms to put it together
     and have it planned), found through the index of each project's messages by the session
     their payload names (``outbox_session``)."""
+    return session_messages_read(session, limit).run()
+
+
+def session_messages_read(session, limit: int = 200) -> rows.Read:
+    """``session_messages`` as a read, to run with the page's others."""
     connection, (sql, message, related) = rows.written(
         "session-messages", OutboxMessage, _messages_sql
     )
@@ -195,7 +216,7 @@ def session_messages(session, limit: int = 200) -> list:
         "job": OutboxMessage.Kind.JOB,
         "limit": limit,
     }
-    return rows.loaded(connection, sql, params, message, related)
+    return rows.loaded_read(connection, sql, params, message, related)
 
 
 # What the page never shows of a message (its HTML, attachments and headers: the largest).

@@ -24,7 +24,7 @@ from .calendar.ics import session_download_ics
 from .filters import ReplyFilter
 from .forms import AgendaFormSet, CancelForm, ReplyForm, SessionForm
 from .models import Reply, WorkshopSession
-from .reminders.selectors import reminders_for_session
+from .reminders.selectors import reminders_for_session_read
 
 
 class SessionMixin(ProjectObjectMixin):
@@ -151,13 +151,12 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
         """The reminders and messages sent about the session, as they stand (drawn without
         the request: nothing in them is the person's, and the context processors cost as much
         as the drawing)."""
+        reminders, messages_sent = rows.together(
+            reminders_for_session_read(self.session), selectors.session_messages_read(self.session)
+        )
         return render_to_string(
             "workshops/partials/sent.html",
-            {
-                "project": self.project,
-                "reminders": reminders_for_session(self.session),
-                "messages_sent": selectors.session_messages(self.session),
-            },
+            {"project": self.project, "reminders": reminders, "messages_sent": messages_sent},
         )
 
     def kept_without(self) -> tuple[str, ...]:
@@ -168,14 +167,26 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
         user = self.request.user
         session = self.session
         membership = project_membership(user, self.project)
-        # Read in queries written once a process (``codesign.rows``), as the ORM reads them.
-        reply = (
-            rows.one(Reply, session_id=session.pk, membership_id=membership.pk)
+        # Read in queries written once a process (``codesign.rows``), as the ORM reads them,
+        # and sent together (one round trip on PostgreSQL).
+        reads = {
+            "agenda": rows.many_read(
+                session.agenda.model, order_by=("order", "id"), session_id=session.pk
+            ),
+            "reply": rows.one_read(Reply, session_id=session.pk, membership_id=membership.pk)
             if membership
-            else None
-        )
+            else rows.known(None),
+        }
+        if self.sees_replies:
+            reads.update(
+                counts=selectors.reply_counts_read(session),
+                needs=selectors.needs_of_those_coming_read(session),
+                managed=selectors.managed_without_reply_read(session),
+            )
+        found = dict(zip(reads, rows.together(*reads.values()), strict=True))
+        reply = found["reply"]
         context.update(
-            agenda=rows.many(session.agenda.model, order_by=("order", "id"), session_id=session.pk),
+            agenda=found["agenda"],
             reply=reply,
             reply_form=ReplyForm(
                 initial={
@@ -191,8 +202,8 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
         if not self.sees_replies:
             context["going_count"] = session.replies.filter(answer=Reply.Answer.GOING).count()
         else:
-            # The replies counted (they have a page of their own), in one query.
-            counts = selectors.reply_counts(session)
+            # The replies counted (they have a page of their own).
+            counts = found["counts"]
             context.update(
                 replies_total=counts.total,
                 # Each answer given, and how many gave it.
@@ -202,9 +213,9 @@ class SessionDetailView(KeptPageMixin, SessionMixin, TemplateView):
                     if counts.answers[value]
                 ],
                 going_count=counts.answers[Reply.Answer.GOING],
-                access_needs=selectors.combined_access_needs(session, counts),
+                access_needs=selectors.combined_access_needs(session, counts, found["needs"]),
                 language=selectors.language_asked(session, counts),
-                managed_without_reply=selectors.managed_without_reply(session),
+                managed_without_reply=found["managed"],
             )
         return context
 

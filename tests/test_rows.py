@@ -195,3 +195,49 @@ def test_a_query_the_orm_knows_finds_nothing_is_left_to_the_orm(world, sessions)
     assert rows.compiled("nothing", WorkshopSession, nothing, project=world.project.pk) == []
     assert rows._compiled[("nothing", "default", ("project",))] is False
     assert rows.compiled("nothing", WorkshopSession, _sessions_of, project=2**63, stage=1) == []
+
+
+def _reads(world, sessions):
+    return [
+        rows.one_read(WorkshopSession, related=("stage",), id=sessions[0].pk),
+        rows.many_read(WorkshopSession, order_by=("id",), project_id=world.project.pk),
+        rows.known("known without asking"),
+        rows.one_read(WorkshopSession, id=2**63),  # past any id: not asked
+        rows.compiled_read(
+            "sessions-at",
+            WorkshopSession,
+            _sessions_of,
+            project=world.project.pk,
+            stage=sessions[0].stage.pk,
+        ),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_run_together_give_what_each_gives_alone(world, sessions, monkeypatch):
+    import psycopg
+
+    alone = [read.run() for read in _reads(world, sessions)]
+    pipelines = []
+    if connection.vendor == "postgresql":
+        real = psycopg.Connection.pipeline
+        monkeypatch.setattr(
+            psycopg.Connection, "pipeline", lambda self: pipelines.append(1) or real(self)
+        )
+    together = rows.together(*_reads(world, sessions))
+    assert together[0].stage == alone[0].stage and columns(together[0]) == columns(alone[0])
+    assert [columns(s) for s in together[1]] == [columns(s) for s in alone[1]]
+    assert together[2:4] == ["known without asking", None]
+    assert together[4] == alone[4] == [sessions[0]]
+    # On PostgreSQL the three queries went in one pipeline: one round trip.
+    assert pipelines == ([1] if connection.vendor == "postgresql" else [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_that_fails_among_others_raises_and_leaves_the_connection_usable(world):
+    from django.db import DatabaseError
+
+    broken = rows.Read(connection, "SELECT * FROM no_such_table", {}, list)
+    with pytest.raises(DatabaseError):
+        rows.together(rows.many_read(WorkshopSession, order_by=("id",), project_id=1), broken)
+    assert rows.many(WorkshopSession, order_by=("id",), project_id=world.project.pk) == []

@@ -49,20 +49,26 @@ def reminders_for_session(session) -> list[ReminderRow]:
     """Who was reminded of the session, at which offset, when, and whether the email went:
     in a query written once a process (``codesign.rows``; a facilitator's session page asks it
     on every request, and the ORM took 1 ms to put it together)."""
+    return reminders_for_session_read(session).run()
+
+
+def reminders_for_session_read(session) -> rows.Read:
+    """``reminders_for_session`` as a read, to run with the page's others."""
     connection, (sql, convert) = rows.written("reminders", Reminder, _reminders_query)
-    with rows.cursor(connection) as cursor:
-        cursor.execute(sql, {"session": session.pk})
-        found = [convert(row) for row in cursor.fetchall()]
-    return [
-        ReminderRow(
-            name=name,
-            offset_hours=offset_hours,
-            claimed_at=claimed_at,
-            sent_at=sent_at,
-            status=_status(message_id, status),
-        )
-        for name, offset_hours, claimed_at, sent_at, status, message_id in found
-    ]
+
+    def take(found) -> list[ReminderRow]:
+        return [
+            ReminderRow(
+                name=name,
+                offset_hours=offset_hours,
+                claimed_at=claimed_at,
+                sent_at=sent_at,
+                status=_status(message_id, status),
+            )
+            for name, offset_hours, claimed_at, sent_at, status, message_id in map(convert, found)
+        ]
+
+    return rows.Read(connection, sql, {"session": session.pk}, take)
 
 
 def _reminders_query(connection, q) -> tuple:
