@@ -219,15 +219,22 @@ def _tags_sql(connection, q, many: int) -> str:
 def linked(contribution) -> dict[str, list]:
     """Both sides of a contribution's links, each contribution with its stage: ``sources``,
     those it cites, and ``led_to``, those that cite it; in one query written once a process."""
+    return linked_read(contribution).run()
+
+
+def linked_read(contribution) -> rows.Read:
+    """``linked`` as a read, to run with the page's others."""
     Link = Contribution.sources.through
     connection, (sql, other, related, end) = rows.written("linked", Link, _linked_sql)
-    sides: dict[str, list] = {"sources": [], "led_to": []}
-    with rows.cursor(connection) as cursor:
-        cursor.execute(sql, {"pk": contribution.pk})
-        for row in cursor.fetchall():
+
+    def take(found) -> dict[str, list]:
+        sides: dict[str, list] = {"sources": [], "led_to": []}
+        for row in found:
             side = "sources" if row[end] == contribution.pk else "led_to"
             sides[side].append(rows.load(row, other, related, connection))
-    return sides
+        return sides
+
+    return rows.Read(connection, sql, {"pk": contribution.pk}, take)
 
 
 def _linked_sql(connection, q) -> tuple:
@@ -252,9 +259,14 @@ def _linked_sql(connection, q) -> tuple:
 def changes_from(contribution) -> list:
     """The service changes that came from a contribution, most recently changed first, in a
     query written once a process."""
+    return changes_from_read(contribution).run()
+
+
+def changes_from_read(contribution) -> rows.Read:
+    """``changes_from`` as a read, to run with the page's others."""
     relation = Contribution._meta.get_field("service_changes")
     connection, (sql, change) = rows.written("changes-from", relation.related_model, _changes_sql)
-    return rows.loaded(connection, sql, {"pk": contribution.pk}, change)
+    return rows.loaded_read(connection, sql, {"pk": contribution.pk}, change)
 
 
 def _changes_sql(connection, q) -> tuple:

@@ -117,11 +117,12 @@ def tags_in_use(project):
     return Tag.objects.filter(project=project).annotate(used=Count("contributions"))
 
 
-def _behind_and_led_to(contribution) -> dict:
+def _behind_and_led_to(contribution, sides=None) -> dict:
     """What is behind a contribution (its sources) and what it led to (the ideas that cite
     it), neither withdrawn, newest first: both sides of its links in one query
-    (``card_rows.linked``)."""
-    sides = card_rows.linked(contribution)
+    (``card_rows.linked``, or ``sides`` as it reads them, when the page has them)."""
+    if sides is None:
+        sides = card_rows.linked(contribution)
     newest_first = [f.lstrip("-") for f in Contribution._meta.ordering]
     return {
         side: sorted(
@@ -133,11 +134,12 @@ def _behind_and_led_to(contribution) -> dict:
     }
 
 
-def contribution_links(contribution) -> dict:
-    """What is behind a contribution and what it led to; for a touchpoint, the experiences
-    cited by the same ideas, then the other experiences at the same stage."""
+def contribution_links(contribution, sides=None) -> dict:
+    """What is behind a contribution and what it led to (``sides``: both sides of its links,
+    as ``card_rows.linked`` reads them, when the page has them); for a touchpoint, the
+    experiences cited by the same ideas, then the other experiences at the same stage."""
     visible = Contribution.objects.visible().select_related("stage")
-    links = _behind_and_led_to(contribution)
+    links = _behind_and_led_to(contribution, sides)
     if contribution.kind == Contribution.Kind.TOUCHPOINT:
         experiences = visible.filter(
             project_id=contribution.project_id, kind=Contribution.Kind.EXPERIENCE

@@ -18,6 +18,7 @@ from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
 from . import card_rows, results, selectors, services, tallies
+from .conversation.selectors import comment_thread_read
 from .filters import BoardFilter
 from .forms import (
     ContributionForForm,
@@ -372,13 +373,20 @@ class ContributionDetailView(KeptPageMixin, ContributionMixin, TemplateView):
         user = self.request.user
         self.drawn_now = True
         context = super().get_context_data(c=item, thread_marked=True, **kwargs)
+        # Both sides of its links, the changes it led to and its comments: sent together.
+        sides, changes, comments = rows.together(
+            card_rows.linked_read(item),
+            card_rows.changes_from_read(item),
+            comment_thread_read(item),
+        )
         context.update(
             # What a hidden contribution said: its author and the facilitators only.
             sees_hidden=contribution.author.user_id == user.pk
             or user.has_perm("contributions.moderate", contribution),
             tags=item.tag_names,
-            changes=card_rows.changes_from(item),
-            **selectors.contribution_links(contribution),
+            changes=changes,
+            thread_read={item.pk: comments},
+            **selectors.contribution_links(contribution, sides),
         )
         return context
 

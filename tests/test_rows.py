@@ -241,3 +241,28 @@ def test_a_read_that_fails_among_others_raises_and_leaves_the_connection_usable(
     with pytest.raises(DatabaseError):
         rows.together(rows.many_read(WorkshopSession, order_by=("id",), project_id=1), broken)
     assert rows.many(WorkshopSession, order_by=("id",), project_id=world.project.pk) == []
+
+
+@pytest.mark.parametrize(
+    "page, role, sent",
+    [
+        ("session", "facilitator", [5, 2]),  # its reads, then the reminders and messages sent
+        ("session", "service_user", [2]),  # the agenda and the person's own reply
+        ("contribution", "service_user", [3]),  # its links, the changes it led to, its comments
+    ],
+)
+def test_a_pages_reads_are_sent_together(world, sessions, client, monkeypatch, page, role, sent):
+    from tests.factories import ContributionFactory
+
+    together = []
+    real = rows.together
+    monkeypatch.setattr(
+        rows, "together", lambda *reads: together.append(len(reads)) or real(*reads)
+    )
+    client.force_login(world.users[role])
+    if page == "session":
+        url = sessions[0].get_absolute_url()
+    else:
+        url = ContributionFactory(project=world.project, kind="idea").get_absolute_url()
+    assert client.get(url).status_code == 200
+    assert sorted(n for n in together if n > 1) == sorted(sent)

@@ -16,13 +16,15 @@ register = template.Library()
 
 
 def thread_context(
-    *, contribution, request, form=None, reply_form=None, reply_to=None, posted=None
+    *, contribution, request, form=None, reply_form=None, reply_to=None, posted=None, comments=None
 ) -> dict:
-    """What the comments partial needs: the comments, the viewer's permissions and the forms,
-    a submitted form's errors in place, and the comment just posted (focused)."""
+    """What the comments partial needs: the comments (``comments``: as ``comment_thread``
+    reads them, when the page has them), the viewer's permissions and the forms, a submitted
+    form's errors in place, and the comment just posted (focused)."""
     user = request.user
     project = contribution.project
-    comments = comment_thread(contribution)
+    if comments is None:
+        comments = comment_thread(contribution)
     can_comment = user.has_perm("contributions.comment", contribution)
     for comment in comments:
         if not can_comment or comment.withdrawn_at or comment.hidden_at:
@@ -65,7 +67,9 @@ def contribution_thread(context, contribution):
     """The comments on a contribution, with the forms to add one and to reply (``thread_html``);
     between marks where the page draws them again when served (``thread_marked``: the
     contribution's kept page, ``draw_thread``)."""
-    html = thread_html(contribution, context["request"], context.get("csrf_token", ""))
+    # The comments, where the page read them with its other reads (``thread_read``).
+    comments = (context.get("thread_read") or {}).get(contribution.pk)
+    html = thread_html(contribution, context["request"], context.get("csrf_token", ""), comments)
     if context.get("thread_marked"):
         html = _marked(contribution, html)
     # Rendered as a template's output is: escaped as it was drawn.
@@ -79,13 +83,13 @@ def comments_section(context):
     return drawing.thread_html({key: context.get(key) for key in drawing.THREAD_KEYS})
 
 
-def thread_html(contribution, request, csrf_token) -> str:
+def thread_html(contribution, request, csrf_token, comments=None) -> str:
     """The thread as its viewer sees it, with the form token ``csrf_token``. Drawn each time
     it is shown, not kept apart: drawing ten comments costs about a millisecond, and keeping
     them under all they show (each comment as loaded, what the viewer may do with it) cost
     about as much again whenever nothing was kept, while the page around them is kept
     (``kept_pages``) and draws them again only when they change (``draw_thread``)."""
-    thread = thread_context(contribution=contribution, request=request)
+    thread = thread_context(contribution=contribution, request=request, comments=comments)
     return str(drawing.thread_html({**thread, "csrf_token": csrf_token}))
 
 
