@@ -52,13 +52,27 @@ class JourneyStepField(forms.TypedChoiceField):
 def journey_steps(project) -> list[tuple[int, str]]:
     """The project's journey steps in order, as (id, name), in a query written once a process
     (``codesign.rows``): cheaper than a fetch from the cache was, so they are not kept."""
-    steps = rows.many(project.journey_steps.model, order_by=("order", "id"), project_id=project.pk)
-    return [(step.pk, step.name) for step in steps]
+    return journey_steps_read(project).run()
 
 
-def add_journey_step_field(form, project, *, after: str) -> None:
-    """Give a form the project's journey steps after the field named `after`, if it has any."""
-    steps = journey_steps(project)
+def journey_steps_read(project) -> rows.Read:
+    """``journey_steps`` as a read, to run with the page's others."""
+    read = rows.many_read(
+        project.journey_steps.model, order_by=("order", "id"), project_id=project.pk
+    )
+    return rows.Read(
+        read.connection,
+        read.sql,
+        read.params,
+        lambda found: [(step.pk, step.name) for step in read.take(found)],
+    )
+
+
+def add_journey_step_field(form, project, *, after: str, steps=None) -> None:
+    """Give a form the project's journey steps after the field named `after`, if it has any
+    (``steps``: as ``journey_steps`` reads them, when the page has them)."""
+    if steps is None:
+        steps = journey_steps(project)
     if not steps:
         return
     field = JourneyStepField(
@@ -111,7 +125,7 @@ class QuickContributionForm(SubmissionKeyMixin, forms.Form):
     )
     submission_key = SubmissionKeyField()
 
-    def __init__(self, *args, project, kind=None, adding=True, **kwargs):
+    def __init__(self, *args, project, kind=None, adding=True, steps=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
         self.fixed_kind = kind
@@ -131,7 +145,7 @@ class QuickContributionForm(SubmissionKeyMixin, forms.Form):
         if not project.allow_anonymous:
             del self.fields["is_anonymous"]
         if kind != Contribution.Kind.IDEA:
-            add_journey_step_field(self, project, after="emotion")
+            add_journey_step_field(self, project, after="emotion", steps=steps)
 
     def clean(self):
         cleaned = super().clean()

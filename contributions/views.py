@@ -27,6 +27,7 @@ from .forms import (
     QuickContributionForm,
     StatusForm,
     TagForm,
+    journey_steps_read,
 )
 from .models import Contribution, Tag
 from .templatetags.conversation import draw_thread
@@ -84,21 +85,52 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
         return shared.html
 
     @cached_property
-    def stages(self) -> list:
-        # Read in a query written once (``codesign.rows``), each given the page's project.
-        stages = rows.many(
-            self.project.stages.model, order_by=("order", "id"), project_id=self.project.pk
+    def vocabulary(self) -> dict:
+        """The project's stages and tags (the filters, the cards: only when the results are
+        worked out) and journey steps (the add form), each read in a query written once
+        (``codesign.rows``) and sent together; stages and tags given the page's project."""
+        reads = (
+            {"stages": self._stages_read(), "tags": self._tags_read()}
+            if self.kept_results is None
+            else {}  # the kept results need neither
         )
-        for stage in stages:
-            stage.project = self.project
-        return stages
+        if self.can_add:
+            reads["steps"] = journey_steps_read(self.project)
+        return dict(zip(reads, rows.together(*reads.values()), strict=True))
 
-    @cached_property
+    def _stages_read(self):
+        model = self.project.stages.model
+        return self._of_project(
+            rows.many_read(model, order_by=("order", "id"), project_id=self.project.pk)
+        )
+
+    def _tags_read(self):
+        return self._of_project(
+            rows.many_read(Tag, order_by=("name", "id"), project_id=self.project.pk)
+        )
+
+    def _of_project(self, read):
+        """``read``, each of its rows given the page's project."""
+
+        def take(found):
+            items = read.take(found)
+            for item in items:
+                item.project = self.project
+            return items
+
+        return rows.Read(read.connection, read.sql, read.params, take)
+
+    @property
+    def stages(self) -> list:
+        if "stages" not in self.vocabulary:
+            self.vocabulary["stages"] = self._stages_read().run()
+        return self.vocabulary["stages"]
+
+    @property
     def tags(self) -> list:
-        tags = rows.many(Tag, order_by=("name", "id"), project_id=self.project.pk)
-        for tag in tags:
-            tag.project = self.project
-        return tags
+        if "tags" not in self.vocabulary:
+            self.vocabulary["tags"] = self._tags_read().run()
+        return self.vocabulary["tags"]
 
     def get_unfiltered_queryset(self):
         return selectors.board(self.project)
@@ -132,7 +164,9 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.can_add:
-            context["form"] = QuickContributionForm(project=self.project)
+            context["form"] = QuickContributionForm(
+                project=self.project, steps=self.vocabulary["steps"]
+            )
         html = self.kept_results
         if html is None:
             html = self.work_out_results(self.results_context(context))

@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from codesign import rows
@@ -249,6 +250,7 @@ def test_a_read_that_fails_among_others_raises_and_leaves_the_connection_usable(
         ("session", "facilitator", [5, 2]),  # its reads, then the reminders and messages sent
         ("session", "service_user", [2]),  # the agenda and the person's own reply
         ("contribution", "service_user", [3]),  # its links, the changes it led to, its comments
+        ("board", "service_user", [3]),  # its stages, tags and journey steps
     ],
 )
 def test_a_pages_reads_are_sent_together(world, sessions, client, monkeypatch, page, role, sent):
@@ -262,6 +264,9 @@ def test_a_pages_reads_are_sent_together(world, sessions, client, monkeypatch, p
     client.force_login(world.users[role])
     if page == "session":
         url = sessions[0].get_absolute_url()
+    elif page == "board":
+        world.project.journey_steps.create(name="Arriving", order=1)
+        url = reverse("contributions:board", args=[world.project.pk])
     else:
         url = ContributionFactory(project=world.project, kind="idea").get_absolute_url()
     assert client.get(url).status_code == 200
