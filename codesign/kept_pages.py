@@ -29,6 +29,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.functional import LazyObject, empty
 
 from . import access, content, context_processors, permissions
 from .bilingual import wants_easy_read
@@ -45,7 +46,13 @@ VERSIONS = ("content_version", "supports_version", "comments_version")
 
 
 def row(instance, leave_out=()) -> tuple | None:
-    """The values of a row's columns as loaded (none read from the database)."""
+    """The values of a row's columns as loaded (none read from the database); of the row
+    itself for one behind a lazy object (``request.user``), whose own attributes are not the
+    row's."""
+    if isinstance(instance, LazyObject):
+        if instance._wrapped is empty:
+            instance._setup()
+        instance = instance._wrapped
     if instance is None:
         return None
     loaded = instance.__dict__

@@ -574,3 +574,39 @@ def test_a_comment_cannot_make_a_thread_mark(world, idea):
     html = contribution_page(client, idea)
     assert "&lt;!--thread:" in html and html.count("<!--thread:") == 1
     assert html.count("Forged") == 1
+
+
+def test_a_kept_page_is_drawn_again_when_the_persons_own_row_changes(world, idea, rendered):
+    from django.urls import reverse
+
+    client = signed_in(world, "facilitator")
+    audit = reverse("audit:entry-list")
+    assert audit not in board(client, world)
+    rendered.clear()
+    assert audit not in board(client, world)
+    assert "contributions/board.html" not in rendered  # kept
+    # Their own row is part of what the page is kept under (request.user is a lazy object,
+    # whose own attributes are not the row's: its row is read through it).
+    user = world.users["facilitator"]
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    assert audit in board(client, world)
+    assert "contributions/board.html" in rendered
+
+
+def test_a_kept_pages_key_holds_the_persons_row_behind_the_lazy_user(world):
+    from django.test import RequestFactory
+    from django.utils.functional import SimpleLazyObject
+
+    user = world.users["facilitator"]
+
+    def key_for(person):
+        request = RequestFactory().get(board_url(world))
+        request.user = SimpleLazyObject(lambda: person)
+        request.session = {}
+        return kept_pages.key(request, world.project)
+
+    before = key_for(user)
+    assert kept_pages.row(SimpleLazyObject(lambda: user)) == kept_pages.row(user)
+    user.full_name = "Someone else"
+    assert key_for(user) != before
