@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .board import BoardView
 from .journey import views as journey_views
 
 app_name = "contributions"
@@ -10,7 +11,7 @@ board = project + "contributions/"
 contribution = board + "<int:contribution_pk>/"
 
 urlpatterns = [
-    path(board, views.BoardView.as_view(), name="board"),
+    path(board, BoardView.as_view(), name="board"),
     path(board + "new/", views.ContributionCreateView.as_view(), name="contribution-create"),
     path(board + "new-for/", views.ContributionAddForView.as_view(), name="contribution-add-for"),
     path(contribution, views.ContributionDetailView.as_view(), name="contribution-detail"),

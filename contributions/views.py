@@ -3,13 +3,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import FormView, TemplateView, View
 
-from codesign import content, kept_pages, rows
-from codesign.filters import FilteredListMixin, IdsFirstPaginator
+from codesign import kept_pages, rows
 from codesign.forms import put_errors_in_form
 from codesign.kept_pages import KeptPageMixin
 from codesign.mixins import ProjectMixin, ProjectObjectMixin
@@ -17,9 +15,9 @@ from codesign.permissions import project_membership
 from codesign.views import safe_next
 from sessions.models import WorkshopSession
 
-from . import card_rows, results, selectors, services, tallies
+from . import card_rows, selectors, services, tallies
+from .board import board_item
 from .conversation.selectors import comment_thread_read
-from .filters import BoardFilter
 from .forms import (
     ContributionForForm,
     ContributionForm,
@@ -27,196 +25,9 @@ from .forms import (
     QuickContributionForm,
     StatusForm,
     TagForm,
-    journey_steps_read,
 )
-from .models import Contribution, Tag
+from .models import Contribution
 from .templatetags.conversation import draw_thread
-
-
-def board_item(project, contribution, membership):
-    """One contribution as the board shows it (counts, and whether the viewer supports it)."""
-    item = (
-        selectors.cards(project, membership=membership)
-        .select_related("stage", "session")
-        .get(pk=contribution.pk)
-    )
-    item.project = project
-    return item
-
-
-class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
-    """The project's contributions, filtered, sorted and paged, with an inline form to add.
-
-    The results (filters, count, cards, pages) are kept until the project's content changes
-    (contributions/results.py): while they are, there is no list to work out.
-    """
-
-    permission_required = "contributions.view_board"
-    template_name = "contributions/board.html"
-    page_title = gettext_lazy("Contributions")
-    filterset_class = BoardFilter
-    paginate_by = 20
-    context_object_name = "contributions"
-
-    @cached_property
-    def can_add(self) -> bool:
-        return self.request.user.has_perm("contributions.add_contribution", self.project)
-
-    @cached_property
-    def results_key(self) -> str:
-        return results.key(self.project, self.request.user, self.request.GET, can_add=self.can_add)
-
-    @cached_property
-    def shared_key(self) -> str:
-        return results.key(
-            self.project, self.request.user, self.request.GET, can_add=self.can_add, shared=True
-        )
-
-    @cached_property
-    def kept_results(self) -> str | None:
-        """The person's results as kept: their own, or those kept for everyone with their
-        roles, when no card on the page is theirs (their supports are drawn when served)."""
-        kept = content.kept_many([self.results_key, self.shared_key])
-        if self.results_key in kept:
-            return kept[self.results_key]
-        shared = kept.get(self.shared_key)
-        if shared is None or self.request.user.pk in shared.authors:
-            return None
-        return shared.html
-
-    @cached_property
-    def vocabulary(self) -> dict:
-        """The project's stages and tags (the filters, the cards: only when the results are
-        worked out) and journey steps (the add form), each read in a query written once
-        (``codesign.rows``) and sent together; stages and tags given the page's project."""
-        reads = (
-            {"stages": self._stages_read(), "tags": self._tags_read()}
-            if self.kept_results is None
-            else {}  # the kept results need neither
-        )
-        if self.can_add:
-            reads["steps"] = journey_steps_read(self.project)
-        return dict(zip(reads, rows.together(*reads.values()), strict=True))
-
-    def _stages_read(self):
-        model = self.project.stages.model
-        return self._of_project(
-            rows.many_read(model, order_by=("order", "id"), project_id=self.project.pk)
-        )
-
-    def _tags_read(self):
-        return self._of_project(
-            rows.many_read(Tag, order_by=("name", "id"), project_id=self.project.pk)
-        )
-
-    def _of_project(self, read):
-        """``read``, each of its rows given the page's project."""
-
-        def take(found):
-            items = read.take(found)
-            for item in items:
-                item.project = self.project
-            return items
-
-        return rows.Read(read.connection, read.sql, read.params, take)
-
-    @property
-    def stages(self) -> list:
-        if "stages" not in self.vocabulary:
-            self.vocabulary["stages"] = self._stages_read().run()
-        return self.vocabulary["stages"]
-
-    @property
-    def tags(self) -> list:
-        if "tags" not in self.vocabulary:
-            self.vocabulary["tags"] = self._tags_read().run()
-        return self.vocabulary["tags"]
-
-    def get_unfiltered_queryset(self):
-        return selectors.board(self.project)
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        # The page's ids first, then its cards: a deep page loads nothing it skips.
-        membership = project_membership(self.request.user, self.project)
-        return IdsFirstPaginator(
-            queryset,
-            per_page,
-            load=lambda ids: selectors.board_cards(self.project, ids, membership=membership),
-            all_ids="q" in self.filterset.used,
-            **kwargs,
-        )
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {
-            **super().get_filterset_kwargs(filterset_class),
-            "stages": self.stages,
-            "tags": self.tags,
-        }
-
-    def get_queryset(self):
-        if self.kept_results is not None:
-            return Contribution.objects.none()
-        return super().get_queryset()
-
-    def get_paginate_by(self, queryset):
-        return None if self.kept_results is not None else self.paginate_by
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.can_add:
-            context["form"] = QuickContributionForm(
-                project=self.project, steps=self.vocabulary["steps"]
-            )
-        html = self.kept_results
-        if html is None:
-            html = self.work_out_results(self.results_context(context))
-        # Rendered by the template, which escapes what people wrote; kept as text.
-        context["results"] = mark_safe(html)  # noqa: S308
-        return context
-
-    def work_out_results(self, results_context) -> str:
-        """Render the results and keep them: for everyone with the person's roles, unless a
-        card on the page is the person's own."""
-        self.worked_out = True  # its tallies are drawn as they stand, for this person
-        user = self.request.user
-        if any(item.author.user_id == user.pk for item in results_context["contributions"]):
-            html = results.render(results_context, user)
-            self.keep_with_page(self.results_key, html)
-            return html
-        shared = results.render_shared(results_context, user)
-        self.keep_with_page(self.shared_key, shared)
-        return shared.html
-
-    def kept_without(self) -> tuple[str, ...]:
-        return results.drawn_when_served(self.request.GET)
-
-    def draw_tallies(self, html: str) -> str:
-        if getattr(self, "worked_out", False):
-            return html
-        membership = project_membership(self.request.user, self.project)
-        standings = selectors.standings(self.project, membership, tallies.marked_in(html))
-        return tallies.draw(html, standings)
-
-    def results_context(self, context) -> dict:
-        """The context of the board's results: the filters, the page and its cards."""
-        items = list(context["contributions"])
-        stage_of = {stage.pk: stage for stage in self.stages}
-        for item in items:
-            # Rules ask each card's project, and cards show their stage: no query per card.
-            item.project = self.project
-            if item.stage_id in stage_of:
-                item.stage = stage_of[item.stage_id]
-        return {
-            "project": self.project,
-            "user": self.request.user,
-            "can_add": self.can_add,
-            "filter": self.filterset,
-            "filter_html": self.filterset.html(_("Filter contributions")),
-            "filter_query": self.filterset.query_string(),
-            "filtered": any(name != "sort" for name in self.filterset.used),
-            "page_obj": context["page_obj"],
-            "contributions": items,
-        }
 
 
 class ContributionMixin(ProjectObjectMixin):

@@ -458,7 +458,7 @@ def test_a_page_that_says_something_as_it_is_drawn_is_sent_whole_and_not_kept(
 ):
     from django.contrib import messages as flash
 
-    from contributions.views import BoardView
+    from contributions.board import BoardView
 
     drawn = BoardView.get_context_data
 
