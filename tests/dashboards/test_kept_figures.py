@@ -312,3 +312,37 @@ def test_the_reach_table_is_drawn_once_until_what_it_counts_changes(world, clien
     )
     assert table() != first
     assert len(drawn) == 2
+
+
+@pytest.mark.parametrize("dashboard", ["project", "organisation"])
+def test_a_dashboards_panels_are_read_from_the_cache_in_one_round_trip(
+    world, service_user, client_for, monkeypatch, dashboard
+):
+    from codesign import content
+    from codesign.templatetags import kept
+
+    url = (
+        reverse("dashboards:project", args=[world.project.pk])
+        if dashboard == "project"
+        else reverse("dashboards:organisation", args=[world.organisation.pk])
+    )
+    user = world.users["facilitator" if dashboard == "project" else "manager"]
+    client = client_for(user)
+    first = client.get(url).content.decode()
+    reads = []
+    real_kept, real_many = content.kept, content.kept_many
+    monkeypatch.setattr(content, "kept", lambda key: reads.append(key) or real_kept(key))
+    monkeypatch.setattr(
+        content, "kept_many", lambda keys: reads.append(list(keys)) or real_many(keys)
+    )
+    again = client.get(url).content.decode()
+    panel_reads = [
+        r for r in reads if "template.cache.dashboard-" in str(r) and "reach" not in str(r)
+    ]
+    assert len(panel_reads) == 1 and len(panel_reads[0]) == 3  # the three panels at once
+    strip = __import__("re").compile(
+        r'(csrfmiddlewaretoken" value=|X-CSRFToken": )"[^"]+"'
+        r'|value="[^"]{30,}"|data-remaining="\d+"'
+    )
+    assert strip.sub("", again) == strip.sub("", first)
+    assert kept.READ_AHEAD not in again
