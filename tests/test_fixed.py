@@ -117,9 +117,7 @@ def test_only_a_superuser_sees_the_superuser_links(world, client_for, django_use
     assert audit not in plain and audit not in plain_again
 
 
-def test_a_boards_fixed_heading_shows_each_person_only_the_links_they_may_follow(
-    world, client_for
-):
+def test_a_boards_fixed_heading_shows_each_person_only_the_links_they_may_follow(world, client_for):
     url = reverse("contributions:board", args=[world.project.pk])
     tags = reverse("contributions:tag-list", args=[world.project.pk])
     for _round in range(2):  # drawn, then taken as drawn
