@@ -7,6 +7,7 @@ without its lazy-text wrapper); ``drawn`` marks the result safe.
 
 import html
 
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -18,3 +19,11 @@ def escape(value) -> str:
 def drawn(markup: str) -> SafeString:
     """Markup drawn in Python, as safe: every text in it went through ``escape``."""
     return mark_safe(markup)  # noqa: S308 (every text in it went through escape())
+
+
+def words_in(language: str, words: dict) -> dict[str, str]:
+    """``words`` (lazy translations, by name) in ``language``, escaped: a page's table of words,
+    which its caller keeps once a process per language rather than asking the catalogue for
+    each card or comment."""
+    with translation.override(language):
+        return {name: escape(word) for name, word in words.items()}

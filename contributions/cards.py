@@ -16,8 +16,9 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from codesign.drawing import drawn, escape
+from codesign.drawing import drawn, escape, words_in
 from codesign.links import Links
 from codesign.templatetags.choices import choice
 
@@ -50,22 +51,24 @@ def day_written(moment, language: str) -> str:
     return f"{moment.day} {months(language)[moment.month]} {moment.year:04d}"
 
 
+# The card's words, by name (``labels``).
+LABELS = {
+    "hidden": gettext_lazy("Hidden by a facilitator"),
+    "not_shown": gettext_lazy("What it said is not shown."),
+    "reason": gettext_lazy("Reason:"),
+    "open": gettext_lazy("Open it"),
+    "status": gettext_lazy("Status:"),
+    "yours": gettext_lazy("Yours"),
+    "added": gettext_lazy("added by a facilitator"),
+    "stage": gettext_lazy("Stage:"),
+    "tags": gettext_lazy("Tags"),
+}
+
+
 @cache
 def labels(language: str) -> dict[str, str]:
     """The card's words in ``language``, escaped (the catalogue is read once per process)."""
-    with translation.override(language):
-        words = {
-            "hidden": _("Hidden by a facilitator"),
-            "not_shown": _("What it said is not shown."),
-            "reason": _("Reason:"),
-            "open": _("Open it"),
-            "status": _("Status:"),
-            "yours": _("Yours"),
-            "added": _("added by a facilitator"),
-            "stage": _("Stage:"),
-            "tags": _("Tags"),
-        }
-    return {name: escape(word) for name, word in words.items()}
+    return words_in(language, LABELS)
 
 
 class Page:

@@ -15,9 +15,9 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from codesign.drawing import drawn, escape
+from codesign.drawing import drawn, escape, words_in
 from codesign.links import Links
 from codesign.templatetags.layout import fields
 
@@ -42,31 +42,33 @@ THREAD_KEYS = (
 )
 
 
+# The thread's words, by name (``words``).
+WORDS = {
+    "replies": gettext_lazy("Replies"),
+    "post_reply": gettext_lazy("Post reply"),
+    "reply": gettext_lazy("Reply"),
+    "withdrawn": gettext_lazy("This comment was withdrawn by its author."),
+    "hidden": gettext_lazy("Hidden by a facilitator."),
+    "you": gettext_lazy("you"),
+    "only_you": gettext_lazy("Only you and the facilitators can read it."),
+    "only_author": gettext_lazy("Only its author and the facilitators can read it."),
+    "edit": gettext_lazy("Edit"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "report": gettext_lazy("Report"),
+    "show_again": gettext_lazy("Show again"),
+    "hide": gettext_lazy("Hide"),
+    "remove_words": gettext_lazy("Remove words"),
+    "no_comments": gettext_lazy("No comments yet."),
+    "post_comment": gettext_lazy("Post comment"),
+    "add_comment": gettext_lazy("Add a comment"),
+}
+
+
 @cache
 def words(language: str) -> dict[str, str]:
     """The thread's words in ``language``, escaped: read from the catalogue once a process,
     not a few dozen times a thread."""
-    with translation.override(language):
-        said = {
-            "replies": _("Replies"),
-            "post_reply": _("Post reply"),
-            "reply": _("Reply"),
-            "withdrawn": _("This comment was withdrawn by its author."),
-            "hidden": _("Hidden by a facilitator."),
-            "you": _("you"),
-            "only_you": _("Only you and the facilitators can read it."),
-            "only_author": _("Only its author and the facilitators can read it."),
-            "edit": _("Edit"),
-            "withdraw": _("Withdraw"),
-            "report": _("Report"),
-            "show_again": _("Show again"),
-            "hide": _("Hide"),
-            "remove_words": _("Remove words"),
-            "no_comments": _("No comments yet."),
-            "post_comment": _("Post comment"),
-            "add_comment": _("Add a comment"),
-        }
-    return {name: escape(text) for name, text in said.items()}
+    return words_in(language, WORDS)
 
 
 def written_at(moment, language: str) -> str:
