@@ -41,7 +41,7 @@ class BoardFilter(FilterSet):
 
     def search(self, queryset, name, value):
         # A hidden text is not shown, so it must not be found by what it says either.
-        return search(queryset.filter(hidden_at__isnull=True), value)
+        return search(queryset.filter(hidden_at__isnull=True), value, project_id=self.project.pk)
 
     def status_of_ideas(self, queryset, name, value):
         return queryset.filter(kind=Contribution.Kind.IDEA, status=value)

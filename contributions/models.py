@@ -12,11 +12,11 @@ SERVICE_USER_SIDE = (Constituency.SERVICE_USER, Constituency.CARER)
 
 # What the board's search matches on PostgreSQL: the words of the title and the text as they
 # are written ("simple": no stemming and no stop words, since people write in Welsh as well as
-# English), through the GIN index of the same expression ("contribution_search"). That index
-# and the trigram indexes of UPPER(title) and UPPER(body) (Django's case-insensitive
-# "contains" compares UPPER(column)) are PostgreSQL's alone, so they live in migrations 0006
-# and 0007 rather than in Meta.indexes, where SQLite would have to build them too.
-SEARCH_CONFIG = "simple"
+# English), each marked with the contribution's project, in a stored column and its GIN index
+# (migration 0015); and the trigram indexes of UPPER(title) and UPPER(body) (Django's
+# case-insensitive "contains" compares UPPER(column)), for short words (0007). They are
+# PostgreSQL's alone, so they live in migrations rather than in Meta.indexes, where SQLite
+# would have to build them too (contributions.selectors.search).
 
 
 class Tag(models.Model):

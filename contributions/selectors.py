@@ -9,7 +9,7 @@ from participants.models import Membership
 from sessions.models import WorkshopSession
 
 from . import card_rows
-from .models import SEARCH_CONFIG, Contribution, Support, Tag
+from .models import Contribution, Support, Tag
 
 SORTS = {"newest": ("-created_at", "-pk"), "supported": ("-support_count", "-created_at", "-pk")}
 
@@ -53,42 +53,46 @@ def board_cards(project, ids, *, membership=None) -> list:
 SHORT_WORD = 3
 
 
-def search(queryset, text: str):
-    """The contributions whose title or text hold every word of ``text``.
+def search(queryset, text: str, *, project_id: int):
+    """The contributions of the project ``project_id`` whose title or text hold every word of
+    ``text`` (``queryset``: some of that project's contributions).
 
     On PostgreSQL, a word of four letters or more is a word of the text, or the start of one
-    (``appoint`` finds "appointment"), through the full-text index; a shorter one, or text
-    with no letters, is found anywhere in the title or the text through the trigram indexes.
-    Elsewhere (SQLite) every word is found anywhere, as a substring.
+    (``appoint`` finds "appointment"), through the full-text index of the project's words; a
+    shorter one, or text with no letters, is found anywhere in the title or the text through
+    the trigram indexes. Elsewhere (SQLite) every word is found anywhere, as a substring.
     """
     words = re.findall(r"[^\W_]+", text)[:10] or [text.strip()]
     if connection.vendor != "postgresql":
         return queryset.filter(*(_anywhere(word) for word in words))
     long_words = [word for word in words if len(word) > SHORT_WORD and word.isalnum()]
     if long_words:
-        prefixes = " & ".join(f"{word.lower()}:*" for word in long_words)
-        queryset = queryset.filter(DocumentMatches(prefixes))
+        queryset = queryset.filter(ProjectWordsMatch(project_id, long_words))
     return queryset.filter(*(_anywhere(word) for word in words if word not in long_words))
 
 
-class DocumentMatches(Expression):
-    """Whether a contribution's words (its stored ``search_document``, PostgreSQL only:
-    contributions/migrations/0010) match a ``to_tsquery`` query, on the table of the query
-    it is asked in. The column is the database's alone: Django neither reads nor writes it."""
+class ProjectWordsMatch(Expression):
+    """Whether a contribution holds a word beginning with each of ``words``, in its
+    project's words (the stored ``project_words``, PostgreSQL only: each word of the title and
+    the text marked with the project, ``1.carer``; contributions/migrations/0015), on the table
+    of the query it is asked in. The column is the database's alone: Django neither reads nor
+    writes it.
+
+    The words are made lower case by the database, as it made the words stored (``simple``),
+    and each is a prefix of the project's words alone: the index gathers no other project's.
+    """
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, query: str):
+    def __init__(self, project_id: int, words: list[str]):
         super().__init__()
-        self.query = query
+        # Words of letters and digits only (``search``): nothing in them to quote.
+        self.query = " & ".join(f"'{int(project_id)}.{word}':*" for word in words)
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return (
-            f"{table}.search_document @@ to_tsquery(%s::regconfig, %s)",
-            [SEARCH_CONFIG, self.query],
-        )
+        return f"{table}.project_words @@ lower(%s)::tsquery", [self.query]
 
 
 def _anywhere(word: str) -> Q:

@@ -6,7 +6,7 @@ from django.db import connection
 
 from contributions.models import Contribution
 from contributions.selectors import search
-from tests.factories import ContributionFactory
+from tests.factories import ContributionFactory, ProjectFactory
 
 from .conftest import member
 
@@ -27,8 +27,11 @@ def board(world):
     return Contribution.objects.filter(project=world.project)
 
 
-def found(queryset, text):
-    return sorted(search(queryset, text).values_list("title", flat=True))
+def found(queryset, text, project=None):
+    """The titles ``search`` finds in ``queryset`` (within ``project``: by default the project
+    of the queryset's first contribution)."""
+    project_id = project.pk if project else queryset.values_list("project", flat=True).first()
+    return sorted(search(queryset, text, project_id=project_id).values_list("title", flat=True))
 
 
 def test_words_match_title_and_text_and_every_word_must_match(board):
@@ -57,11 +60,12 @@ def test_on_postgresql_longer_words_begin_words_through_the_full_text_index(on_p
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            long_word = str(search(everything, "reminder").explain())
-            short_word = str(search(everything, "bus").explain())
+            project = board.first().project_id
+            long_word = str(search(everything, "reminder", project_id=project).explain())
+            short_word = str(search(everything, "bus", project_id=project).explain())
         finally:
             cursor.execute("SET enable_seqscan = on")
-    assert "contribution_project_document" in long_word
+    assert "contribution_project_words" in long_word
     assert "contribution_title_trigrams" in short_word
     assert "contribution_body_trigrams" in short_word
 
@@ -75,6 +79,37 @@ def test_on_postgresql_the_words_are_kept_by_the_database_as_they_change(on_post
     assert found(board, "standing") == ["Disappointing wait"]
     ContributionFactory(project=board.first().project, title="Corridor chairs", body="None")
     assert found(board, "corridor") == ["Corridor chairs"]
+
+
+def test_on_postgresql_a_project_s_words_are_its_own(on_postgres, world, board):
+    """Each word is kept marked with its project (``1.carer``): a search finds the project's
+    contributions alone, even asked of every contribution, and the index gathers the
+    project's matches alone, not every match across the organisation (migration 0015). A
+    project whose number begins with another's (7 and 71) finds none of the other's."""
+    first = ProjectFactory(pk=7_000_007, organisation=world.organisation)
+    second = ProjectFactory(pk=70_000_071, organisation=world.organisation)
+    for project, count in ((first, 2), (second, 5), (world.project, 0)):
+        for n in range(count):
+            ContributionFactory(project=project, title=f"Corridors {n}", body="Chairs")
+    everything = Contribution.objects.order_by()
+    assert found(everything, "corridor", first) == ["Corridors 0", "Corridors 1"]
+    assert len(found(everything, "corri", second)) == 5
+    assert found(everything, "corridor", world.project) == ["Disappointing wait"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = search(everything, "corridor", project_id=first.pk).explain(analyze=True)
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    index_scan = next(line for line in plan.splitlines() if "contribution_project_words" in line)
+    assert "rows=2 " in index_scan, plan
+
+
+def test_on_postgresql_a_moved_contribution_is_found_in_its_new_project(on_postgres, world, board):
+    other = ProjectFactory(organisation=world.organisation)
+    board.filter(title="Quiet room").update(project=other)
+    assert found(board.model.objects.all(), "somewhere", other) == ["Quiet room"]
+    assert found(board.model.objects.all(), "somewhere", world.project) == []
 
 
 def test_on_sqlite_every_word_is_found_anywhere(board):
