@@ -34,9 +34,10 @@ ProjectsOf = Callable[[models.Model], Iterable[int] | models.QuerySet]
 _projects_of: dict[type[models.Model], ProjectsOf] = {}
 
 
-class ContentVersionField(models.PositiveBigIntegerField):
-    """A version raised only in the database (``F() + 1``): saving a project loaded before a
-    raise leaves the column as it is, rather than writing back the older number."""
+class WrittenByTheDatabase:
+    """A column the database alone writes once the row exists (``F() + 1``, a count): saving a
+    row loaded before it changed leaves the column as it is, rather than writing back the
+    older number."""
 
     def pre_save(self, model_instance, add):
         if add:
@@ -44,14 +45,39 @@ class ContentVersionField(models.PositiveBigIntegerField):
         return models.F(self.attname)
 
 
+class ContentVersionField(WrittenByTheDatabase, models.PositiveBigIntegerField):
+    """A version raised only in the database."""
+
+
+class ContentCountField(WrittenByTheDatabase, models.PositiveIntegerField):
+    """How many of some rows a project holds, counted again by the database after each change
+    of its content (``register_content_count``)."""
+
+
+# Counts of a project's rows kept on the project, each counted again after a change of its
+# content (``register_content_count``).
+_recounts: list[Callable] = []
+
+
+def register_content_count(recount: Callable) -> None:
+    """Keep a count of a project's rows on the project: ``recount(project_ids)`` (ids, or a
+    queryset of them) counts it again after each change of the projects' content but a
+    tally's, in the transaction that raises the version and after it. The raise locks the
+    projects' rows, so the count is a statement after the lock and sees every write committed
+    before it: of two writes at once, the count made last counts both."""
+    if recount not in _recounts:
+        _recounts.append(recount)
+
+
 def project_content_changed(project_ids, *, tally: str | None = None) -> None:
-    """Raise these projects' content versions once the current transaction commits.
+    """Raise these projects' content versions once the current transaction commits (and
+    count again what is counted on them: ``register_content_count``).
 
     ``project_ids``: ids, or a queryset of project ids (read at the commit, so it may reach
-    the project through rows that stay when the ones written are deleted). ``tally``: the write
-    changed only supports (``"supports"``) or comments (``"comments"``), so that tally's version is
-    raised with the content version, in the same statement (``Project.version_without`` it
-    stays as it was)."""
+    the project through rows that stay when the ones written are deleted). ``tally``: the
+    write changed only supports (``"supports"``) or comments (``"comments"``), so that tally's
+    version is raised with the content version, in the same statement
+    (``Project.version_without`` it stays as it was)."""
     if not isinstance(project_ids, models.QuerySet):
         project_ids = list(project_ids)
     raised = {"content_version": models.F("content_version") + 1}
@@ -60,7 +86,11 @@ def project_content_changed(project_ids, *, tally: str | None = None) -> None:
 
     def raise_versions():
         Project = apps.get_model("projects", "Project")
-        Project.objects.filter(pk__in=project_ids).update(**raised)
+        with transaction.atomic():
+            Project.objects.filter(pk__in=project_ids).update(**raised)
+            if tally is None:
+                for recount in _recounts:
+                    recount(project_ids)
 
     transaction.on_commit(raise_versions)
 

@@ -151,15 +151,18 @@ class IdsFirstPaginator(Paginator):
     the end asks for the count on its own. With ``all_ids`` (a
     search, whose matches are few and found through an index that gives them in no order),
     one query reads every id, in order, and the page is cut from them: with a limit,
-    PostgreSQL would rather walk the list in order and test every row.
+    PostgreSQL would rather walk the list in order and test every row. With a ``count``
+    (the list's length, kept), the page's ids alone are read.
     """
 
-    def __init__(self, object_list, per_page, *, load, all_ids=False, **kwargs):
+    def __init__(self, object_list, per_page, *, load, all_ids=False, count=None, **kwargs):
         super().__init__(object_list.values_list("pk", flat=True), per_page, **kwargs)
         self.rows = object_list
         self.load = load
         if all_ids:
             self.object_list = list(self.object_list)
+        if count is not None:
+            self.count = count  # kept for the list (the board's ``board_size``): not counted
 
     def get_page(self, number):
         # A number past any list (more digits than rows) is left to Paginator, which counts

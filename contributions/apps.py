@@ -8,16 +8,17 @@ class ContributionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from codesign.content import register_project_content
+        from codesign.content import register_content_count, register_project_content
         from participants import registry
 
-        from . import member_tallies
+        from . import board_size, member_tallies
         from .conversation import services as conversation_services
         from .models import Comment, Contribution, Support, Tag
         from .services import experiences_withdraw_for_leaver
 
         registry.register_on_leaving(experiences_withdraw_for_leaver)
         register_project_content(Contribution, links=["tags", "sources"])
+        register_content_count(board_size.recount)
         register_project_content(Tag)
         register_project_content(Comment, tally="comments")
         register_project_content(Support, tally="supports")

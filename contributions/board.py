@@ -14,6 +14,7 @@ from codesign.mixins import ProjectMixin
 from codesign.permissions import project_membership
 
 from . import results, selectors, tallies
+from .board_size import board_size_of
 from .filters import BoardFilter
 from .forms import QuickContributionForm, journey_steps_read
 from .models import Contribution, Tag
@@ -129,8 +130,15 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             per_page,
             load=lambda ids: selectors.board_cards(self.project, ids, membership=membership),
             all_ids="q" in self.filterset.used,
+            # The whole board, in either order: as many as the project keeps count of.
+            count=None if self.filtered else board_size_of(self.project),
             **kwargs,
         )
+
+    @property
+    def filtered(self) -> bool:
+        """Whether the board is filtered (sorting aside)."""
+        return any(name != "sort" for name in self.filterset.used)
 
     def get_filterset_kwargs(self, filterset_class):
         return {
@@ -199,7 +207,7 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             "filter": self.filterset,
             "filter_html": self.filterset.html(_("Filter contributions")),
             "filter_query": self.filterset.query_string(),
-            "filtered": any(name != "sort" for name in self.filterset.used),
+            "filtered": self.filtered,
             "page_obj": context["page_obj"],
             "contributions": items,
         }

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from codesign.bilingual import Bilingual
-from codesign.content import ContentVersionField
+from codesign.content import ContentCountField, ContentVersionField
 from codesign.dates import validate_sane_date
 from codesign.disclosure import DEFAULT_GROUP_THRESHOLD, MINIMUM_GROUP_THRESHOLD
 from codesign.look import validate_colour, validate_colour_pair
@@ -224,6 +224,10 @@ class Project(Bilingual, models.Model):
     # supporting and commenting leave it kept (codesign.kept_pages).
     supports_version = ContentVersionField(_("supports version"), default=0, editable=False)
     comments_version = ContentVersionField(_("comments version"), default=0, editable=False)
+    # How many contributions its board lists (those not withdrawn), counted again after each
+    # change of its content (contributions/board_size.py): the board's pages read it rather
+    # than counting the project's contributions every time.
+    board_size = ContentCountField(_("contributions on the board"), default=0, editable=False)
 
     objects = ProjectQuerySet.as_manager()
 

@@ -39,6 +39,7 @@ from changes.models import (
     YouSaidWeDid,
 )
 from changes.services import _add_months
+from contributions.board_size import board_sizes_refresh
 from contributions.member_tallies import member_tallies_refresh
 from contributions.models import Comment, Contribution, Support, Tag
 from contributions.services import contribution_counts_refresh
@@ -837,6 +838,7 @@ class LargeSeed:
                 cursor.execute("ANALYZE")
         contribution_counts_refresh(contributions=Contribution.objects.all())
         member_tallies_refresh()
+        board_sizes_refresh()
 
     # Service changes
 
