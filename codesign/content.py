@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import release
+from . import release, rows
 
 # A model's rows, to the ids of the projects whose pages they change: a callable returning
 # ids or a queryset of ids, read once the write has committed.
@@ -233,6 +233,41 @@ def keep_many(values: dict, seconds: int) -> None:
     """Keep each value under its key, in one round trip (not from inside a transaction)."""
     if values and may_keep():
         cache.set_many(values, seconds)
+
+
+# Rows read under a project's version, remembered in this process (``remembered``): by the
+# read's query, its values and the version; bounded, as each version makes new ones.
+_remembered: dict[tuple, tuple] = {}
+REMEMBERED = 500
+
+
+def remembered(read: rows.Read, *version) -> rows.Read:
+    """``read``, whose rows are remembered in this process under ``version`` (what names them
+    beyond the read's query and values: a project's version, and its creation, since ids are
+    given again after a database is emptied): asked again under the same version, the rows
+    remembered are loaded afresh, and nothing is asked of the database. For rows each page
+    worked out reads and few writes change (a project's stages, tags and journey steps:
+    one round trip of a board worked out). The rows are the database's tuples, shared; what
+    they become (``take``) is each request's own. Inside a transaction, always read."""
+    if read.sql is None or not may_keep():
+        return read
+    key = (read.sql, repr(read.params), version)
+    found = _remembered.get(key)
+    if found is not None:
+        return rows.Read(None, None, None, lambda _nothing: read.take(list(found)))
+
+    def take(found):
+        if len(_remembered) >= REMEMBERED:
+            _remembered.clear()
+        _remembered[key] = tuple(found)
+        return read.take(found)
+
+    return rows.Read(read.connection, read.sql, read.params, take)
+
+
+def forget_remembered() -> None:
+    """Forget every read remembered in this process (for tests, as the cache is emptied)."""
+    _remembered.clear()
 
 
 def keep(cache_key: str, value, seconds: int) -> None:

@@ -75,25 +75,37 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
     def vocabulary(self) -> dict:
         """The project's stages and tags (the filters, the cards: only when the results are
         worked out) and journey steps (the add form), each read in a query written once
-        (``codesign.rows``) and sent together; stages and tags given the page's project."""
+        (``codesign.rows``) and sent together, and remembered in the process under the
+        project's version without its tallies (they change it; supports and comments do
+        not change them: ``content.remembered``); stages and tags given the page's project."""
         reads = (
             {"stages": self._stages_read(), "tags": self._tags_read()}
             if self.kept_results is None
             else {}  # the kept results need neither
         )
         if self.can_add:
-            reads["steps"] = journey_steps_read(self.project)
+            reads["steps"] = self._remembered(journey_steps_read(self.project))
         return dict(zip(reads, rows.together(*reads.values()), strict=True))
+
+    def _remembered(self, read):
+        project = self.project
+        return content.remembered(
+            read, project.pk, project.created_at, project.version_without(("supports", "comments"))
+        )
 
     def _stages_read(self):
         model = self.project.stages.model
         return self._of_project(
-            rows.many_read(model, order_by=("order", "id"), project_id=self.project.pk)
+            self._remembered(
+                rows.many_read(model, order_by=("order", "id"), project_id=self.project.pk)
+            )
         )
 
     def _tags_read(self):
         return self._of_project(
-            rows.many_read(Tag, order_by=("name", "id"), project_id=self.project.pk)
+            self._remembered(
+                rows.many_read(Tag, order_by=("name", "id"), project_id=self.project.pk)
+            )
         )
 
     def _of_project(self, read):

@@ -45,7 +45,10 @@ def _nothing_kept_from_another_test():
     SQLite their ids are given again, so what one test kept could be found by the next."""
     from django.core.cache import cache
 
+    from codesign import content
+
     cache.clear()
+    content.forget_remembered()
 
 
 ROLES = [
