@@ -161,6 +161,7 @@ class IdsFirstPaginator(Paginator):
         self.load = load
         if all_ids:
             self.object_list = list(self.object_list)
+        self.counted_before = count
         if count is not None:
             self.count = count  # kept for the list (the board's ``board_size``): not counted
 
@@ -186,6 +187,23 @@ class IdsFirstPaginator(Paginator):
                     self.count = found[0][1]
                     return self._get_page([pk for pk, _total in found], number, self)
         return super().get_page(number)
+
+    def page(self, number):
+        """The page ``number``; with the list's length kept (``count`` given), a page nearer
+        the end is read from the end, in the list's reverse order: the database skips the
+        rows after it rather than every row before it (the last page of 20,000: 2.2 ms to
+        0.1)."""
+        if self.counted_before is None or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if self.count - top >= bottom:
+            return super().page(number)
+        from_end = self.object_list.reverse()[self.count - top : self.count - bottom]
+        return self._get_page(list(from_end)[::-1], number, self)
 
     def _get_page(self, object_list, number, paginator):
         return super()._get_page(self.load(list(object_list)), number, paginator)

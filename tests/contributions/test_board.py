@@ -155,6 +155,36 @@ def test_a_page_counts_the_whole_board_once_without_carrying_every_row(world, cl
         assert not [q["sql"] for q in run.captured_queries if " OVER " in q["sql"]]
 
 
+def test_a_page_nearer_the_end_is_read_from_the_end_and_is_the_same_page(world):
+    """With the board's length known (kept on the project), a page past the middle is read
+    in the reverse order from the end, skipping the rows after it (a small offset) rather
+    than every row before it: the same ids in the same order as reading from the start, in
+    both orders the board offers, ties on supports included."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from codesign.filters import IdsFirstPaginator
+    from contributions.selectors import SORTS, board
+
+    for n in range(47):
+        add(world, title=f"Idea number {n}", support_count=n % 4)
+    for order in SORTS.values():
+        rows = board(world.project).order_by(*order)
+        for number in (1, 2, 3):
+            read = IdsFirstPaginator(rows, 20, load=list, count=47)
+            with CaptureQueriesContext(connection) as run:
+                page = read.get_page(number)
+            assert (
+                list(page.object_list)
+                == list(rows.values_list("pk", flat=True))[(number - 1) * 20 : number * 20]
+            )
+            assert len(run.captured_queries) == 1
+            skipped = re.search(r"OFFSET (\d+)", run.captured_queries[0]["sql"])
+            offset = int(skipped.group(1)) if skipped else 0
+            assert offset <= 7, run.captured_queries  # never the 20 or 40 before the page
+            assert page.paginator.num_pages == 3
+
+
 def test_hidden_contributions_show_only_that_they_were_hidden(world, client):
     hidden = add(
         world,
