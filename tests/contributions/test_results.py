@@ -238,15 +238,15 @@ def test_people_with_the_same_roles_share_results_worked_out_once(
     client, world, idea, results_rendered, django_assert_num_queries
 ):
     """A page with no card of theirs: worked out for the first participant, put together for
-    the next from what was kept for both (two queries more: the ideas they support, and the
-    journey steps their add form offers), then kept for them; the author of a card on it has
-    their own."""
+    the next from what was kept for both (one query more: the ideas they support; the
+    journey steps their add form offers are remembered in the process from the first's
+    page), then kept for them; the author of a card on it has their own."""
     contribution_services.support_toggle(contribution=idea, membership=member(world, "carer"))
     client.force_login(world.users["staff"])
     staff_sees = board(client, world)
     assert "1 support" in staff_sees and "including yours" not in staff_sees
     client.force_login(world.users["carer"])
-    with django_assert_num_queries(KEPT_QUERIES + 2):
+    with django_assert_num_queries(KEPT_QUERIES + 1):
         carer_sees = board(client, world)
     assert "including yours" in carer_sees and 'aria-pressed="true"' in carer_sees
     assert len(results_rendered) == 1
