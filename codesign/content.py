@@ -86,11 +86,14 @@ def project_content_changed(project_ids, *, tally: str | None = None) -> None:
 
     def raise_versions():
         Project = apps.get_model("projects", "Project")
+        raising = Project.objects.filter(pk__in=project_ids)
+        if tally is not None or not _recounts:
+            raising.update(**raised)  # one statement: nothing is counted again
+            return
         with transaction.atomic():
-            Project.objects.filter(pk__in=project_ids).update(**raised)
-            if tally is None:
-                for recount in _recounts:
-                    recount(project_ids)
+            raising.update(**raised)  # locks the rows: the counts see what committed before
+            for recount in _recounts:
+                recount(project_ids)
 
     transaction.on_commit(raise_versions)
 
