@@ -239,7 +239,8 @@ def keep_many(values: dict, seconds: int) -> None:
 
 
 # Rows read under a project's version, remembered in this process (``remembered``): by the
-# read's query, its values and the version; bounded, as each version makes new ones.
+# database, the read's query, its values and the version; bounded, as each version makes new
+# ones.
 _remembered: dict[tuple, tuple] = {}
 REMEMBERED = 500
 
@@ -254,7 +255,7 @@ def remembered(read: rows.Read, *version) -> rows.Read:
     they become (``take``) is each request's own. Inside a transaction, always read."""
     if read.sql is None or not may_keep():
         return read
-    key = (read.sql, repr(read.params), version)
+    key = (read.connection.alias, read.sql, repr(read.params), version)
     found = _remembered.get(key)
     if found is not None:
         return rows.Read(None, None, None, lambda _nothing: read.take(list(found)))
