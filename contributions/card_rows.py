@@ -69,12 +69,14 @@ def _shape(connection, q, related: tuple[str, ...], many: int | None) -> Shape:
 
 def _supported(q) -> str:
     """Whether the member ``%(membership)s`` supports the contribution ``c`` (never, for no
-    member: SQL's ``= NULL`` holds for no row)."""
+    member: SQL's ``= NULL`` holds for no row): one row of the unique index of contribution
+    and member (``one_support``). Naming the project too (a support's is its contribution's)
+    led PostgreSQL's plan for any member, once prepared, to read all the member's supports
+    in the project for each card (the parity index), 129 of them 20 times over: 0.9 ms."""
     return (
         f"EXISTS (SELECT 1 FROM {q(Support._meta.db_table)} {q('u')}"  # noqa: S608
         f" WHERE {q('u')}.{q('contribution_id')} = {q('c')}.{q('id')}"
-        f" AND {q('u')}.{q('membership_id')} = %(membership)s"
-        f" AND {q('u')}.{q('project_id')} = %(project)s)"
+        f" AND {q('u')}.{q('membership_id')} = %(membership)s)"
     )
 
 

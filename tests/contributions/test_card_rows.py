@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from codesign import rows
 from contributions import card_rows, selectors
 from contributions.models import Contribution, Support
 from contributions.tallies import Standing
@@ -254,3 +255,36 @@ def test_the_changes_a_contribution_led_to_are_the_orms_newest_first(world, cont
     html = client.get(contributions[0].get_absolute_url()).content.decode()
     assert "Discharge letters by noon" in html and made[1].get_absolute_url() in html
     assert card_rows.changes_from(contributions[2]) == []
+
+
+def test_once_prepared_whether_a_member_supports_a_card_reads_one_index_row(on_postgres, world):
+    """The cards' query is prepared once a connection and then planned for any member
+    (a generic plan): whether the member supports each card is one row of the unique index of
+    contribution and member (``one_support``), never all of the member's supports in the
+    project read again for each card (which a plan through the parity index did)."""
+    carer = member(world, "carer")
+    ideas = [ContributionFactory(project=world.project, title=f"Idea {n}") for n in range(30)]
+    for idea in ideas:
+        Support.objects.create(contribution=idea, membership=carer, project=world.project)
+    card_rows.cards(world.project, [ideas[0].pk], membership=carer)  # the query, written
+    _connection, shape = rows.written(("card", ("author",), 0), Contribution, lambda *args: None)
+    numbered = (
+        shape.sql.replace("%(project)s", "$1")
+        .replace("%(membership)s", "$2")
+        .replace("%(ids)s", "$3")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE cards_for_test (bigint, bigint, bigint[]) AS {numbered}")
+        try:
+            ids = "{" + ",".join(str(idea.pk) for idea in ideas[:20]) + "}"
+            cursor.execute(
+                "EXPLAIN (ANALYZE, FORMAT TEXT) EXECUTE cards_for_test (%s, %s, %s)",
+                [world.project.pk, carer.pk, ids],
+            )
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE cards_for_test")
+            cursor.execute("RESET plan_cache_mode")
+    assert "one_support" in plan, plan
+    assert "support_parity" not in plan, plan
