@@ -152,13 +152,18 @@ class IdsFirstPaginator(Paginator):
     search, whose matches are few and found through an index that gives them in no order),
     one query reads every id, in order, and the page is cut from them: with a limit,
     PostgreSQL would rather walk the list in order and test every row. With a ``count``
-    (the list's length, kept), the page's ids alone are read.
+    (the list's length, kept), the page's ids alone are read; and with ``read`` too, a
+    function reading the rows of a page, ``read(offset, limit, from_end)`` (as ``page``
+    describes), it reads them, ids and rows together.
     """
 
-    def __init__(self, object_list, per_page, *, load, all_ids=False, count=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *, load, all_ids=False, count=None, read=None, **kwargs
+    ):
         super().__init__(object_list.values_list("pk", flat=True), per_page, **kwargs)
         self.rows = object_list
         self.load = load
+        self.read = read
         if all_ids:
             self.object_list = list(self.object_list)
         self.counted_before = count
@@ -192,7 +197,8 @@ class IdsFirstPaginator(Paginator):
         """The page ``number``; with the list's length kept (``count`` given), a page nearer
         the end is read from the end, in the list's reverse order: the database skips the
         rows after it rather than every row before it (the last page of 20,000: 2.2 ms to
-        0.1)."""
+        0.1); ``read(offset, limit, from_end)`` is then told where the page's rows start, from
+        the start of the list or (``from_end``) from its end."""
         if self.counted_before is None or not isinstance(self.object_list, QuerySet):
             return super().page(number)
         number = self.validate_number(number)
@@ -200,10 +206,14 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if self.count - top >= bottom:
+        from_end = self.count - top < bottom
+        if self.read is not None:
+            offset = self.count - top if from_end else bottom
+            return super()._get_page(self.read(offset, top - bottom, from_end), number, self)
+        if not from_end:
             return super().page(number)
-        from_end = self.object_list.reverse()[self.count - top : self.count - bottom]
-        return self._get_page(list(from_end)[::-1], number, self)
+        ids = self.object_list.reverse()[self.count - top : self.count - bottom]
+        return self._get_page(list(ids)[::-1], number, self)
 
     def _get_page(self, object_list, number, paginator):
         return super()._get_page(self.load(list(object_list)), number, paginator)

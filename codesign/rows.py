@@ -28,6 +28,8 @@ class Table:
     attnames: tuple[str, ...]
     converters: tuple[tuple, ...]  # per column: (expression, converters)
     start: int
+    # The names the query gives its columns, where it gives them its own (``compiled_query``).
+    names: tuple[str, ...] = ()
 
     @property
     def end(self) -> int:
@@ -266,6 +268,18 @@ def compiled_read(name, model, build, **ids) -> "Read":
     the ORM each time."""
     if _out_of_range(ids):
         return known([])
+    compiled = compiled_query(name, model, build, **ids)
+    if compiled is None:
+        return Read(None, None, None, lambda _found: list(build(**ids)))
+    connection, sql, params, main = compiled
+    return Read(connection, sql, params, lambda found: [main.load(r, connection) for r in found])
+
+
+def compiled_query(name, model, build, **ids) -> tuple | None:
+    """The query of ``build(**ids)`` as ``compiled_read`` compiles it once (see there):
+    (connection, SQL with ``%s`` for its values, the values, how its rows are read: its
+    ``Table``, whose ``columns`` name what the query gives), or None for a queryset to leave
+    to the ORM."""
     connection = connections[router.db_for_read(model)]
     key = (name, connection.alias, tuple(sorted(ids)))
     entry = _compiled.get(key)
@@ -276,10 +290,9 @@ def compiled_read(name, model, build, **ids) -> "Read":
             _compiled.clear()
         _compiled[key] = entry
     if entry is False:
-        return Read(None, None, None, lambda _found: list(build(**ids)))
+        return None
     sql, slots, main = entry
-    params = [ids[id_name] if id_name else value for id_name, value in slots]
-    return Read(connection, sql, params, lambda found: [main.load(r, connection) for r in found])
+    return connection, sql, [ids[id_name] if id_name else value for id_name, value in slots], main
 
 
 def _compile(queryset, stand_ins: dict, connection):
@@ -307,6 +320,7 @@ def _compile(queryset, stand_ins: dict, connection):
         attnames=tuple(field.attname for field in fields),
         converters=tuple(_converters(field, own, connection) for field in fields),
         start=0,
+        names=tuple(alias or column.target.column for column, _sql, alias in compiler.select),
     )
     return sql, slots, main
 

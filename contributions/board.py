@@ -142,10 +142,29 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             per_page,
             load=lambda ids: selectors.board_cards(self.project, ids, membership=membership),
             all_ids="q" in self.filterset.used,
-            # The whole board, in either order: as many as the project keeps count of.
+            # The whole board, in either order: as many as the project keeps count of, and
+            # a page's ids and cards read together.
             count=None if self.filtered else board_size_of(self.project),
+            read=None if self.filtered else self._read_page(membership),
             **kwargs,
         )
+
+    def _read_page(self, membership):
+        """How a page of the whole board is read, in the order asked for (if it is one the
+        board offers: ``filterset.used``)."""
+        sort = self.filterset.used.get("sort", "newest")
+
+        def read(offset, limit, from_end):
+            return selectors.board_page(
+                self.project,
+                sort,
+                offset=offset,
+                limit=limit,
+                from_end=from_end,
+                membership=membership,
+            )
+
+        return read
 
     @property
     def filtered(self) -> bool:

@@ -16,6 +16,7 @@ against the ORM's answer.
 import json
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 
 from django.db import connections, router
 
@@ -117,6 +118,11 @@ def _read(project, membership, related, ids=None, pk=None) -> list:
     )
     params = {"project": project.pk, "membership": getattr(membership, "pk", None)}
     params.update({"pk": pk} if ids is None else _ids(ids, many))
+    return _loaded(connection, shape, params)
+
+
+def _loaded(connection, shape: Shape, params: dict) -> list:
+    """Each contribution the query of ``shape`` finds, as a card shows it."""
     with rows.cursor(connection) as cursor:
         cursor.execute(shape.sql, params)
         found = cursor.fetchall()
@@ -137,6 +143,75 @@ def cards(project, ids, *, membership=None) -> list:
         return []
     found = {c.pk: c for c in _read(project, membership, ("author",), ids=ids)}
     return [found[pk] for pk in ids if pk in found]
+
+
+def page(name, build, project, *, offset: int, limit: int, order, membership=None) -> list:
+    """The cards (as ``cards`` reads them) of the rows ``offset`` to ``offset + limit`` of
+    ``build(project=<the project's id>)``, the ids of some of the project's contributions in
+    an order, shown in ``order`` (field names as ``order_by`` takes them): the page's ids and
+    its cards in one query, planned once a connection (a board's page read its ids through
+    the ORM, building the query each time, then its cards: two round trips). The ids' query
+    is the ORM's, compiled once a process (``rows.compiled_query``), ``name`` telling apart
+    the querysets ``build`` makes; one the ORM must be asked is, then its cards read."""
+    if limit <= 0:
+        return []
+    compiled = rows.compiled_query(name, Contribution, build, project=project.pk)
+    if compiled is None:
+        ids = list(build(project=project.pk)[offset : offset + limit])
+        return in_order(cards(project, ids, membership=membership), order)
+    connection, inner, values, ids = compiled
+    connection, shape = rows.written(
+        ("page", name),
+        Contribution,
+        partial(_page_shape, inner=inner, values=len(values), id_name=ids.names[0]),
+    )
+    params = {f"v{n}": value for n, value in enumerate(values)}
+    params.update(limit=limit, offset=offset, membership=getattr(membership, "pk", None))
+    return in_order(_loaded(connection, shape, params), order)
+
+
+def _page_shape(connection, q, inner: str, values: int, id_name: str) -> Shape:
+    """``page``'s query: the ids' query (``inner``, its ``values`` named ``v0``, ``v1``…; its
+    column ``id_name``) cut to the page, and the cards of its ids."""
+    contribution, related_tables, joins = rows.joined(Contribution, ("author",), connection, "c")
+    tables = [contribution, *(table for _name, table in related_tables)]
+    selected = [c for t in tables for c in rows.columns(t, q)]
+    selected += [_supported(q), _tag_names(connection, q)]
+    pk = q(Contribution._meta.pk.column)
+    # Only names the database backend quotes, the ORM's SQL and placeholders: no value is
+    # written in.
+    sql = (
+        f"SELECT {', '.join(selected)}"  # noqa: S608
+        f" FROM ({_named(inner, values)} LIMIT %(limit)s OFFSET %(offset)s) {q('p')}"
+        f" INNER JOIN {q(Contribution._meta.db_table)} {q('c')}"
+        f" ON {q('c')}.{pk} = {q('p')}.{q(id_name)}{joins}"
+    )
+    return Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
+
+
+def _named(sql: str, values: int) -> str:
+    """The ORM's SQL with its ``values`` placeholders (``%s``) named ``%(v0)s``, ``%(v1)s``…
+    (a literal ``%`` is written ``%%`` in either style)."""
+    parts = sql.split("%%")
+    count = sum(part.count("%s") for part in parts)
+    if count != values:
+        raise ValueError(f"The query has {count} placeholders for {values} values.")
+    numbered = iter(range(values))
+    return "%%".join(
+        "".join(
+            piece if index == 0 else f"%(v{next(numbered)})s{piece}"
+            for index, piece in enumerate(part.split("%s"))
+        )
+        for part in parts
+    )
+
+
+def in_order(items: list, order) -> list:
+    """``items`` sorted as ``order_by(*order)`` sorts them (each name a field, ``-`` first for
+    the largest first)."""
+    for name in reversed(order):
+        items = sorted(items, key=attrgetter(name.lstrip("-")), reverse=name.startswith("-"))
+    return items
 
 
 def card(project, pk, *, membership=None, related=("author", "stage", "session")):

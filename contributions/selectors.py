@@ -21,6 +21,28 @@ def board(project):
     return Contribution.objects.filter(project=project).visible().order_by(*SORTS["newest"])
 
 
+def board_page(project, sort: str, *, offset, limit, from_end=False, membership=None) -> list:
+    """The cards of a page of the whole board in the order ``sort`` (``SORTS``): its rows
+    ``offset`` to ``offset + limit``, counted from the end when ``from_end`` (the page's rows
+    read in the reverse order: a page nearer the end skips the rows after it), shown in the
+    order's own direction; in one query (``card_rows.page``)."""
+    order = SORTS[sort]
+
+    def ids(project):
+        rows = board(project).order_by(*order)
+        return (rows.reverse() if from_end else rows).values_list("pk", flat=True)
+
+    return card_rows.page(
+        ("board", sort, from_end),
+        ids,
+        project,
+        offset=offset,
+        limit=limit,
+        order=order,
+        membership=membership,
+    )
+
+
 def cards(project, *, membership=None):
     """Contributions as the board's cards show them: with their authors and whether the
     viewer supports each, in one query (``name_tags`` adds the tags; the page has the

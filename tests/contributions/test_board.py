@@ -185,6 +185,34 @@ def test_a_page_nearer_the_end_is_read_from_the_end_and_is_the_same_page(world):
             assert page.paginator.num_pages == 3
 
 
+# Committed writes and requests in autocommit, as in production: the board's size is read.
+@pytest.mark.django_db(transaction=True)
+def test_the_whole_board_reads_a_pages_ids_and_cards_in_one_query(world, client):
+    """Unfiltered, in either order, from either end, a page of the board is one query for its
+    ids and cards (``selectors.board_page``), and the same page as the filtered board's
+    (which reads its ids, then its cards)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contributions.board_size import board_sizes_refresh
+
+    for n in range(45):
+        add(world, title=f"Idea number {n}", support_count=n % 4)
+    board_sizes_refresh(project_ids=[world.project.pk])
+    client.force_login(world.users["staff"])
+    for query in ("", "?page=2", "?page=3", "?sort=supported", "?sort=supported&page=3"):
+        with CaptureQueriesContext(connection) as run:
+            html = client.get(board_url(world, query)).content.decode()
+        contributions = [
+            q["sql"] for q in run.captured_queries if "contributions_contribution" in q["sql"]
+        ]
+        assert len(contributions) == 1, contributions
+        assert " LIMIT " in contributions[0] and '"r0"' in contributions[0]
+        filtered = client.get(board_url(world, f"{query}&kind=idea" if query else "?kind=idea"))
+        assert titles(html) == titles(filtered.content.decode())
+        assert len(titles(html)) == (5 if "page=3" in query else 20)
+
+
 def test_hidden_contributions_show_only_that_they_were_hidden(world, client):
     hidden = add(
         world,

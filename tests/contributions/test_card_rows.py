@@ -288,3 +288,74 @@ def test_once_prepared_whether_a_member_supports_a_card_reads_one_index_row(on_p
             cursor.execute("RESET plan_cache_mode")
     assert "one_support" in plan, plan
     assert "support_parity" not in plan, plan
+
+
+def test_a_page_of_the_board_is_its_ids_and_cards_in_one_query_both_orders_either_end(world):
+    """``selectors.board_page``: the ids the ORM's board gives for a page (withdrawn ones
+    left out, ties on supports and on the moment broken by id), in the board's order, read
+    from the start or (``from_end``) from the end, each as ``cards`` reads it: one query."""
+    carer = member(world, "carer")
+    made = [
+        ContributionFactory(
+            project=world.project,
+            author=member(world, "staff" if n % 3 else "service_user"),
+            title=f"Idea number {n}",
+            support_count=n % 4,
+            withdrawn_at=timezone.now() if n % 11 == 5 else None,
+        )
+        for n in range(47)
+    ]
+    # Ties on the moment too: the order falls back on the id.
+    Contribution.objects.filter(pk__in=[c.pk for c in made[:6]]).update(
+        created_at=made[0].created_at
+    )
+    Support.objects.create(
+        contribution=made[1], membership=carer, project=world.project, constituency="carer"
+    )
+    ContributionFactory(project=ContributionFactory().project)  # another project's
+    for sort, order in selectors.SORTS.items():
+        ids = list(selectors.board(world.project).order_by(*order).values_list("pk", flat=True))
+        assert len(ids) == 43
+        for offset, limit in ((0, 20), (20, 20), (40, 3), (3, 20), (43, 20)):
+            page = ids[offset : offset + limit]
+            # From the end: as many as the page has, as the paginator asks.
+            for from_end, start, asked in (
+                (False, offset, limit),
+                (True, len(ids) - offset - len(page), len(page)),
+            ):
+                with CaptureQueriesContext(connection) as queries:
+                    read = selectors.board_page(
+                        world.project,
+                        sort,
+                        offset=start,
+                        limit=asked,
+                        from_end=from_end,
+                        membership=carer,
+                    )
+                assert [c.pk for c in read] == page, (sort, offset, from_end)
+                assert len(queries.captured_queries) == (1 if asked else 0)
+                assert [columns(c) for c in read] == [
+                    columns(c) for c in card_rows.cards(world.project, page, membership=carer)
+                ]
+                assert [c.supported for c in read] == [c.pk == made[1].pk for c in read]
+                assert all(c.author.display_name for c in read)
+
+
+def test_a_page_whose_ids_the_orm_must_be_asked_for_is_still_the_boards(world, monkeypatch):
+    """An ids' query the ORM cannot compile once (``rows.compiled_query`` says None) is asked
+    of the ORM, and its cards read after: the same page."""
+    for n in range(5):
+        ContributionFactory(project=world.project, title=f"Idea number {n}")
+    monkeypatch.setattr(rows, "compiled_query", lambda *args, **kwargs: None)
+    ids = list(selectors.board(world.project).values_list("pk", flat=True))
+    read = selectors.board_page(world.project, "newest", offset=1, limit=3)
+    assert [c.pk for c in read] == ids[1:4]
+
+
+def test_the_orms_placeholders_are_named_in_order_and_a_literal_percent_kept():
+    assert (
+        card_rows._named("a = %s AND b LIKE '%%s' AND c = %s", 2)
+        == "a = %(v0)s AND b LIKE '%%s' AND c = %(v1)s"
+    )
+    with pytest.raises(ValueError):
+        card_rows._named("a = %s", 2)
