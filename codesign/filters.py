@@ -8,6 +8,8 @@ says which and why beside its field: never a server error, and never a filter si
 ignored.
 """
 
+import copy
+
 import django_filters
 from django import forms
 from django.core.paginator import Paginator
@@ -39,6 +41,26 @@ class FilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
 
+class _Filters(dict):
+    """A filterset class's filters, copied for each filterset made from it (django-filter
+    deep-copies them: their labels, choices and options, about two hundred copies for the
+    board's six filters, on every list worked out): each filter copied with its own ``extra``
+    (a filterset sets its choices there), without a form field made from it and calling its
+    ``method`` on the filterset it is copied for, the rest shared, as no filterset changes
+    it."""
+
+    def __deepcopy__(self, memo):
+        copied = {}
+        for name, filter_ in self.items():
+            own = copy.copy(filter_)
+            own.extra = dict(filter_.extra)
+            own.__dict__.pop("_field", None)
+            if own.method is not None:
+                own.method = own.method  # its filtering through the new filterset's method
+            copied[name] = own
+        return copied
+
+
 class FilterSet(django_filters.FilterSet):
     """A list's filters, within a ``project`` when the list is one project's (its choices,
     such as its sessions, come from it). A choice filter offers "All" first, as every list
@@ -46,6 +68,10 @@ class FilterSet(django_filters.FilterSet):
 
     class Meta:
         form = FilterForm
+
+    @classmethod
+    def get_filters(cls):
+        return _Filters(super().get_filters())
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

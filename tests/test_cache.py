@@ -89,3 +89,33 @@ def test_with_redis_up_a_large_page_is_sent_compressed(settings):
         assert cache.incr("counter-test") == 2
     finally:
         cache.delete_many(["kept-page-test", "counter-test"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="Needs REDIS_URL; CI sets it.")
+def test_values_kept_together_are_sent_as_one_set_each_with_its_expiry(settings, monkeypatch):
+    """``KeepingClient.set_many``: one SET with its expiry for each value, sent together
+    without a transaction (Django's sends MSET, an EXPIRE a key, inside MULTI and EXEC); no
+    expiry kept for ever; an expiry of nothing deletes."""
+    import redis
+
+    _redis_cache(settings, os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/15")
+    sent = []
+    execute = redis.client.Pipeline.execute
+
+    def watched(pipeline, *args, **kwargs):
+        sent.append((pipeline.transaction, [c[0][0] for c in pipeline.command_stack]))
+        return execute(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", watched)
+    try:
+        cache.set_many({"page": "x" * 5000, "results": [1, 2]}, 300)
+        assert sent == [(False, ["SET", "SET"])]
+        client = cache._cache.get_client(None)
+        assert 0 < client.ttl(cache.make_key("page")) <= 300
+        assert cache.get_many(["page", "results"]) == {"page": "x" * 5000, "results": [1, 2]}
+        cache.set_many({"page": "y"}, None)
+        assert client.ttl(cache.make_key("page")) == -1 and cache.get("page") == "y"
+        cache.set_many({"page": "z", "results": 3}, 0)
+        assert cache.get_many(["page", "results"]) == {}
+    finally:
+        cache.delete_many(["page", "results"])

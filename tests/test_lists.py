@@ -11,7 +11,7 @@ from audit.models import AuditEntry
 from changes.models import ServiceChange
 from outbox.models import OutboxMessage
 
-from .factories import ServiceChangeFactory
+from .factories import ContributionFactory, ServiceChangeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,34 @@ def test_a_long_value_is_drawn_each_time_and_the_forms_kept_are_bounded(forms_dr
     for page in range(5):
         _board_form(f"q=word{page}")
     assert len(filters._DRAWN_FORMS) <= 3
+
+
+def test_each_filterset_has_filters_of_its_own_and_filters_through_itself(world):
+    """The filters a filterset is made with are copied for it without deep-copying each
+    (``codesign.filters._Filters``): choices set on one filterset's filter are not another's
+    or the class's, each makes a form field of its own, and a filter filtering through a
+    method of the filterset calls the one it belongs to."""
+    from contributions.filters import BoardFilter
+    from contributions.models import Contribution
+
+    rows = Contribution.objects.filter(project=world.project)
+    stage = world.project.stages.order_by("order").first()
+    one = BoardFilter({"q": "wait"}, queryset=rows, project=world.project, stages=[stage])
+    two = BoardFilter(None, queryset=rows, project=world.project, stages=[])
+    assert one.filters["stage"].extra["choices"] == [(str(stage.pk), stage.name)]
+    assert two.filters["stage"].extra["choices"] == []
+    assert "choices" not in BoardFilter.base_filters["stage"].extra
+    # What no filterset changes is shared, not copied again for each.
+    kinds = BoardFilter.base_filters["kind"].extra["choices"]
+    assert one.filters["kind"].extra["choices"] is kinds is two.filters["kind"].extra["choices"]
+    assert one.filters["stage"] is not two.filters["stage"]
+    assert one.filters["stage"].field is not two.filters["stage"].field
+    assert list(one.form.fields["stage"].choices)[1:] == [(str(stage.pk), stage.name)]
+    assert list(two.form.fields["stage"].choices)[1:] == []
+    for filterset in (one, two):
+        assert all(f.parent is filterset for f in filterset.filters.values())
+        assert filterset.filters["q"].filter.f is filterset.filters["q"]
+    ContributionFactory(project=world.project, title="A long wait at the desk")
+    ContributionFactory(project=world.project, title="Kind staff")
+    assert [c.title for c in one.qs] == ["A long wait at the desk"]
+    assert two.qs.count() == 2
