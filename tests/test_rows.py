@@ -271,3 +271,30 @@ def test_a_pages_reads_are_sent_together(world, sessions, client, monkeypatch, p
         url = ContributionFactory(project=world.project, kind="idea").get_absolute_url()
     assert client.get(url).status_code == 200
     assert sorted(n for n in together if n > 1) == sorted(sent)
+
+
+def test_times_are_read_by_psycopgs_own_loader_as_django_reads_them(on_postgres, world):
+    """Outside a query log, ``rows.cursor`` reads times with a zone through psycopg's own
+    loader (compiled), not Django's (Python, to set the zone it is configured with): the same
+    instants in the same zone, UTC, as the ORM reads them."""
+    import datetime
+
+    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
+    from psycopg.pq import Format
+
+    from projects.models import Project
+
+    with rows.cursor(connection) as reading:
+        oid = reading.connection.adapters.types["timestamptz"].oid
+        loader = reading.cursor.adapters.get_loader(oid, Format.TEXT)
+        assert not issubclass(loader, BaseTzLoader)
+        reading.execute(
+            "SELECT created_at, now() FROM projects_project WHERE id = %(pk)s",
+            {"pk": world.project.pk},
+        )
+        created, now = reading.fetchone()
+    assert created == Project.objects.get(pk=world.project.pk).created_at
+    assert created.tzinfo is datetime.UTC is now.tzinfo
+    # A cursor of Django's own keeps Django's loader.
+    with connection.cursor() as django_cursor:
+        assert issubclass(django_cursor.cursor.adapters.get_loader(oid, Format.TEXT), BaseTzLoader)
