@@ -5,7 +5,7 @@ stage) and asking the rules, which need the person's membership of the project a
 in its organisation. Built by the ORM, that query costs more to put together than to run (about
 2 ms of a page's Python for a 0.6 ms query), on every request. ``project_for`` writes it once
 per process and database from the models' own fields (``_meta.concrete_fields``), runs it with
-the request's ids, and loads each row through the model's ``from_db`` after Django's own
+the request's ids, and loads each row as the model's ``from_db`` would after Django's own
 converters for each column, as the ORM does (``codesign.rows``). ``tests/test_access.py``
 checks it against the ORM's answer for every role, and the permission matrix walks every URL
 through it.

@@ -298,3 +298,40 @@ def test_times_are_read_by_psycopgs_own_loader_as_django_reads_them(on_postgres,
     # A cursor of Django's own keeps Django's loader.
     with connection.cursor() as django_cursor:
         assert issubclass(django_cursor.cursor.adapters.get_loader(oid, Format.TEXT), BaseTzLoader)
+
+
+def test_an_instance_is_made_as_the_orms_from_db_makes_it(world):
+    """``rows.instance``: the same attributes and state as ``from_db``, a field not read
+    deferred (read from the database when asked for); a model that something listens to the
+    making of goes through ``from_db``, so the listener hears it."""
+    from django.db.models.signals import post_init
+
+    from contributions.models import Contribution
+    from tests.factories import ContributionFactory
+
+    made = ContributionFactory(project=world.project, title="Call before discharge")
+    fields = [f.attname for f in Contribution._meta.concrete_fields]
+    values = Contribution.objects.filter(pk=made.pk).values_list(*fields).get()
+    orm = Contribution.from_db("default", fields, values)
+    ours = rows.instance(Contribution, "default", fields, values)
+    assert type(ours) is Contribution and ours == orm
+    assert {k: v for k, v in ours.__dict__.items() if k != "_state"} == {
+        k: v for k, v in orm.__dict__.items() if k != "_state"
+    }
+    assert (ours._state.adding, ours._state.db) == (False, "default")
+    assert ours.author.pk == made.author_id  # a related row read when asked for
+    some = [name for name in fields if name != "body"]
+    partial_row = rows.instance(Contribution, "default", some, [getattr(orm, n) for n in some])
+    assert "body" in partial_row.get_deferred_fields()
+    assert partial_row.body == made.body  # read from the database
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance)
+
+    post_init.connect(listener, sender=Contribution)
+    try:
+        listened = rows.instance(Contribution, "default", fields, values)
+    finally:
+        post_init.disconnect(listener, sender=Contribution)
+    assert heard == [listened]
