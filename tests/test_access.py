@@ -147,7 +147,8 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler():
     root = Path(__file__).resolve().parent.parent
     script = (
         "from django.conf import settings; "
-        "print(settings.DATABASES['default']['OPTIONS'].get('prepare_threshold'))"
+        "options = settings.DATABASES['default']['OPTIONS']; "
+        "print(options.get('prepare_threshold'), 'plan_cache_mode' in options.get('options', ''))"
     )
     answers = []
     for value in ("true", "false"):
@@ -167,4 +168,4 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler():
         )
         assert result.returncode == 0, result.stderr
         answers.append(result.stdout.strip().splitlines()[-1])
-    assert answers == ["5", "None"]
+    assert answers == ["5 True", "None False"]

@@ -359,3 +359,21 @@ def test_the_orms_placeholders_are_named_in_order_and_a_literal_percent_kept():
     )
     with pytest.raises(ValueError):
         card_rows._named("a = %s", 2)
+
+
+def test_a_page_prepared_is_planned_once_for_any_page(on_postgres, world):
+    """The queries psycopg prepares are planned once for any values (``plan_cache_mode``,
+    settings): a board's page, whose plan for any page looked dearer than one for twenty rows,
+    was planned afresh on every run."""
+    for n in range(30):
+        ContributionFactory(project=world.project, title=f"Idea number {n}")
+    for offset in range(12):
+        assert len(selectors.board_page(world.project, "newest", offset=offset, limit=5)) == 5
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%LIMIT $% OFFSET $%"],
+        )
+        (generic, custom), *_others = cursor.fetchall()
+    assert custom == 0 and generic >= 5
