@@ -7,9 +7,8 @@ project with the person's roles (``codesign.access``) and a contribution as a ca
 (``contributions.card_rows``). Those write their SQL once a process and database from
 ``_meta.concrete_fields`` (only names the backend quotes, and placeholders: no value is ever
 written in), run it with the request's values, and load each model's columns through Django's
-own converters and as the model's ``from_db`` makes instances (``instance``), as the ORM
-does. Each is tested against the ORM's
-answer.
+own converters into instances as the model's ``from_db`` makes them (``instance``), as the
+ORM does. Each is tested against the ORM's answer.
 """
 
 import datetime

@@ -53,18 +53,27 @@ def _ids(ids, many: int) -> dict:
 def _shape(connection, q, related: tuple[str, ...], many: int | None) -> Shape:
     """The query reading the related rows named, for one contribution (``many`` None) or for
     several (``_many``)."""
-    contribution, related_tables, joins = rows.joined(Contribution, related, connection, "c")
-    tables = [contribution, *(table for _name, table in related_tables)]
     column = f"{q('c')}.{q('id')}"
     which = f"{column} = %(pk)s" if many is None else _one_of(column, many)
+    return _card_shape(
+        connection,
+        related,
+        f" FROM {q(Contribution._meta.db_table)} {q('c')}",
+        f" WHERE {q('c')}.{q('project_id')} = %(project)s AND {which}",
+    )
+
+
+def _card_shape(connection, related, source: str, where: str = "") -> Shape:
+    """The query of cards (``c``, their ``related`` rows, whether the member supports each and
+    their tags' names) from ``source`` (``c`` and what it is joined to) and ``where``."""
+    q = connection.ops.quote_name
+    contribution, related_tables, joins = rows.joined(Contribution, related, connection, "c")
+    tables = [contribution, *(table for _name, table in related_tables)]
     selected = [c for t in tables for c in rows.columns(t, q)]
     selected += [_supported(q), _tag_names(connection, q)]
-    # Only names the database backend quotes, and placeholders: no value is written in.
-    sql = (
-        f"SELECT {', '.join(selected)}"  # noqa: S608
-        f" FROM {q(Contribution._meta.db_table)} {q('c')}{joins}"
-        f" WHERE {q('c')}.{q('project_id')} = %(project)s AND {which}"
-    )
+    # Only names the database backend quotes, SQL the ORM wrote, and placeholders: no value is
+    # written in.
+    sql = f"SELECT {', '.join(selected)}{source}{joins}{where}"
     return Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
 
 
@@ -173,20 +182,14 @@ def page(name, build, project, *, offset: int, limit: int, order, membership=Non
 def _page_shape(connection, q, inner: str, values: int, id_name: str) -> Shape:
     """``page``'s query: the ids' query (``inner``, its ``values`` named ``v0``, ``v1``…; its
     column ``id_name``) cut to the page, and the cards of its ids."""
-    contribution, related_tables, joins = rows.joined(Contribution, ("author",), connection, "c")
-    tables = [contribution, *(table for _name, table in related_tables)]
-    selected = [c for t in tables for c in rows.columns(t, q)]
-    selected += [_supported(q), _tag_names(connection, q)]
     pk = q(Contribution._meta.pk.column)
-    # Only names the database backend quotes, the ORM's SQL and placeholders: no value is
-    # written in.
-    sql = (
-        f"SELECT {', '.join(selected)}"  # noqa: S608
+    return _card_shape(
+        connection,
+        ("author",),
         f" FROM ({_named(inner, values)} LIMIT %(limit)s OFFSET %(offset)s) {q('p')}"
         f" INNER JOIN {q(Contribution._meta.db_table)} {q('c')}"
-        f" ON {q('c')}.{pk} = {q('p')}.{q(id_name)}{joins}"
+        f" ON {q('c')}.{pk} = {q('p')}.{q(id_name)}",
     )
-    return Shape(sql, contribution, related_tables, rows.end(contribution, related_tables))
 
 
 def _named(sql: str, values: int) -> str:
