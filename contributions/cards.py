@@ -11,14 +11,14 @@ to the next (the labels in the reader's language, the contributions' addresses, 
 
 from functools import cache
 
-from django.template.defaultfilters import linebreaksbr, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from codesign.drawing import drawn, escape, words_in
+from codesign.drawing import drawn, escape, lines, words_in
 from codesign.links import Links
 from codesign.templatetags.choices import choice
 
@@ -153,7 +153,7 @@ class Page:
             text = (
                 truncatechars(c.body, BODY_CHARACTERS) if len(c.body) > BODY_CHARACTERS else c.body
             )
-            body = f'<p class="card-text">{linebreaksbr(text, autoescape=True)}</p>'
+            body = f'<p class="card-text">{lines(text)}</p>'
         support = (
             tallies.support_marked(c, can_support, url=self.support_url(c.pk))
             if c.kind == "idea"

@@ -11,13 +11,12 @@ text people wrote is escaped (``codesign.drawing``).
 from dataclasses import dataclass
 from functools import cache
 
-from django.template.defaultfilters import linebreaksbr
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from codesign.drawing import drawn, escape, words_in
+from codesign.drawing import drawn, escape, lines, words_in
 from codesign.links import Links
 from codesign.templatetags.layout import fields
 
@@ -181,7 +180,7 @@ class Thread:
             f"{escape(written_at(created, self.language))}</time>"
             f"{' · ' + said['you'] if mine else ''}</p>"
         )
-        body = linebreaksbr(item.body, autoescape=True)
+        body = lines(item.body)
         if item.hidden_at:
             readers = said["only_you"] if mine else said["only_author"]
             reason = _("Reason: %(reason)s") % {"reason": item.hidden_reason}
