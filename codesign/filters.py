@@ -174,24 +174,24 @@ class IdsFirstPaginator(Paginator):
     A page that has rows reads its ids and the count of the whole list in one query (the count
     a subquery the database works out once: a window count over the list would carry every
     row of it to the page's twenty, 7 ms rather than 2 for a list of 20,000); only a page past
-    the end asks for the count on its own. With ``all_ids`` (a
-    search, whose matches are few and found through an index that gives them in no order),
-    one query reads every id, in order, and the page is cut from them: with a limit,
-    PostgreSQL would rather walk the list in order and test every row. With a ``count``
+    the end asks for the count on its own. With ``gather`` (a search, whose matches are few
+    and found through an index that gives them in no order), ``gather(ids, offset, limit)``
+    reads the page's rows and the count of the whole list (None for a page past its end)
+    together, gathering the list whole, in order, before it cuts the page (with a limit,
+    PostgreSQL would rather walk the list in order and test every row). With a ``count``
     (the list's length, kept), the page's ids alone are read; and with ``read`` too, a
     function reading the rows of a page, ``read(offset, limit, from_end)`` (as ``page``
     describes), it reads them, ids and rows together.
     """
 
     def __init__(
-        self, object_list, per_page, *, load, all_ids=False, count=None, read=None, **kwargs
+        self, object_list, per_page, *, load, gather=None, count=None, read=None, **kwargs
     ):
         super().__init__(object_list.values_list("pk", flat=True), per_page, **kwargs)
         self.rows = object_list
         self.load = load
         self.read = read
-        if all_ids:
-            self.object_list = list(self.object_list)
+        self.gather = gather
         self.counted_before = count
         if count is not None:
             self.count = count  # kept for the list (the board's ``board_size``): not counted
@@ -210,7 +210,12 @@ class IdsFirstPaginator(Paginator):
         ):
             number = int(text)
             bottom = (number - 1) * self.per_page
-            if bottom >= 0:
+            if bottom >= 0 and self.gather is not None:
+                found, total = self.gather(self.object_list, bottom, self.per_page)
+                if found:
+                    self.count = total
+                    return super()._get_page(found, number, self)
+            elif bottom >= 0:
                 total = self.rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
                 counted = self.rows.annotate(total=Subquery(total)).values_list("pk", "total")
                 found = list(counted[bottom : bottom + self.per_page])

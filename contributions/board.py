@@ -141,7 +141,7 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             queryset,
             per_page,
             load=lambda ids: selectors.board_cards(self.project, ids, membership=membership),
-            all_ids="q" in self.filterset.used,
+            gather=self._gather(membership) if "q" in self.filterset.used else None,
             # The whole board, in either order: as many as the project keeps count of, and
             # a page's ids and cards read together.
             count=None if self.filtered else board_size_of(self.project),
@@ -165,6 +165,18 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
             )
 
         return read
+
+    def _gather(self, membership):
+        """How a page of a search is read: its matches gathered, counted and cut to the page,
+        its cards with them (``selectors.found_page``)."""
+        sort = self.filterset.used.get("sort", "newest")
+
+        def gather(ids, offset, limit):
+            return selectors.found_page(
+                ids, self.project, sort, offset=offset, limit=limit, membership=membership
+            )
+
+        return gather
 
     @property
     def filtered(self) -> bool:

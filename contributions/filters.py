@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from codesign.filters import FilterSet
 
 from .models import Contribution
-from .selectors import SORTS, search
+from .selectors import SORTS, found
 
 
 class BoardFilter(FilterSet):
@@ -39,9 +39,15 @@ class BoardFilter(FilterSet):
         else:
             del self.filters["tag"]
 
+    def filter_queryset(self, queryset):
+        # A search starts from what it finds (``selectors.found``: the project's words, where
+        # they find it), not from every row of the board; the other filters narrow it.
+        if self.form.cleaned_data.get("q"):
+            queryset = found(self.project, self.form.cleaned_data["q"])
+        return super().filter_queryset(queryset)
+
     def search(self, queryset, name, value):
-        # A hidden text is not shown, so it must not be found by what it says either.
-        return search(queryset.filter(hidden_at__isnull=True), value, project_id=self.project.pk)
+        return queryset  # what ``filter_queryset`` started from holds only what was found
 
     def status_of_ideas(self, queryset, name, value):
         return queryset.filter(kind=Contribution.Kind.IDEA, status=value)

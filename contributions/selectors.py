@@ -43,6 +43,15 @@ def board_page(project, sort: str, *, offset, limit, from_end=False, membership=
     )
 
 
+def found_page(ids, project, sort: str, *, offset, limit, membership=None) -> tuple:
+    """The cards of the rows ``offset`` to ``offset + limit`` of ``ids`` (the ids of what a
+    search found, in the order ``sort``), shown in that order, and how many it found in all
+    (None past its end), in one query (``card_rows.gathered_page``)."""
+    return card_rows.gathered_page(
+        ids, project, offset=offset, limit=limit, order=SORTS[sort], membership=membership
+    )
+
+
 def cards(project, *, membership=None):
     """Contributions as the board's cards show them: with their authors and whether the
     viewer supports each, in one query (``name_tags`` adds the tags; the page has the
@@ -84,13 +93,34 @@ def search(queryset, text: str, *, project_id: int):
     shorter one, or text with no letters, is found anywhere in the title or the text through
     the trigram indexes. Elsewhere (SQLite) every word is found anywhere, as a substring.
     """
-    words = re.findall(r"[^\W_]+", text)[:10] or [text.strip()]
-    if connection.vendor != "postgresql":
-        return queryset.filter(*(_anywhere(word) for word in words))
-    long_words = [word for word in words if len(word) > SHORT_WORD and word.isalnum()]
+    words, long_words = _words(text)
     if long_words:
         queryset = queryset.filter(ProjectWordsMatch(project_id, long_words))
     return queryset.filter(*(_anywhere(word) for word in words if word not in long_words))
+
+
+def found(project, text: str):
+    """The board's contributions (``board``) whose title or text hold every word of ``text``
+    (``search``), hidden ones left out (a hidden text is not shown, so it must not be found by
+    what it says either), newest first.
+
+    Where the project's words find them (PostgreSQL, a word of four letters or more), they
+    are gathered from those words alone, which are the project's: asked for the project's rows
+    as well, PostgreSQL gathered its 20,000 from their index to intersect them with the
+    words' 1,900 (1 ms of a 3 ms search among 200,000)."""
+    rows = Contribution.objects.visible().filter(hidden_at__isnull=True)
+    if not _words(text)[1]:
+        rows = rows.filter(project=project)
+    return search(rows, text, project_id=project.pk).order_by(*SORTS["newest"])
+
+
+def _words(text: str) -> tuple[list[str], list[str]]:
+    """The words of ``text`` a search looks for (ten at most), and those of them the project's
+    words find (PostgreSQL only: four letters or more)."""
+    words = re.findall(r"[^\W_]+", text)[:10] or [text.strip()]
+    if connection.vendor != "postgresql":
+        return words, []
+    return words, [word for word in words if len(word) > SHORT_WORD and word.isalnum()]
 
 
 class ProjectWordsMatch(Expression):
@@ -102,6 +132,9 @@ class ProjectWordsMatch(Expression):
 
     The words are made lower case by the database, as it made the words stored (``simple``),
     and each is a prefix of the project's words alone: the index gathers no other project's.
+    The project is asked of each row found as well, in a form no index serves (``+ 0``): what
+    the words found is checked, and PostgreSQL is not led to gather the project's every row
+    from their index to intersect them with the words' (``found``).
     """
 
     conditional = True
@@ -110,11 +143,16 @@ class ProjectWordsMatch(Expression):
     def __init__(self, project_id: int, words: list[str]):
         super().__init__()
         # Words of letters and digits only (``search``): nothing in them to quote.
-        self.query = " & ".join(f"'{int(project_id)}.{word}':*" for word in words)
+        self.project_id = int(project_id)
+        self.query = " & ".join(f"'{self.project_id}.{word}':*" for word in words)
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{table}.project_words @@ lower(%s)::tsquery", [self.query]
+        project = f"{table}.{connection.ops.quote_name('project_id')}"
+        return (
+            f"({table}.project_words @@ lower(%s)::tsquery AND {project} + 0 = %s)",
+            [self.query, self.project_id],
+        )
 
 
 def _anywhere(word: str) -> Q:

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contributions import selectors
 from contributions.conversation.services import comment_add, comment_withdraw
 from contributions.models import Comment, Contribution, Support, Tag
 from contributions.services import contribution_counts_refresh, support_toggle
@@ -211,6 +212,36 @@ def test_the_whole_board_reads_a_pages_ids_and_cards_in_one_query(world, client)
         filtered = client.get(board_url(world, f"{query}&kind=idea" if query else "?kind=idea"))
         assert titles(html) == titles(filtered.content.decode())
         assert len(titles(html)) == (5 if "page=3" in query else 20)
+
+
+def test_a_search_reads_its_pages_matches_count_and_cards_in_one_query(world, client):
+    """A search's page is one query: its matches gathered, counted and cut to the page, with
+    their cards (``selectors.found_page``); the pages, their count and their order are those
+    of the matches the ORM finds; a page past the end shows the last."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(45):
+        add(world, title=f"Waiting idea {n}" if n % 5 else f"Idea {n}", support_count=n % 4)
+    client.force_login(world.users["staff"])
+    for sort in ("newest", "supported"):
+        found = selectors.found(world.project, "waiting").order_by(*selectors.SORTS[sort])
+        expected = list(found.values_list("title", flat=True))
+        assert len(expected) == 36
+        shown = []
+        for page in (1, 2):
+            with CaptureQueriesContext(connection) as run:
+                html = client.get(board_url(world, f"?q=waiting&sort={sort}&page={page}"))
+            contributions = [
+                q["sql"] for q in run.captured_queries if "contributions_contribution" in q["sql"]
+            ]
+            assert len(contributions) == 1, contributions
+            assert "COUNT(*)" in contributions[0] and '"r0"' in contributions[0]
+            shown += titles(html.content.decode())
+            assert f"Page {page} of 2" in html.content.decode()
+        assert shown == expected
+        past = client.get(board_url(world, f"?q=waiting&sort={sort}&page=9")).content.decode()
+        assert titles(past) == expected[20:]
 
 
 def test_hidden_contributions_show_only_that_they_were_hidden(world, client):

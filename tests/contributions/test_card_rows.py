@@ -377,3 +377,55 @@ def test_a_page_prepared_is_planned_once_for_any_page(on_postgres, world):
         )
         (generic, custom), *_others = cursor.fetchall()
     assert custom == 0 and generic >= 5
+
+
+def test_a_page_of_a_search_is_its_matches_cut_counted_and_carded_in_one_query(world):
+    """``selectors.found_page``: what a search found (``selectors.found``), gathered whole,
+    counted and cut to the page in the order asked (withdrawn and hidden ones left out, ties
+    broken by id), each card as ``cards`` reads it: one query, which says how many were found
+    in all; a page past the end has no cards and no count."""
+    carer = member(world, "carer")
+    made = [
+        ContributionFactory(
+            project=world.project,
+            author=member(world, "staff" if n % 3 else "service_user"),
+            title=f"Waiting number {n}" if n % 4 else f"Idea number {n}",
+            support_count=n % 3,
+            withdrawn_at=timezone.now() if n % 11 == 5 else None,
+            hidden_at=timezone.now() if n % 13 == 6 else None,
+        )
+        for n in range(60)
+    ]
+    Contribution.objects.filter(pk__in=[c.pk for c in made[:8]]).update(
+        created_at=made[0].created_at
+    )
+    Support.objects.create(
+        contribution=made[2], membership=carer, project=world.project, constituency="carer"
+    )
+    ContributionFactory(project=ContributionFactory().project, title="Waiting elsewhere")
+    for sort, order in selectors.SORTS.items():
+        rows_found = selectors.found(world.project, "waiting").order_by(*order)
+        ids = list(rows_found.values_list("pk", flat=True))
+        assert len(ids) > 30
+        for offset, limit in ((0, 20), (20, 20), (3, 7), (len(ids) - 3, 20)):
+            page = ids[offset : offset + limit]
+            with CaptureQueriesContext(connection) as queries:
+                read, total = selectors.found_page(
+                    rows_found.values_list("pk", flat=True),
+                    world.project,
+                    sort,
+                    offset=offset,
+                    limit=limit,
+                    membership=carer,
+                )
+            assert len(queries.captured_queries) == 1
+            assert [c.pk for c in read] == page, (sort, offset)
+            assert total == len(ids)
+            assert [columns(c) for c in read] == [
+                columns(c) for c in card_rows.cards(world.project, page, membership=carer)
+            ]
+            assert [c.supported for c in read] == [c.pk == made[2].pk for c in read]
+        past = rows_found.values_list("pk", flat=True)
+        assert selectors.found_page(past, world.project, sort, offset=60, limit=20) == ([], None)
+    nothing = Contribution.objects.none().values_list("pk", flat=True)
+    assert selectors.found_page(nothing, world.project, "newest", offset=0, limit=20) == ([], 0)
