@@ -73,6 +73,29 @@ class FilterSet(django_filters.FilterSet):
     def get_filters(cls):
         return _Filters(super().get_filters())
 
+    def get_form_class(self):
+        """The form class of these filters, made once a process for what its fields are made
+        from (django-filter makes a class, and a field for each filter, for every filterset:
+        a third of a bound board's filters); each form still has fields of its own
+        (``_Fields``). Filters that choose from a queryset make theirs each time."""
+        base = type(self).base_filters
+        try:
+            key = (
+                type(self),
+                tuple((name, _made_from(f, base.get(name))) for name, f in self.filters.items()),
+            )
+            form_class = _FORM_CLASSES.get(key)
+        except TypeError:  # something a filter is made from that cannot name a class
+            key, form_class = None, None
+        if form_class is None:
+            form_class = super().get_form_class()
+            form_class.base_fields = _Fields(form_class.base_fields)
+            if key is not None:
+                if len(_FORM_CLASSES) >= FORM_CLASSES_KEPT:
+                    _FORM_CLASSES.clear()
+                _FORM_CLASSES[key] = form_class
+        return form_class
+
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
@@ -130,6 +153,48 @@ class FilterSet(django_filters.FilterSet):
                 _DRAWN_FORMS.clear()
             _DRAWN_FORMS[key] = html
         return html
+
+
+# Form classes of filtersets (``FilterSet.get_form_class``), by what their fields are made
+# from; bounded per process, as each project's choices make new ones.
+_FORM_CLASSES: dict[tuple, type] = {}
+FORM_CLASSES_KEPT = 500
+
+
+def _made_from(filter_, base) -> tuple:
+    """What a filter's form field is made from (django-filter's ``Filter.field``) beyond the
+    class's own filter ``base`` (a filterset sets choices), as a key; a TypeError for a filter
+    whose field is made from a queryset, or from anything else that cannot be a key."""
+    if isinstance(filter_, django_filters.filters.QuerySetRequestMixin) or base is None:
+        raise TypeError("chooses from a queryset, or is not the class's")
+    key = tuple(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in filter_.extra.items()
+        if value is not base.extra.get(name)
+    )
+    hash(key)
+    return key
+
+
+class _Fields(dict):
+    """A form class's fields, copied for each form made from it as Django copies them, but
+    for their choices, which each copy shares (Django deep-copies every choice and its label
+    for every form; no form changes them in place)."""
+
+    def __deepcopy__(self, memo):
+        copied = {}
+        for name, field in self.items():
+            choices = getattr(field, "_choices", None)
+            if choices is None:
+                copied[name] = copy.deepcopy(field, memo)
+                continue
+            own = forms.Field.__deepcopy__(field, memo)
+            if hasattr(choices, "field"):  # django-filter's choices, which name their field
+                choices = copy.copy(choices)
+                choices.field = own
+            own._choices = choices
+            copied[name] = own
+        return copied
 
 
 # Filter forms as drawn (``FilterSet.html``), by everything they show; bounded per process, as

@@ -203,3 +203,46 @@ def test_each_filterset_has_filters_of_its_own_and_filters_through_itself(world)
     ContributionFactory(project=world.project, title="Kind staff")
     assert [c.title for c in one.qs] == ["A long wait at the desk"]
     assert two.qs.count() == 2
+
+
+def test_a_filtersets_form_class_is_made_once_for_what_its_fields_are_made_from(world):
+    """django-filter made a form class and a field for each filter for every filterset (a
+    third of a bound board's filters): it is made once a process for the choices and labels
+    it is made from (``FilterSet.get_form_class``), and each form still has fields of its own,
+    whose choices name them, in the language of the request."""
+    from django.http import QueryDict
+
+    from contributions.filters import BoardFilter
+    from contributions.models import Contribution
+    from participants.filters import MembershipFilter
+
+    def made(data="kind=idea", stages=DISCOVER, **kwargs):
+        return BoardFilter(
+            QueryDict(data), queryset=Contribution.objects.none(), stages=stages, **kwargs
+        )
+
+    one, two = made(), made("kind=experience")
+    assert type(one.form) is type(two.form)
+    other = made(stages=[_Stage(2, "Define")])
+    assert type(other.form) is not type(one.form)
+    assert list(other.form.fields["stage"].choices)[1:] == [("2", "Define")]
+    assert list(one.form.fields["stage"].choices)[1:] == [("1", "Discover")]
+    # Fields, widgets and their attributes are each form's own; choices name their own field.
+    for name in ("kind", "stage", "q"):
+        assert one.form.fields[name] is not two.form.fields[name]
+        assert one.form.fields[name].widget is not two.form.fields[name].widget
+    one.form.fields["kind"].widget.attrs["data-x"] = "1"
+    assert "data-x" not in two.form.fields["kind"].widget.attrs
+    assert one.form.fields["kind"]._choices.field is one.form.fields["kind"]
+    assert one.is_valid() and two.is_valid()
+    assert (one.form.cleaned_data["kind"], two.form.cleaned_data["kind"]) == ("idea", "experience")
+    with translation.override("cy"):
+        welsh = made()
+        welsh_empty = str(list(welsh.form.fields["kind"].choices)[0][1])
+    assert type(welsh.form) is not type(one.form)
+    assert welsh_empty == "Y cyfan" != str(list(one.form.fields["kind"].choices)[0][1])
+    # A filter choosing from a queryset makes its form class each time.
+    members = MembershipFilter(QueryDict(""), queryset=world.project.memberships.all())
+    again = MembershipFilter(QueryDict(""), queryset=world.project.memberships.all())
+    chooses = any("queryset" in f.extra for f in members.filters.values())
+    assert (type(members.form) is type(again.form)) is not chooses
