@@ -24,6 +24,7 @@ from django_filters.views import FilterMixin
 
 from . import release
 from .forms import LongSelect
+from .memo import Memo
 
 
 class FilterForm(forms.Form):
@@ -84,16 +85,13 @@ class FilterSet(django_filters.FilterSet):
                 type(self),
                 tuple((name, _made_from(f, base.get(name))) for name, f in self.filters.items()),
             )
-            form_class = _FORM_CLASSES.get(key)
         except TypeError:  # something a filter is made from that cannot name a class
-            key, form_class = None, None
-        if form_class is None:
-            form_class = super().get_form_class()
-            form_class.base_fields = _Fields(form_class.base_fields)
-            if key is not None:
-                if len(_FORM_CLASSES) >= FORM_CLASSES_KEPT:
-                    _FORM_CLASSES.clear()
-                _FORM_CLASSES[key] = form_class
+            return self._made_form_class()
+        return _FORM_CLASSES.made(key, self._made_form_class)
+
+    def _made_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _Fields(form_class.base_fields)
         return form_class
 
     def __init__(self, *args, project=None, **kwargs):
@@ -157,8 +155,7 @@ class FilterSet(django_filters.FilterSet):
 
 # Form classes of filtersets (``FilterSet.get_form_class``), by what their fields are made
 # from; bounded per process, as each project's choices make new ones.
-_FORM_CLASSES: dict[tuple, type] = {}
-FORM_CLASSES_KEPT = 500
+_FORM_CLASSES = Memo(kept=500)
 
 
 def _made_from(filter_, base) -> tuple:

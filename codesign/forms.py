@@ -52,6 +52,13 @@ class SubmissionKeyField(forms.UUIDField):
         super().__init__(**kwargs)
 
 
+def fresh_submission_key(name: str = "submission_key") -> str:
+    """A fresh one-time key as a form's ``SubmissionKeyField`` named ``name`` draws it hidden
+    (its id ``id_<name>``): for a kept page, whose form is drawn once, to carry a key of its
+    own each time it is served."""
+    return SubmissionKeyField.widget().render(name, uuid.uuid4(), attrs={"id": f"id_{name}"})
+
+
 class SubmissionKeyMixin:
     """Show a bad submission key above the form: its hidden field has no place for errors.
 

@@ -1,6 +1,8 @@
 """The board: the project's contributions, filtered, sorted and paged, with the form to add
 one (``BoardView``), and one contribution as the board shows it (``board_item``)."""
 
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -9,7 +11,9 @@ from django.views.generic import ListView
 
 from codesign import content, rows
 from codesign.filters import FilteredListMixin, IdsFirstPaginator
+from codesign.forms import fresh_submission_key
 from codesign.kept_pages import KeptPageMixin
+from codesign.memo import Memo
 from codesign.mixins import ProjectMixin
 from codesign.permissions import project_membership
 
@@ -29,6 +33,10 @@ def board_item(project, contribution, membership):
     )
     item.project = project
     return item
+
+
+# The board's add form as drawn for a project (``BoardView._add_form``).
+_ADD_FORMS = Memo(kept=500)
 
 
 class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
@@ -201,15 +209,46 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.can_add:
-            context["form"] = QuickContributionForm(
-                project=self.project, steps=self.vocabulary["steps"]
-            )
+            context["add_form"] = self._add_form(context)
         html = self.kept_results
         if html is None:
             html = self.work_out_results(self.results_context(context))
         # Rendered by the template, which escapes what people wrote; kept as text.
         context["results"] = mark_safe(html)  # noqa: S308
         return context
+
+    def drawn_when_served(self) -> dict:
+        # The add form's one-time key, fresh each time the page is served: a kept page served
+        # twice (two tabs, two devices) carried one key, and what was added from the second
+        # was taken for the first's second submission, and lost.
+        return {"submission_key": fresh_submission_key} if self.can_add else {}
+
+    def _add_form(self, context) -> str:
+        """The add form, fresh, as its template draws it. On a page being kept, whose token
+        and one-time key are stand-ins (put in when served), drawn once a process for what it
+        shows: the project's journey steps (under its version without the tallies, as they
+        are remembered), whether it takes anonymous posts, the language and the release.
+        Made and drawn, it was a tenth of a board worked out."""
+        project = self.project
+
+        def draw():
+            form = QuickContributionForm(project=project, steps=self.vocabulary["steps"])
+            token = context.get("csrf_token") or get_token(self.request)
+            return render_to_string(
+                "contributions/partials/add_form.html",
+                {
+                    "project": project,
+                    "form": form,
+                    "csrf_token": token,
+                    "submission_key": context["submission_key"],
+                },
+            )
+
+        if not getattr(self, "_keeping", False):
+            return draw()
+        version = project.version_without(("supports", "comments"))
+        key = ("board-add", project.pk, project.created_at, version, project.allow_anonymous)
+        return _ADD_FORMS.drawn(key, draw)
 
     def work_out_results(self, results_context) -> str:
         """Render the results and keep them: for everyone with the person's roles, unless a

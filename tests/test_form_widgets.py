@@ -68,3 +68,41 @@ def test_a_submission_key_is_drawn_without_a_template(monkeypatch):
     html = str(Form()["submission_key"])
     assert html.startswith('<input type="hidden" name="submission_key" value="')
     assert 'id="id_submission_key"' in html and drawn == []
+
+
+def test_a_fresh_submission_key_is_drawn_as_the_forms_own(monkeypatch):
+    """``fresh_submission_key``: what a form's key field draws, with a key of its own each
+    time (a kept page's add form takes one each time it is served)."""
+    import uuid
+
+    from codesign import forms as codesign_forms
+
+    class Form(forms.Form):
+        submission_key = codesign_forms.SubmissionKeyField()
+
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    form = Form()
+    own = str(form["submission_key"])
+    monkeypatch.setattr(codesign_forms.uuid, "uuid4", lambda: key)
+    fresh = codesign_forms.fresh_submission_key()
+    assert str(key) in fresh
+    assert fresh == own.replace(str(form["submission_key"].value()), str(key))
+    monkeypatch.undo()
+    assert codesign_forms.fresh_submission_key() != codesign_forms.fresh_submission_key()
+
+
+def test_a_memo_makes_each_value_once_and_is_bounded():
+    from django.utils import translation
+
+    from codesign.memo import Memo
+
+    memo, made = Memo(kept=2), []
+
+    def make(value):
+        return lambda: made.append(value) or value
+
+    assert memo.made("a", make(1)) == 1 and memo.made("a", make(2)) == 1
+    assert memo.drawn(("b",), make("<p>")) == "<p>" and memo.drawn(("b",), make("x")) == "<p>"
+    with translation.override("cy"):
+        assert memo.drawn(("b",), make("<p>cy")) == "<p>cy"  # each language its own
+    assert made == [1, "<p>", "<p>cy"] and len(memo) <= 2

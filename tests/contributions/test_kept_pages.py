@@ -9,6 +9,7 @@ kept inside a transaction (codesign.content.may_keep).
 import re
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -31,6 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # roles and unread notifications (one query: codesign/access.py).
 KEPT_QUERIES = 3
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+KEY = re.compile(r'name="submission_key" value="([^"]+)"')
 
 
 def board_url(world, query=""):
@@ -50,8 +52,9 @@ def signed_in(world, name):
 
 
 def without_tokens(html):
-    """The page less what each request puts in: its form token and the idle seconds left."""
-    html = re.sub(r'data-remaining="\d+"', "", html)
+    """The page less what each request puts in: its form token, the add form's one-time key
+    and the idle seconds left."""
+    html = KEY.sub("", re.sub(r'data-remaining="\d+"', "", html))
     return TOKEN.sub("", re.sub(r'"X-CSRFToken": "[^"]+"', "", html))
 
 
@@ -66,6 +69,9 @@ def test_a_page_asked_again_is_served_whole_with_this_requests_token(world, idea
     assert "Pack medicines early" in second
     # No stand-in is ever served; the form token and the idle seconds are put in.
     assert kept_pages.mark("csrf") not in second and kept_pages.mark("idle") not in second
+    assert kept_pages.mark("submission_key") not in second
+    # The add form's one-time key is the page's own each time it is served.
+    assert KEY.search(second).group(1) != KEY.search(first).group(1)
     assert re.search(r'data-remaining="\d+"', second)
     # The token of the kept page works: supporting from it is accepted.
     token = TOKEN.search(second).group(1)
@@ -610,3 +616,62 @@ def test_a_kept_pages_key_holds_the_persons_row_behind_the_lazy_user(world):
     assert kept_pages.row(SimpleLazyObject(lambda: user)) == kept_pages.row(user)
     user.full_name = "Someone else"
     assert key_for(user) != before
+
+
+def test_two_pages_of_one_kept_board_each_add_what_is_sent_from_them(world, rendered):
+    """A kept board served twice (two tabs, two devices) carries a one-time key of its own
+    each time: what is added from the second is not taken for a second sending of what was
+    added from the first (which returned the first's contribution, and lost the second)."""
+    client = signed_in(world, "carer")
+    pages = [board(client, world), board(client, world)]
+    assert "contributions/board.html" in rendered  # the first worked out, the second kept
+    create = reverse("contributions:contribution-create", args=[world.project.pk])
+    for page, title in zip(pages, ("Bring the letters", "A quiet room"), strict=True):
+        response = client.post(
+            create,
+            {
+                "csrfmiddlewaretoken": TOKEN.search(page).group(1),
+                "submission_key": KEY.search(page).group(1),
+                "kind": "idea",
+                "title": title,
+                "next": board_url(world),
+            },
+        )
+        assert response.status_code == 302
+    titles = set(world.project.contributions.values_list("title", flat=True))
+    assert {"Bring the letters", "A quiet room"} <= titles
+
+
+def test_the_add_form_is_drawn_once_a_process_for_what_it_shows(world, rendered, monkeypatch):
+    """Worked out afresh, the board drew its add form each time (a tenth of its time): it is
+    drawn once a process for the project's steps, whether it takes anonymous posts, and the
+    language, with stand-ins for the token and the key, put in when served."""
+    from django.core.cache import cache
+
+    from contributions import board as board_view
+
+    monkeypatch.setattr(board_view, "_ADD_FORMS", board_view.Memo(kept=10))
+    client = signed_in(world, "carer")
+    first = board(client, world)
+    cache.clear()
+    rendered.clear()
+    second = board(client, world)
+    assert "contributions/board.html" in rendered  # worked out again...
+    assert "contributions/partials/add_form.html" not in rendered  # ...but not its add form
+    assert without_tokens(second) == without_tokens(first)
+    assert KEY.search(second).group(1) != KEY.search(first).group(1)
+    anonymous = world.project.allow_anonymous
+    assert TOKEN.search(second) and ('name="is_anonymous"' in second) is anonymous
+    cache.clear()
+    world.project.allow_anonymous = not anonymous
+    world.project.save(update_fields=["allow_anonymous"])
+    rendered.clear()
+    third = board(client, world)
+    assert "contributions/partials/add_form.html" in rendered
+    assert ('name="is_anonymous"' in third) is not anonymous
+    cache.clear()
+    rendered.clear()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    welsh = board(client, world)
+    assert "contributions/partials/add_form.html" in rendered
+    assert welsh != third
