@@ -110,6 +110,7 @@ class FilterSet(django_filters.FilterSet):
         """The filters in use that could be used, as typed: for paging links and downloads."""
         if not self.is_bound:
             return {}
+        self.errors  # noqa: B018 (the form checked once, as the filters ask it)
         return {
             name: self.data[name]
             for name in self.form.cleaned_data
@@ -237,10 +238,11 @@ class IdsFirstPaginator(Paginator):
     a subquery the database works out once: a window count over the list would carry every
     row of it to the page's twenty, 7 ms rather than 2 for a list of 20,000); only a page past
     the end asks for the count on its own. With ``gather`` (a search, whose matches are few
-    and found through an index that gives them in no order), ``gather(ids, offset, limit)``
-    reads the page's rows and the count of the whole list (None for a page past its end)
-    together, gathering the list whole, in order, before it cuts the page (with a limit,
-    PostgreSQL would rather walk the list in order and test every row). With a ``count``
+    and found through an index that gives them in no order), ``gather(offset, limit)`` reads
+    the page's rows and the count of the whole list (None for a page past its end) together,
+    gathering the list whole, in order, before it cuts the page (with a limit, PostgreSQL
+    would rather walk the list in order and test every row); the list given is then not read
+    at all. With a ``count``
     (the list's length, kept), the page's ids alone are read; and with ``read`` too, a
     function reading the rows of a page, ``read(offset, limit, from_end)`` (as ``page``
     describes), it reads them, ids and rows together.
@@ -262,6 +264,10 @@ class IdsFirstPaginator(Paginator):
         # A number past any list (more digits than rows) is left to Paginator, which counts
         # and shows the last page, rather than asked of the database as an offset.
         text = str(number or 1)
+        if self.gather is not None:
+            if not (text.isascii() and text.isdigit()):
+                return self._gathered(1)  # no number: the first page, as Paginator shows
+            return self._gathered(int(text) if len(text) < 10 else 0)
         if (
             isinstance(self.object_list, QuerySet)
             and self.orphans == 0
@@ -272,12 +278,7 @@ class IdsFirstPaginator(Paginator):
         ):
             number = int(text)
             bottom = (number - 1) * self.per_page
-            if bottom >= 0 and self.gather is not None:
-                found, total = self.gather(self.object_list, bottom, self.per_page)
-                if found:
-                    self.count = total
-                    return super()._get_page(found, number, self)
-            elif bottom >= 0:
+            if bottom >= 0:
                 total = self.rows.order_by().annotate(n=Func("pk", function="COUNT")).values("n")
                 counted = self.rows.annotate(total=Subquery(total)).values_list("pk", "total")
                 found = list(counted[bottom : bottom + self.per_page])
@@ -286,12 +287,28 @@ class IdsFirstPaginator(Paginator):
                     return self._get_page([pk for pk, _total in found], number, self)
         return super().get_page(number)
 
+    def _gathered(self, number: int):
+        """The page ``number`` read by ``gather``, or (past the end, or no page: 0) the last,
+        once ``gather`` has said how many there are (a page of one, from the start)."""
+        found, total = (
+            self.gather((number - 1) * self.per_page, self.per_page) if number > 0 else ([], None)
+        )
+        if not found:
+            total = self.gather(0, 1)[1] or 0
+            self.count = total
+            number = self.num_pages
+            found = self.gather((number - 1) * self.per_page, self.per_page)[0] if total else []
+        self.count = total
+        return super()._get_page(found, number, self)
+
     def page(self, number):
         """The page ``number``; with the list's length kept (``count`` given), a page nearer
         the end is read from the end, in the list's reverse order: the database skips the
         rows after it rather than every row before it (the last page of 20,000: 2.2 ms to
         0.1); ``read(offset, limit, from_end)`` is then told where the page's rows start, from
         the start of the list or (``from_end``) from its end."""
+        if self.gather is not None:
+            return self._gathered(int(number))
         if self.counted_before is None or not isinstance(self.object_list, QuerySet):
             return super().page(number)
         number = self.validate_number(number)

@@ -284,6 +284,9 @@ COMPILED_KEPT = 500
 # Stand-ins for the ids a query compiled once is asked with: within a big integer's range (ids
 # are big integers), so the ORM's lookups take them, and far beyond any table's ids.
 STAND_IN = 7_100_000_000_000_000_000
+# And for text (``compiled_query``): characters no one types (invisible separators), then its
+# number.
+TEXT_STAND_IN = "\u2063\u2063codesign-stand-in-"
 
 
 def compiled(name, model, build, **ids) -> list:
@@ -316,12 +319,16 @@ def compiled_query(name, model, build, **ids) -> tuple | None:
     """The query of ``build(**ids)`` as ``compiled_read`` compiles it once (see there):
     (connection, SQL with ``%s`` for its values, the values, how its rows are read: its
     ``Table``, whose ``columns`` name what the query gives), or None for a queryset to leave
-    to the ORM."""
+    to the ORM. An "id" may be text too (a search's words, as one value the query takes as
+    it is), whose stand-in is text no one types."""
     connection = connections[router.db_for_read(model)]
     key = (name, connection.alias, tuple(sorted(ids)))
     entry = _compiled.get(key)
     if entry is None:
-        stand_ins = {id_name: STAND_IN + n for n, id_name in enumerate(sorted(ids))}
+        stand_ins = {
+            id_name: f"{TEXT_STAND_IN}{n}" if type(ids[id_name]) is str else STAND_IN + n
+            for n, id_name in enumerate(sorted(ids))
+        }
         entry = _compile(build(**stand_ins), stand_ins, connection)
         if len(_compiled) >= COMPILED_KEPT:
             _compiled.clear()
@@ -342,7 +349,7 @@ def _compile(queryset, stand_ins: dict, connection):
         return False
     named = {value: id_name for id_name, value in stand_ins.items()}
     slots = tuple(
-        (named[value], None) if type(value) is int and value in named else (None, value)
+        (named[value], None) if type(value) in (int, str) and value in named else (None, value)
         for value in params
     )
     fields = [column.target for column, _sql, _alias in compiler.select]

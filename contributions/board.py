@@ -176,15 +176,30 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
 
     def _gather(self, membership):
         """How a page of a search is read: its matches gathered, counted and cut to the page,
-        its cards with them (``selectors.found_page``)."""
+        its cards with them; through a query compiled once when the search is all there is to
+        it (``selectors.search_page``), or else the filters' (``selectors.found_page``)."""
         sort = self.filterset.used.get("sort", "newest")
 
-        def gather(ids, offset, limit):
-            return selectors.found_page(
-                ids, self.project, sort, offset=offset, limit=limit, membership=membership
-            )
+        def gather(offset, limit):
+            found = None
+            if self.searched_alone:
+                text = self.filterset.form.cleaned_data["q"]
+                found = selectors.search_page(
+                    self.project, text, sort, offset=offset, limit=limit, membership=membership
+                )
+            if found is None:
+                ids = self.filterset.qs.values_list("pk", flat=True)
+                found = selectors.found_page(
+                    ids, self.project, sort, offset=offset, limit=limit, membership=membership
+                )
+            return found
 
         return gather
+
+    @property
+    def searched_alone(self) -> bool:
+        """Whether the board is searched, and sorted at most, with no other filter."""
+        return "q" in self.filterset.used and set(self.filterset.used) <= {"q", "sort"}
 
     @property
     def filtered(self) -> bool:
@@ -201,6 +216,9 @@ class BoardView(KeptPageMixin, FilteredListMixin, ProjectMixin, ListView):
     def get_queryset(self):
         if self.kept_results is not None:
             return Contribution.objects.none()
+        if self.searched_alone:
+            # Its pages are read through its own query (``_gather``): the filters' is not built.
+            return self.filterset.queryset
         return super().get_queryset()
 
     def get_paginate_by(self, queryset):

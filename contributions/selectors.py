@@ -95,7 +95,8 @@ def search(queryset, text: str, *, project_id: int):
     """
     words, long_words = _words(text)
     if long_words:
-        queryset = queryset.filter(ProjectWordsMatch(project_id, long_words))
+        query = words_query(project_id, long_words)
+        queryset = queryset.filter(ProjectWordsMatch(project_id, query))
     return queryset.filter(*(_anywhere(word) for word in words if word not in long_words))
 
 
@@ -114,6 +115,42 @@ def found(project, text: str):
     return search(rows, text, project_id=project.pk).order_by(*SORTS["newest"])
 
 
+def search_page(project, text: str, sort: str, *, offset, limit, membership=None):
+    """``found_page`` for the board searched for ``text`` alone (in the order ``sort``), when
+    the project's words find every word of it (PostgreSQL, words of four letters or more):
+    its query compiled once a process for the order, the project and the words its values
+    (``card_rows.gathered_page``); None for a search the ORM must build each time. Built and
+    compiled each time, the query cost a search 0.7 ms."""
+    words, long_words = _words(text)
+    if not long_words or len(long_words) != len(words):
+        return None
+
+    def build(project, query):
+        return (
+            Contribution.objects.visible()
+            .filter(hidden_at__isnull=True)
+            .filter(ProjectWordsMatch(project, query))
+            .order_by(*SORTS[sort])
+            .values_list("pk", flat=True)
+        )
+
+    return card_rows.gathered_page(
+        None,
+        project,
+        offset=offset,
+        limit=limit,
+        order=SORTS[sort],
+        membership=membership,
+        compiled=(("search", sort), build, {"query": words_query(project.pk, long_words)}),
+    )
+
+
+def words_query(project_id: int, words) -> str:
+    """The query of the project's words (``ProjectWordsMatch``) that each of ``words`` (letters
+    and digits only, from ``_words``: nothing in them to quote) begins one of."""
+    return " & ".join(f"'{int(project_id)}.{word}':*" for word in words)
+
+
 def _words(text: str) -> tuple[list[str], list[str]]:
     """The words of ``text`` a search looks for (ten at most), and those of them the project's
     words find (PostgreSQL only: four letters or more)."""
@@ -124,11 +161,11 @@ def _words(text: str) -> tuple[list[str], list[str]]:
 
 
 class ProjectWordsMatch(Expression):
-    """Whether a contribution holds a word beginning with each of ``words``, in its
-    project's words (the stored ``project_words``, PostgreSQL only: each word of the title and
-    the text marked with the project, ``1.carer``; contributions/migrations/0015), on the table
-    of the query it is asked in. The column is the database's alone: Django neither reads nor
-    writes it.
+    """Whether a contribution holds a word beginning with each word of ``query`` (as
+    ``words_query`` writes it) in its project's words (the stored ``project_words``,
+    PostgreSQL only: each word of the title and the text marked with the project,
+    ``1.carer``; contributions/migrations/0015), on the table of the query it is asked in.
+    The column is the database's alone: Django neither reads nor writes it.
 
     The words are made lower case by the database, as it made the words stored (``simple``),
     and each is a prefix of the project's words alone: the index gathers no other project's.
@@ -140,11 +177,10 @@ class ProjectWordsMatch(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, project_id: int, words: list[str]):
+    def __init__(self, project_id: int, query: str):
         super().__init__()
-        # Words of letters and digits only (``search``): nothing in them to quote.
-        self.project_id = int(project_id)
-        self.query = " & ".join(f"'{self.project_id}.{word}':*" for word in words)
+        self.project_id = project_id
+        self.query = query  # as ``words_query`` writes it
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())

@@ -335,3 +335,24 @@ def test_an_instance_is_made_as_the_orms_from_db_makes_it(world):
     finally:
         post_init.disconnect(listener, sender=Contribution)
     assert heard == [listened]
+
+
+def test_a_query_compiled_once_takes_text_as_a_value(world, sessions):
+    """Text is a value like an id (``compiled_query``): compiled once with a stand-in no one
+    types, and each call's text put in its place, as the ORM would have it."""
+    rows._compiled.clear()
+    built = []
+
+    def titled(*, project, title):
+        built.append(title)
+        return WorkshopSession.objects.filter(project_id=project, title=title).order_by("pk")
+
+    for title in (sessions[0].title, sessions[1].title, "No such session", "50%_'\\"):
+        expected = list(titled(project=world.project.pk, title=title))
+        read = rows.compiled(
+            "titled", WorkshopSession, titled, project=world.project.pk, title=title
+        )
+        assert [columns(s) for s in read] == [columns(s) for s in expected]
+    assert len(rows._compiled) == 1
+    stand_ins = [title for title in built if title.startswith(rows.TEXT_STAND_IN)]
+    assert len(stand_ins) == 1

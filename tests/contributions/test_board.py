@@ -240,8 +240,42 @@ def test_a_search_reads_its_pages_matches_count_and_cards_in_one_query(world, cl
             shown += titles(html.content.decode())
             assert f"Page {page} of 2" in html.content.decode()
         assert shown == expected
-        past = client.get(board_url(world, f"?q=waiting&sort={sort}&page=9")).content.decode()
-        assert titles(past) == expected[20:]
+        for page in ("9", "0", "99999999999"):  # past the end, or no page: the last
+            past = client.get(board_url(world, f"?q=waiting&sort={sort}&page={page}"))
+            assert titles(past.content.decode()) == expected[20:]
+        first = client.get(board_url(world, f"?q=waiting&sort={sort}&page=first"))
+        assert titles(first.content.decode()) == expected[:20]
+    nothing = client.get(board_url(world, "?q=nowhere&page=3")).content.decode()
+    assert titles(nothing) == [] and "Page 1 of 1" not in nothing
+
+
+def test_a_search_alone_is_read_without_building_the_filters_query(world, client, monkeypatch):
+    """Searched (and sorted) alone, the board's page is read through the search's own query
+    (``selectors.search_page``, on PostgreSQL; ``found_page`` elsewhere, or for a short
+    word): the filters' query is built only when another filter is used with it."""
+    from django.db import connection
+
+    from contributions.filters import BoardFilter
+
+    for n in range(5):
+        add(world, title=f"Waiting idea {n}", kind="idea" if n % 2 else "experience")
+    built = []
+    filter_queryset = BoardFilter.filter_queryset
+    monkeypatch.setattr(
+        BoardFilter,
+        "filter_queryset",
+        lambda self, queryset: built.append(1) or filter_queryset(self, queryset),
+    )
+    client.force_login(world.users["staff"])
+    for query, count, filtered in (
+        ("?q=waiting", 5, False),
+        ("?q=waiting&sort=supported&page=1", 5, False),
+        ("?q=waiting&kind=idea", 2, True),
+    ):
+        built.clear()
+        html = client.get(board_url(world, query)).content.decode()
+        assert len(titles(html)) == count
+        assert bool(built) is (filtered or connection.vendor != "postgresql"), query
 
 
 def test_hidden_contributions_show_only_that_they_were_hidden(world, client):

@@ -429,3 +429,44 @@ def test_a_page_of_a_search_is_its_matches_cut_counted_and_carded_in_one_query(w
         assert selectors.found_page(past, world.project, sort, offset=60, limit=20) == ([], None)
     nothing = Contribution.objects.none().values_list("pk", flat=True)
     assert selectors.found_page(nothing, world.project, "newest", offset=0, limit=20) == ([], 0)
+
+
+def test_a_search_alone_is_read_through_a_query_compiled_once(on_postgres, world, monkeypatch):
+    """``selectors.search_page``: the board searched for words its project's words find,
+    through a query compiled once a process for the order (the words and the project its
+    values): the same cards and count as ``found_page`` reads from the ORM's query; None for
+    a search the ORM must build (a short word, found inside words)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    carer = member(world, "carer")
+    for n in range(30):
+        ContributionFactory(
+            project=world.project,
+            title=f"Waiting room {n}" if n % 3 else f"Long wait {n}",
+            body="Chairs and a water fountain" if n % 2 else "Nothing",
+            support_count=n % 4,
+        )
+    rows._compiled.clear()
+    compiled, compiled_by_search = [], 0
+    as_sql = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or as_sql(self, *a, **k)
+    )
+    for text in ("waiting", "wait chairs", "WATER fount", "nowhere"):
+        for sort, order in selectors.SORTS.items():
+            ids = selectors.found(world.project, text).order_by(*order).values_list("pk", flat=True)
+            for offset, limit in ((0, 7), (7, 7)):
+                expected = selectors.found_page(
+                    ids, world.project, sort, offset=offset, limit=limit, membership=carer
+                )
+                before = len(compiled)
+                with CaptureQueriesContext(connection) as queries:
+                    read = selectors.search_page(
+                        world.project, text, sort, offset=offset, limit=limit, membership=carer
+                    )
+                assert len(queries.captured_queries) == 1
+                compiled_by_search += len(compiled) - before
+                assert [columns(c) for c in read[0]] == [columns(c) for c in expected[0]]
+                assert read[1] == expected[1]
+    assert compiled_by_search == 2  # once for each order, whatever the words
+    assert selectors.search_page(world.project, "GP wait", "newest", offset=0, limit=5) is None
