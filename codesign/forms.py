@@ -55,8 +55,9 @@ class SubmissionKeyField(forms.UUIDField):
 def fresh_submission_key(name: str = "submission_key") -> str:
     """A fresh one-time key as a form's ``SubmissionKeyField`` named ``name`` draws it hidden
     (its id ``id_<name>``): for a kept page, whose form is drawn once, to carry a key of its
-    own each time it is served."""
-    return SubmissionKeyField.widget().render(name, uuid.uuid4(), attrs={"id": f"id_{name}"})
+    own each time it is served. Written out, as it is drawn on every kept board served (the
+    name is the form's own, a key is hexadecimal and dashes: nothing to escape)."""
+    return f'<input type="hidden" name="{name}" value="{uuid.uuid4()}" id="id_{name}">'
 
 
 class SubmissionKeyMixin:
