@@ -22,11 +22,16 @@ def healthz(request):
 
 
 def safe_next(request, fallback: str = "") -> str:
-    """The ``next`` address a form or link gives (the form's first), if it leads back into
-    this site; otherwise ``fallback``."""
+    """The ``next`` address a form or link gives (the form's first), if it is a path of this
+    site (``redirect`` takes anything else without a slash for the name of a view, and fails
+    on a name there is none of); otherwise ``fallback``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback

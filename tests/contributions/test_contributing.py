@@ -564,3 +564,34 @@ def test_editing_keeps_a_source_that_was_hidden_since_without_showing_it(world, 
         url("contribution-edit", contribution), {"title": "Edited", "sources": [experience.pk]}
     )
     assert list(contribution.sources.all()) == [experience]
+
+
+@pytest.mark.parametrize(
+    "given, lands_on_board",
+    [
+        ("BOARD", True),
+        ("nul\x00byte", False),  # no slash: redirect took it for a view's name, and failed
+        ("home", False),
+        ("/projects/\x00/", False),
+        ("https://elsewhere.example/", False),
+        ("//elsewhere.example/", False),
+    ],
+)
+def test_where_a_form_goes_next_is_a_path_of_this_site_or_the_contribution(
+    world, client, given, lands_on_board
+):
+    """``codesign.views.safe_next``: a ``next`` that is no path of this site (no slash first, a
+    control character, another host) is not followed: the form goes on to what it made."""
+    client.force_login(world.users["service_user"])
+    board = reverse("contributions:board", args=[world.project.pk])
+    response = client.post(
+        create_url(world),
+        {
+            "kind": "idea",
+            "title": f"Going on {len(given)}",
+            "next": board if given == "BOARD" else given,
+        },
+    )
+    assert response.status_code == 302
+    made = Contribution.objects.get(title=f"Going on {len(given)}")
+    assert response["Location"] == (board if lands_on_board else made.get_absolute_url())
