@@ -290,28 +290,37 @@ def test_once_prepared_whether_a_member_supports_a_card_reads_one_index_row(on_p
     assert "support_parity" not in plan, plan
 
 
+def board_of(world, count, *, tied, supported, carer, title=None, hidden=None) -> list:
+    """``count`` contributions of the project by two groups, with supports 0 to 3, every
+    eleventh withdrawn (and those ``hidden`` says hidden), the first ``tied`` made at one moment
+    (the order falls back on the id), the one at ``supported`` supported by ``carer``."""
+    now = timezone.now()
+    made = [
+        ContributionFactory(
+            project=world.project,
+            author=member(world, "staff" if n % 3 else "service_user"),
+            title=title(n) if title else f"Idea number {n}",
+            support_count=n % 4,
+            withdrawn_at=now if n % 11 == 5 else None,
+            hidden_at=now if hidden and hidden(n) else None,
+        )
+        for n in range(count)
+    ]
+    Contribution.objects.filter(pk__in=[c.pk for c in made[:tied]]).update(
+        created_at=made[0].created_at
+    )
+    Support.objects.create(
+        contribution=made[supported], membership=carer, project=world.project, constituency="carer"
+    )
+    return made
+
+
 def test_a_page_of_the_board_is_its_ids_and_cards_in_one_query_both_orders_either_end(world):
     """``selectors.board_page``: the ids the ORM's board gives for a page (withdrawn ones
     left out, ties on supports and on the moment broken by id), in the board's order, read
     from the start or (``from_end``) from the end, each as ``cards`` reads it: one query."""
     carer = member(world, "carer")
-    made = [
-        ContributionFactory(
-            project=world.project,
-            author=member(world, "staff" if n % 3 else "service_user"),
-            title=f"Idea number {n}",
-            support_count=n % 4,
-            withdrawn_at=timezone.now() if n % 11 == 5 else None,
-        )
-        for n in range(47)
-    ]
-    # Ties on the moment too: the order falls back on the id.
-    Contribution.objects.filter(pk__in=[c.pk for c in made[:6]]).update(
-        created_at=made[0].created_at
-    )
-    Support.objects.create(
-        contribution=made[1], membership=carer, project=world.project, constituency="carer"
-    )
+    made = board_of(world, 47, tied=6, supported=1, carer=carer)
     ContributionFactory(project=ContributionFactory().project)  # another project's
     for sort, order in selectors.SORTS.items():
         ids = list(selectors.board(world.project).order_by(*order).values_list("pk", flat=True))
@@ -385,22 +394,14 @@ def test_a_page_of_a_search_is_its_matches_cut_counted_and_carded_in_one_query(w
     broken by id), each card as ``cards`` reads it: one query, which says how many were found
     in all; a page past the end has no cards and no count."""
     carer = member(world, "carer")
-    made = [
-        ContributionFactory(
-            project=world.project,
-            author=member(world, "staff" if n % 3 else "service_user"),
-            title=f"Waiting number {n}" if n % 4 else f"Idea number {n}",
-            support_count=n % 3,
-            withdrawn_at=timezone.now() if n % 11 == 5 else None,
-            hidden_at=timezone.now() if n % 13 == 6 else None,
-        )
-        for n in range(60)
-    ]
-    Contribution.objects.filter(pk__in=[c.pk for c in made[:8]]).update(
-        created_at=made[0].created_at
-    )
-    Support.objects.create(
-        contribution=made[2], membership=carer, project=world.project, constituency="carer"
+    made = board_of(
+        world,
+        60,
+        tied=8,
+        supported=2,
+        carer=carer,
+        title=lambda n: f"Waiting number {n}" if n % 4 else f"Idea number {n}",
+        hidden=lambda n: n % 13 == 6,
     )
     ContributionFactory(project=ContributionFactory().project, title="Waiting elsewhere")
     for sort, order in selectors.SORTS.items():
