@@ -242,10 +242,9 @@ class IdsFirstPaginator(Paginator):
     the page's rows and the count of the whole list (None for a page past its end) together,
     gathering the list whole, in order, before it cuts the page (with a limit, PostgreSQL
     would rather walk the list in order and test every row); the list given is then not read
-    at all. With a ``count``
-    (the list's length, kept), the page's ids alone are read; and with ``read`` too, a
-    function reading the rows of a page, ``read(offset, limit, from_end)`` (as ``page``
-    describes), it reads them, ids and rows together.
+    at all. With a ``count`` (the list's length, kept), the page's ids alone are read; and
+    with ``read`` too, a function reading the rows of a page, ``read(offset, limit,
+    from_end)`` (as ``page`` describes), it reads them, ids and rows together.
     """
 
     def __init__(
