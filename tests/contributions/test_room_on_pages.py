@@ -1,6 +1,7 @@
-"""Room on each page of contributions for a row's next version (contributions/migrations/0017):
-a comment rewrites its contribution's count and thread version beside the old row, touching
-none of the table's indexes (PostgreSQL's "HOT" updates)."""
+"""How contributions are kept for writes that do not slow reads (PostgreSQL): room on each page
+for a row's next version (contributions/migrations/0017: a comment rewrites its contribution's
+count and thread version beside the old row, touching none of the table's indexes, "HOT"
+updates), and short pending lists in the search's GIN indexes (0018)."""
 
 import pytest
 from django.db import connection
@@ -47,3 +48,22 @@ def test_a_comment_rewrites_its_contribution_without_touching_an_index(
     assert made[0].comment_count == 1 and made[0].thread_version == 1
     assert after - before >= 2  # its count, then its thread's version
     assert hot_after - hot_before == after - before
+
+
+def test_the_search_indexes_merge_what_waits_in_them_at_64_kb(on_postgres):
+    """Every search reads a GIN index's whole pending list (contributions/migrations/0018):
+    each of the search's indexes merges it at 64 kB, not PostgreSQL's 4 MB."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_index i"
+            " ON i.indexrelid = c.oid JOIN pg_am a ON a.oid = c.relam"
+            " WHERE i.indrelid = %s::regclass AND a.amname = 'gin'",
+            [Contribution._meta.db_table],
+        )
+        found = dict(cursor.fetchall())
+    assert set(found) == {
+        "contribution_project_words",
+        "contribution_title_trigrams",
+        "contribution_body_trigrams",
+    }
+    assert all("gin_pending_list_limit=64" in (options or []) for options in found.values())
