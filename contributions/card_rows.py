@@ -181,7 +181,7 @@ def page(name, build, project, *, offset: int, limit: int, order, membership=Non
     return in_order(_loaded(connection, shape, params), order)
 
 
-def gathered_page(ids, project, *, offset: int, limit: int, order, membership=None, compiled=None):
+def gathered_page(ids, project, *, offset: int, limit: int, order, membership=None):
     """The cards (as ``cards`` reads them) of the rows ``offset`` to ``offset + limit`` of
     ``ids`` (a queryset of the ids of some of the project's contributions, in an order: a
     search's matches), shown in ``order``, and how many ``ids`` finds in all, in one query:
@@ -189,21 +189,7 @@ def gathered_page(ids, project, *, offset: int, limit: int, order, membership=No
     PostgreSQL would rather walk the board in order and test every row), counted, and cut to
     the page, whose cards it joins. A search read its every id (1,900 of them for "carer" in a
     board of 20,000), then the page's cards: two round trips. The count is None when the page
-    has no rows (past the end), as it is then not read.
-
-    Or ``compiled``, (name, build, values): the ids are ``build(project=<the project's id>,
-    **values)``, compiled once a process (``rows.compiled_query``; ``name`` tells apart the
-    querysets ``build`` makes), or built each time where they cannot be."""
-    if compiled is not None:
-        name, build, values = compiled
-        found = rows.compiled_query(name, Contribution, build, project=project.pk, **values)
-        if found is None:
-            ids = build(project=project.pk, **values)
-        else:
-            connection, inner, params, table = found
-            return _gathered(
-                connection, inner, params, table.names[0], offset, limit, order, membership
-            )
+    has no rows (past the end), as it is then not read."""
     connection = connections[router.db_for_read(Contribution)]
     compiler = ids.query.get_compiler(connection=connection)
     try:
@@ -213,6 +199,20 @@ def gathered_page(ids, project, *, offset: int, limit: int, order, membership=No
     column, _sql, alias = compiler.select[0]
     id_name = alias or column.target.column
     return _gathered(connection, inner, params, id_name, offset, limit, order, membership)
+
+
+def compiled_page(name, build, project, *, values, offset, limit, order, membership=None):
+    """``gathered_page`` of ``build(project=<the project's id>, **values)``, compiled once a
+    process (``rows.compiled_query``; ``name`` tells apart the querysets ``build`` makes), or
+    built each time where it cannot be."""
+    found = rows.compiled_query(name, Contribution, build, project=project.pk, **values)
+    if found is None:
+        ids = build(project=project.pk, **values)
+        return gathered_page(
+            ids, project, offset=offset, limit=limit, order=order, membership=membership
+        )
+    connection, inner, params, table = found
+    return _gathered(connection, inner, params, table.names[0], offset, limit, order, membership)
 
 
 def _gathered(connection, inner, values, id_name, offset, limit, order, membership):
