@@ -39,7 +39,10 @@ class Scenario:
         return list(self.people.values())
 
 
-def scenario(organisation, project) -> Scenario:
+def scenario(organisation, project, *, featured_comments: int | None = None) -> Scenario:
+    """Who asks, and for what, in the large project: its first active service user, the idea
+    with ``featured_comments`` comments shown (seed_large's ``FEATURED_COMMENTS``) and fewest
+    beyond, and a session in that participant's audience."""
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Q
 
@@ -63,7 +66,7 @@ def scenario(organisation, project) -> Scenario:
     featured = (
         Contribution.objects.filter(project=project, kind=Contribution.Kind.IDEA)
         .annotate(shown=Count("comments", filter=visible))
-        .filter(shown__gte=seed_large.FEATURED_COMMENTS)
+        .filter(shown__gte=featured_comments or seed_large.FEATURED_COMMENTS)
         .order_by("shown", "pk")
         .first()
     )

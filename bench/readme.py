@@ -110,19 +110,32 @@ def markdown(results: dict) -> str:
 
 
 def before_table(results: dict) -> list[str]:
-    """The performance issue's figures from before this round, beside this run's."""
+    """The figures from before this round beside this run's: this bench's own, of the code
+    before the round on this machine (``bench/before.py``), or else the performance issue's."""
+    before = results.get("before") or {}
+    measured = ", ".join(
+        f"{label} on {size['generated_at'][:16].replace('T', ' ')} UTC"
+        for label, size in before.items()
+    )
     lines = [
-        "Before this round (the performance issue's figures) and now:",
+        "Before this round and now: “here” is the code before the round (commit "
+        f"{next(iter(before.values()))['commit']}) measured by this bench on this machine "
+        f"({measured}; `python -m bench.before`), “issue” the performance issue's own figure, "
+        "taken on another machine."
+        if before
+        else "Before this round (the performance issue's figures) and now:",
         "",
-        "| page | board of | × bare before | × bare now | queries before | queries now |",
-        "|---|---|---|---|---|---|",
+        "| page | board of | × bare before | before from | × bare now | ms before | ms now "
+        "| queries before | queries now |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for row in targets.before_and_now(results["sizes"]):
+    for row in targets.before_and_now(results["sizes"], before):
         board = f"{row['board']:,}" if row["board"] else row.get("at", "")
         now = row.get("ratio_now", "not measured")
         worse = " (worse)" if row.get("worse") else ""
         lines.append(
-            f"| {row['label']} | {board} | {row['ratio_before']} | {now}{worse} "
+            f"| {row['label']} | {board} | {row['ratio_before']} | {row['source']} "
+            f"| {now}{worse} | {row.get('ms_before', '')} | {row.get('ms_now', '')} "
             f"| {row.get('queries_before', '')} | {row.get('queries_now', '')} |"
         )
     return lines

@@ -127,6 +127,10 @@ def data_counts(organisation, project) -> dict:
     }
 
 
+# What tells one machine from another (``same_machine``).
+MACHINE = ("cpus", "platform", "python", "database")
+
+
 def machine() -> dict:
     import django
     from django.conf import settings
@@ -305,12 +309,26 @@ def merge(out: Path | None, label: str, size: dict) -> dict:
             print(f"{other}: measured on other code, left out of {out}", file=sys.stderr)
             del sizes[other]
     sizes[label] = size
+    here = machine()
+    # The code before this round measured on this machine (bench/before.py) is kept; measured
+    # on another, it does not compare with these figures and goes.
+    before = {
+        other: then
+        for other, then in (results.get("before") or {}).items()
+        if same_machine(then.get("machine") or {}, here)
+    }
     return {
         "generated_at": size["generated_at"],
-        "machine": machine(),
+        "machine": here,
         "sizes": dict(sorted(sizes.items(), key=lambda item: item[1]["data"]["contributions"])),
-        "targets": targets.check(sizes),
+        "before": before,
+        "targets": targets.check(sizes, before),
     }
+
+
+def same_machine(one: dict, other: dict) -> bool:
+    """Whether two sets of figures were taken on the same machine and software beneath."""
+    return all(one.get(name) == other.get(name) for name in MACHINE)
 
 
 def export_builds(organisation, project):
@@ -385,12 +403,14 @@ def table(results: dict) -> str:
         )
     lines.append(targets.summary(results["targets"]))
     lines.append("")
-    lines.append(f"{'before this round, and now':48} {'× before':>9} {'× now':>9}")
-    for row in targets.before_and_now(results["sizes"]):
+    lines.append(f"{'before this round, and now':48} {'× before':>9} {'× now':>9}  before from")
+    for row in targets.before_and_now(results["sizes"], results.get("before")):
         board = f" ({row['board']:,})" if row["board"] else ""
         now = row.get("ratio_now", "-")
         worse = "  worse" if row.get("worse") else ""
-        lines.append(f"{row['label'] + board:48} {row['ratio_before']:>9} {now:>9}{worse}")
+        lines.append(
+            f"{row['label'] + board:48} {row['ratio_before']:>9} {now:>9}  {row['source']}{worse}"
+        )
     return "\n".join(lines)
 
 

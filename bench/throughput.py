@@ -30,7 +30,10 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, log: Path) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    # The settings this process runs with (the bench's, or those of the code bench/before.py
+    # measures).
+    settings = os.environ.get("DJANGO_SETTINGS_MODULE", "bench.settings")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings}
     command = [
         str(gunicorn),
         "codesign.wsgi:application",
