@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from codesign.drawing import drawn, escape, lines, words_in
 from codesign.links import Links
-from codesign.templatetags.choices import choice
+from codesign.templatetags.choices import label
 
 from . import tallies
-from .templatetags.contributions import author_name, is_by
+from .templatetags.contributions import author_name
 
 KIND_STYLES = {"idea": "text-bg-primary", "touchpoint": "text-bg-warning"}
 EMOTION_FACES = {
@@ -72,11 +72,15 @@ def labels(language: str) -> dict[str, str]:
 
 
 class Page:
-    """What the cards of one page share: the reader, their words and the project's addresses."""
+    """What the cards of one page share: the reader, their language, time zone and words, and
+    the project's addresses (each asked once a page: the language and the time zone are the
+    request's, behind a lookup of a few microseconds, which a card made five times)."""
 
     def __init__(self, user, project_id: int):
         self.user = user
+        self.user_id = user.pk if user.is_authenticated else None
         self.language = translation.get_language()
+        self.time_zone = timezone.get_current_timezone()
         self.words = labels(self.language)
         self.detail_url = Links("contributions:contribution-detail", project_id)
         self.support_url = Links("contributions:support", project_id)
@@ -84,21 +88,26 @@ class Page:
     def card(self, c, *, can_support: bool) -> SafeString:
         """The card of ``c`` as the reader sees it (``can_support``: whether they may support
         it, decided by the caller for the page)."""
-        body = self._hidden(c) if c.hidden_at else self._shown(c, can_support)
+        pk = int(c.pk)
+        body = self._hidden(c, pk) if c.hidden_at else self._shown(c, pk, can_support)
         return drawn(
-            f'<li id="contribution-{c.pk}" class="mb-3"><article class="card" '
-            f'aria-labelledby="contribution-{c.pk}-title"><div class="card-body">{body}</div>'
+            f'<li id="contribution-{pk}" class="mb-3"><article class="card" '
+            f'aria-labelledby="contribution-{pk}-title"><div class="card-body">{body}</div>'
             "</article></li>"
         )
 
-    def _hidden(self, c) -> str:
+    def _is_by(self, c) -> bool:
+        """Whether the reader wrote it (``is_by``)."""
+        return self.user_id is not None and c.author.user_id == self.user_id
+
+    def _hidden(self, c, pk: int) -> str:
         """To its author, that it is hidden and why; to everyone else, nothing of it."""
         words = self.words
         title = (
-            f'<h3 class="h6 card-title mb-1" id="contribution-{c.pk}-title">{kind_badge(c)} '
-            f"{words['hidden']}</h3>"
+            f'<h3 class="h6 card-title mb-1" id="contribution-{pk}-title">'
+            f"{kind_badge(c, self.language)} {words['hidden']}</h3>"
         )
-        if not is_by(c, self.user):
+        if not self._is_by(c):
             return f'{title}<p class="mb-0 text-body-secondary">{words["not_shown"]}</p>'
         hidden = escape(_("Your “%(title)s” is hidden from the board.") % {"title": c.title})
         reason = (
@@ -108,17 +117,18 @@ class Page:
         )
         return (
             f'{title}<p class="mb-1">{hidden}</p>{reason}'
-            f'<a href="{escape(self.detail_url(c.pk))}">{words["open"]}</a>'
+            f'<a href="{escape(self.detail_url(pk))}">{words["open"]}</a>'
         )
 
     def _badges(self, c) -> str:
         words = self.words
-        badges = [kind_badge(c)]
+        badges = [kind_badge(c, self.language)]
         if c.kind == "touchpoint":
-            badges.append(emotion_badge(c))
+            badges.append(emotion_badge(c, self.language))
         if c.kind == "idea":
-            badges.append(_light_badge(f"{words['status']} {escape(choice(c, 'status'))}"))
-        if is_by(c, self.user):
+            status = escape(label(c, "status", self.language))
+            badges.append(_light_badge(f"{words['status']} {status}"))
+        if self._is_by(c):
             badges.append(_light_badge(words["yours"]))
         return (
             f'<div class="d-flex flex-wrap align-items-center gap-2 mb-1">{" ".join(badges)}</div>'
@@ -126,7 +136,7 @@ class Page:
 
     def _byline(self, c) -> str:
         words = self.words
-        created = timezone.localtime(c.created_at)
+        created = timezone.localtime(c.created_at, self.time_zone)
         parts = [escape(author_name(c))]
         if c.added_by_id and not c.is_anonymous:
             parts.append(f"· {words['added']}")
@@ -146,8 +156,8 @@ class Page:
         )
         return f'<ul class="list-inline mb-2" aria-label="{self.words["tags"]}">{items}</ul>'
 
-    def _shown(self, c, can_support: bool) -> str:
-        url = escape(self.detail_url(c.pk))
+    def _shown(self, c, pk: int, can_support: bool) -> str:
+        url = escape(self.detail_url(pk))
         body = ""
         if c.body:
             text = (
@@ -155,16 +165,17 @@ class Page:
             )
             body = f'<p class="card-text">{lines(text)}</p>'
         support = (
-            tallies.support_marked(c, can_support, url=self.support_url(c.pk))
+            tallies.support_marked(c, can_support, url=self.support_url(pk), language=self.language)
             if c.kind == "idea"
             else ""
         )
         return (
             f"{self._badges(c)}"
-            f'<h3 class="h5 card-title" id="contribution-{c.pk}-title"><a href="{url}">'
+            f'<h3 class="h5 card-title" id="contribution-{pk}-title"><a href="{url}">'
             f"{escape(c.title)}</a></h3>{body}{self._byline(c)}{self._tags(c)}"
             '<div class="d-flex flex-wrap align-items-center gap-3">'
-            f"{tallies.comments_marked(c, url=self.detail_url(c.pk))} {support}</div>"
+            f"{tallies.comments_marked(c, url=self.detail_url(pk), language=self.language)} "
+            f"{support}</div>"
         )
 
 
@@ -172,17 +183,19 @@ def _light_badge(safe_text: str) -> str:
     return f'<span class="badge text-bg-light border">{safe_text}</span>'
 
 
-def kind_badge(c) -> SafeString:
-    """What kind of contribution it is: an experience, a touchpoint or an idea."""
+def kind_badge(c, language: str | None = None) -> SafeString:
+    """What kind of contribution it is: an experience, a touchpoint or an idea (in
+    ``language``: the reader's, unless the caller has it)."""
+    kind = label(c, "kind", language or translation.get_language())
     return drawn(
-        f'<span class="badge {KIND_STYLES.get(c.kind, "text-bg-info")}">'
-        f"{escape(choice(c, 'kind'))}</span>"
+        f'<span class="badge {KIND_STYLES.get(c.kind, "text-bg-info")}">{escape(kind)}</span>'
     )
 
 
-def emotion_badge(c) -> SafeString:
+def emotion_badge(c, language: str | None = None) -> SafeString:
     """How the person felt at a touchpoint, in words (the face beside them is decoration)."""
-    felt = escape(_("Felt: %(emotion)s") % {"emotion": choice(c, "emotion")})
+    emotion = label(c, "emotion", language or translation.get_language())
+    felt = escape(_("Felt: %(emotion)s") % {"emotion": emotion})
     return drawn(
         f'<span class="emotion emotion-{escape(c.emotion)} badge text-bg-light border text-wrap '
         f'text-start"><span aria-hidden="true">{EMOTION_FACES.get(c.emotion, "")}</span> '

@@ -46,9 +46,10 @@ def _said(language: str, count: int) -> dict[str, str]:
     return {name: escape(words) for name, words in said.items()}
 
 
-def said(count: int) -> dict[str, str]:
-    """``_said`` in the reader's language."""
-    return _said(translation.get_language(), count)
+def said(count: int, language: str | None = None) -> dict[str, str]:
+    """``_said`` in ``language``: the reader's, unless the caller has it already (a page of
+    cards asks for it once, not three times a card)."""
+    return _said(language or translation.get_language(), count)
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,16 @@ class Standing:
     supported: bool
 
 
-def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
+def support_html(
+    c, can_support: bool, *, url: str | None = None, language: str | None = None
+) -> SafeString:
     """An idea's support count and, where ``can_support``, the button to support it or take
     the support back (it submits the page's ``partials/support_form.html``; htmx swaps this
     part for the answer). ``url``: the support's address, where the caller has it. Drawn in
-    Python, as the cards are (``codesign.drawing``): a board draws twenty."""
+    Python, as the cards are (``codesign.drawing``): a board draws twenty. ``language``: the
+    reader's, where the caller has it (``said``)."""
     supported = bool(getattr(c, "supported", False))
-    words = said(c.support_count)
+    words = said(c.support_count, language)
     button = ""
     if can_support:
         url = escape(url or reverse("contributions:support", args=[c.project_id, c.pk]))
@@ -97,21 +101,23 @@ def support_html(c, can_support: bool, *, url: str | None = None) -> SafeString:
     )
 
 
-def support_marked(c, can_support: bool, *, url: str | None = None) -> SafeString:
+def support_marked(
+    c, can_support: bool, *, url: str | None = None, language: str | None = None
+) -> SafeString:
     """``support_html`` between the marks ``draw`` finds it by."""
     supported = int(bool(getattr(c, "supported", False)))
     return drawn(
         f"<!--support:{int(c.pk)}:{int(bool(can_support))}:{int(c.support_count)}:{supported}-->"
-        f"{support_html(c, can_support, url=url)}<!--/support-->"
+        f"{support_html(c, can_support, url=url, language=language)}<!--/support-->"
     )
 
 
-def comments_marked(c, *, url: str | None = None) -> SafeString:
+def comments_marked(c, *, url: str | None = None, language: str | None = None) -> SafeString:
     """A card's link to its contribution's comments, saying how many there are, between the
     marks ``draw`` finds it by (``url``: the contribution's address, where the caller has
-    it)."""
+    it; ``language``: the reader's, where the caller has it)."""
     count = c.comment_count
-    words = said(count)
+    words = said(count, language)
     url = escape(url or reverse("contributions:contribution-detail", args=[c.project_id, c.pk]))
     return drawn(
         f'<!--comments:{int(c.pk)}:{int(count)}--><a href="{url}" class="small">'
@@ -129,6 +135,7 @@ def draw(html: str, standings: dict[int, Standing]) -> str:
     """The page with each marked tally drawn as ``standings`` say, where it was drawn otherwise
     (a contribution no longer found is left as it was drawn: the page that showed it is stale
     and is worked out again on its next view)."""
+    language = translation.get_language()
 
     def drawn(found):
         standing = standings.get(int(found.group(2)))
@@ -138,10 +145,10 @@ def draw(html: str, standings: dict[int, Standing]) -> str:
         if found.group(1) == "comments":
             if drawn_with == [str(standing.comment_count)]:
                 return found.group(0)
-            return comments_marked(standing)
+            return comments_marked(standing, language=language)
         can_support = drawn_with[:1] == ["1"]
         if drawn_with[1:] == [str(standing.support_count), str(int(standing.supported))]:
             return found.group(0)
-        return support_marked(standing, can_support)
+        return support_marked(standing, can_support, language=language)
 
     return MARK.sub(drawn, html)

@@ -28,6 +28,12 @@ def choice(instance, name: str):
         # as the template language shows a missing attribute, nothing.
         display = getattr(instance, f"get_{name}_display", None)
         return display() if callable(display) else ""
-    field = meta.get_field(name)
+    return label(instance, name, translation.get_language())
+
+
+def label(instance, name: str, language: str):
+    """The label in ``language`` of the choice the model instance's field ``name`` holds (the
+    value itself if none is): for a caller that draws many and knows the reader's language."""
+    field = instance._meta.get_field(name)
     value = getattr(instance, field.attname)
-    return _labels(field, translation.get_language()).get(value, value)
+    return _labels(field, language).get(value, value)
