@@ -24,6 +24,9 @@ is rendered afresh and not kept, and so is every request made by htmx (partials)
 but a 200 and anything inside a transaction (``content.may_keep``).
 """
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -37,8 +40,14 @@ from .bilingual import wants_easy_read
 
 def mark(name: str) -> str:
     """A stand-in put in the page while it is rendered for keeping, and replaced each time it
-    is served; derived from the secret key, so no text anyone writes can fake it."""
-    return "kept" + salted_hmac("codesign.kept_pages", name).hexdigest()[:24]
+    is served; derived from the secret key, so no text anyone writes can fake it (worked out
+    once a process for each name and key: a kept page is served with three)."""
+    return _mark(name, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=64)
+def _mark(name: str, secret: str) -> str:
+    return "kept" + salted_hmac("codesign.kept_pages", name, secret=secret).hexdigest()[:24]
 
 
 # The project's versions, left out of its row for a page kept while only tallies change.

@@ -677,3 +677,15 @@ def test_the_add_form_is_drawn_once_a_process_for_what_it_shows(world, rendered,
         welsh = board(client, world)
     assert "contributions/partials/add_form.html" in rendered
     assert welsh != third
+
+
+def test_a_pages_stand_ins_follow_the_secret_key(settings):
+    """Worked out once a process, the stand-ins still come from the key in force: no text
+    anyone writes can fake one, and a new key makes new ones."""
+    from codesign.kept_pages import mark
+
+    first = mark("csrf")
+    assert first == mark("csrf") and first != mark("idle")
+    assert first.startswith("kept") and len(first) == 28
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert mark("csrf") != first
