@@ -2,8 +2,8 @@
 than before" is judged against.
 
     DATABASE_URL=postgres://…/bench_before .venv/bin/python -m bench.before [--scale 1]
-        [--commit 2148fbd] [--out bench/results.json] [--requests 20] [--warmup 3]
-        [--throughput-seconds 5]
+        [--commit 2148fbd] [--out bench/results.json] [--readme README.md] [--requests 20]
+        [--warmup 3] [--throughput-seconds 5]
 
 The performance issue's figures from before this round (``targets.BEFORE``) were taken on
 another machine, in an hour its own bench called slow (a bare view of 7.7 to 9.7 ms): a ratio
@@ -239,6 +239,7 @@ def main(argv=None):
     parser.add_argument("--commit", default=COMMIT, help="the code to measure")
     parser.add_argument("--scale", type=float, default=1, help="its seed_large's --scale")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--readme", type=Path, help="rewrite the figures in this README")
     parser.add_argument("--requests", type=int, default=20, help="timed pairs per page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed pairs before them")
     parser.add_argument("--throughput-seconds", type=float, default=0, help="0: no run")
@@ -261,7 +262,11 @@ def main(argv=None):
         str(args.throughput_seconds),
     ]
     size = measure_commit(args.commit, scale=args.scale, measuring=measuring)
-    keep(args.out, size)
+    results = keep(args.out, size)
+    if args.readme and results.get("sizes"):
+        from .readme import rewrite
+
+        rewrite(args.readme, results)
     print(f"Measured {args.commit} here: written to {args.out} under 'before'.")
 
 
