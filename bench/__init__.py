@@ -31,6 +31,8 @@ of the contributions, a quarter of them touchpoints, and an idea with ten commen
 
 It prints every target of the performance issue as met, MISSED or not measured (a target names
 the size it holds at; bench/targets.py), and writes the figures to bench/results.json (each size
-beside the others) and, with --readme, to the README, misses included.
+beside the others) and, with --readme, to the README, misses included. `bench.before` measures
+the code as it stood before this round on the same machine, with the same pages, people and
+pairing (bench/before.py), for the target "no figure worse than before".
 `tests/test_bench.py` tests its machinery at a tiny size, so the harness cannot rot.
 """
