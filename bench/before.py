@@ -38,33 +38,18 @@ PACKAGE = "thisbench"
 # six, so its most commented idea is given ten through its own service before measuring.
 FEATURED_COMMENTS = 10
 
-SETTINGS = '''"""Production's settings for the code measured (bench/before.py)."""
-from codesign.settings.production import *  # noqa: F403
+# This bench's own settings and bare view (bench/settings.py, bench/urls.py), imported as
+# ``PACKAGE``: the name ``bench`` is that code's own bench there.
+SETTINGS = f'''"""This bench's settings for the code measured (bench/before.py)."""
+from {PACKAGE}.settings import *  # noqa: F403
 
-ROOT_URLCONF = "before_urls"
-CODESIGN_ENVIRONMENT = "benchmark"  # production in all but its name: seed_large allows it
-'''
-
-URLS = '''"""The site's URLs and the bare view (bench/before.py)."""
-from django.http import HttpResponse
-from django.urls import path
-
-from codesign.urls import handler403, handler404  # noqa: F401
-from codesign.urls import urlpatterns as site_urlpatterns
-
-
-def bare(request):
-    return HttpResponse(b"bare", content_type="text/plain")
-
-
-urlpatterns = [path("bare/", bare, name="bench-bare"), *site_urlpatterns]
+ROOT_URLCONF = "{PACKAGE}.urls"
 '''
 
 
 def shims(directory: Path) -> Path:
-    """The settings and URLs the measured code runs with, and this bench under ``PACKAGE``."""
+    """The settings the measured code runs with, and this bench under ``PACKAGE``."""
     (directory / "before_settings.py").write_text(SETTINGS)
-    (directory / "before_urls.py").write_text(URLS)
     (directory / PACKAGE).symlink_to(ROOT / "bench", target_is_directory=True)
     return directory
 

@@ -562,28 +562,32 @@ def test_figures_of_the_code_before_go_to_the_results_file_under_before(tmp_path
     assert verdict["met"] is False and "0 with the code before" in verdict["at"]
 
 
-def test_the_code_before_runs_with_production_settings_and_a_plain_bare_view(tmp_path, monkeypatch):
-    import importlib.util
-
+def test_the_code_before_runs_with_this_benchs_settings_and_bare_view(tmp_path, monkeypatch):
     from django.urls import resolve, reverse
 
     shim = before.shims(tmp_path)
     assert (shim / before.PACKAGE).resolve() == Path(before.__file__).resolve().parent
     settings_text = (shim / "before_settings.py").read_text()
-    assert "from codesign.settings.production import *" in settings_text
-    assert 'ROOT_URLCONF = "before_urls"' in settings_text
+    assert f"from {before.PACKAGE}.settings import *" in settings_text
+    assert f'ROOT_URLCONF = "{before.PACKAGE}.urls"' in settings_text
     compile(settings_text, "before_settings.py", "exec")
     monkeypatch.setenv("CACHE_URL", "locmem://")
     env = before.environment(shim, tmp_path / "static")
     assert env["DJANGO_SETTINGS_MODULE"] == "before_settings"
     assert env["PYTHONPATH"] == str(shim) and "CACHE_URL" not in env
     assert len(env["SECRET_KEY"]) >= 50
-    # The bare view: a plain answer through the whole middleware, on the site's URLs.
-    spec = importlib.util.spec_from_file_location("before_urls", shim / "before_urls.py")
-    urls = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(urls)
+    # What those settings name, read through the link: production's, and the plain bare view
+    # on the site's URLs.
+    for name in ("SECRET_KEY", "ALLOWED_HOSTS", "STATIC_ROOT", "REDIS_URL"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.syspath_prepend(str(shim))
+    import importlib
+
+    settings_module = importlib.import_module(f"{before.PACKAGE}.settings")
+    assert settings_module.CODESIGN_ENVIRONMENT == "benchmark"
+    assert settings_module.CODESIGN_REQUIRE_MFA is True
+    urls = importlib.import_module(f"{before.PACKAGE}.urls")
     bare = reverse("bench-bare", urlconf=urls)
-    assert bare == "/bare/"
     assert resolve(bare, urlconf=urls).func(None).content == b"bare"
     assert reverse("contributions:board", args=[1], urlconf=urls) == "/projects/1/contributions/"
 
