@@ -183,41 +183,58 @@ def page(name, build, project, *, offset: int, limit: int, order, membership=Non
 
 def gathered_page(ids, project, *, offset: int, limit: int, order, membership=None):
     """The cards (as ``cards`` reads them) of the rows ``offset`` to ``offset + limit`` of
-    ``ids`` (a queryset of the ids of some of the project's contributions, in an order: a
-    search's matches), shown in ``order``, and how many ``ids`` finds in all, in one query:
-    what ``ids`` finds gathered once (its index gives them in no order, and with a limit
-    PostgreSQL would rather walk the board in order and test every row), counted, and cut to
-    the page, whose cards it joins. A search read its every id (1,900 of them for "carer" in a
-    board of 20,000), then the page's cards: two round trips. The count is None when the page
-    has no rows (past the end), as it is then not read."""
+    ``ids`` (a queryset of the ids of some of the project's contributions: a search's
+    matches), in ``order`` (field names as ``order_by`` takes them), and how many ``ids``
+    finds in all, in one query: what ``ids`` finds gathered once, unordered, with what
+    ``order`` reads of each (its index gives them in no order, and with a limit PostgreSQL
+    would rather walk the board in order and test every row), counted, and the page's rows
+    picked from it in order, whose cards it joins. A search read its every id (1,900 of them
+    for "carer" in a board of 20,000), then the page's cards: two round trips; and it sorted
+    its every match, where picking the page's twenty keeps twenty at a time. The count is
+    None when the page has no rows (past the end), as it is then not read."""
     connection = connections[router.db_for_read(Contribution)]
-    compiler = ids.query.get_compiler(connection=connection)
+    compiler = _unordered(ids, order).query.get_compiler(connection=connection)
     try:
         inner, params = compiler.as_sql()
     except EmptyResultSet:
         return [], 0
-    column, _sql, alias = compiler.select[0]
-    id_name = alias or column.target.column
-    return _gathered(connection, inner, params, id_name, offset, limit, order, membership)
+    names = tuple(alias or column.target.column for column, _sql, alias in compiler.select)
+    return _gathered(connection, inner, params, names, offset, limit, order, membership)
 
 
 def compiled_page(name, build, project, *, values, offset, limit, order, membership=None):
     """``gathered_page`` of ``build(project=<the project's id>, **values)``, compiled once a
     process (``rows.compiled_query``; ``name`` tells apart the querysets ``build`` makes), or
     built each time where it cannot be."""
-    found = rows.compiled_query(name, Contribution, build, project=project.pk, **values)
+
+    def unordered(**ids):
+        return _unordered(build(**ids), order)
+
+    found = rows.compiled_query(name, Contribution, unordered, project=project.pk, **values)
     if found is None:
         ids = build(project=project.pk, **values)
         return gathered_page(
             ids, project, offset=offset, limit=limit, order=order, membership=membership
         )
     connection, inner, params, table = found
-    return _gathered(connection, inner, params, table.names[0], offset, limit, order, membership)
+    return _gathered(connection, inner, params, table.names, offset, limit, order, membership)
 
 
-def _gathered(connection, inner, values, id_name, offset, limit, order, membership):
+def _unordered(ids, order):
+    """The query of ``ids`` in no order, its rows the ids and what ``order`` reads of each
+    (the fields it names but the id, once each)."""
+    return ids.order_by().values_list("pk", *_sorted_by(order))
+
+
+def _sorted_by(order) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name.lstrip("-") for name in order if name.lstrip("-") != "pk"))
+
+
+def _gathered(connection, inner, values, names, offset, limit, order, membership):
     connection, (sql, shape) = rows.written(
-        ("gathered-page", id_name), Contribution, partial(_gathered_shape, id_name=id_name)
+        ("gathered-page", names, tuple(order)),
+        Contribution,
+        partial(_gathered_shape, names=names, order=tuple(order)),
     )
     params = {f"v{n}": value for n, value in enumerate(values)}
     params.update(limit=limit, offset=offset, membership=getattr(membership, "pk", None))
@@ -232,18 +249,26 @@ def _gathered(connection, inner, values, id_name, offset, limit, order, membersh
 GATHERED = "/* gathered */"
 
 
-def _gathered_shape(connection, q, id_name: str) -> tuple[str, Shape]:
+def _gathered_shape(connection, q, names: tuple, order: tuple) -> tuple[str, Shape]:
+    """``gathered_page``'s query: what it gathers (its columns ``names``: the id, then what
+    ``order`` reads), counted, and the page's rows picked from it in ``order``, with their
+    cards."""
     pk = q(Contribution._meta.pk.column)
     gathered = "AS MATERIALIZED" if connection.vendor == "postgresql" else "AS"
+    columns = dict(zip(("pk", *_sorted_by(order)), names, strict=True))
+    by = ", ".join(
+        f"{q('g')}.{q(columns[name.lstrip('-')])}{' DESC' if name.startswith('-') else ''}"
+        for name in order
+    )
     # Only names the database backend quotes, SQL the ORM wrote, and placeholders: no value is
-    # written in. The page is cut from the rows in the order the query gathered them.
+    # written in.
     shape = _card_shape(
         connection,
         ("author",),
-        f", (SELECT COUNT(*) FROM {q('g')}) FROM (SELECT * FROM {q('g')}"  # noqa: S608
-        f" LIMIT %(limit)s OFFSET %(offset)s) {q('p')}"
+        f", (SELECT COUNT(*) FROM {q('g')}) FROM (SELECT {q('g')}.{q(names[0])} FROM {q('g')}"  # noqa: S608
+        f" ORDER BY {by} LIMIT %(limit)s OFFSET %(offset)s) {q('p')}"
         f" INNER JOIN {q(Contribution._meta.db_table)} {q('c')}"
-        f" ON {q('c')}.{pk} = {q('p')}.{q(id_name)}",
+        f" ON {q('c')}.{pk} = {q('p')}.{q(names[0])}",
     )
     return f"WITH {q('g')} {gathered} ({GATHERED}) {shape.sql}", shape
 

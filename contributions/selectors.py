@@ -85,14 +85,17 @@ SHORT_WORD = 3
 
 
 def search(queryset, text: str, *, project_id: int):
-    """The contributions of the project ``project_id`` whose title or text hold every word of
-    ``text`` (``queryset``: some of that project's contributions).
+    """The contributions of the project ``project_id`` (``queryset``: some of them) that a
+    search may find (``searchable``: neither withdrawn nor hidden) whose title or text hold
+    every word of ``text``.
 
     On PostgreSQL, a word of four letters or more is a word of the text, or the start of one
-    (``appoint`` finds "appointment"), through the full-text index of the project's words; a
-    shorter one, or text with no letters, is found anywhere in the title or the text through
-    the trigram indexes. Elsewhere (SQLite) every word is found anywhere, as a substring.
+    (``appoint`` finds "appointment"), through the full-text index of the project's words (of
+    searchable contributions alone); a shorter one, or text with no letters, is found anywhere
+    in the title or the text through the trigram indexes. Elsewhere (SQLite) every word is
+    found anywhere, as a substring.
     """
+    queryset = searchable(queryset)
     words, long_words = _words(text)
     if long_words:
         query = words_query(project_id, long_words)
@@ -109,15 +112,16 @@ def found(project, text: str):
     are gathered from those words alone, which are the project's: asked for the project's rows
     as well, PostgreSQL gathered its 20,000 from their index to intersect them with the
     words' 1,900 (1 ms of a 3 ms search among 200,000)."""
-    rows = _searchable()
+    rows = Contribution.objects.all()
     if not _words(text)[1]:
         rows = rows.filter(project=project)
     return search(rows, text, project_id=project.pk).order_by(*SORTS["newest"])
 
 
-def _searchable():
-    """What a search may find: contributions not withdrawn, nor hidden."""
-    return Contribution.objects.visible().filter(hidden_at__isnull=True)
+def searchable(queryset):
+    """What a search may find of ``queryset``: contributions not withdrawn, nor hidden (the
+    index of the project's words holds these alone: contributions/migrations/0019)."""
+    return queryset.filter(withdrawn_at__isnull=True, hidden_at__isnull=True)
 
 
 def search_page(project, text: str, sort: str, *, offset, limit, membership=None):
@@ -131,7 +135,7 @@ def search_page(project, text: str, sort: str, *, offset, limit, membership=None
         return None
 
     def build(project, query):
-        rows = _searchable().filter(ProjectWordsMatch(project, query))
+        rows = searchable(Contribution.objects.all()).filter(ProjectWordsMatch(project, query))
         return rows.order_by(*SORTS[sort]).values_list("pk", flat=True)
 
     return card_rows.compiled_page(

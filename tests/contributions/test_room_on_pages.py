@@ -62,7 +62,7 @@ def test_the_search_indexes_merge_what_waits_in_them_at_64_kb(on_postgres):
         )
         found = dict(cursor.fetchall())
     assert set(found) == {
-        "contribution_project_words",
+        "contribution_searchable_words",
         "contribution_title_trigrams",
         "contribution_body_trigrams",
     }
