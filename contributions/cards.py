@@ -23,6 +23,7 @@ from codesign.links import Links
 from codesign.templatetags.choices import label
 
 from . import tallies
+from .rules import support_reads
 from .templatetags.contributions import author_name
 
 KIND_STYLES = {"idea": "text-bg-primary", "touchpoint": "text-bg-warning"}
@@ -84,6 +85,18 @@ class Page:
         self.words = labels(self.language)
         self.detail_url = Links("contributions:contribution-detail", project_id)
         self.support_url = Links("contributions:support", project_id)
+        self._may_support = {}
+
+    def may_support(self, c) -> bool:
+        """``may_support`` for the reader, asked of the rules once a page for each kind of card
+        the rule tells apart (``rules.support_reads``): twelve ideas on a page, each asked
+        through the rules' machinery, took 0.3 ms of a board worked out."""
+        if c.kind != "idea":
+            return False
+        reads = support_reads(c)
+        if reads not in self._may_support:
+            self._may_support[reads] = may_support(self.user, c)
+        return self._may_support[reads]
 
     def card(self, c, *, can_support: bool) -> SafeString:
         """The card of ``c`` as the reader sees it (``can_support``: whether they may support

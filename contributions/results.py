@@ -67,7 +67,7 @@ def render_cards(context: dict, user) -> list[str]:
     """Each card of the page, drawn (``contributions.cards``: drawing a card costs less than
     keeping it did, so cards are not kept one by one)."""
     page = cards.Page(user, context["project"].pk)
-    return [page.card(c, can_support=cards.may_support(user, c)) for c in context["contributions"]]
+    return [page.card(c, can_support=page.may_support(c)) for c in context["contributions"]]
 
 
 def render(context: dict, user) -> str:

@@ -103,6 +103,15 @@ rules.add_perm("contributions.set_status", can_manage_project & is_idea)
 rules.add_perm("contributions.tag_contribution", can_manage_project)
 # The object's own facts first: asked of every card on the board, most of them not ideas.
 rules.add_perm("contributions.support", is_idea & is_not_withdrawn & can_contribute)
+
+
+def support_reads(contribution) -> tuple:
+    """All that "contributions.support" reads of a contribution: a page of cards asks the rule
+    once for each of these it shows (``contributions.cards.Page.may_support``), so a rule that
+    reads more of it names it here too."""
+    return (contribution.kind, contribution.withdrawn_at is None, contribution.project_id)
+
+
 rules.add_perm("contributions.comment", can_contribute & is_not_withdrawn & is_not_hidden)
 rules.add_perm("contributions.report", can_see_board)
 # On a contribution or comment.

@@ -199,3 +199,40 @@ def test_a_page_of_cards_asks_the_language_and_time_zone_once(world, monkeypatch
         assert str(cards.kind_badge(ideas[0])) != str(cards.kind_badge(ideas[0], "en-gb"))
         assert tallies.said(2) == tallies.said(2, "cy") != tallies.said(2, "en-gb")
         assert choices.choice(touchpoint, "emotion") == choices.label(touchpoint, "emotion", "cy")
+
+
+def test_a_page_asks_the_support_rule_once_for_each_kind_of_card_it_tells_apart(world, monkeypatch):
+    """Whether the reader may support a card is the rules' answer (``may_support``), asked
+    once a page for each combination of what the rule reads of a card
+    (``rules.support_reads``): the same answer, card by card, as asking for each, whoever
+    wrote it, whatever its state, for every role."""
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    carer = member(world, "carer")
+    made = [
+        ContributionFactory(project=world.project, kind="idea"),
+        ContributionFactory(project=world.project, kind="idea", author=carer),
+        ContributionFactory(project=world.project, kind="idea", status="in_progress"),
+        ContributionFactory(project=world.project, kind="idea", hidden_at=timezone.now()),
+        ContributionFactory(project=world.project, kind="idea", withdrawn_at=timezone.now()),
+        ContributionFactory(project=world.project, kind="experience"),
+        ContributionFactory(project=world.project, kind="touchpoint", emotion="upset"),
+        ContributionFactory(project=world.other_project, kind="idea"),
+    ]
+    asked = []
+    real = User.has_perm
+    monkeypatch.setattr(
+        User, "has_perm", lambda self, perm, obj=None: asked.append(perm) or real(self, perm, obj)
+    )
+    for role, user in world.users.items():
+        if user is None:
+            continue
+        page = cards.Page(user, world.project.pk)
+        answers = [page.may_support(c) for c in made]
+        assert len(asked) == 3, role  # ideas here, one withdrawn, and one elsewhere
+        assert answers == [cards.may_support(user, c) for c in made], role
+        asked.clear()
+    page = cards.Page(world.users["carer"], world.project.pk)
+    assert [page.may_support(c) for c in made] == [True] * 4 + [False] * 4
