@@ -524,3 +524,31 @@ def test_the_kept_counts_follow_supports_and_comments(world):
     contribution_counts_refresh(contributions=Contribution.objects.filter(pk=idea.pk))
     idea.refresh_from_db()
     assert (idea.support_count, idea.comment_count) == (1, 1)
+
+
+def test_the_board_s_query_is_built_once_a_process_and_each_request_has_its_own_copy(
+    world, monkeypatch
+):
+    """``selectors.board``: the ORM builds each project's board once a process; each caller
+    gets a fresh copy, never read, whose filters and reading are its own."""
+    from contributions.models import ContributionQuerySet
+
+    selectors._BOARDS.clear()
+    built = []
+    real = ContributionQuerySet.visible
+    monkeypatch.setattr(ContributionQuerySet, "visible", lambda rows: built.append(1) or real(rows))
+    older = ContributionFactory(project=world.project, created_at=timezone.now() - timedelta(1))
+    newer = ContributionFactory(project=world.project)
+    ContributionFactory(project=world.project, withdrawn_at=timezone.now())
+    ContributionFactory(project=world.other_project)
+    first, second = selectors.board(world.project), selectors.board(world.project)
+    assert len(built) == 1
+    assert first is not second and str(first.query) == str(second.query)
+    assert list(first) == [newer, older]
+    assert second._result_cache is None
+    assert list(second.filter(pk=older.pk)) == [older]
+    assert list(selectors.board(world.project)) == [newer, older]
+    assert list(selectors.board(world.other_project).values_list("project", flat=True)) == [
+        world.other_project.pk
+    ]
+    assert len(built) == 2
