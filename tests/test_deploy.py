@@ -244,3 +244,27 @@ def test_the_suites_postgresql_connection_has_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import codesign.wsgi",  # what gunicorn loads
+        "from bench.run import setup_django; setup_django()",  # the bench measures its pages
+    ],
+)
+def test_web_processes_collect_their_youngest_garbage_every_5000_objects(code):
+    """Web processes look through their youngest objects every 5,000 made (codesign/garbage.py),
+    not Python's 700; the older generations keep Python's settings."""
+    import gc
+
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}; import gc; print(gc.get_threshold())"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "codesign.settings.test"},
+        check=True,
+    )
+    _young, older, oldest = gc.get_threshold()
+    assert out.stdout.strip() == str((5000, older, oldest))
