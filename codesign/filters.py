@@ -105,9 +105,10 @@ class FilterSet(django_filters.FilterSet):
             ):
                 filter_.extra["empty_label"] = _("All")
 
-    @property
+    @cached_property
     def used(self) -> dict[str, str]:
-        """The filters in use that could be used, as typed: for paging links and downloads."""
+        """The filters in use that could be used, as typed: for paging links and downloads
+        (worked out once a filterset: a board asks about ten times)."""
         if not self.is_bound:
             return {}
         self.errors  # noqa: B018 (the form checked once, as the filters ask it)

@@ -129,3 +129,22 @@ def test_a_boards_fixed_heading_shows_each_person_only_the_links_they_may_follow
         member = client_for(world.users["service_user"]).get(url).content.decode()
         assert tags in facilitator and "Add for someone" in facilitator
         assert tags not in member and "Add for someone" not in member
+
+
+def test_a_fixed_address_is_the_view_s_address_reversed_once_for_each_language(monkeypatch):
+    """``{% fixed_url name %}``: ``{% url name %}`` for a view whose address takes no values,
+    reversed once a process for each language (and site address), escaped as ``url`` is."""
+    from codesign.templatetags import layout
+
+    layout._FIXED_URLS.clear()
+    reversed_ = []
+    monkeypatch.setattr(layout, "reverse", lambda name: reversed_.append(name) or reverse(name))
+    page = engines["django"].from_string(
+        "{% load layout %}<a href=\"{% fixed_url 'help' %}\">{% fixed_url 'home' %}</a>"
+    )
+    expected = f'<a href="{reverse("help")}">{reverse("home")}</a>'
+    for language in ("en-gb", "en-gb", "cy", "cy"):
+        with translation.override(language):
+            assert page.render({}) == expected
+    assert reversed_ == ["help", "home", "help", "home"]
+    layout._FIXED_URLS.clear()
