@@ -5,6 +5,7 @@ from django.http import FileResponse
 
 # A cell starting with one of these runs as a formula in a spreadsheet (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each one character: a cell's first is asked
 
 
 class Echo:
@@ -16,8 +17,8 @@ class Echo:
 
 def csv_cell(value) -> str:
     """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = value if type(value) is str else ("" if value is None else str(value))
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
 def private_file_response(file, *, content_type: str, filename: str, attachment: bool):

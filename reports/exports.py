@@ -18,7 +18,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,12 +99,16 @@ def _contributions_header(report) -> list:
     return header
 
 
-def _contributions_rows(report, start, end):
+def _contributions_rows(report, start, end, tz):
+    """Each contribution of the export as the database gives it: the day it was made on in
+    the organisation's time zone worked out there (``made_on``), where each moment read and
+    turned into a local day in Python took about a second of an export of 200,000."""
     return (
         Contribution.objects.visible()
         .filter(project__in=scope_projects(report), hidden_at__isnull=True)
         .filter(in_range("created_at", start, end))
         .annotate(
+            made_on=TruncDate("created_at", tzinfo=tz),
             supports_given=_count(Support, "contribution"),
             comments_shown=_count(
                 Comment, "contribution", hidden_at__isnull=True, withdrawn_at__isnull=True
@@ -119,7 +123,7 @@ def _contributions_rows(report, start, end):
         .values_list(
             "pk",
             "project__title",
-            "created_at",
+            "made_on",
             "kind",
             "title",
             "body",
@@ -141,17 +145,17 @@ def contributions(report):
     kinds = _labels(Contribution.Kind.choices)
     statuses = _labels(Contribution.Status.choices)
     groups = _labels(Constituency.choices)
-    queryset = _contributions_rows(report, start, end)
+    queryset = _contributions_rows(report, start, end, tz)
     yes, no = _("Yes"), _("No")
 
     def rows():
         for row in queryset.iterator(chunk_size=CHUNK):
-            (pk, project, created, kind, title, body, stage, constituency, status) = row[:9]
+            (pk, project, made_on, kind, title, body, stage, constituency, status) = row[:9]
             supports, comments, adopted, anonymous, author_status, display_name = row[9:]
             cells = [
                 pk,
                 project,
-                _local_date(created, tz),
+                made_on.isoformat() if made_on else "",
                 kinds.get(kind, kind),
                 title,
                 body,

@@ -474,3 +474,25 @@ def test_the_organisation_report_covers_its_projects_but_no_drafts(world, run_wo
     assert "Organisation report" in text and "Riverside Trust" in text
     assert world.project.title in text and "Secret draft" not in text
     assert "Repairs" not in text  # the other organisation's project
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_contribution_is_exported_on_the_day_it_was_made_where_the_organisation_is(
+    world, run_worker, file_format
+):
+    """ "Made on" is the day in the organisation's time zone (worked out by the database): half
+    past eleven at night by UTC is already the next day in London, and still the same day in
+    New York."""
+    from datetime import UTC, datetime
+
+    late = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # 00:30 on 2 July in London
+    made = ContributionFactory(project=world.project, title="After midnight")
+    type(made).objects.filter(pk=made.pk).update(created_at=late)
+    for time_zone, day in (("Europe/London", "2026-07-02"), ("America/New_York", "2026-07-01")):
+        world.organisation.time_zone = time_zone
+        world.organisation.save(update_fields=["time_zone"])
+        report = request(world, "facilitator", kind="contributions", file_format=file_format)
+        run_worker()
+        header, *body = read_export(report)
+        (exported,) = [row for row in body if row[header.index("Title")] == "After midnight"]
+        assert exported[header.index("Made on")] == day, time_zone
