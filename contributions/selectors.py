@@ -136,7 +136,7 @@ def found(project, text: str):
 def searchable(queryset):
     """What a search may find of ``queryset``: contributions not withdrawn, nor hidden (the
     index of the project's words holds these alone: contributions/migrations/0019)."""
-    return queryset.filter(withdrawn_at__isnull=True, hidden_at__isnull=True)
+    return queryset.visible().filter(hidden_at__isnull=True)
 
 
 def search_page(project, text: str, sort: str, *, offset, limit, membership=None):

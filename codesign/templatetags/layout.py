@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from codesign.forms import fresh_fields_html
+from codesign.memo import Memo
 
 register = template.Library()
 
@@ -128,8 +129,8 @@ class FixedNode(template.Node):
         return html
 
 
-# Addresses of views that take no values, by the name and what ``FixedNode`` draws under.
-_FIXED_URLS: dict = {}
+# Addresses of views that take no values (``fixed_url``), by name, as ``Memo.drawn`` keys them.
+_FIXED_URLS = Memo(kept=FixedNode.KEPT)
 
 
 @register.simple_tag
@@ -139,14 +140,7 @@ def fixed_url(name: str) -> str:
     to the current page): reversed once a process for each language and site address, as
     ``fixed`` draws, where ``reverse`` costs some forty microseconds each time (five on every
     page drawn)."""
-    key = (name, translation.get_language(), get_urlconf(), get_script_prefix())
-    url = _FIXED_URLS.get(key)
-    if url is None:
-        url = reverse(name)
-        if len(_FIXED_URLS) >= FixedNode.KEPT:
-            _FIXED_URLS.clear()
-        _FIXED_URLS[key] = url
-    return url
+    return _FIXED_URLS.drawn((name,), lambda: reverse(name))
 
 
 @register.tag
